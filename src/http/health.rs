@@ -1,0 +1,34 @@
+//! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database answers and
+//! every migration of this build is applied).
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::AppState;
+use crate::error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+}
+
+async fn healthz() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    match state.store.ready().await {
+        Ok(true) => Ok(Json(json!({
+            "status": "ready",
+            "database": state.store.backend.name(),
+            "schema_version": crate::store::latest_migration(),
+        }))),
+        Ok(false) => Err(ApiError::Unavailable(
+            "database schema is not at the version this build expects".into(),
+        )),
+        Err(e) => Err(ApiError::Unavailable(format!("database unreachable: {e}"))),
+    }
+}

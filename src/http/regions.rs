@@ -1,0 +1,107 @@
+//! `/api/v1/regions`: the registry as flat rows (Grafana's Infinity datasource reads them as a
+//! table) and single regions by any official key.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::AppState;
+use crate::error::ApiError;
+use crate::registry::{KreisKey, Level, RbKey, Region, RegionKey};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/regions", get(list))
+        .route("/api/v1/regions/{key}", get(one))
+        .route("/api/v1/registry", get(edition))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListParams {
+    level: Option<String>,
+    kreis: Option<String>,
+    regierungsbezirk: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Vec<Region>>, ApiError> {
+    let level = match params.level.as_deref() {
+        None | Some("") => Level::Gemeinde,
+        Some(l) => Level::parse(l).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "unknown level {l:?}: use gemeinde, kreis, regierungsbezirk or land"
+            ))
+        })?,
+    };
+    let kreis = match params.kreis.as_deref().filter(|s| !s.is_empty()) {
+        Some(k) => {
+            let key = KreisKey::parse(k)?;
+            if state.registry.kreis(&key).is_none() {
+                return Err(ApiError::NotFound(format!("no Kreis with key {key}")));
+            }
+            Some(key)
+        }
+        None => None,
+    };
+    let rb = match params.regierungsbezirk.as_deref().filter(|s| !s.is_empty()) {
+        Some(k) => {
+            let key = RbKey::parse(k)?;
+            if state
+                .registry
+                .get(&RegionKey::Regierungsbezirk(key.clone()))
+                .is_none()
+            {
+                return Err(ApiError::NotFound(format!(
+                    "no Regierungsbezirk with key {key}"
+                )));
+            }
+            Some(key)
+        }
+        None => None,
+    };
+    let rows = state
+        .registry
+        .level(level)
+        .filter(|r| {
+            kreis
+                .as_ref()
+                .is_none_or(|k| r.kreis.as_deref() == Some(k.as_str()))
+        })
+        .filter(|r| {
+            rb.as_ref()
+                .is_none_or(|k| r.regierungsbezirk.as_deref() == Some(k.as_str()))
+        })
+        .cloned()
+        .collect();
+    Ok(Json(rows))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Json<Region>, ApiError> {
+    let parsed = RegionKey::parse(&key)?;
+    state
+        .registry
+        .get(&parsed)
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no region with key {}", key.trim())))
+}
+
+async fn edition(State(state): State<AppState>) -> Json<Value> {
+    let count = |level| state.registry.level(level).count();
+    Json(json!({
+        "edition": state.registry.edition,
+        "regions": {
+            "land": count(Level::Land),
+            "regierungsbezirk": count(Level::Regierungsbezirk),
+            "kreis": count(Level::Kreis),
+            "gemeinde": count(Level::Gemeinde),
+        }
+    }))
+}

@@ -1,0 +1,128 @@
+//! The official regions of the Land: reference data shipped with the binary, the typed keys, and the
+//! in-memory index the views use once the registry has been read back from the database.
+
+pub mod keys;
+pub mod reference;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};
+
+/// Level of a region in the administrative hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Land,
+    Regierungsbezirk,
+    Kreis,
+    Gemeinde,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [
+        Level::Land,
+        Level::Regierungsbezirk,
+        Level::Kreis,
+        Level::Gemeinde,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Land => "land",
+            Level::Regierungsbezirk => "regierungsbezirk",
+            Level::Kreis => "kreis",
+            Level::Gemeinde => "gemeinde",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == value)
+    }
+}
+
+/// One region as stored and served. `ars`/`ags` are the official keys of its level
+/// (2, 3, 5 or 12 / 8 digits); `kreis` and `regierungsbezirk` name the units it lies in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Region {
+    pub ars: String,
+    pub ags: String,
+    pub name: String,
+    pub name_short: String,
+    pub level: Level,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub kreis: Option<String>,
+    pub regierungsbezirk: Option<String>,
+    pub population: i64,
+    pub area_km2: f64,
+}
+
+/// The regions held in memory, indexed by every key a user may type.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    regions: Vec<Region>,
+    by_key: HashMap<String, usize>,
+    pub edition: Option<Edition>,
+}
+
+/// The reference edition recorded in the database.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Edition {
+    pub edition: String,
+    pub gebietsstand: String,
+    pub population_date: String,
+    pub source: String,
+}
+
+impl Registry {
+    pub fn new(mut regions: Vec<Region>, edition: Option<Edition>) -> Self {
+        regions.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.ars.cmp(&b.ars)));
+        let mut by_key = HashMap::with_capacity(regions.len() * 2);
+        for (i, r) in regions.iter().enumerate() {
+            by_key.insert(r.ars.clone(), i);
+            by_key.insert(r.ags.clone(), i);
+        }
+        Registry {
+            regions,
+            by_key,
+            edition,
+        }
+    }
+
+    pub fn all(&self) -> &[Region] {
+        &self.regions
+    }
+
+    pub fn len(&self) -> usize {
+        self.regions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.regions.is_empty()
+    }
+
+    pub fn level(&self, level: Level) -> impl Iterator<Item = &Region> {
+        self.regions.iter().filter(move |r| r.level == level)
+    }
+
+    pub fn get(&self, key: &RegionKey) -> Option<&Region> {
+        let k = match key {
+            RegionKey::Land(k) => k.as_str(),
+            RegionKey::Regierungsbezirk(k) => k.as_str(),
+            RegionKey::Kreis(k) => k.as_str(),
+            RegionKey::Gemeinde(k) => k.as_str(),
+            RegionKey::GemeindeArs(k) => k.as_str(),
+        };
+        self.by_key.get(k).map(|&i| &self.regions[i])
+    }
+
+    pub fn gemeinde(&self, ags: &Ags) -> Option<&Region> {
+        self.get(&RegionKey::Gemeinde(ags.clone()))
+    }
+
+    pub fn kreis(&self, key: &KreisKey) -> Option<&Region> {
+        self.get(&RegionKey::Kreis(key.clone()))
+    }
+}

@@ -1,0 +1,311 @@
+//! Registry tables: filling them from the shipped reference data (once, idempotently) and reading
+//! the regions back.
+
+use sqlx::Row;
+
+use super::batch::{insert_rows, Cell};
+use super::{Store, StoreError};
+use crate::registry::reference::{self, ReferenceData};
+use crate::registry::{Edition, Level, Region, Registry};
+
+/// What `ensure_registry` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryLoad {
+    /// The edition was already present; nothing was written.
+    AlreadyPresent,
+    /// The tables were filled in this call.
+    Loaded,
+}
+
+impl Store {
+    /// Loads the reference data into an empty database, in one transaction. Running it again (or
+    /// twice at once) changes nothing: every insert skips rows that already exist.
+    pub async fn ensure_registry(&self, data: &ReferenceData) -> Result<RegistryLoad, StoreError> {
+        let present: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM registry_meta WHERE edition = $1")
+                .bind(reference::EDITION)
+                .fetch_one(&self.pool)
+                .await?;
+        if present > 0 {
+            return Ok(RegistryLoad::AlreadyPresent);
+        }
+
+        let mut tx = self.pool.begin().await?;
+        let skip = "ON CONFLICT DO NOTHING";
+
+        // Parents before children: the hierarchy is enforced by a foreign key.
+        let regions: Vec<Vec<Cell>> = data
+            .regions
+            .iter()
+            .map(|r| {
+                vec![
+                    r.ars.clone().into(),
+                    r.ags.clone().into(),
+                    r.level.as_str().into(),
+                    r.name.clone().into(),
+                    r.name_short.clone().into(),
+                    r.kind.clone().into(),
+                    r.parent.clone().into(),
+                    r.kreis.clone().into(),
+                    r.regierungsbezirk.clone().into(),
+                    r.population.into(),
+                    r.area_km2.into(),
+                ]
+            })
+            .collect();
+        for level in Level::ALL {
+            let rows: Vec<Vec<Cell>> = data
+                .regions
+                .iter()
+                .zip(&regions)
+                .filter(|(r, _)| r.level == level)
+                .map(|(_, row)| row.clone())
+                .collect();
+            insert_rows(
+                &mut tx,
+                "regions",
+                &[
+                    "ars",
+                    "ags",
+                    "level",
+                    "name",
+                    "name_short",
+                    "kind",
+                    "parent_ars",
+                    "kreis",
+                    "regierungsbezirk",
+                    "population",
+                    "area_km2",
+                ],
+                &rows,
+                skip,
+            )
+            .await?;
+        }
+
+        let planning: Vec<Vec<Cell>> = data
+            .planning_regions
+            .iter()
+            .map(|p| {
+                vec![
+                    p.key.clone().into(),
+                    p.name.clone().into(),
+                    p.seat.clone().into(),
+                    p.regierungsbezirk.clone().into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "planning_regions",
+            &["region_key", "name", "seat", "regierungsbezirk"],
+            &planning,
+            skip,
+        )
+        .await?;
+
+        let associations: Vec<Vec<Cell>> = data
+            .associations
+            .iter()
+            .map(|a| {
+                vec![
+                    a.verband_ars.clone().into(),
+                    a.name.clone().into(),
+                    a.kind.clone().into(),
+                    a.seat.clone().into(),
+                    a.kreis.clone().into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "municipal_associations",
+            &["verband_ars", "name", "verband_type", "seat", "kreis"],
+            &associations,
+            skip,
+        )
+        .await?;
+
+        let details: Vec<Vec<Cell>> = data
+            .gemeinde_details
+            .iter()
+            .map(|d| {
+                vec![
+                    d.ars.clone().into(),
+                    d.verband_ars.clone().into(),
+                    d.region_key.clone().into(),
+                    d.population_male.into(),
+                    d.plz.clone().into(),
+                    i64::from(d.plz_unique).into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "gemeinde_details",
+            &[
+                "ars",
+                "verband_ars",
+                "region_key",
+                "population_male",
+                "plz",
+                "plz_unique",
+            ],
+            &details,
+            skip,
+        )
+        .await?;
+
+        // Every Gemeinde is an administration; so is every Landratsamt (a Kreis that is not a
+        // Stadtkreis, whose administration is the Gemeinde itself).
+        let administrations: Vec<Vec<Cell>> = data
+            .regions
+            .iter()
+            .filter_map(|r| match r.level {
+                Level::Gemeinde => Some(vec![
+                    r.ags.clone().into(),
+                    "gemeinde".into(),
+                    r.ars.clone().into(),
+                    r.kreis.clone().unwrap_or_default().into(),
+                ]),
+                Level::Kreis if r.kind == "Landkreis" => Some(vec![
+                    r.ars.clone().into(),
+                    "landratsamt".into(),
+                    r.ars.clone().into(),
+                    r.ars.clone().into(),
+                ]),
+                _ => None,
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "administrations",
+            &["id", "kind", "region_ars", "kreis"],
+            &administrations,
+            skip,
+        )
+        .await?;
+
+        let ozg: Vec<Vec<Cell>> = data
+            .ozg_services
+            .iter()
+            .map(|o| {
+                vec![
+                    o.ozg_id.clone().into(),
+                    o.name.clone().into(),
+                    o.lebenslage.clone().into(),
+                    o.themenfeld.clone().into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "ozg_services",
+            &["ozg_id", "name", "lebenslage", "themenfeld"],
+            &ozg,
+            skip,
+        )
+        .await?;
+
+        let leika: Vec<Vec<Cell>> = data
+            .leika_services
+            .iter()
+            .map(|l| {
+                vec![
+                    l.key.clone().into(),
+                    l.name.clone().into(),
+                    l.leika_type.clone().into(),
+                    Some(l.ozg_id.clone()).filter(|s| !s.is_empty()).into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "leika_services",
+            &["leika_key", "name", "leika_type", "ozg_id"],
+            &leika,
+            skip,
+        )
+        .await?;
+
+        insert_rows(
+            &mut tx,
+            "registry_meta",
+            &[
+                "edition",
+                "gebietsstand",
+                "population_date",
+                "source",
+                "loaded_at",
+            ],
+            &[vec![
+                reference::EDITION.into(),
+                reference::GEBIETSSTAND.into(),
+                reference::POPULATION_DATE.into(),
+                reference::SOURCE.into(),
+                crate::clock::now_rfc3339().into(),
+            ]],
+            skip,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(RegistryLoad::Loaded)
+    }
+
+    /// Reads every region and the recorded edition back into memory.
+    pub async fn load_registry(&self) -> Result<Registry, StoreError> {
+        let rows = sqlx::query(
+            "SELECT ars, ags, level, name, name_short, kind, parent_ars, kreis, regierungsbezirk, \
+             population, area_km2 FROM regions",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut regions = Vec::with_capacity(rows.len());
+        for row in rows {
+            let level: String = row.try_get("level")?;
+            let Some(level) = Level::parse(&level) else {
+                return Err(StoreError::Sqlx(sqlx::Error::Decode(
+                    format!("unknown region level {level:?}").into(),
+                )));
+            };
+            regions.push(Region {
+                ars: row.try_get("ars")?,
+                ags: row.try_get("ags")?,
+                name: row.try_get("name")?,
+                name_short: row.try_get("name_short")?,
+                level,
+                kind: row.try_get("kind")?,
+                parent: row.try_get("parent_ars")?,
+                kreis: row.try_get("kreis")?,
+                regierungsbezirk: row.try_get("regierungsbezirk")?,
+                population: row.try_get("population")?,
+                area_km2: row.try_get("area_km2")?,
+            });
+        }
+        let edition = sqlx::query(
+            "SELECT edition, gebietsstand, population_date, source FROM registry_meta \
+             ORDER BY loaded_at DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| -> Result<Edition, sqlx::Error> {
+            Ok(Edition {
+                edition: row.try_get("edition")?,
+                gebietsstand: row.try_get("gebietsstand")?,
+                population_date: row.try_get("population_date")?,
+                source: row.try_get("source")?,
+            })
+        })
+        .transpose()?;
+        Ok(Registry::new(regions, edition))
+    }
+
+    /// Row counts of the registry tables, for start-up logs and tests.
+    pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
+        // `table` comes from code, never from input.
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+}

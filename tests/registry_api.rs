@@ -1,0 +1,164 @@
+//! The registry over real HTTP, on SQLite and PostgreSQL.
+
+mod common;
+
+use serde_json::Value;
+
+async fn get(client: &reqwest::Client, url: &str) -> (u16, Value) {
+    let resp = client.get(url).send().await.expect("request");
+    let status = resp.status().as_u16();
+    let body = resp.json::<Value>().await.expect("JSON body");
+    (status, body)
+}
+
+async fn rows(client: &reqwest::Client, url: &str) -> Vec<Value> {
+    let (status, body) = get(client, url).await;
+    assert_eq!(status, 200, "{url}: {body}");
+    body.as_array().expect("array").clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registry_is_served_from_every_backend() {
+    for db in common::all_dbs().await {
+        let server = common::start_server(&db.url).await;
+        let base = common::base_url(&server);
+        let c = reqwest::Client::new();
+
+        let gemeinden = rows(&c, &format!("{base}/api/v1/regions?level=gemeinde")).await;
+        assert_eq!(gemeinden.len(), 1101, "{}", db.name);
+        let population: i64 = gemeinden
+            .iter()
+            .map(|g| g["population"].as_i64().unwrap())
+            .sum();
+        assert_eq!(population, 11_245_898, "{}", db.name);
+        for g in &gemeinden {
+            for field in [
+                "ars",
+                "ags",
+                "name",
+                "level",
+                "kind",
+                "kreis",
+                "regierungsbezirk",
+                "population",
+                "area_km2",
+            ] {
+                assert!(!g[field].is_null(), "{field} missing in {g}");
+            }
+        }
+
+        let kreise = rows(&c, &format!("{base}/api/v1/regions?level=kreis")).await;
+        assert_eq!(kreise.len(), 44);
+        let of_kind = |k: &str| kreise.iter().filter(|r| r["kind"] == k).count();
+        assert_eq!(of_kind("Landkreis"), 35);
+        assert_eq!(of_kind("Stadtkreis"), 9);
+        assert_eq!(
+            rows(&c, &format!("{base}/api/v1/regions?level=regierungsbezirk"))
+                .await
+                .len(),
+            4
+        );
+        let land = rows(&c, &format!("{base}/api/v1/regions?level=land")).await;
+        assert_eq!(land.len(), 1);
+        assert_eq!(land[0]["population"], 11_245_898);
+
+        // Filters.
+        let boeblingen = rows(
+            &c,
+            &format!("{base}/api/v1/regions?level=gemeinde&kreis=08115"),
+        )
+        .await;
+        assert_eq!(boeblingen.len(), 26);
+        assert!(boeblingen.iter().all(|g| g["kreis"] == "08115"));
+        let rb_freiburg = rows(
+            &c,
+            &format!("{base}/api/v1/regions?level=gemeinde&regierungsbezirk=083"),
+        )
+        .await;
+        assert_eq!(rb_freiburg.len(), 294);
+
+        // Single regions by AGS, ARS and Kreis key.
+        let (status, stuttgart) = get(&c, &format!("{base}/api/v1/regions/08111000")).await;
+        assert_eq!(status, 200);
+        assert_eq!(stuttgart["name_short"], "Stuttgart");
+        assert_eq!(stuttgart["kind"], "Stadtkreis");
+        let (_, by_ars) = get(&c, &format!("{base}/api/v1/regions/081110000000")).await;
+        assert_eq!(by_ars, stuttgart);
+        let (status, kreis) = get(&c, &format!("{base}/api/v1/regions/08115")).await;
+        assert_eq!(status, 200);
+        assert_eq!(kreis["name"], "Landkreis Böblingen");
+
+        // Errors: JSON bodies, 404 for unknown keys, 400 for malformed ones.
+        let (status, body) = get(&c, &format!("{base}/api/v1/regions/08999999")).await;
+        assert_eq!(status, 404);
+        assert!(body["error"].as_str().unwrap().contains("08999999"));
+        for bad in ["0811100", "abcdefgh", "081110000000000"] {
+            let (status, body) = get(&c, &format!("{base}/api/v1/regions/{bad}")).await;
+            assert_eq!(status, 400, "{bad}: {body}");
+            assert!(body["error"].is_string());
+        }
+        let (status, _) = get(&c, &format!("{base}/api/v1/regions?level=dorf")).await;
+        assert_eq!(status, 400);
+        let (status, _) = get(&c, &format!("{base}/api/v1/regions?kreis=8x")).await;
+        assert_eq!(status, 400);
+        let (status, _) = get(&c, &format!("{base}/api/v1/regions?kreis=08999")).await;
+        assert_eq!(status, 404);
+
+        // Health.
+        let (status, _) = get(&c, &format!("{base}/healthz")).await;
+        assert_eq!(status, 200);
+        let (status, ready) = get(&c, &format!("{base}/readyz")).await;
+        assert_eq!(status, 200);
+        assert_eq!(ready["database"], db.name);
+
+        server.stop().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_keeps_everything_and_duplicates_nothing() {
+    for db in common::all_dbs().await {
+        let mut counts = Vec::new();
+        for _ in 0..2 {
+            let server = common::start_server(&db.url).await;
+            let store = &server.state.store;
+            let mut c = Vec::new();
+            for table in [
+                "regions",
+                "administrations",
+                "planning_regions",
+                "municipal_associations",
+                "gemeinde_details",
+                "ozg_services",
+                "leika_services",
+                "registry_meta",
+            ] {
+                c.push((table, store.count(table).await.unwrap()));
+            }
+            counts.push(c);
+            server.stop().await.unwrap();
+        }
+        assert_eq!(counts[0], counts[1], "{}", db.name);
+        let get = |t: &str| counts[0].iter().find(|(n, _)| *n == t).unwrap().1;
+        assert_eq!(get("regions"), 1 + 4 + 44 + 1101);
+        assert_eq!(get("administrations"), 1136);
+        assert_eq!(get("registry_meta"), 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registry_records_its_reference_dates() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    let c = reqwest::Client::new();
+    let (status, body) = get(
+        &c,
+        &format!("{}/api/v1/registry", common::base_url(&server)),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["edition"]["gebietsstand"], "2025-11-30");
+    assert_eq!(body["edition"]["population_date"], "2024-12-31");
+    assert_eq!(body["regions"]["gemeinde"], 1101);
+    server.stop().await.unwrap();
+}
