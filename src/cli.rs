@@ -1,8 +1,15 @@
-//! The command line: `digitalatlas serve` and friends.
+//! The command line: `digitalatlas serve`, `import` and helpers.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::config::{DatabaseConfig, ServeConfig};
+use crate::config::{DatabaseConfig, LimitsConfig, ServeConfig};
+use crate::import::{self, Dataset, ImportError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,15 +28,114 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP service.
     Serve(ServeConfig),
+    /// Import a file (CSV, JSON or XLSX) into one dataset, in one transaction.
+    Import(ImportArgs),
+    /// Print the SHA-256 hash of a token read from stdin, for the tokens configuration.
+    TokenHash,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// qualifikationen, prozesse, aktivierungen or konten.
+    #[arg(value_parser = parse_dataset)]
+    pub dataset: Dataset,
+    /// The file to import.
+    pub file: PathBuf,
+    /// Validate and report only; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub limits: LimitsConfig,
+}
+
+fn parse_dataset(value: &str) -> Result<Dataset, String> {
+    Dataset::parse(value).ok_or_else(|| {
+        format!(
+            "unknown dataset {value:?}; use one of {}",
+            Dataset::ALL.map(|d| d.as_str()).join(", ")
+        )
+    })
 }
 
 /// Runs the parsed command to completion.
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(serve) => {
-            let state = crate::server::prepare(&cli.database.database_url).await?;
+            let mut state = crate::server::prepare(&cli.database.database_url).await?;
+            state.tokens = std::sync::Arc::new(serve.load_tokens()?);
+            state.limits = serve.limits.limits();
+            if state.tokens.is_empty() {
+                tracing::warn!("no import tokens configured: POST /api/v1/imports answers 401");
+            }
             let server = crate::server::start(state, serve.listen, true).await?;
-            server.wait().await
+            server.wait().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(args) => import_file(&cli.database.database_url, args).await,
+        Command::TokenHash => {
+            let mut token = String::new();
+            std::io::stdin().read_to_string(&mut token)?;
+            println!("{}", crate::auth::hash_token(&token));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn import_file(database_url: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let name = args.file.display().to_string();
+    let limits = args.limits.limits();
+    let size = std::fs::metadata(&args.file)
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?
+        .len();
+    if size as usize > limits.max_bytes {
+        eprintln!(
+            "{name}: {size} bytes exceed the limit of {} bytes (--max-bytes)",
+            limits.max_bytes
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let bytes = std::fs::read(&args.file).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let state = crate::server::prepare(database_url).await?;
+    let progress = if std::io::stderr().is_terminal() {
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {pos}/{len} rows [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb.enable_steady_tick(Duration::from_millis(100));
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let request = import::Request {
+        dataset: args.dataset,
+        source_name: name,
+        bytes: &bytes,
+        format_hint: args.file.to_str().map(str::to_string),
+        dry_run: args.dry_run,
+        actor: "cli".into(),
+    };
+    let result = import::run(&state.store, &request, limits, &progress).await;
+    progress.finish_and_clear();
+    state.store.close().await;
+    match result {
+        Ok(summary) => {
+            for w in &summary.warnings {
+                eprintln!("warning: {w}");
+            }
+            println!("{summary}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportError::Invalid(report)) => {
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
+            eprint!("{report}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::from(2))
         }
     }
 }

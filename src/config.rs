@@ -1,9 +1,12 @@
-//! Configuration: one struct per command, filled from flags and environment by clap.
+//! Configuration: one struct per concern, filled from flags and environment by clap.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::auth::Tokens;
+use crate::import::Limits;
 use crate::store::DEFAULT_DATABASE_URL;
 
 /// Where the data lives; shared by every command.
@@ -14,10 +17,53 @@ pub struct DatabaseConfig {
     pub database_url: String,
 }
 
+/// Size limits of imports (CLI and HTTP).
+#[derive(Debug, Clone, Args)]
+pub struct LimitsConfig {
+    /// Largest accepted file / request body in bytes.
+    #[arg(long, env = "DIGITALATLAS_IMPORT_MAX_BYTES", default_value_t = Limits::default().max_bytes)]
+    pub max_bytes: usize,
+    /// Most data rows accepted in one file.
+    #[arg(long, env = "DIGITALATLAS_IMPORT_MAX_ROWS", default_value_t = Limits::default().max_rows)]
+    pub max_rows: usize,
+}
+
+impl LimitsConfig {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_bytes: self.max_bytes,
+            max_rows: self.max_rows,
+        }
+    }
+}
+
 /// Settings of `digitalatlas serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
     /// Address and port to listen on.
     #[arg(long, env = "DIGITALATLAS_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// File with import tokens (`NAME SHA256_HEX SCOPES` per line; see `token-hash`).
+    #[arg(long, env = "DIGITALATLAS_TOKENS_FILE")]
+    pub tokens_file: Option<PathBuf>,
+    /// Import tokens inline, same format, entries separated by `;`.
+    #[arg(long, env = "DIGITALATLAS_TOKENS", hide_env_values = true)]
+    pub tokens: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitsConfig,
+}
+
+impl ServeConfig {
+    pub fn load_tokens(&self) -> anyhow::Result<Tokens> {
+        let mut tokens = Tokens::default();
+        if let Some(path) = &self.tokens_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read tokens file {}: {e}", path.display()))?;
+            tokens = tokens.merge(Tokens::parse(&text, &path.display().to_string())?);
+        }
+        if let Some(text) = &self.tokens {
+            tokens = tokens.merge(Tokens::parse(text, "DIGITALATLAS_TOKENS")?);
+        }
+        Ok(tokens)
+    }
 }

@@ -1,11 +1,13 @@
 //! digitalatlas: which Kommunen in Baden-Württemberg have trained Kommunale Digitallotsen and which
 //! OZG online services they have switched on in service-bw. See ARCHITECTURE.md for the map.
 
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod registry;
 pub mod server;
 pub mod store;

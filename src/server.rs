@@ -27,6 +27,8 @@ pub async fn prepare(database_url: &str) -> anyhow::Result<AppState> {
     Ok(AppState {
         store,
         registry: Arc::new(registry),
+        tokens: Arc::new(crate::auth::Tokens::default()),
+        limits: crate::import::Limits::default(),
     })
 }
 

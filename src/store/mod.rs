@@ -3,6 +3,7 @@
 //! backends understand (numbered `$n` parameters, `ON CONFLICT`, no autoincrement).
 
 pub mod batch;
+pub mod imports;
 pub mod registry;
 
 use std::borrow::Cow;

@@ -1,0 +1,178 @@
+//! `POST /api/v1/imports/{dataset}` (file as body, bearer token with the dataset's scope) and
+//! `GET /api/v1/imports` (the import log, token required). Reads elsewhere stay public.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::AppState;
+use crate::auth::{Token, READ_IMPORTS};
+use crate::import::{self, Dataset, ImportError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/imports", get(list))
+        .route("/api/v1/imports/{dataset}", post(upload))
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    let mut resp = (
+        status,
+        Json(json!({ "error": message.into(), "status": status.as_u16() })),
+    )
+        .into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+    }
+    resp
+}
+
+/// The token presented in `Authorization: Bearer …`, if it is a configured one.
+/// Both failures answer 401; the message says which.
+fn authenticate<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<&'a Token, &'static str> {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let Some(presented) = presented else {
+        return Err("missing bearer token (Authorization: Bearer TOKEN)");
+    };
+    state.tokens.verify(presented).ok_or("unknown token")
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UploadParams {
+    #[serde(default)]
+    dry_run: Option<String>,
+    /// Name recorded in the log; defaults to `http-upload`.
+    #[serde(default)]
+    source: Option<String>,
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Path(dataset): Path<String>,
+    Query(params): Query<UploadParams>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let token = match authenticate(&state, &headers) {
+        Ok(t) => t,
+        Err(message) => return error(StatusCode::UNAUTHORIZED, message),
+    };
+    let Some(dataset) = Dataset::parse(&dataset) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            format!(
+                "unknown dataset {dataset:?}; use one of {}",
+                Dataset::ALL.map(|d| d.as_str()).join(", ")
+            ),
+        );
+    };
+    if !token.allows(dataset.as_str()) {
+        return error(
+            StatusCode::FORBIDDEN,
+            format!("token {:?} may not write {dataset}", token.name),
+        );
+    }
+    let limit = state.limits.max_bytes;
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the body exceeds the limit of {limit} bytes"),
+            )
+        }
+    };
+    let request = import::Request {
+        dataset,
+        source_name: params
+            .source
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "http-upload".into()),
+        bytes: &bytes,
+        format_hint: headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        dry_run: matches!(params.dry_run.as_deref(), Some("" | "true" | "1" | "yes")),
+        actor: token.name.clone(),
+    };
+    match import::run(
+        &state.store,
+        &request,
+        state.limits,
+        &indicatif::ProgressBar::hidden(),
+    )
+    .await
+    {
+        Ok(summary) => {
+            if !summary.dry_run {
+                state.after_import().await;
+            }
+            (StatusCode::OK, Json(summary)).into_response()
+        }
+        Err(ImportError::Invalid(report)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(report)).into_response()
+        }
+        Err(ImportError::TooLarge { .. }) => error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body exceeds the limit of {limit} bytes"),
+        ),
+        Err(ImportError::Store(e)) => {
+            tracing::error!(error = %e, "import failed in the database");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the import failed in the database; nothing was written",
+            )
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListParams {
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+    headers: HeaderMap,
+) -> Response {
+    let token = match authenticate(&state, &headers) {
+        Ok(t) => t,
+        Err(message) => return error(StatusCode::UNAUTHORIZED, message),
+    };
+    if !token.allows(READ_IMPORTS) {
+        return error(
+            StatusCode::FORBIDDEN,
+            format!("token {:?} lacks scope {READ_IMPORTS}", token.name),
+        );
+    }
+    match state
+        .store
+        .import_log(params.limit.unwrap_or(100).clamp(1, 10_000))
+        .await
+    {
+        Ok(rows) => Json(rows).into_response(),
+        Err(e) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database unavailable: {e}"),
+        ),
+    }
+}

@@ -1,0 +1,561 @@
+//! The four datasets: their canonical columns, how a row becomes a typed record, and where it is
+//! stored. Validation collects every problem of a file instead of stopping at the first.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::fields;
+use super::table::Table;
+use crate::registry::{Ags, KreisKey};
+use crate::store::batch::Cell;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dataset {
+    Qualifikationen,
+    Prozesse,
+    Aktivierungen,
+    Konten,
+}
+
+impl Dataset {
+    pub const ALL: [Dataset; 4] = [
+        Dataset::Qualifikationen,
+        Dataset::Prozesse,
+        Dataset::Aktivierungen,
+        Dataset::Konten,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dataset::Qualifikationen => "qualifikationen",
+            Dataset::Prozesse => "prozesse",
+            Dataset::Aktivierungen => "aktivierungen",
+            Dataset::Konten => "konten",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Dataset> {
+        Dataset::ALL
+            .into_iter()
+            .find(|d| d.as_str() == value.trim().to_ascii_lowercase())
+    }
+
+    /// Canonical header of the file: (column, required).
+    pub fn columns(self) -> &'static [(&'static str, bool)] {
+        match self {
+            Dataset::Qualifikationen => &[
+                ("teilnehmer_id", true),
+                ("verwaltung", true),
+                ("programm", true),
+                ("kurs", true),
+                ("anbieter", true),
+                ("abschluss", true),
+                ("seminartage", true),
+                ("foerderung_eur", true),
+            ],
+            Dataset::Prozesse => &[
+                ("prozess_id", true),
+                ("name", true),
+                ("art", true),
+                ("leika_schluessel", false),
+                ("ozg_id", false),
+                ("themenfeld", false),
+            ],
+            Dataset::Aktivierungen => &[
+                ("verwaltung", true),
+                ("prozess_id", true),
+                ("aktiviert_am", true),
+                ("deaktiviert_am", false),
+            ],
+            Dataset::Konten => &[
+                ("stichtag", true),
+                ("kontotyp", true),
+                ("verwaltung", false),
+                ("anzahl", true),
+            ],
+        }
+    }
+
+    /// The file columns that form the natural key (in the order of `Record::key`).
+    pub fn key_columns(self) -> &'static [&'static str] {
+        match self {
+            Dataset::Qualifikationen => &["teilnehmer_id", "kurs", "abschluss"],
+            Dataset::Prozesse => &["prozess_id"],
+            Dataset::Aktivierungen => &["verwaltung", "prozess_id", "aktiviert_am"],
+            Dataset::Konten => &["stichtag", "kontotyp", "verwaltung"],
+        }
+    }
+
+    /// Where the records go: table, natural-key columns, value columns (cells in that order).
+    pub fn storage(self) -> StorageSpec {
+        match self {
+            Dataset::Qualifikationen => StorageSpec {
+                table: "qualifications",
+                key: &["participant_id", "course", "completed_on"],
+                values: &[
+                    ("administration_id", ColType::Text),
+                    ("programme", ColType::Text),
+                    ("provider", ColType::Text),
+                    ("seminar_days", ColType::Int),
+                    ("voucher_cents", ColType::Int),
+                ],
+            },
+            Dataset::Prozesse => StorageSpec {
+                table: "processes",
+                key: &["process_id"],
+                values: &[
+                    ("name", ColType::Text),
+                    ("art", ColType::Text),
+                    ("leika_key", ColType::OptText),
+                    ("ozg_id", ColType::OptText),
+                    ("themenfeld", ColType::OptText),
+                ],
+            },
+            Dataset::Aktivierungen => StorageSpec {
+                table: "activations",
+                key: &["administration_id", "process_id", "activated_on"],
+                values: &[("deactivated_on", ColType::OptText)],
+            },
+            Dataset::Konten => StorageSpec {
+                table: "servicebw_accounts",
+                key: &["reference_date", "account_type", "scope"],
+                values: &[("count", ColType::Int)],
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Dataset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColType {
+    Text,
+    OptText,
+    Int,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct StorageSpec {
+    pub table: &'static str,
+    /// Natural-key columns (all TEXT).
+    pub key: &'static [&'static str],
+    pub values: &'static [(&'static str, ColType)],
+}
+
+/// One validated record: its natural key (text parts) and its value cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub line: u64,
+    pub key: Vec<String>,
+    pub values: Vec<Cell>,
+}
+
+/// One problem in a file, pointing at the place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// What validation needs to know about the database.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Administration ids (AGS or Landratsamt Kreis key).
+    pub administrations: HashSet<String>,
+    /// Kreis keys of Stadtkreise, whose administration is the Gemeinde, not a Landratsamt.
+    pub stadtkreise: HashSet<String>,
+    pub processes: HashSet<String>,
+    pub leika_keys: HashSet<String>,
+}
+
+/// Column names that carry personal data; they are never read, and the import warns about them.
+const PERSONAL_COLUMNS: &[&str] = &[
+    "vorname",
+    "nachname",
+    "familienname",
+    "teilnehmer_name",
+    "teilnehmername",
+    "email",
+    "e_mail",
+    "mail",
+    "telefon",
+    "geburtsdatum",
+    "anrede",
+];
+
+/// The outcome of validating a table.
+#[derive(Debug, Default)]
+pub struct Validated {
+    pub records: Vec<Record>,
+    pub issues: Vec<Issue>,
+    pub warnings: Vec<String>,
+}
+
+struct Columns {
+    index: HashMap<&'static str, usize>,
+}
+
+impl Columns {
+    fn get<'a>(&self, cells: &'a [String], name: &str) -> &'a str {
+        self.index
+            .get(name)
+            .and_then(|&i| cells.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+fn issue(line: u64, column: &str, value: &str, reason: impl Into<String>) -> Issue {
+    Issue {
+        line,
+        column: column.to_string(),
+        value: value.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Validates every row of `table` as `dataset`.
+pub fn validate(dataset: Dataset, table: &Table, ctx: &Context) -> Validated {
+    let mut out = Validated::default();
+    let mut index = HashMap::new();
+    let known = dataset.columns();
+    for (i, raw) in table.headers.iter().enumerate() {
+        let h = fields::header(raw);
+        if let Some((name, _)) = known.iter().find(|(n, _)| *n == h) {
+            if index.insert(*name, i).is_some() {
+                out.issues
+                    .push(issue(1, raw, raw, "column appears twice in the header"));
+            }
+        } else if h == "name" || PERSONAL_COLUMNS.contains(&h.as_str()) {
+            // `name` is a known column of `prozesse`; anywhere else it is a person's name.
+
+            out.warnings.push(format!(
+                "column {raw:?} looks like personal data: it is ignored and never stored"
+            ));
+        } else if !h.is_empty() {
+            out.warnings.push(format!("unknown column {raw:?} ignored"));
+        }
+    }
+    for (name, required) in known {
+        if *required && !index.contains_key(name) {
+            out.issues.push(issue(
+                1,
+                name,
+                "",
+                format!(
+                    "required column missing; the header must contain {}",
+                    known
+                        .iter()
+                        .filter(|(_, r)| *r)
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    if !out.issues.is_empty() {
+        return out;
+    }
+    let cols = Columns { index };
+    let mut seen: HashMap<Vec<String>, u64> = HashMap::with_capacity(table.rows.len());
+    out.records.reserve(table.rows.len());
+    for row in &table.rows {
+        let before = out.issues.len();
+        let record = match dataset {
+            Dataset::Qualifikationen => {
+                qualification(row.line, &row.cells, &cols, ctx, &mut out.issues)
+            }
+            Dataset::Prozesse => process(
+                row.line,
+                &row.cells,
+                &cols,
+                ctx,
+                &mut out.issues,
+                &mut out.warnings,
+            ),
+            Dataset::Aktivierungen => activation(row.line, &row.cells, &cols, ctx, &mut out.issues),
+            Dataset::Konten => accounts(row.line, &row.cells, &cols, ctx, &mut out.issues),
+        };
+        if out.issues.len() > before {
+            continue;
+        }
+        let Some(record) = record else { continue };
+        if let Some(first) = seen.get(&record.key) {
+            out.issues.push(issue(
+                row.line,
+                &dataset.key_columns().join("+"),
+                &record.key.join(" / "),
+                format!("duplicate key in the file (first on line {first})"),
+            ));
+            continue;
+        }
+        seen.insert(record.key.clone(), row.line);
+        out.records.push(record);
+    }
+    out
+}
+
+/// Runs `parse` on the named column and records an issue on failure.
+fn field<T>(
+    line: u64,
+    cells: &[String],
+    cols: &Columns,
+    name: &str,
+    issues: &mut Vec<Issue>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    let value = cols.get(cells, name);
+    match parse(value) {
+        Ok(v) => Some(v),
+        Err(reason) => {
+            issues.push(issue(line, name, value, reason));
+            None
+        }
+    }
+}
+
+/// An administration id: AGS of a Gemeinde (leading zero optional) or the Kreis key of a Landratsamt.
+fn administration(value: &str, ctx: &Context) -> Result<String, String> {
+    let v = value.trim();
+    let id = match v.len() {
+        7 | 8 => Ags::parse_lenient(v).map(|a| a.as_str().to_string()),
+        4 | 5 => KreisKey::parse_lenient(v).map(|k| k.as_str().to_string()),
+        _ => {
+            return Err(
+                "not an administration key: use the 8-digit AGS of the Gemeinde or the 5-digit Kreis key of a Landratsamt"
+                    .into(),
+            )
+        }
+    }
+    .map_err(|e| e.reason.to_string())?;
+    if ctx.administrations.contains(&id) {
+        Ok(id)
+    } else if ctx.stadtkreise.contains(&id) {
+        Err(format!(
+            "{id} is a Stadtkreis, which has no Landratsamt; use the AGS of the city ({id}000)"
+        ))
+    } else {
+        Err(format!("unknown AGS / Kreis key {id}"))
+    }
+}
+
+fn one_of(value: &str, options: &[(&str, &'static str)], what: &str) -> Result<String, String> {
+    let v = fields::header(value);
+    options
+        .iter()
+        .find(|(alias, _)| *alias == v)
+        .map(|(_, canonical)| canonical.to_string())
+        .ok_or_else(|| {
+            let mut names: Vec<&str> = options.iter().map(|(_, c)| *c).collect();
+            names.dedup();
+            format!("unknown {what}; use {}", names.join(" or "))
+        })
+}
+
+fn qualification(
+    line: u64,
+    cells: &[String],
+    cols: &Columns,
+    ctx: &Context,
+    issues: &mut Vec<Issue>,
+) -> Option<Record> {
+    let participant = field(
+        line,
+        cells,
+        cols,
+        "teilnehmer_id",
+        issues,
+        fields::identifier,
+    );
+    let admin = field(line, cells, cols, "verwaltung", issues, |v| {
+        administration(v, ctx)
+    });
+    let programme = field(line, cells, cols, "programm", issues, |v| {
+        one_of(
+            v,
+            &[
+                ("basis", "basis"),
+                ("basisqualifizierung", "basis"),
+                ("aufbau", "aufbau"),
+                ("aufbauschulung", "aufbau"),
+            ],
+            "programme",
+        )
+    });
+    let course = field(line, cells, cols, "kurs", issues, fields::text);
+    let provider = field(line, cells, cols, "anbieter", issues, fields::text);
+    let completed = field(line, cells, cols, "abschluss", issues, fields::date);
+    let days = field(line, cells, cols, "seminartage", issues, fields::count);
+    let cents = field(
+        line,
+        cells,
+        cols,
+        "foerderung_eur",
+        issues,
+        fields::euro_cents,
+    );
+    Some(Record {
+        line,
+        key: vec![participant?, course?, completed?],
+        values: vec![
+            admin?.into(),
+            programme?.into(),
+            provider?.into(),
+            days?.into(),
+            cents?.into(),
+        ],
+    })
+}
+
+fn process(
+    line: u64,
+    cells: &[String],
+    cols: &Columns,
+    ctx: &Context,
+    issues: &mut Vec<Issue>,
+    warnings: &mut Vec<String>,
+) -> Option<Record> {
+    let id = field(line, cells, cols, "prozess_id", issues, fields::identifier);
+    let name = field(line, cells, cols, "name", issues, fields::text);
+    let art = field(line, cells, cols, "art", issues, |v| {
+        one_of(
+            v,
+            &[
+                ("standard", "standard"),
+                ("standardprozess", "standard"),
+                ("universal", "universal"),
+                ("universalprozess", "universal"),
+            ],
+            "art",
+        )
+    });
+    let leika = field(line, cells, cols, "leika_schluessel", issues, |v| {
+        let v = v.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        if v.len() != 14 || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("a LeiKa key has 14 digits".to_string());
+        }
+        Ok(Some(v.to_string()))
+    });
+    let ozg = field(line, cells, cols, "ozg_id", issues, |v| {
+        let v = v.trim();
+        if v.is_empty() {
+            Ok(None)
+        } else if v.bytes().all(|b| b.is_ascii_digit()) && v.len() <= 6 {
+            Ok(Some(v.to_string()))
+        } else {
+            Err("an OZG-ID is a number of up to 6 digits".to_string())
+        }
+    });
+    let themenfeld = field(
+        line,
+        cells,
+        cols,
+        "themenfeld",
+        issues,
+        fields::optional_text,
+    );
+    let leika = leika?;
+    if let Some(k) = &leika {
+        if !ctx.leika_keys.is_empty() && !ctx.leika_keys.contains(k) {
+            warnings.push(format!(
+                "line {line}: LeiKa key {k} is not in the shipped LeiKa catalogue (kept as given)"
+            ));
+        }
+    }
+    Some(Record {
+        line,
+        key: vec![id?],
+        values: vec![
+            name?.into(),
+            art?.into(),
+            leika.into(),
+            ozg?.into(),
+            themenfeld?.into(),
+        ],
+    })
+}
+
+fn activation(
+    line: u64,
+    cells: &[String],
+    cols: &Columns,
+    ctx: &Context,
+    issues: &mut Vec<Issue>,
+) -> Option<Record> {
+    let admin = field(line, cells, cols, "verwaltung", issues, |v| {
+        administration(v, ctx)
+    });
+    let process = field(line, cells, cols, "prozess_id", issues, |v| {
+        let id = fields::identifier(v)?;
+        if ctx.processes.contains(&id) {
+            Ok(id)
+        } else {
+            Err("unknown prozess_id; import the process in dataset prozesse first".into())
+        }
+    });
+    let from = field(line, cells, cols, "aktiviert_am", issues, fields::date)?;
+    let until = field(line, cells, cols, "deaktiviert_am", issues, |v| {
+        if v.trim().is_empty() {
+            return Ok(None);
+        }
+        let d = fields::date(v)?;
+        if d < from {
+            return Err(format!("before aktiviert_am ({from})"));
+        }
+        Ok(Some(d))
+    });
+    Some(Record {
+        line,
+        key: vec![admin?, process?, from],
+        values: vec![until?.into()],
+    })
+}
+
+fn accounts(
+    line: u64,
+    cells: &[String],
+    cols: &Columns,
+    ctx: &Context,
+    issues: &mut Vec<Issue>,
+) -> Option<Record> {
+    let date = field(line, cells, cols, "stichtag", issues, fields::date);
+    let kind = field(line, cells, cols, "kontotyp", issues, |v| {
+        one_of(
+            v,
+            &[
+                ("buerger", "buerger"),
+                ("burger", "buerger"),
+                ("buergerkonto", "buerger"),
+                ("organisation", "organisation"),
+                ("organisationskonto", "organisation"),
+                ("unternehmen", "organisation"),
+            ],
+            "kontotyp",
+        )
+    });
+    let scope = field(line, cells, cols, "verwaltung", issues, |v| {
+        if v.trim().is_empty() {
+            Ok(String::new())
+        } else {
+            administration(v, ctx)
+        }
+    });
+    let count = field(line, cells, cols, "anzahl", issues, fields::count);
+    Some(Record {
+        line,
+        key: vec![date?, kind?, scope?],
+        values: vec![count?.into()],
+    })
+}

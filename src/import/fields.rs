@@ -1,0 +1,190 @@
+//! Field parsers for what spreadsheets deliver: German and ISO dates, decimal commas, integers that
+//! Excel wrote as `3.0`. Each returns a reason a clerk can act on.
+
+use chrono::NaiveDate;
+
+/// `2019-07-24`, `24.07.2019` or `24.7.2019`, optionally followed by a midnight time as Excel writes
+/// it (`24.07.2019 00:00`). Returns the ISO form.
+pub fn date(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    let v = v
+        .split_once(' ')
+        .or_else(|| v.split_once('T'))
+        .map(|(d, _)| d)
+        .unwrap_or(v);
+    let parsed = if v.contains('.') {
+        NaiveDate::parse_from_str(v, "%d.%m.%Y")
+    } else {
+        NaiveDate::parse_from_str(v, "%Y-%m-%d")
+    };
+    match parsed {
+        Ok(d) if (1990..=2100).contains(&chrono::Datelike::year(&d)) => {
+            Ok(d.format("%Y-%m-%d").to_string())
+        }
+        Ok(_) => Err("date out of range (1990–2100)".into()),
+        Err(_) => Err("not a date; use YYYY-MM-DD or TT.MM.JJJJ".into()),
+    }
+}
+
+/// A non-negative integer; `3`, `3.0` and `3,0` are all 3.
+pub fn count(value: &str) -> Result<i64, String> {
+    let v = value.trim();
+    if v.starts_with('-') {
+        return Err("negative number".into());
+    }
+    let digits = v
+        .strip_suffix(".0")
+        .or_else(|| v.strip_suffix(",0"))
+        .or_else(|| v.strip_suffix(".00"))
+        .or_else(|| v.strip_suffix(",00"))
+        .unwrap_or(v);
+    let plain: String = digits.chars().filter(|c| *c != '\'').collect();
+    plain
+        .parse::<i64>()
+        .map_err(|_| "not a whole number".to_string())
+}
+
+/// A non-negative euro amount in cents: `100,00`, `100.00`, `1.234,56`, `1,234.56`, `150`.
+/// The last `.` or `,` followed by one or two digits is the decimal separator.
+pub fn euro_cents(value: &str) -> Result<i64, String> {
+    let v = value
+        .trim()
+        .trim_end_matches('€')
+        .trim_end_matches("EUR")
+        .trim();
+    if v.starts_with('-') {
+        return Err("negative number".into());
+    }
+    if v.is_empty()
+        || !v
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return Err("not an amount; use e.g. 100,00 or 100.00".into());
+    }
+    let (whole, frac) = match v.rfind(['.', ',']) {
+        Some(i) if v.len() - i - 1 <= 2 => (&v[..i], &v[i + 1..]),
+        Some(i) if v.len() - i - 1 == 3 => (v, ""), // thousands separator: 1.234
+        Some(_) => return Err("more than two decimal places".into()),
+        None => (v, ""),
+    };
+    let whole: String = whole.chars().filter(char::is_ascii_digit).collect();
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| "amount too large".to_string())?
+    };
+    let frac: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().map_err(|_| "bad decimals")? * 10,
+        _ => frac.parse::<i64>().map_err(|_| "bad decimals")?,
+    };
+    whole
+        .checked_mul(100)
+        .and_then(|c| c.checked_add(frac))
+        .ok_or_else(|| "amount too large".to_string())
+}
+
+/// An identifier: letters, digits and `._-/:`, at most 64 characters. Blanks are refused, which
+/// also keeps "Vorname Nachname" out of an id column.
+pub fn identifier(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err("empty".into());
+    }
+    if v.chars().count() > 64 {
+        return Err("longer than 64 characters".into());
+    }
+    if !v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-/:".contains(c))
+    {
+        return Err("only letters, digits and . _ - / : are allowed (no blanks)".into());
+    }
+    Ok(v.to_string())
+}
+
+/// Non-empty free text, at most 300 characters.
+pub fn text(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err("empty".into());
+    }
+    if v.chars().count() > 300 {
+        return Err("longer than 300 characters".into());
+    }
+    Ok(v.to_string())
+}
+
+/// Optional free text: empty means absent.
+pub fn optional_text(value: &str) -> Result<Option<String>, String> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        text(value).map(Some)
+    }
+}
+
+/// A header name in canonical form: lower case, blanks and dashes as `_`, umlauts transcribed.
+pub fn header(value: &str) -> String {
+    value
+        .trim()
+        .to_lowercase()
+        .replace('ä', "ae")
+        .replace('ö', "oe")
+        .replace('ü', "ue")
+        .replace('ß', "ss")
+        .replace([' ', '-'], "_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(date("2019-07-24").unwrap(), "2019-07-24");
+        assert_eq!(date("24.07.2019").unwrap(), "2019-07-24");
+        assert_eq!(date("4.7.2019").unwrap(), "2019-07-04");
+        assert_eq!(date("24.07.2019 00:00").unwrap(), "2019-07-24");
+        assert!(date("31.02.2019").is_err());
+        assert!(date("2019/07/24").is_err());
+        assert!(date("24.07.1890").is_err());
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(euro_cents("100,00").unwrap(), 10_000);
+        assert_eq!(euro_cents("100.00").unwrap(), 10_000);
+        assert_eq!(euro_cents("300").unwrap(), 30_000);
+        assert_eq!(euro_cents("49,5").unwrap(), 4_950);
+        assert_eq!(euro_cents("1.234,56").unwrap(), 123_456);
+        assert_eq!(euro_cents("1,234.56").unwrap(), 123_456);
+        assert_eq!(euro_cents("1.234").unwrap(), 123_400);
+        assert_eq!(euro_cents("100,00 €").unwrap(), 10_000);
+        assert_eq!(euro_cents("-5").unwrap_err(), "negative number");
+        assert!(euro_cents("1,2345").is_err());
+        assert!(euro_cents("abc").is_err());
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(count("3").unwrap(), 3);
+        assert_eq!(count("3,0").unwrap(), 3);
+        assert_eq!(count("-1").unwrap_err(), "negative number");
+        assert!(count("3,5").is_err());
+    }
+
+    #[test]
+    fn identifiers_refuse_names() {
+        assert!(identifier("08111000-BV-0001").is_ok());
+        assert!(identifier("Max Mustermann").is_err());
+        assert!(identifier("").is_err());
+    }
+
+    #[test]
+    fn headers_are_canonical() {
+        assert_eq!(header(" Förderung EUR "), "foerderung_eur");
+        assert_eq!(header("Teilnehmer-ID"), "teilnehmer_id");
+    }
+}

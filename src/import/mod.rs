@@ -1,0 +1,231 @@
+//! Imports: file bytes -> table -> validated records -> one transaction. Import never computes
+//! figures; it writes records, logs the import, and the caller asks for a new snapshot.
+
+pub mod dataset;
+pub mod fields;
+pub mod table;
+
+use std::fmt;
+
+use indicatif::ProgressBar;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use dataset::{Dataset, Issue};
+use table::Format;
+
+use crate::store::imports::{Counts, Provenance};
+use crate::store::{Store, StoreError};
+
+/// Size limits of one import; past them the file is refused before anything is parsed or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub max_rows: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 256 * 1024 * 1024,
+            max_rows: 2_000_000,
+        }
+    }
+}
+
+/// One delivered file.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub dataset: Dataset,
+    /// File name or other label used in messages and the log.
+    pub source_name: String,
+    pub bytes: &'a [u8],
+    /// Content-Type or file name, if known.
+    pub format_hint: Option<String>,
+    pub dry_run: bool,
+    /// Token name, or `cli`.
+    pub actor: String,
+}
+
+/// What a successful import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub dataset: Dataset,
+    pub source_name: String,
+    pub format: &'static str,
+    pub encoding: &'static str,
+    pub checksum: String,
+    pub dry_run: bool,
+    pub counts: Counts,
+    pub warnings: Vec<String>,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}{}: {} rows from {} ({}, {}): {} inserted, {} updated, {} unchanged{}",
+            if self.dry_run {
+                "dry run, nothing written: "
+            } else {
+                ""
+            },
+            self.dataset,
+            self.counts.total,
+            self.source_name,
+            self.format,
+            self.encoding,
+            self.counts.inserted,
+            self.counts.updated,
+            self.counts.unchanged,
+            if self.warnings.is_empty() {
+                String::new()
+            } else {
+                format!(", {} warning(s)", self.warnings.len())
+            }
+        )
+    }
+}
+
+/// At most this many issues are listed in a report; the total is always given.
+pub const MAX_LISTED_ISSUES: usize = 1000;
+
+/// Why a file was refused: every problem found, each with line, column, value and reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub file: String,
+    pub dataset: Dataset,
+    pub issue_count: usize,
+    pub issues: Vec<Issue>,
+    pub warnings: Vec<String>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}: {} problem(s), nothing was imported:",
+            self.file, self.issue_count
+        )?;
+        for i in &self.issues {
+            writeln!(
+                f,
+                "{}:{}: column {}, value {:?}: {}",
+                self.file, i.line, i.column, i.value, i.reason
+            )?;
+        }
+        if self.issue_count > self.issues.len() {
+            writeln!(f, "… and {} more", self.issue_count - self.issues.len())?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: {size} bytes exceed the limit of {limit} bytes")]
+    TooLarge {
+        file: String,
+        size: usize,
+        limit: usize,
+    },
+    #[error("{0}")]
+    Invalid(Box<Report>),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ImportError {
+    fn from(e: sqlx::Error) -> Self {
+        ImportError::Store(StoreError::Sqlx(e))
+    }
+}
+
+/// Imports run one at a time per process, so that the diff against stored rows stays true.
+static IMPORT_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn report(req: &Request<'_>, mut issues: Vec<Issue>, warnings: Vec<String>) -> ImportError {
+    let issue_count = issues.len();
+    issues.truncate(MAX_LISTED_ISSUES);
+    ImportError::Invalid(Box::new(Report {
+        file: req.source_name.clone(),
+        dataset: req.dataset,
+        issue_count,
+        issues,
+        warnings,
+    }))
+}
+
+/// Reads, validates and (unless a dry run) writes one file. All rows or none.
+pub async fn run(
+    store: &Store,
+    req: &Request<'_>,
+    limits: Limits,
+    progress: &ProgressBar,
+) -> Result<Summary, ImportError> {
+    if req.bytes.len() > limits.max_bytes {
+        return Err(ImportError::TooLarge {
+            file: req.source_name.clone(),
+            size: req.bytes.len(),
+            limit: limits.max_bytes,
+        });
+    }
+    let format = Format::detect(req.format_hint.as_deref(), req.bytes);
+    progress.set_message(format!("reading {}", req.source_name));
+    let table = table::read(format, req.bytes, limits.max_rows).map_err(|e| {
+        report(
+            req,
+            vec![Issue {
+                line: e.line,
+                column: String::new(),
+                value: String::new(),
+                reason: e.reason,
+            }],
+            vec![],
+        )
+    })?;
+    progress.set_length(table.rows.len() as u64);
+    progress.set_message("validating");
+
+    let _guard = IMPORT_LOCK.lock().await;
+    let ctx = store.import_context().await?;
+    let validated = dataset::validate(req.dataset, &table, &ctx);
+    progress.set_position(table.rows.len() as u64);
+    if !validated.issues.is_empty() {
+        return Err(report(req, validated.issues, validated.warnings));
+    }
+    progress.set_message(if req.dry_run { "comparing" } else { "writing" });
+    let checksum = hex(&Sha256::digest(req.bytes));
+    let counts = store
+        .apply_import(
+            req.dataset,
+            &validated.records,
+            &Provenance {
+                source_name: req.source_name.clone(),
+                checksum: checksum.clone(),
+                actor: req.actor.clone(),
+            },
+            req.dry_run,
+        )
+        .await?;
+    progress.finish_and_clear();
+    Ok(Summary {
+        dataset: req.dataset,
+        source_name: req.source_name.clone(),
+        format: match format {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Xlsx => "xlsx",
+        },
+        encoding: table.encoding,
+        checksum,
+        dry_run: req.dry_run,
+        counts,
+        warnings: validated.warnings,
+    })
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

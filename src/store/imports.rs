@@ -1,0 +1,239 @@
+//! Import tables: the validation context, the diff of a delivery against what is stored, writing
+//! it in one transaction, and the import log.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+use super::batch::{insert_rows, Cell};
+use super::{Store, StoreError};
+use crate::import::dataset::{ColType, Context, Dataset, Record, StorageSpec};
+
+/// Row counts of one import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub total: i64,
+    pub inserted: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+}
+
+/// One row of the import log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogEntry {
+    pub id: i64,
+    pub dataset: String,
+    pub source_name: String,
+    pub checksum: String,
+    pub rows_total: i64,
+    pub inserted: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub actor: String,
+    pub imported_at: String,
+}
+
+/// What an import writes besides the records.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    pub source_name: String,
+    pub checksum: String,
+    pub actor: String,
+}
+
+fn key_string(parts: &[String]) -> String {
+    parts.join("\u{1f}")
+}
+
+/// Stored value cells by joined natural key.
+async fn existing(
+    conn: &mut AnyConnection,
+    spec: &StorageSpec,
+) -> Result<HashMap<String, Vec<Cell>>, sqlx::Error> {
+    let cols: Vec<&str> = spec
+        .key
+        .iter()
+        .copied()
+        .chain(spec.values.iter().map(|(n, _)| *n))
+        .collect();
+    let sql = format!("SELECT {} FROM {}", cols.join(", "), spec.table);
+    let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+    let mut map = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let mut key = Vec::with_capacity(spec.key.len());
+        for i in 0..spec.key.len() {
+            key.push(row.try_get::<String, _>(i)?);
+        }
+        let mut values = Vec::with_capacity(spec.values.len());
+        for (j, (_, ty)) in spec.values.iter().enumerate() {
+            let i = spec.key.len() + j;
+            values.push(match ty {
+                ColType::Text => Cell::Text(row.try_get(i)?),
+                ColType::OptText => Cell::OptText(row.try_get(i)?),
+                ColType::Int => Cell::Int(row.try_get(i)?),
+            });
+        }
+        map.insert(key_string(&key), values);
+    }
+    Ok(map)
+}
+
+impl Store {
+    /// Everything validation checks records against.
+    pub async fn import_context(&self) -> Result<Context, StoreError> {
+        let mut ctx = Context::default();
+        for row in sqlx::query("SELECT id FROM administrations")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            ctx.administrations.insert(row.try_get(0)?);
+        }
+        for row in
+            sqlx::query("SELECT ars FROM regions WHERE level = 'kreis' AND kind = 'Stadtkreis'")
+                .fetch_all(&self.pool)
+                .await?
+        {
+            ctx.stadtkreise.insert(row.try_get(0)?);
+        }
+        for row in sqlx::query("SELECT process_id FROM processes")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            ctx.processes.insert(row.try_get(0)?);
+        }
+        for row in sqlx::query("SELECT leika_key FROM leika_services")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            ctx.leika_keys.insert(row.try_get(0)?);
+        }
+        Ok(ctx)
+    }
+
+    /// Writes `records` in one transaction: new keys are inserted, changed ones updated in place,
+    /// equal ones left alone; then the import log row. With `dry_run` nothing is written and the
+    /// counts say what would have happened.
+    pub async fn apply_import(
+        &self,
+        dataset: Dataset,
+        records: &[Record],
+        provenance: &Provenance,
+        dry_run: bool,
+    ) -> Result<Counts, StoreError> {
+        let spec = dataset.storage();
+        let mut tx = self.pool.begin().await?;
+        let stored = existing(&mut tx, &spec).await?;
+        let mut inserts = Vec::new();
+        let mut updates = Vec::new();
+        let mut counts = Counts {
+            total: records.len() as i64,
+            ..Counts::default()
+        };
+        for r in records {
+            let row = || -> Vec<Cell> {
+                r.key
+                    .iter()
+                    .map(|k| Cell::Text(k.clone()))
+                    .chain(r.values.iter().cloned())
+                    .collect()
+            };
+            match stored.get(&key_string(&r.key)) {
+                None => {
+                    counts.inserted += 1;
+                    inserts.push(row());
+                }
+                Some(v) if *v == r.values => counts.unchanged += 1,
+                Some(_) => {
+                    counts.updated += 1;
+                    updates.push(row());
+                }
+            }
+        }
+        if dry_run {
+            tx.rollback().await?;
+            return Ok(counts);
+        }
+        let columns: Vec<&str> = spec
+            .key
+            .iter()
+            .copied()
+            .chain(spec.values.iter().map(|(n, _)| *n))
+            .collect();
+        insert_rows(&mut tx, spec.table, &columns, &inserts, "").await?;
+        let upsert = format!(
+            "ON CONFLICT ({}) DO UPDATE SET {}",
+            spec.key.join(", "),
+            spec.values
+                .iter()
+                .map(|(n, _)| format!("{n} = excluded.{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        insert_rows(&mut tx, spec.table, &columns, &updates, &upsert).await?;
+
+        let next_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM import_log")
+            .fetch_one(&mut *tx)
+            .await?;
+        insert_rows(
+            &mut tx,
+            "import_log",
+            &[
+                "id",
+                "dataset",
+                "source_name",
+                "checksum",
+                "rows_total",
+                "inserted",
+                "updated",
+                "unchanged",
+                "actor",
+                "imported_at",
+            ],
+            &[vec![
+                next_id.into(),
+                dataset.as_str().into(),
+                provenance.source_name.clone().into(),
+                provenance.checksum.clone().into(),
+                counts.total.into(),
+                counts.inserted.into(),
+                counts.updated.into(),
+                counts.unchanged.into(),
+                provenance.actor.clone().into(),
+                crate::clock::now_rfc3339().into(),
+            ]],
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    /// The import log, newest first.
+    pub async fn import_log(&self, limit: i64) -> Result<Vec<LogEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, dataset, source_name, checksum, rows_total, inserted, updated, unchanged, \
+             actor, imported_at FROM import_log ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(LogEntry {
+                    id: row.try_get("id")?,
+                    dataset: row.try_get("dataset")?,
+                    source_name: row.try_get("source_name")?,
+                    checksum: row.try_get("checksum")?,
+                    rows_total: row.try_get("rows_total")?,
+                    inserted: row.try_get("inserted")?,
+                    updated: row.try_get("updated")?,
+                    unchanged: row.try_get("unchanged")?,
+                    actor: row.try_get("actor")?,
+                    imported_at: row.try_get("imported_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+}
