@@ -58,6 +58,15 @@ pub struct Summary {
     pub dry_run: bool,
     pub counts: Counts,
     pub warnings: Vec<String>,
+    /// Milliseconds spent reading, validating and writing.
+    pub timings_ms: Timings,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Timings {
+    pub read: f64,
+    pub validate: f64,
+    pub write: f64,
 }
 
 impl fmt::Display for Summary {
@@ -171,6 +180,14 @@ pub async fn run(
         });
     }
     let format = Format::detect(req.format_hint.as_deref(), req.bytes);
+    let mut timings = Timings::default();
+    let clock = std::time::Instant::now();
+    let lap = |since: &mut std::time::Instant| {
+        let ms = since.elapsed().as_secs_f64() * 1e3;
+        *since = std::time::Instant::now();
+        ms
+    };
+    let mut since = clock;
     progress.set_message(format!("reading {}", req.source_name));
     let table = table::read(format, req.bytes, limits.max_rows).map_err(|e| {
         report(
@@ -184,6 +201,7 @@ pub async fn run(
             vec![],
         )
     })?;
+    timings.read = lap(&mut since);
     progress.set_length(table.rows.len() as u64);
     progress.set_message("validating");
 
@@ -191,6 +209,7 @@ pub async fn run(
     let ctx = store.import_context().await?;
     let validated = dataset::validate(req.dataset, &table, &ctx);
     progress.set_position(table.rows.len() as u64);
+    timings.validate = lap(&mut since);
     if !validated.issues.is_empty() {
         return Err(report(req, validated.issues, validated.warnings));
     }
@@ -208,6 +227,7 @@ pub async fn run(
             req.dry_run,
         )
         .await?;
+    timings.write = lap(&mut since);
     progress.finish_and_clear();
     Ok(Summary {
         dataset: req.dataset,
@@ -222,6 +242,7 @@ pub async fn run(
         dry_run: req.dry_run,
         counts,
         warnings: validated.warnings,
+        timings_ms: timings,
     })
 }
 

@@ -3,6 +3,7 @@
 //! backends understand (numbered `$n` parameters, `ON CONFLICT`, no autoincrement).
 
 pub mod batch;
+pub mod coverage;
 pub mod imports;
 pub mod registry;
 
@@ -108,6 +109,9 @@ impl Store {
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        // 64 MiB page cache: bulk imports touch index pages all over the tree.
+                        conn.execute("PRAGMA cache_size = -65536").await?;
+                        conn.execute("PRAGMA temp_store = MEMORY").await?;
                     }
                     Ok(())
                 })

@@ -1,0 +1,248 @@
+//! The coverage figures as of one day, computed from `RawData` by one pure function. Every view
+//! (metrics, JSON, GeoJSON, charts, page) reads these fields; nothing computes a figure twice.
+
+use chrono::NaiveDate;
+
+use super::raw::{AdminKind, Art, Programme, RawData};
+
+/// Index of "any programme" next to `Programme as usize`.
+pub const ANY: usize = 2;
+/// Index of "all kinds" next to `AdminKind as usize`.
+pub const ALL_KINDS: usize = 2;
+
+/// Figures of one unit (Land, Regierungsbezirk, Kreis, Gemeinde, size class); same order as
+/// `RawData::units`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnitFigures {
+    /// Administrations by kind: [gemeinde, landratsamt, all].
+    pub administrations: [u32; 3],
+    /// Administrations with at least one Lotse: [kind or all][basis, aufbau, any].
+    pub with_lotsen: [[u32; 3]; 3],
+    /// Distinct Lotsen (participants): [kind or all][basis, aufbau, any].
+    pub lotsen: [[u32; 3]; 3],
+    /// Voucher sums in cents: [basis, aufbau].
+    pub funding_cents: [i64; 2],
+    /// Population of the Gemeinden that have a Lotse (any programme).
+    pub population_with_lotse: i64,
+    /// Gemeinden with at least one active process.
+    pub gemeinden_with_process: u32,
+    /// Sum over the unit's Gemeinden of active Standardprozesse (for averages).
+    pub standard_processes_active: u64,
+    pub universal_processes_active: u64,
+}
+
+impl UnitFigures {
+    /// Share of administrations with a Lotse (any programme), 0..1.
+    pub fn share_with_lotse(&self) -> f64 {
+        ratio(
+            self.with_lotsen[ALL_KINDS][ANY] as f64,
+            self.administrations[ALL_KINDS] as f64,
+        )
+    }
+}
+
+pub fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 {
+        a / b
+    } else {
+        0.0
+    }
+}
+
+/// OZG figures of one process; same order as `RawData::processes`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProcessFigures {
+    /// Gemeinden with the process active.
+    pub gemeinden: u32,
+    /// Their population.
+    pub population: i64,
+    /// Landratsämter with the process active.
+    pub landratsaemter: u32,
+    /// Gemeinden with the process active, per Kreis (same order as `RawData::kreise`).
+    pub gemeinden_by_kreis: Vec<u32>,
+    /// Active in every Gemeinde of the Land (100 %, not 99 %).
+    pub flaechendeckend: bool,
+}
+
+/// Active processes of one administration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AdminOzg {
+    pub standard: u32,
+    pub universal: u32,
+}
+
+/// service-bw accounts of one type at the latest Stichtag on or before the day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountFigure {
+    pub account_type: String,
+    pub date: NaiveDate,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub as_of: NaiveDate,
+    pub units: Vec<UnitFigures>,
+    pub processes: Vec<ProcessFigures>,
+    /// Per administration (same order as `RawData::admins`).
+    pub admin_ozg: Vec<AdminOzg>,
+    /// Per administration: [basis, aufbau] Lotse present.
+    pub admin_lotsen: Vec<[bool; 2]>,
+    /// Per administration × process (row-major, `admins × processes`): active on the day.
+    pub active: Vec<bool>,
+    /// Processes active in every Gemeinde / in at least one Gemeinde: [standard, universal].
+    pub processes_flaechendeckend: [u32; 2],
+    pub processes_in_at_least_one: [u32; 2],
+    pub accounts: Vec<AccountFigure>,
+}
+
+impl Figures {
+    pub fn is_active(&self, raw: &RawData, admin: usize, process: usize) -> bool {
+        self.active[admin * raw.processes.len() + process]
+    }
+}
+
+/// Computes every figure as of the end of `day` (records dated on `day` count).
+pub fn compute(raw: &RawData, day: NaiveDate) -> Figures {
+    let n_units = raw.units.len();
+    let n_proc = raw.processes.len();
+    let mut units = vec![UnitFigures::default(); n_units];
+
+    for a in &raw.admins {
+        for &u in &a.units {
+            units[u].administrations[a.kind as usize] += 1;
+            units[u].administrations[ALL_KINDS] += 1;
+        }
+    }
+
+    // Lotsen: per administration flags, per unit distinct participants.
+    let mut admin_lotsen = vec![[false; 2]; raw.admins.len()];
+    // (unit, kind, programme, participant) tuples, deduplicated below.
+    let mut seen: Vec<(u32, u8, u8, u32)> = Vec::new();
+    for q in raw.qualifications.iter().filter(|q| q.completed_on <= day) {
+        let a = &raw.admins[q.admin as usize];
+        admin_lotsen[q.admin as usize][q.programme as usize] = true;
+        for &u in &a.units {
+            units[u].funding_cents[q.programme as usize] += q.voucher_cents;
+            for kind in [a.kind as u8, ALL_KINDS as u8] {
+                for prog in [q.programme as u8, ANY as u8] {
+                    seen.push((u as u32, kind, prog, q.participant));
+                }
+            }
+        }
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    for (u, kind, prog, _) in seen {
+        units[u as usize].lotsen[kind as usize][prog as usize] += 1;
+    }
+    for (i, a) in raw.admins.iter().enumerate() {
+        let flags = admin_lotsen[i];
+        let any = flags[0] || flags[1];
+        for &u in &a.units {
+            let f = &mut units[u];
+            for kind in [a.kind as usize, ALL_KINDS] {
+                for p in Programme::ALL {
+                    f.with_lotsen[kind][p as usize] += u32::from(flags[p as usize]);
+                }
+                f.with_lotsen[kind][ANY] += u32::from(any);
+            }
+            if any && a.kind == AdminKind::Gemeinde {
+                f.population_with_lotse += a.population;
+            }
+        }
+    }
+
+    // OZG: what is active on the day.
+    let mut active = vec![false; raw.admins.len() * n_proc];
+    for act in raw.activations.iter().filter(|a| a.active_on(day)) {
+        active[act.admin as usize * n_proc + act.process as usize] = true;
+    }
+    let mut processes: Vec<ProcessFigures> = (0..n_proc)
+        .map(|_| ProcessFigures {
+            gemeinden_by_kreis: vec![0; raw.kreise.len()],
+            ..ProcessFigures::default()
+        })
+        .collect();
+    let mut admin_ozg = vec![AdminOzg::default(); raw.admins.len()];
+    let mut gemeinden_total = 0u32;
+    for (i, a) in raw.admins.iter().enumerate() {
+        let row = &active[i * n_proc..(i + 1) * n_proc];
+        let mut ozg = AdminOzg::default();
+        for (p, _) in row.iter().enumerate().filter(|(_, on)| **on) {
+            match raw.processes[p].art {
+                Art::Standard => ozg.standard += 1,
+                Art::Universal => ozg.universal += 1,
+            }
+            let pf = &mut processes[p];
+            match a.kind {
+                AdminKind::Gemeinde => {
+                    pf.gemeinden += 1;
+                    pf.population += a.population;
+                    pf.gemeinden_by_kreis[a.kreis] += 1;
+                }
+                AdminKind::Landratsamt => pf.landratsaemter += 1,
+            }
+        }
+        admin_ozg[i] = ozg;
+        if a.kind == AdminKind::Gemeinde {
+            gemeinden_total += 1;
+            for &u in &a.units {
+                let f = &mut units[u];
+                f.gemeinden_with_process += u32::from(ozg.standard + ozg.universal > 0);
+                f.standard_processes_active += u64::from(ozg.standard);
+                f.universal_processes_active += u64::from(ozg.universal);
+            }
+        }
+    }
+    let mut processes_flaechendeckend = [0; 2];
+    let mut processes_in_at_least_one = [0; 2];
+    for (p, pf) in processes.iter_mut().enumerate() {
+        let art = raw.processes[p].art as usize;
+        pf.flaechendeckend = gemeinden_total > 0 && pf.gemeinden == gemeinden_total;
+        processes_flaechendeckend[art] += u32::from(pf.flaechendeckend);
+        processes_in_at_least_one[art] += u32::from(pf.gemeinden > 0);
+    }
+
+    Figures {
+        as_of: day,
+        units,
+        processes,
+        admin_ozg,
+        admin_lotsen,
+        active,
+        processes_flaechendeckend,
+        processes_in_at_least_one,
+        accounts: accounts(raw, day),
+    }
+}
+
+/// Per account type, the latest Stichtag on or before `day`: the Land-wide count if delivered,
+/// else the sum of the per-administration counts of that Stichtag.
+fn accounts(raw: &RawData, day: NaiveDate) -> Vec<AccountFigure> {
+    let mut types: Vec<&str> = raw
+        .accounts
+        .iter()
+        .map(|c| c.account_type.as_str())
+        .collect();
+    types.sort_unstable();
+    types.dedup();
+    types
+        .into_iter()
+        .filter_map(|t| {
+            let of_type = raw
+                .accounts
+                .iter()
+                .filter(|c| c.account_type == t && c.date <= day);
+            let date = of_type.clone().map(|c| c.date).max()?;
+            let at = of_type.filter(|c| c.date == date);
+            let land = at.clone().find(|c| c.admin.is_none()).map(|c| c.count);
+            let count = land.unwrap_or_else(|| at.map(|c| c.count).sum());
+            Some(AccountFigure {
+                account_type: t.to_string(),
+                date,
+                count,
+            })
+        })
+        .collect()
+}

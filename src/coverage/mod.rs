@@ -1,0 +1,289 @@
+//! The coverage engine: every figure computed once per data change from the stored records, held in
+//! an immutable snapshot that is swapped atomically. Knows nothing of HTTP.
+
+pub mod figures;
+pub mod raw;
+pub mod snapshot;
+
+pub use figures::{compute, Figures, ProcessFigures, UnitFigures, ALL_KINDS, ANY};
+pub use raw::{RawData, UnitLevel};
+pub use snapshot::{Coverage, Snapshot};
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::NaiveDate;
+
+    use super::raw::{AdminKind, Art, Process, Programme, Records, SizeClass};
+    use super::*;
+    use crate::registry::{Level, Region, Registry};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn region(ags: &str, level: Level, kind: &str, parent: Option<&str>, pop: i64) -> Region {
+        Region {
+            ars: ags.into(),
+            ags: ags.into(),
+            name: format!("R{ags}"),
+            name_short: format!("R{ags}"),
+            level,
+            kind: kind.into(),
+            parent: parent.map(Into::into),
+            kreis: (ags.len() >= 5).then(|| ags[..5].to_string()),
+            regierungsbezirk: (ags.len() >= 3).then(|| ags[..3].to_string()),
+            population: pop,
+            area_km2: 1.0,
+        }
+    }
+
+    /// Land 08 > RB 081 > Stadtkreis 08111 (Gemeinde 08111000, 600,000 people) and Landkreis 08115
+    /// (Gemeinden 08115003 with 50,000 and 08115010 with 3,000 people; Landratsamt 08115).
+    fn raw() -> RawData {
+        let registry = Registry::new(
+            vec![
+                region("08", Level::Land, "Land", None, 653_000),
+                region(
+                    "081",
+                    Level::Regierungsbezirk,
+                    "Regierungsbezirk",
+                    Some("08"),
+                    653_000,
+                ),
+                region("08111", Level::Kreis, "Stadtkreis", Some("081"), 600_000),
+                region("08115", Level::Kreis, "Landkreis", Some("081"), 53_000),
+                region(
+                    "08111000",
+                    Level::Gemeinde,
+                    "Stadtkreis",
+                    Some("08111"),
+                    600_000,
+                ),
+                region(
+                    "08115003",
+                    Level::Gemeinde,
+                    "Große Kreisstadt",
+                    Some("08115"),
+                    50_000,
+                ),
+                region(
+                    "08115010",
+                    Level::Gemeinde,
+                    "Gemeinde",
+                    Some("08115"),
+                    3_000,
+                ),
+            ],
+            None,
+        );
+        let s = |v: &str| v.to_string();
+        let process = |id: &str, art| Process {
+            id: s(id),
+            name: s(id),
+            art,
+            leika: None,
+        };
+        let records = Records {
+            administrations: vec![
+                (s("08111000"), AdminKind::Gemeinde),
+                (s("08115003"), AdminKind::Gemeinde),
+                (s("08115010"), AdminKind::Gemeinde),
+                (s("08115"), AdminKind::Landratsamt),
+            ],
+            processes: vec![
+                process("S1", Art::Standard),
+                process("S2", Art::Standard),
+                process("U1", Art::Universal),
+            ],
+            qualifications: vec![
+                (
+                    s("P1"),
+                    s("08111000"),
+                    Programme::Basis,
+                    d("2019-01-10"),
+                    30_000,
+                ),
+                (
+                    s("P2"),
+                    s("08111000"),
+                    Programme::Basis,
+                    d("2019-06-01"),
+                    30_000,
+                ),
+                (
+                    s("P2"),
+                    s("08111000"),
+                    Programme::Aufbau,
+                    d("2021-03-01"),
+                    10_000,
+                ),
+                (
+                    s("P3"),
+                    s("08115"),
+                    Programme::Basis,
+                    d("2020-01-01"),
+                    30_000,
+                ),
+                (
+                    s("P4"),
+                    s("08115003"),
+                    Programme::Aufbau,
+                    d("2022-01-01"),
+                    5_000,
+                ),
+            ],
+            activations: vec![
+                (s("08111000"), s("S1"), d("2020-01-01"), None),
+                (s("08115003"), s("S1"), d("2020-06-01"), None),
+                (
+                    s("08115010"),
+                    s("S1"),
+                    d("2020-06-01"),
+                    Some(d("2021-01-01")),
+                ),
+                (s("08115010"), s("S1"), d("2021-06-01"), None),
+                (s("08111000"), s("U1"), d("2021-01-01"), None),
+                (s("08115"), s("S2"), d("2021-01-01"), None),
+            ],
+            accounts: vec![
+                (d("2020-12-31"), s("buerger"), s(""), 100),
+                (d("2021-12-31"), s("buerger"), s(""), 150),
+                (d("2021-12-31"), s("organisation"), s("08111000"), 7),
+                (d("2021-12-31"), s("organisation"), s("08115003"), 3),
+            ],
+            last_imports: vec![],
+        };
+        RawData::build(Arc::new(registry), records)
+    }
+
+    fn unit<'a>(raw: &RawData, f: &'a Figures, level: UnitLevel, key: &str) -> &'a UnitFigures {
+        &f.units[raw.unit_index(level, key).unwrap()]
+    }
+
+    #[test]
+    fn lotsen_figures_by_hand() {
+        let raw = raw();
+        let f = compute(&raw, d("2022-12-31"));
+        let land = unit(&raw, &f, UnitLevel::Land, "08");
+        // Targets: 3 Gemeinden + 1 Landratsamt.
+        assert_eq!(land.administrations, [3, 1, 4]);
+        // With a Lotse: Gemeinden basis {08111000}, aufbau {08111000, 08115003}, any both;
+        // the Landratsamt has a basis Lotse.
+        assert_eq!(land.with_lotsen[AdminKind::Gemeinde as usize], [1, 2, 2]);
+        assert_eq!(land.with_lotsen[AdminKind::Landratsamt as usize], [1, 0, 1]);
+        assert_eq!(land.with_lotsen[ALL_KINDS], [2, 2, 3]);
+        // Distinct Lotsen: Gemeinden basis {P1,P2}, aufbau {P2,P4}, any {P1,P2,P4}; LRA {P3}.
+        assert_eq!(land.lotsen[AdminKind::Gemeinde as usize], [2, 2, 3]);
+        assert_eq!(land.lotsen[AdminKind::Landratsamt as usize], [1, 0, 1]);
+        assert_eq!(land.lotsen[ALL_KINDS], [3, 2, 4]);
+        assert_eq!(land.funding_cents, [90_000, 15_000]);
+        assert_eq!(land.population_with_lotse, 650_000);
+        assert!((land.share_with_lotse() - 0.75).abs() < 1e-12);
+
+        let lk = unit(&raw, &f, UnitLevel::Kreis, "08115");
+        assert_eq!(lk.administrations, [2, 1, 3]);
+        assert_eq!(lk.with_lotsen[ALL_KINDS], [1, 1, 2]);
+        assert_eq!(lk.lotsen[ALL_KINDS], [1, 1, 2]);
+
+        let small = unit(
+            &raw,
+            &f,
+            UnitLevel::Groessenklasse,
+            SizeClass::Under5k.key(),
+        );
+        assert_eq!(small.administrations, [1, 0, 1]);
+        assert_eq!(small.with_lotsen[ALL_KINDS][ANY], 0);
+        let big = unit(
+            &raw,
+            &f,
+            UnitLevel::Groessenklasse,
+            SizeClass::From100k.key(),
+        );
+        assert_eq!(big.lotsen[ALL_KINDS], [2, 1, 2]);
+    }
+
+    #[test]
+    fn as_of_counts_only_what_was_done_by_then() {
+        let raw = raw();
+        let f = compute(&raw, d("2020-12-31"));
+        let land = unit(&raw, &f, UnitLevel::Land, "08");
+        assert_eq!(land.with_lotsen[ALL_KINDS], [2, 0, 2]);
+        assert_eq!(land.lotsen[ALL_KINDS], [3, 0, 3]);
+        assert_eq!(land.funding_cents, [90_000, 0]);
+        let f = compute(&raw, d("2019-01-09"));
+        assert_eq!(
+            unit(&raw, &f, UnitLevel::Land, "08").lotsen[ALL_KINDS],
+            [0, 0, 0]
+        );
+        // The completion day itself counts.
+        let f = compute(&raw, d("2019-01-10"));
+        assert_eq!(
+            unit(&raw, &f, UnitLevel::Land, "08").lotsen[ALL_KINDS],
+            [1, 0, 1]
+        );
+    }
+
+    #[test]
+    fn ozg_figures_and_flaechendeckend_by_hand() {
+        let raw = raw();
+        let s1 = 0;
+        let u1 = 2;
+        // 2020-12-31: S1 active in all three Gemeinden (08115010 until 2021-01-01).
+        let f = compute(&raw, d("2020-12-31"));
+        assert_eq!(f.processes[s1].gemeinden, 3);
+        assert_eq!(f.processes[s1].population, 653_000);
+        assert!(f.processes[s1].flaechendeckend);
+        assert_eq!(f.processes_flaechendeckend, [1, 0]);
+        // 2021-03-01: switched off in 08115010 -> 2 of 3 Gemeinden, no longer flächendeckend.
+        let f = compute(&raw, d("2021-03-01"));
+        assert_eq!(f.processes[s1].gemeinden, 2);
+        assert!(!f.processes[s1].flaechendeckend);
+        assert_eq!(f.processes_flaechendeckend, [0, 0]);
+        assert_eq!(f.processes_in_at_least_one, [1, 1]);
+        let k = raw
+            .kreise
+            .iter()
+            .position(|&u| raw.units[u].key == "08115")
+            .unwrap();
+        assert_eq!(f.processes[s1].gemeinden_by_kreis[k], 1);
+        // S2 is active only in the Landratsamt: it counts there, not as a Gemeinde.
+        assert_eq!(f.processes[1].gemeinden, 0);
+        assert_eq!(f.processes[1].landratsaemter, 1);
+        // 2021-06-01: back on.
+        let f = compute(&raw, d("2021-06-01"));
+        assert!(f.processes[s1].flaechendeckend);
+        assert_eq!(f.processes[u1].gemeinden, 1);
+        let stuttgart = raw.admins.iter().position(|a| a.id == "08111000").unwrap();
+        assert_eq!(f.admin_ozg[stuttgart].standard, 1);
+        assert_eq!(f.admin_ozg[stuttgart].universal, 1);
+        assert!(f.is_active(&raw, stuttgart, u1));
+        let land = unit(&raw, &f, UnitLevel::Land, "08");
+        assert_eq!(land.gemeinden_with_process, 3);
+        assert_eq!(land.standard_processes_active, 3);
+        assert_eq!(land.universal_processes_active, 1);
+    }
+
+    #[test]
+    fn accounts_take_the_latest_stichtag() {
+        let raw = raw();
+        let f = compute(&raw, d("2021-06-30"));
+        assert_eq!(f.accounts.len(), 1);
+        assert_eq!(
+            (f.accounts[0].account_type.as_str(), f.accounts[0].count),
+            ("buerger", 100)
+        );
+        let f = compute(&raw, d("2022-01-01"));
+        let get = |t: &str| {
+            f.accounts
+                .iter()
+                .find(|a| a.account_type == t)
+                .unwrap()
+                .count
+        };
+        assert_eq!(get("buerger"), 150);
+        // No Land-wide row: the per-administration counts add up.
+        assert_eq!(get("organisation"), 10);
+    }
+}

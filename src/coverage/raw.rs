@@ -1,0 +1,425 @@
+//! The records every figure is computed from, held in memory in compact, indexed form: the input of
+//! the coverage engine. Loaded from the store once per snapshot.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::registry::{Level, Registry};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AdminKind {
+    Gemeinde = 0,
+    Landratsamt = 1,
+}
+
+impl AdminKind {
+    pub const ALL: [AdminKind; 2] = [AdminKind::Gemeinde, AdminKind::Landratsamt];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdminKind::Gemeinde => "gemeinde",
+            AdminKind::Landratsamt => "landratsamt",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Programme {
+    Basis = 0,
+    Aufbau = 1,
+}
+
+impl Programme {
+    pub const ALL: [Programme; 2] = [Programme::Basis, Programme::Aufbau];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Programme::Basis => "basis",
+            Programme::Aufbau => "aufbau",
+        }
+    }
+    pub fn parse(v: &str) -> Option<Programme> {
+        Programme::ALL.into_iter().find(|p| p.as_str() == v)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Art {
+    Standard,
+    Universal,
+}
+
+impl Art {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Art::Standard => "standard",
+            Art::Universal => "universal",
+        }
+    }
+}
+
+/// Population size classes of Gemeinden, as German statistics use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SizeClass {
+    Under5k = 0,
+    From5kTo20k = 1,
+    From20kTo100k = 2,
+    From100k = 3,
+}
+
+impl SizeClass {
+    pub const ALL: [SizeClass; 4] = [
+        SizeClass::Under5k,
+        SizeClass::From5kTo20k,
+        SizeClass::From20kTo100k,
+        SizeClass::From100k,
+    ];
+    pub fn of(population: i64) -> SizeClass {
+        match population {
+            p if p < 5_000 => SizeClass::Under5k,
+            p if p < 20_000 => SizeClass::From5kTo20k,
+            p if p < 100_000 => SizeClass::From20kTo100k,
+            _ => SizeClass::From100k,
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            SizeClass::Under5k => "unter-5000",
+            SizeClass::From5kTo20k => "5000-20000",
+            SizeClass::From20kTo100k => "20000-100000",
+            SizeClass::From100k => "ab-100000",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            SizeClass::Under5k => "unter 5.000 Einwohner",
+            SizeClass::From5kTo20k => "5.000 bis unter 20.000 Einwohner",
+            SizeClass::From20kTo100k => "20.000 bis unter 100.000 Einwohner",
+            SizeClass::From100k => "100.000 Einwohner und mehr",
+        }
+    }
+}
+
+/// An administration: a Gemeinde (id = AGS) or a Landratsamt (id = Kreis key).
+#[derive(Debug, Clone)]
+pub struct Admin {
+    pub id: String,
+    pub kind: AdminKind,
+    pub name: String,
+    /// Index into `RawData::kreise`.
+    pub kreis: usize,
+    /// Population of the Gemeinde; 0 for a Landratsamt (its people are counted in its Gemeinden).
+    pub population: i64,
+    /// Indexes of every unit this administration counts in (Land, RB, Kreis, Gemeinde, size class).
+    pub units: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub id: String,
+    pub name: String,
+    pub art: Art,
+    pub leika: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Qualification {
+    pub participant: u32,
+    pub admin: u32,
+    pub programme: Programme,
+    pub completed_on: NaiveDate,
+    pub voucher_cents: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Activation {
+    pub admin: u32,
+    pub process: u32,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+impl Activation {
+    /// Active on `day`: switched on that day or before, and not yet switched off.
+    pub fn active_on(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|u| u > day)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountCount {
+    pub date: NaiveDate,
+    pub account_type: String,
+    /// None for a Land-wide count.
+    pub admin: Option<u32>,
+    pub count: i64,
+}
+
+/// A unit figures are aggregated for: the Land, a Regierungsbezirk, a Kreis, a Gemeinde or a size class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    pub level: UnitLevel,
+    pub key: String,
+    pub name: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub population: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UnitLevel {
+    Land,
+    Regierungsbezirk,
+    Kreis,
+    Gemeinde,
+    Groessenklasse,
+}
+
+impl UnitLevel {
+    pub const ALL: [UnitLevel; 5] = [
+        UnitLevel::Land,
+        UnitLevel::Regierungsbezirk,
+        UnitLevel::Kreis,
+        UnitLevel::Gemeinde,
+        UnitLevel::Groessenklasse,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitLevel::Land => "land",
+            UnitLevel::Regierungsbezirk => "regierungsbezirk",
+            UnitLevel::Kreis => "kreis",
+            UnitLevel::Gemeinde => "gemeinde",
+            UnitLevel::Groessenklasse => "groessenklasse",
+        }
+    }
+    pub fn parse(v: &str) -> Option<UnitLevel> {
+        UnitLevel::ALL.into_iter().find(|l| l.as_str() == v)
+    }
+}
+
+/// Everything the engine reads.
+#[derive(Debug, Clone, Default)]
+pub struct RawData {
+    pub registry: Arc<Registry>,
+    pub units: Vec<Unit>,
+    /// Unit index of every Kreis, in registry order.
+    pub kreise: Vec<usize>,
+    pub admins: Vec<Admin>,
+    pub processes: Vec<Process>,
+    pub qualifications: Vec<Qualification>,
+    pub activations: Vec<Activation>,
+    pub accounts: Vec<AccountCount>,
+    /// Latest import time per dataset (Unix seconds).
+    pub last_imports: Vec<(String, i64)>,
+}
+
+/// The records before indexing, as the store delivers them.
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    /// (id, kind) of every administration.
+    pub administrations: Vec<(String, AdminKind)>,
+    pub processes: Vec<Process>,
+    /// (participant, administration, programme, completed_on, voucher cents)
+    pub qualifications: Vec<(String, String, Programme, NaiveDate, i64)>,
+    /// (administration, process, from, until)
+    pub activations: Vec<(String, String, NaiveDate, Option<NaiveDate>)>,
+    /// (date, type, scope ('' = Land), count)
+    pub accounts: Vec<(NaiveDate, String, String, i64)>,
+    pub last_imports: Vec<(String, i64)>,
+}
+
+impl RawData {
+    /// Indexes `records` against the registry. Records that reference unknown keys (impossible
+    /// through the import path, which validates them) are skipped rather than trusted.
+    pub fn build(registry: Arc<Registry>, records: Records) -> RawData {
+        use std::collections::HashMap;
+        let mut units = Vec::new();
+        let mut unit_of: HashMap<(UnitLevel, String), usize> = HashMap::new();
+        let mut push = |units: &mut Vec<Unit>, u: Unit| {
+            unit_of.insert((u.level, u.key.clone()), units.len());
+            units.push(u);
+        };
+        for level in Level::ALL {
+            for r in registry.level(level) {
+                let ul = match level {
+                    Level::Land => UnitLevel::Land,
+                    Level::Regierungsbezirk => UnitLevel::Regierungsbezirk,
+                    Level::Kreis => UnitLevel::Kreis,
+                    Level::Gemeinde => UnitLevel::Gemeinde,
+                };
+                push(
+                    &mut units,
+                    Unit {
+                        level: ul,
+                        key: r.ags.clone(),
+                        name: r.name.clone(),
+                        kind: r.kind.clone(),
+                        parent: r.parent.clone(),
+                        population: r.population,
+                    },
+                );
+            }
+        }
+        let land_key = registry
+            .level(Level::Land)
+            .next()
+            .map(|r| r.ags.clone())
+            .unwrap_or_default();
+        for sc in SizeClass::ALL {
+            let population = registry
+                .level(Level::Gemeinde)
+                .filter(|g| SizeClass::of(g.population) == sc)
+                .map(|g| g.population)
+                .sum();
+            push(
+                &mut units,
+                Unit {
+                    level: UnitLevel::Groessenklasse,
+                    key: sc.key().into(),
+                    name: sc.label().into(),
+                    kind: "Größenklasse".into(),
+                    parent: Some(land_key.clone()),
+                    population,
+                },
+            );
+        }
+        let find = |level: UnitLevel, key: &str| unit_of.get(&(level, key.to_string())).copied();
+        let kreise: Vec<usize> = units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.level == UnitLevel::Kreis)
+            .map(|(i, _)| i)
+            .collect();
+        let kreis_pos: HashMap<&str, usize> = kreise
+            .iter()
+            .enumerate()
+            .map(|(pos, &u)| (units[u].key.as_str(), pos))
+            .collect();
+
+        let mut admins = Vec::with_capacity(records.administrations.len());
+        let mut admin_idx: HashMap<String, u32> = HashMap::new();
+        let mut sorted = records.administrations;
+        sorted.sort();
+        for (id, kind) in sorted {
+            let (region_level, kreis_key) = match kind {
+                AdminKind::Gemeinde => (UnitLevel::Gemeinde, id.get(..5).unwrap_or("")),
+                AdminKind::Landratsamt => (UnitLevel::Kreis, id.as_str()),
+            };
+            let (Some(region), Some(&kreis)) = (find(region_level, &id), kreis_pos.get(kreis_key))
+            else {
+                continue;
+            };
+            let kreis_unit = &units[kreise[kreis]];
+            let rb = kreis_unit.parent.clone().unwrap_or_default();
+            let mut unit_list = vec![];
+            unit_list.extend(find(UnitLevel::Land, &land_key));
+            unit_list.extend(find(UnitLevel::Regierungsbezirk, &rb));
+            unit_list.push(kreise[kreis]);
+            let (name, population) = match kind {
+                AdminKind::Gemeinde => {
+                    unit_list.push(region);
+                    let pop = units[region].population;
+                    unit_list.extend(find(UnitLevel::Groessenklasse, SizeClass::of(pop).key()));
+                    (units[region].name.clone(), pop)
+                }
+                AdminKind::Landratsamt => (
+                    format!(
+                        "Landratsamt {}",
+                        kreis_unit.name.trim_start_matches("Landkreis ")
+                    ),
+                    0,
+                ),
+            };
+            admin_idx.insert(id.clone(), admins.len() as u32);
+            admins.push(Admin {
+                id,
+                kind,
+                name,
+                kreis,
+                population,
+                units: unit_list,
+            });
+        }
+
+        let mut processes = records.processes;
+        processes.sort_by(|a, b| a.id.cmp(&b.id));
+        let process_idx: HashMap<&str, u32> = processes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i as u32))
+            .collect();
+
+        let mut participants: HashMap<String, u32> = HashMap::new();
+        let qualifications = records
+            .qualifications
+            .into_iter()
+            .filter_map(
+                |(participant, admin, programme, completed_on, voucher_cents)| {
+                    let admin = *admin_idx.get(&admin)?;
+                    let next = participants.len() as u32;
+                    let participant = *participants.entry(participant).or_insert(next);
+                    Some(Qualification {
+                        participant,
+                        admin,
+                        programme,
+                        completed_on,
+                        voucher_cents,
+                    })
+                },
+            )
+            .collect();
+        let activations = records
+            .activations
+            .into_iter()
+            .filter_map(|(admin, process, from, until)| {
+                Some(Activation {
+                    admin: *admin_idx.get(&admin)?,
+                    process: *process_idx.get(process.as_str())?,
+                    from,
+                    until,
+                })
+            })
+            .collect();
+        let accounts = records
+            .accounts
+            .into_iter()
+            .filter_map(|(date, account_type, scope, count)| {
+                let admin = if scope.is_empty() {
+                    None
+                } else {
+                    Some(*admin_idx.get(&scope)?)
+                };
+                Some(AccountCount {
+                    date,
+                    account_type,
+                    admin,
+                    count,
+                })
+            })
+            .collect();
+        RawData {
+            registry,
+            units,
+            kreise,
+            admins,
+            processes,
+            qualifications,
+            activations,
+            accounts,
+            last_imports: records.last_imports,
+        }
+    }
+
+    pub fn unit_index(&self, level: UnitLevel, key: &str) -> Option<usize> {
+        self.units
+            .iter()
+            .position(|u| u.level == level && u.key == key)
+    }
+
+    /// The earliest dated record, for the start of time series.
+    pub fn first_date(&self) -> Option<NaiveDate> {
+        let q = self.qualifications.iter().map(|q| q.completed_on);
+        let a = self.activations.iter().map(|a| a.from);
+        let c = self.accounts.iter().map(|c| c.date);
+        q.chain(a).chain(c).min()
+    }
+}

@@ -1,0 +1,113 @@
+//! The current snapshot: raw data plus today's figures, built off the request path and swapped in
+//! atomically. Readers load an `Arc` and never block or see a half-built state.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use arc_swap::ArcSwap;
+use chrono::NaiveDate;
+
+use super::figures::{compute, Figures};
+use super::raw::RawData;
+use crate::registry::Registry;
+use crate::store::{Store, StoreError};
+
+/// An immutable view of all figures. Views that encode something expensive (metrics text) keep it
+/// next to the snapshot they encoded, so each snapshot is encoded once.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// Increases with every rebuild, so that a reader can tell snapshots apart.
+    pub generation: u64,
+    pub raw: Arc<RawData>,
+    pub current: Figures,
+    /// When it was built (Unix seconds) and how long that took.
+    pub built_at: f64,
+    pub build_duration: Duration,
+}
+
+impl Snapshot {
+    /// Builds a snapshot from raw data as of `today`.
+    pub fn build(generation: u64, raw: RawData, today: NaiveDate) -> Snapshot {
+        let t = Instant::now();
+        let current = compute(&raw, today);
+        Snapshot {
+            generation,
+            raw: Arc::new(raw),
+            current,
+            built_at: unix_now(),
+            build_duration: t.elapsed(),
+        }
+    }
+
+    /// Figures as of a past (or future) day, from the same raw data.
+    pub fn as_of(&self, day: NaiveDate) -> Figures {
+        if day == self.current.as_of {
+            self.current.clone()
+        } else {
+            compute(&self.raw, day)
+        }
+    }
+}
+
+pub fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Holds the current snapshot and replaces it after data changes.
+pub struct Coverage {
+    current: ArcSwap<Snapshot>,
+    /// Serialises rebuilds so that an older build never replaces a newer one.
+    rebuild_lock: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for Coverage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Coverage")
+            .field("generation", &self.current.load().generation)
+            .finish()
+    }
+}
+
+impl Coverage {
+    /// Loads the data and builds the first snapshot.
+    pub async fn load(store: &Store, registry: Arc<Registry>) -> Result<Coverage, StoreError> {
+        let t = Instant::now();
+        let raw = store.load_raw(registry).await?;
+        let mut snap = Snapshot::build(1, raw, today());
+        snap.build_duration = t.elapsed();
+        Ok(Coverage {
+            current: ArcSwap::from_pointee(snap),
+            rebuild_lock: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The current snapshot; cheap, never blocks.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    /// Reloads the records and swaps in a new snapshot.
+    pub async fn rebuild(&self, store: &Store) -> Result<Arc<Snapshot>, StoreError> {
+        let _guard = self.rebuild_lock.lock().await;
+        let t = Instant::now();
+        let old = self.current.load_full();
+        let raw = store.load_raw(old.raw.registry.clone()).await?;
+        let mut snap = Snapshot::build(old.generation + 1, raw, today());
+        snap.build_duration = t.elapsed();
+        let snap = Arc::new(snap);
+        self.current.store(snap.clone());
+        tracing::debug!(
+            generation = snap.generation,
+            ms = snap.build_duration.as_secs_f64() * 1e3,
+            "snapshot rebuilt"
+        );
+        Ok(snap)
+    }
+}
