@@ -67,8 +67,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if state.tokens.is_empty() {
                 tracing::warn!("no import tokens configured: POST /api/v1/imports answers 401");
             }
+            let refresh = crate::server::spawn_refresh(
+                state.clone(),
+                Duration::from_secs(serve.refresh_seconds.max(1)),
+            );
             let server = crate::server::start(state, serve.listen, true).await?;
             server.wait().await?;
+            refresh.abort();
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(args) => import_file(&cli.database.database_url, args).await,

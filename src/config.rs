@@ -51,6 +51,9 @@ pub struct ServeConfig {
     pub tokens: Option<String>,
     #[command(flatten)]
     pub limits: LimitsConfig,
+    /// Rebuild the figures from the database every this many seconds (picks up CLI imports).
+    #[arg(long, env = "DIGITALATLAS_REFRESH_SECONDS", default_value_t = 60)]
+    pub refresh_seconds: u64,
 }
 
 impl ServeConfig {

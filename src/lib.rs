@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod metrics;
 pub mod registry;
 pub mod server;
 pub mod store;

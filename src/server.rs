@@ -24,11 +24,35 @@ pub async fn prepare(database_url: &str) -> anyhow::Result<AppState> {
         loaded_now = load == RegistryLoad::Loaded,
         "registry ready"
     );
+    let registry = Arc::new(registry);
+    let coverage = crate::coverage::Coverage::load(&store, registry.clone()).await?;
+    let snap = coverage.snapshot();
+    tracing::info!(
+        ms = snap.build_duration.as_secs_f64() * 1e3,
+        qualifications = snap.raw.qualifications.len(),
+        activations = snap.raw.activations.len(),
+        "coverage snapshot built"
+    );
     Ok(AppState {
         store,
-        registry: Arc::new(registry),
+        registry,
+        coverage: Arc::new(coverage),
+        metrics: Arc::new(crate::metrics::SelfMetrics::default()),
         tokens: Arc::new(crate::auth::Tokens::default()),
         limits: crate::import::Limits::default(),
+    })
+}
+
+/// Rebuilds the snapshot every `every`, so that imports made by other processes (the CLI) show up
+/// and the snapshot age stays a health signal.
+pub fn spawn_refresh(state: AppState, every: std::time::Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            state.after_import().await;
+        }
     })
 }
 

@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod imports;
+pub mod metrics;
 pub mod regions;
 
 use std::sync::Arc;
@@ -10,7 +11,9 @@ use axum::Router;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::Tokens;
+use crate::coverage::Coverage;
 use crate::import::Limits;
+use crate::metrics::SelfMetrics;
 use crate::registry::Registry;
 use crate::store::Store;
 
@@ -21,11 +24,23 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     pub tokens: Arc<Tokens>,
     pub limits: Limits,
+    pub coverage: Arc<Coverage>,
+    pub metrics: Arc<SelfMetrics>,
 }
 
 impl AppState {
-    /// Called after records were written, so that every view sees them.
-    pub async fn after_import(&self) {}
+    /// Called after records were written: builds and swaps in a new snapshot, so that every view
+    /// sees them, and encodes its metrics off the scrape path.
+    pub async fn after_import(&self) {
+        match self.coverage.rebuild(&self.store).await {
+            Ok(snap) => {
+                self.metrics.encoded(&snap);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "snapshot rebuild failed; serving the previous one")
+            }
+        }
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -33,8 +48,13 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(regions::router())
         .merge(imports::router())
+        .merge(metrics::router())
         // Import bodies are limited by `limits.max_bytes` in the handler, with a JSON 413.
         .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -90,3 +90,83 @@ pub async fn start_server(url: &str) -> RunningServer {
 pub fn base_url(server: &RunningServer) -> String {
     format!("http://{}", server.addr)
 }
+
+/// Imports a file from `tests/fixtures` through the normal import path and rebuilds the snapshot,
+/// as the HTTP endpoint does.
+pub async fn import_fixture(
+    state: &digitalatlas::http::AppState,
+    dataset: digitalatlas::import::Dataset,
+    name: &str,
+) -> digitalatlas::import::Summary {
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .expect("fixture");
+    import_bytes(state, dataset, name, &bytes).await
+}
+
+pub async fn import_bytes(
+    state: &digitalatlas::http::AppState,
+    dataset: digitalatlas::import::Dataset,
+    name: &str,
+    bytes: &[u8],
+) -> digitalatlas::import::Summary {
+    let req = digitalatlas::import::Request {
+        dataset,
+        source_name: name.to_string(),
+        bytes,
+        format_hint: Some(name.to_string()),
+        dry_run: false,
+        actor: "test".into(),
+    };
+    let summary = digitalatlas::import::run(
+        &state.store,
+        &req,
+        digitalatlas::import::Limits::default(),
+        &indicatif::ProgressBar::hidden(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    state.after_import().await;
+    summary
+}
+
+/// Sum of all samples of one metric name in a text exposition.
+pub fn metric_sum(text: &str, name: &str) -> f64 {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter(|l| {
+            l.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('{') || rest.starts_with(' '))
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// Path of a tool from Debian's packages; mandatory under CI (scripts/test installs it).
+pub fn tool(name: &str) -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "{name} must be installed under CI (scripts/test installs it)"
+        );
+        eprintln!("{name} not installed: skipping this check");
+    }
+    found
+}
+
+/// A free loopback port (bound and released; good enough for a test).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

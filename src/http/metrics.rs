@@ -1,0 +1,97 @@
+//! `GET /metrics` (OpenMetrics when the scraper asks for it, else text 0.0.4) and the middleware
+//! that counts every request by its route template.
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::AppState;
+use crate::metrics::{OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
+}
+
+/// True when the Accept header prefers OpenMetrics (as Prometheus' scrape negotiation does).
+fn wants_openmetrics(headers: &HeaderMap) -> bool {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let mut best: Option<(f32, bool)> = None;
+    for part in accept.split(',') {
+        let mut fields = part.split(';').map(str::trim);
+        let media = fields.next().unwrap_or("");
+        let q = fields
+            .find_map(|f| f.strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let om = match media {
+            "application/openmetrics-text" => true,
+            "text/plain" | "*/*" | "text/*" => false,
+            _ => continue,
+        };
+        if best.is_none_or(|(bq, _)| q > bq) {
+            best = Some((q, om));
+        }
+    }
+    best.is_some_and(|(_, om)| om)
+}
+
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let om = wants_openmetrics(&headers);
+    let snap = state.coverage.snapshot();
+    let body = state.metrics.render(&snap, om);
+    let ctype = if om {
+        OPENMETRICS_CONTENT_TYPE
+    } else {
+        TEXT_CONTENT_TYPE
+    };
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(ctype))],
+        body,
+    )
+        .into_response()
+}
+
+/// Counts and times every request under its route template (never the raw path).
+pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    state
+        .metrics
+        .observe(&route, resp.status().as_u16(), start.elapsed());
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn negotiates_like_prometheus() {
+        assert!(!wants_openmetrics(&HeaderMap::new()));
+        assert!(!wants_openmetrics(&accept("*/*")));
+        assert!(wants_openmetrics(&accept(
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+        )));
+        assert!(!wants_openmetrics(&accept(
+            "text/plain;version=0.0.4,application/openmetrics-text;q=0.5"
+        )));
+    }
+}

@@ -1,0 +1,433 @@
+//! The Prometheus families of one snapshot (the metric contract), encoded once per snapshot.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+use std::sync::atomic::AtomicU64;
+
+use crate::coverage::raw::{AdminKind, Art, Programme, SizeClass, UnitLevel};
+use crate::coverage::{Snapshot, ALL_KINDS, ANY};
+
+type FloatGauge = Gauge<f64, AtomicU64>;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KreisKind {
+    kreis: String,
+    kind: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KreisKindProgramme {
+    kreis: String,
+    kind: &'static str,
+    programme: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProgrammeLabel {
+    programme: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KreisLabel {
+    kreis: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KreisProcess {
+    kreis: String,
+    process: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProcessLabel {
+    process: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AgsArt {
+    ags: String,
+    art: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ArtLabel {
+    art: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AccountType {
+    account_type: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KreisInfo {
+    kreis: String,
+    name: String,
+    kreis_type: String,
+    regierungsbezirk: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RbInfo {
+    regierungsbezirk: String,
+    name: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProcessInfo {
+    process: String,
+    name: String,
+    art: &'static str,
+    leika: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct GemeindeInfo {
+    ags: String,
+    name: String,
+    kreis: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SizeClassLabel {
+    size_class: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DatasetLabel {
+    dataset: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct VersionLabel {
+    version: &'static str,
+}
+
+fn family<L, M>(reg: &mut Registry, name: &str, help: &str) -> Family<L, M>
+where
+    L: Clone + std::hash::Hash + Eq + EncodeLabelSet + std::fmt::Debug + Send + Sync + 'static,
+    M: prometheus_client::metrics::TypedMetric
+        + prometheus_client::encoding::EncodeMetric
+        + Default
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + 'static,
+{
+    let f = Family::<L, M>::default();
+    reg.register(name, help, f.clone());
+    f
+}
+
+fn gauge(reg: &mut Registry, name: &str, help: &str, value: f64) {
+    let g = FloatGauge::default();
+    g.set(value);
+    reg.register(name, help, g);
+}
+
+/// Builds the registry of one snapshot. Label values are official keys; names come from the
+/// `*_info` families, joined in PromQL with `group_left`.
+pub fn registry(snap: &Snapshot) -> Registry {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let mut reg = Registry::default();
+
+    let admins: Family<KreisKind, Gauge> = family(
+        &mut reg,
+        "digitalatlas_administrations",
+        "Administrations that can train Digitallotsen (Gemeinden and Landratsämter) per Kreis",
+    );
+    let with: Family<KreisKindProgramme, Gauge> = family(
+        &mut reg,
+        "digitalatlas_administrations_with_lotsen",
+        "Administrations with at least one Digitallotse of the programme",
+    );
+    let with_any: Family<KreisKind, Gauge> = family(
+        &mut reg,
+        "digitalatlas_administrations_with_any_lotse",
+        "Administrations with at least one Digitallotse of any programme",
+    );
+    let lotsen: Family<KreisKindProgramme, Gauge> = family(
+        &mut reg,
+        "digitalatlas_lotsen",
+        "Digitallotsen (distinct pseudonymous participants) who completed the programme",
+    );
+    let lotsen_any: Family<KreisKind, Gauge> = family(
+        &mut reg,
+        "digitalatlas_lotsen_any_programme",
+        "Digitallotsen (distinct pseudonymous participants) of any programme",
+    );
+    let population: Family<KreisLabel, Gauge> = family(
+        &mut reg,
+        "digitalatlas_population",
+        "Population of the Kreis (Gemeinden, 31.12.2024)",
+    );
+    let kreis_info: Family<KreisInfo, Gauge> = family(
+        &mut reg,
+        "digitalatlas_kreis_info",
+        "Names and types of the Kreise (value always 1)",
+    );
+    let ozg_kreis: Family<KreisProcess, Gauge> = family(
+        &mut reg,
+        "digitalatlas_ozg_gemeinden_with_process",
+        "Gemeinden of the Kreis with the process active",
+    );
+    for (pos, &u) in raw.kreise.iter().enumerate() {
+        let unit = &raw.units[u];
+        let uf = &f.units[u];
+        let kreis = unit.key.clone();
+        for kind in AdminKind::ALL {
+            let k = kind as usize;
+            if uf.administrations[k] == 0 {
+                continue; // a Stadtkreis has no Landratsamt
+            }
+            let kk = KreisKind {
+                kreis: kreis.clone(),
+                kind: kind.as_str(),
+            };
+            admins.get_or_create(&kk).set(uf.administrations[k].into());
+            with_any
+                .get_or_create(&kk)
+                .set(uf.with_lotsen[k][ANY].into());
+            lotsen_any.get_or_create(&kk).set(uf.lotsen[k][ANY].into());
+            for p in Programme::ALL {
+                let l = KreisKindProgramme {
+                    kreis: kreis.clone(),
+                    kind: kind.as_str(),
+                    programme: p.as_str(),
+                };
+                with.get_or_create(&l)
+                    .set(uf.with_lotsen[k][p as usize].into());
+                lotsen
+                    .get_or_create(&l)
+                    .set(uf.lotsen[k][p as usize].into());
+            }
+        }
+        population
+            .get_or_create(&KreisLabel {
+                kreis: kreis.clone(),
+            })
+            .set(unit.population);
+        kreis_info
+            .get_or_create(&KreisInfo {
+                kreis: kreis.clone(),
+                name: unit.name.clone(),
+                kreis_type: unit.kind.clone(),
+                regierungsbezirk: unit.parent.clone().unwrap_or_default(),
+            })
+            .set(1);
+        for (p, process) in raw.processes.iter().enumerate() {
+            ozg_kreis
+                .get_or_create(&KreisProcess {
+                    kreis: kreis.clone(),
+                    process: process.id.clone(),
+                })
+                .set(f.processes[p].gemeinden_by_kreis[pos].into());
+        }
+    }
+
+    let rb_info: Family<RbInfo, Gauge> = family(
+        &mut reg,
+        "digitalatlas_regierungsbezirk_info",
+        "Names of the Regierungsbezirke (value always 1)",
+    );
+    for u in raw
+        .units
+        .iter()
+        .filter(|u| u.level == UnitLevel::Regierungsbezirk)
+    {
+        rb_info
+            .get_or_create(&RbInfo {
+                regierungsbezirk: u.key.clone(),
+                name: u.name.clone(),
+            })
+            .set(1);
+    }
+
+    let land = raw
+        .units
+        .iter()
+        .position(|u| u.level == UnitLevel::Land)
+        .map(|i| &f.units[i]);
+    let funding: Family<ProgrammeLabel, FloatGauge> = family(
+        &mut reg,
+        "digitalatlas_funding_euros",
+        "Sum of the training vouchers paid, in euros",
+    );
+    for p in Programme::ALL {
+        let cents = land.map(|l| l.funding_cents[p as usize]).unwrap_or(0);
+        funding
+            .get_or_create(&ProgrammeLabel {
+                programme: p.as_str(),
+            })
+            .set(cents as f64 / 100.0);
+    }
+
+    let sc_admins: Family<SizeClassLabel, Gauge> = family(
+        &mut reg,
+        "digitalatlas_size_class_gemeinden",
+        "Gemeinden per population size class",
+    );
+    let sc_with: Family<SizeClassLabel, Gauge> = family(
+        &mut reg,
+        "digitalatlas_size_class_gemeinden_with_any_lotse",
+        "Gemeinden per population size class with at least one Digitallotse",
+    );
+    for sc in SizeClass::ALL {
+        if let Some(i) = raw.unit_index(UnitLevel::Groessenklasse, sc.key()) {
+            let l = SizeClassLabel {
+                size_class: sc.key(),
+            };
+            sc_admins
+                .get_or_create(&l)
+                .set(f.units[i].administrations[ALL_KINDS].into());
+            sc_with
+                .get_or_create(&l)
+                .set(f.units[i].with_lotsen[ALL_KINDS][ANY].into());
+        }
+    }
+
+    let ozg_pop: Family<ProcessLabel, Gauge> = family(
+        &mut reg,
+        "digitalatlas_ozg_population_with_process",
+        "Population of the Gemeinden with the process active",
+    );
+    let ozg_lra: Family<ProcessLabel, Gauge> = family(
+        &mut reg,
+        "digitalatlas_ozg_landratsaemter_with_process",
+        "Landratsämter with the process active",
+    );
+    let process_info: Family<ProcessInfo, Gauge> = family(
+        &mut reg,
+        "digitalatlas_process_info",
+        "Names, kind and LeiKa key of the service-bw processes (value always 1)",
+    );
+    for (p, process) in raw.processes.iter().enumerate() {
+        let l = ProcessLabel {
+            process: process.id.clone(),
+        };
+        ozg_pop.get_or_create(&l).set(f.processes[p].population);
+        ozg_lra
+            .get_or_create(&l)
+            .set(f.processes[p].landratsaemter.into());
+        process_info
+            .get_or_create(&ProcessInfo {
+                process: process.id.clone(),
+                name: process.name.clone(),
+                art: process.art.as_str(),
+                leika: process.leika.clone().unwrap_or_default(),
+            })
+            .set(1);
+    }
+    let flaechendeckend: Family<ArtLabel, Gauge> = family(
+        &mut reg,
+        "digitalatlas_ozg_processes_flaechendeckend",
+        "Processes active in every Gemeinde of the Land (100 percent)",
+    );
+    let at_least_one: Family<ArtLabel, Gauge> = family(
+        &mut reg,
+        "digitalatlas_ozg_processes_in_at_least_one_kommune",
+        "Processes active in at least one Gemeinde",
+    );
+    for art in [Art::Standard, Art::Universal] {
+        let l = ArtLabel { art: art.as_str() };
+        flaechendeckend
+            .get_or_create(&l)
+            .set(f.processes_flaechendeckend[art as usize].into());
+        at_least_one
+            .get_or_create(&l)
+            .set(f.processes_in_at_least_one[art as usize].into());
+    }
+
+    let per_gemeinde: Family<AgsArt, Gauge> = family(
+        &mut reg,
+        "digitalatlas_ozg_processes_active",
+        "Processes active in the Gemeinde, by kind",
+    );
+    let gemeinde_info: Family<GemeindeInfo, Gauge> = family(
+        &mut reg,
+        "digitalatlas_gemeinde_info",
+        "Names and Kreis of the Gemeinden (value always 1)",
+    );
+    for (i, a) in raw.admins.iter().enumerate() {
+        if a.kind != AdminKind::Gemeinde {
+            continue;
+        }
+        let ozg = f.admin_ozg[i];
+        for (art, n) in [
+            (Art::Standard, ozg.standard),
+            (Art::Universal, ozg.universal),
+        ] {
+            per_gemeinde
+                .get_or_create(&AgsArt {
+                    ags: a.id.clone(),
+                    art: art.as_str(),
+                })
+                .set(n.into());
+        }
+        gemeinde_info
+            .get_or_create(&GemeindeInfo {
+                ags: a.id.clone(),
+                name: a.name.clone(),
+                kreis: raw.units[raw.kreise[a.kreis]].key.clone(),
+            })
+            .set(1);
+    }
+
+    let accounts: Family<AccountType, Gauge> = family(
+        &mut reg,
+        "digitalatlas_servicebw_accounts",
+        "service-bw user accounts at the latest Stichtag",
+    );
+    for a in &f.accounts {
+        accounts
+            .get_or_create(&AccountType {
+                account_type: a.account_type.clone(),
+            })
+            .set(a.count);
+    }
+
+    let build_info: Family<VersionLabel, Gauge> = family(
+        &mut reg,
+        "digitalatlas_build_info",
+        "Version of the running digitalatlas (value always 1)",
+    );
+    build_info
+        .get_or_create(&VersionLabel {
+            version: env!("CARGO_PKG_VERSION"),
+        })
+        .set(1);
+    gauge(
+        &mut reg,
+        "digitalatlas_snapshot_timestamp_seconds",
+        "When the current snapshot of figures was built (Unix time)",
+        snap.built_at,
+    );
+    gauge(
+        &mut reg,
+        "digitalatlas_snapshot_build_duration_seconds",
+        "How long building the current snapshot took",
+        snap.build_duration.as_secs_f64(),
+    );
+    gauge(
+        &mut reg,
+        "digitalatlas_snapshot_generation",
+        "Number of the current snapshot since start-up",
+        snap.generation as f64,
+    );
+    let last_import: Family<DatasetLabel, FloatGauge> = family(
+        &mut reg,
+        "digitalatlas_last_import_timestamp_seconds",
+        "When the dataset was last imported (Unix time)",
+    );
+    for (dataset, ts) in &raw.last_imports {
+        last_import
+            .get_or_create(&DatasetLabel {
+                dataset: dataset.clone(),
+            })
+            .set(*ts as f64);
+    }
+    reg
+}

@@ -1,0 +1,193 @@
+//! Prometheus exposition: the snapshot's families (encoded once per snapshot) plus the live
+//! self-metrics of the HTTP server, in OpenMetrics 1.0.0 or the classic text format 0.0.4.
+
+pub mod families;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+use bytes::Bytes;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+use crate::coverage::Snapshot;
+
+pub const OPENMETRICS_CONTENT_TYPE: &str =
+    "application/openmetrics-text; version=1.0.0; charset=utf-8";
+pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// One snapshot's families in both formats, without the OpenMetrics `# EOF` terminator.
+#[derive(Debug)]
+pub struct Encoded {
+    pub generation: u64,
+    pub openmetrics: Bytes,
+    pub text: Bytes,
+}
+
+/// Encodes a snapshot's families.
+pub fn encode_snapshot(snap: &Snapshot) -> Encoded {
+    let reg = families::registry(snap);
+    let mut om = String::with_capacity(256 * 1024);
+    // Writing into a String cannot fail.
+    let _ = prometheus_client::encoding::text::encode_registry(&mut om, &reg);
+    Encoded {
+        generation: snap.generation,
+        text: Bytes::from(to_text_004(&om)),
+        openmetrics: Bytes::from(om),
+    }
+}
+
+/// Rewrites OpenMetrics text (as prometheus-client writes it) into the text format 0.0.4: no
+/// `# UNIT` or `# EOF` lines, and counter families named by their `_total` sample.
+pub fn to_text_004(openmetrics: &str) -> String {
+    let counters: Vec<&str> = openmetrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(openmetrics.len());
+    for line in openmetrics.lines() {
+        if line.starts_with("# UNIT ") || line == "# EOF" {
+            continue;
+        }
+        let rewritten = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters
+                .contains(&name)
+                .then(|| format!("{prefix}{name}_total {tail}"))
+        });
+        out.push_str(rewritten.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteStatus {
+    pub route: String,
+    pub status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabel {
+    pub route: String,
+}
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.0005, 2.5, 12))
+}
+
+/// Live metrics of the server itself, encoded on every scrape (small and bounded: one series per
+/// route template and status).
+pub struct SelfMetrics {
+    registry: Registry,
+    requests: Family<RouteStatus, Counter>,
+    durations: Family<RouteLabel, Histogram, fn() -> Histogram>,
+    cache: ArcSwapOption<Encoded>,
+}
+
+impl std::fmt::Debug for SelfMetrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SelfMetrics")
+    }
+}
+
+impl Default for SelfMetrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let requests = Family::<RouteStatus, Counter>::default();
+        registry.register(
+            "digitalatlas_http_requests",
+            "HTTP requests by route template and status",
+            requests.clone(),
+        );
+        let durations = Family::<RouteLabel, Histogram, fn() -> Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        registry.register(
+            "digitalatlas_http_request_duration_seconds",
+            "HTTP request latency by route template",
+            durations.clone(),
+        );
+        SelfMetrics {
+            registry,
+            requests,
+            durations,
+            cache: ArcSwapOption::empty(),
+        }
+    }
+}
+
+impl SelfMetrics {
+    pub fn observe(&self, route: &str, status: u16, elapsed: Duration) {
+        self.requests
+            .get_or_create(&RouteStatus {
+                route: route.to_string(),
+                status,
+            })
+            .inc();
+        self.durations
+            .get_or_create(&RouteLabel {
+                route: route.to_string(),
+            })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// The snapshot's encoded families, encoding them on first use of a new snapshot.
+    pub fn encoded(&self, snap: &Snapshot) -> Arc<Encoded> {
+        if let Some(e) = self.cache.load_full() {
+            if e.generation == snap.generation {
+                return e;
+            }
+        }
+        let e = Arc::new(encode_snapshot(snap));
+        // Keep the newest generation if another request raced us.
+        self.cache.rcu(|old| match old {
+            Some(o) if o.generation > e.generation => Some(o.clone()),
+            _ => Some(e.clone()),
+        });
+        e
+    }
+
+    /// The whole exposition for one scrape.
+    pub fn render(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
+        let encoded = self.encoded(snap);
+        let mut live = String::with_capacity(4096);
+        let _ = prometheus_client::encoding::text::encode_registry(&mut live, &self.registry);
+        let (cached, live) = if openmetrics {
+            (&encoded.openmetrics, live)
+        } else {
+            (&encoded.text, to_text_004(&live))
+        };
+        let mut out = Vec::with_capacity(cached.len() + live.len() + 8);
+        out.extend_from_slice(cached);
+        out.extend_from_slice(live.as_bytes());
+        if openmetrics {
+            out.extend_from_slice(b"# EOF\n");
+        }
+        Bytes::from(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_counters_to_text_004() {
+        let om =
+            "# HELP x_requests Requests.\n# TYPE x_requests counter\nx_requests_total{a=\"b\"} 3\n\
+                  # HELP x_up Up.\n# TYPE x_up gauge\n# UNIT x_up seconds\nx_up 1\n# EOF\n";
+        let text = to_text_004(om);
+        assert_eq!(
+            text,
+            "# HELP x_requests_total Requests.\n# TYPE x_requests_total counter\n\
+             x_requests_total{a=\"b\"} 3\n# HELP x_up Up.\n# TYPE x_up gauge\nx_up 1\n"
+        );
+    }
+}

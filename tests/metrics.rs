@@ -1,0 +1,298 @@
+//! `/metrics` over real HTTP: formats, promtool, a real Prometheus scraping it, and atomic
+//! snapshots under a running import.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use digitalatlas::import::Dataset;
+use serde_json::Value;
+
+async fn known_data(url: &str) -> digitalatlas::server::RunningServer {
+    let server = common::start_server(url).await;
+    let s = &server.state;
+    common::import_fixture(s, Dataset::Prozesse, "prozesse.csv").await;
+    common::import_fixture(s, Dataset::Qualifikationen, "qualifikationen-win1252.csv").await;
+    common::import_fixture(s, Dataset::Qualifikationen, "qualifikationen.json").await;
+    common::import_fixture(s, Dataset::Aktivierungen, "aktivierungen-bom.csv").await;
+    common::import_fixture(s, Dataset::Konten, "konten.xlsx").await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exposition_formats_and_promtool() {
+    let db = common::sqlite_db();
+    let server = known_data(&db.url).await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+
+    c.get(format!("{base}/healthz")).send().await.unwrap();
+    let r = c.get(format!("{base}/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    let text = r.text().await.unwrap();
+    assert!(!text.contains("# EOF"));
+    assert_eq!(
+        common::metric_sum(&text, "digitalatlas_administrations"),
+        1136.0
+    );
+    // From the fixtures: basis Lotsen in 08111000, 08115003, 08416041, 08221000, 08311000.
+    assert_eq!(
+        common::metric_sum(
+            &text,
+            "digitalatlas_administrations_with_lotsen{kreis=\"08115\",kind=\"gemeinde\",programme=\"basis\"}"
+        ),
+        1.0
+    );
+    assert_eq!(
+        common::metric_sum(&text, "digitalatlas_funding_euros"),
+        300.0 * 5.0 + 100.0 + 99.5 + 50.0
+    );
+    assert_eq!(
+        common::metric_sum(&text, "digitalatlas_population"),
+        11_245_898.0
+    );
+    assert!(text.contains("digitalatlas_gemeinde_info{ags=\"08111000\",name=\"Stuttgart, Landeshauptstadt\",kreis=\"08111\"} 1"));
+    assert!(text.contains("digitalatlas_http_requests_total"));
+    assert!(text.contains("# TYPE digitalatlas_http_requests_total counter"));
+
+    let r = c
+        .get(format!("{base}/metrics"))
+        .header(
+            "accept",
+            "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    );
+    let om = r.text().await.unwrap();
+    assert!(om.ends_with("# EOF\n"));
+    assert_eq!(om.matches("# EOF").count(), 1);
+    assert!(om.contains("# TYPE digitalatlas_http_requests counter"));
+    // The request counter labels routes by template, never by raw path.
+    c.get(format!("{base}/api/v1/regions/08111000"))
+        .send()
+        .await
+        .unwrap();
+    let text = c
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("route=\"/api/v1/regions/{key}\""));
+    assert!(!text.contains("route=\"/api/v1/regions/08111000\""));
+
+    if let Some(promtool) = common::tool("promtool") {
+        let mut child = Command::new(promtool)
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let report = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "promtool: {report}");
+        assert!(report.trim().is_empty(), "promtool warnings: {report}");
+    }
+    server.stop().await.unwrap();
+}
+
+struct KillOnDrop(Child);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn prom_query(c: &reqwest::Client, prom: &str, q: &str) -> Vec<Value> {
+    let v: Value = c
+        .get(format!("{prom}/api/v1/query"))
+        .query(&[("query", q)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["status"], "success", "{q}: {v}");
+    v["data"]["result"].as_array().cloned().unwrap_or_default()
+}
+
+fn value(result: &[Value]) -> f64 {
+    result[0]["value"][1].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_prometheus_scrapes_the_figures() {
+    let Some(prometheus) = common::tool("prometheus") else {
+        return;
+    };
+    for db in common::all_dbs().await {
+        let server = known_data(&db.url).await;
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("prometheus.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: digitalatlas\n    static_configs:\n      - targets: ['{}']\n",
+                server.addr
+            ),
+        )
+        .unwrap();
+        let port = common::free_port();
+        let _prom = KillOnDrop(
+            Command::new(&prometheus)
+                .arg(format!("--config.file={}", config.display()))
+                .arg(format!(
+                    "--storage.tsdb.path={}",
+                    dir.path().join("data").display()
+                ))
+                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let prom = format!("http://127.0.0.1:{port}");
+        let c = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            if let Ok(r) = c
+                .get(format!("{prom}/api/v1/query"))
+                .query(&[("query", "sum(digitalatlas_administrations)")])
+                .send()
+                .await
+            {
+                if let Ok(v) = r.json::<Value>().await {
+                    if v["data"]["result"]
+                        .as_array()
+                        .is_some_and(|a| !a.is_empty())
+                    {
+                        break;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "Prometheus did not scrape in time"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        assert_eq!(
+            value(&prom_query(&c, &prom, "sum(digitalatlas_administrations)").await),
+            1136.0
+        );
+        // Landkreis Böblingen: its Landratsamt (aufbau) and Böblingen (basis) have Lotsen.
+        let covered = prom_query(
+            &c,
+            &prom,
+            "sum by (kreis) (digitalatlas_administrations_with_any_lotse{kreis=\"08115\"})",
+        )
+        .await;
+        assert_eq!(value(&covered), 2.0, "{}", db.name);
+        let named = prom_query(
+            &c,
+            &prom,
+            "(digitalatlas_administrations_with_any_lotse{kind=\"landratsamt\"} > 0) \
+             * on (kreis) group_left (name) digitalatlas_kreis_info",
+        )
+        .await;
+        assert_eq!(named.len(), 1);
+        assert_eq!(named[0]["metric"]["name"], "Landkreis Böblingen");
+        assert_eq!(
+            value(
+                &prom_query(
+                    &c,
+                    &prom,
+                    "digitalatlas_servicebw_accounts{account_type=\"buerger\"}"
+                )
+                .await
+            ),
+            1_410_000.0
+        );
+        server.stop().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn scrapes_during_an_import_see_whole_snapshots() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    let state = server.state.clone();
+    let base = common::base_url(&server);
+    // One basis Lotse in every Gemeinde, in one file.
+    let mut csv = String::from(
+        "teilnehmer_id;verwaltung;programm;kurs;anbieter;abschluss;seminartage;foerderung_eur\n",
+    );
+    for g in state
+        .registry
+        .level(digitalatlas::registry::Level::Gemeinde)
+    {
+        csv.push_str(&format!(
+            "{}-1;{};basis;Basis 2020;VS;01.02.2020;3;300,00\n",
+            g.ags, g.ags
+        ));
+    }
+    let scraper = tokio::spawn({
+        let base = base.clone();
+        async move {
+            let c = reqwest::Client::new();
+            let mut seen = Vec::new();
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                let text = c
+                    .get(format!("{base}/metrics"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                let with = common::metric_sum(&text, "digitalatlas_administrations_with_any_lotse");
+                let lotsen = common::metric_sum(&text, "digitalatlas_lotsen_any_programme");
+                let funding = common::metric_sum(&text, "digitalatlas_funding_euros");
+                seen.push((with, lotsen, funding));
+                if with > 0.0 || Instant::now() > deadline {
+                    break;
+                }
+            }
+            seen
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    common::import_bytes(&state, Dataset::Qualifikationen, "alle.csv", csv.as_bytes()).await;
+    let seen = scraper.await.unwrap();
+    assert!(seen.len() >= 2, "{seen:?}");
+    for s in &seen {
+        assert!(
+            *s == (0.0, 0.0, 0.0) || *s == (1101.0, 1101.0, 330_300.0),
+            "a scrape mixed two snapshots: {s:?}"
+        );
+    }
+    assert_eq!(*seen.last().unwrap(), (1101.0, 1101.0, 330_300.0));
+    server.stop().await.unwrap();
+}
