@@ -32,6 +32,18 @@ pub enum Command {
     Import(ImportArgs),
     /// Print the SHA-256 hash of a token read from stdin, for the tokens configuration.
     TokenHash,
+    /// Write the synthetic demo dataset (Demodaten) as import files.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Seed of the generator; the same seed gives the same bytes.
+    #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Directory to write the files into.
+    #[arg(long, default_value = "demo")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -62,6 +74,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(serve) => {
             let mut state = crate::server::prepare(&cli.database.database_url).await?;
+            if serve.demo {
+                for s in crate::demo::import(&state.store, serve.seed).await? {
+                    tracing::info!(summary = %s, "demo data imported");
+                }
+                state.after_import().await;
+            }
             state.tokens = std::sync::Arc::new(serve.load_tokens()?);
             state.limits = serve.limits.limits();
             if state.tokens.is_empty() {
@@ -77,6 +95,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(args) => import_file(&cli.database.database_url, args).await,
+        Command::Demo(args) => {
+            let files = crate::demo::generate(args.seed);
+            crate::demo::write(&files, &args.out)?;
+            for (name, _, text) in &files.files {
+                println!(
+                    "{}: {} rows",
+                    args.out.join(name).display(),
+                    text.lines().count().saturating_sub(1)
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::TokenHash => {
             let mut token = String::new();
             std::io::stdin().read_to_string(&mut token)?;
@@ -100,7 +130,11 @@ async fn import_file(database_url: &str, args: ImportArgs) -> anyhow::Result<Exi
         return Ok(ExitCode::from(2));
     }
     let bytes = std::fs::read(&args.file).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-    let state = crate::server::prepare(database_url).await?;
+    // No snapshot here: a running server picks the import up on its next refresh.
+    let store = crate::store::Store::open(database_url).await?;
+    store
+        .ensure_registry(&crate::registry::reference::ReferenceData::embedded())
+        .await?;
     let progress = if std::io::stderr().is_terminal() {
         let pb = ProgressBar::new_spinner();
         pb.set_style(
@@ -120,9 +154,9 @@ async fn import_file(database_url: &str, args: ImportArgs) -> anyhow::Result<Exi
         dry_run: args.dry_run,
         actor: "cli".into(),
     };
-    let result = import::run(&state.store, &request, limits, &progress).await;
+    let result = import::run(&store, &request, limits, &progress).await;
     progress.finish_and_clear();
-    state.store.close().await;
+    store.close().await;
     match result {
         Ok(summary) => {
             for w in &summary.warnings {

@@ -54,6 +54,12 @@ pub struct ServeConfig {
     /// Rebuild the figures from the database every this many seconds (picks up CLI imports).
     #[arg(long, env = "DIGITALATLAS_REFRESH_SECONDS", default_value_t = 60)]
     pub refresh_seconds: u64,
+    /// Import the synthetic demo dataset (Demodaten) before serving.
+    #[arg(long, env = "DIGITALATLAS_DEMO")]
+    pub demo: bool,
+    /// Seed of the demo dataset.
+    #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+    pub seed: u64,
 }
 
 impl ServeConfig {

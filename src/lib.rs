@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod coverage;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod import;

@@ -154,6 +154,7 @@ mod tests {
                 (d("2021-12-31"), s("organisation"), s("08115003"), 3),
             ],
             last_imports: vec![],
+            demo: false,
         };
         RawData::build(Arc::new(registry), records)
     }

@@ -210,6 +210,8 @@ pub struct RawData {
     pub accounts: Vec<AccountCount>,
     /// Latest import time per dataset (Unix seconds).
     pub last_imports: Vec<(String, i64)>,
+    /// True when synthetic demo data (Demodaten) was imported.
+    pub demo: bool,
 }
 
 /// The records before indexing, as the store delivers them.
@@ -225,6 +227,7 @@ pub struct Records {
     /// (date, type, scope ('' = Land), count)
     pub accounts: Vec<(NaiveDate, String, String, i64)>,
     pub last_imports: Vec<(String, i64)>,
+    pub demo: bool,
 }
 
 impl RawData {
@@ -406,6 +409,7 @@ impl RawData {
             activations,
             accounts,
             last_imports: records.last_imports,
+            demo: records.demo,
         }
     }
 

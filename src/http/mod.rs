@@ -1,5 +1,6 @@
 //! HTTP surface: one router per resource, merged here, sharing one `AppState`.
 
+pub mod coverage;
 pub mod health;
 pub mod imports;
 pub mod metrics;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(regions::router())
+        .merge(coverage::router())
         .merge(imports::router())
         .merge(metrics::router())
         // Import bodies are limited by `limits.max_bytes` in the handler, with a JSON 413.

@@ -96,6 +96,7 @@ async fn one(
 async fn edition(State(state): State<AppState>) -> Json<Value> {
     let count = |level| state.registry.level(level).count();
     Json(json!({
+        "demo": state.coverage.snapshot().raw.demo,
         "edition": state.registry.edition,
         "regions": {
             "land": count(Level::Land),

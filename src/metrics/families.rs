@@ -413,6 +413,12 @@ pub fn registry(snap: &Snapshot) -> Registry {
     );
     gauge(
         &mut reg,
+        "digitalatlas_demo_data",
+        "1 when the figures come from synthetic demo data (Demodaten), else 0",
+        if raw.demo { 1.0 } else { 0.0 },
+    );
+    gauge(
+        &mut reg,
         "digitalatlas_snapshot_generation",
         "Number of the current snapshot since start-up",
         snap.generation as f64,

@@ -103,6 +103,11 @@ impl Store {
                 .unwrap_or(0);
             rec.last_imports.push((row.try_get(0)?, ts));
         }
+        let demo: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM import_log WHERE source_name LIKE 'demo:%'")
+                .fetch_one(&self.pool)
+                .await?;
+        rec.demo = demo > 0;
         Ok(RawData::build(registry, rec))
     }
 }

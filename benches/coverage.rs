@@ -1,0 +1,202 @@
+//! Coverage engine and /metrics: snapshot rebuild time for the BW registry with 1,000 Lotsen and
+//! all Gemeinden × 30 processes of activations, and /metrics requests/s under wrk beside nginx
+//! serving the same bytes as a static file.
+//!
+//! Run: `cargo bench --bench coverage` (wrk and nginx from Debian's packages for the HTTP part:
+//! `apt-get install wrk nginx-light`).
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use digitalatlas::coverage::snapshot::today;
+use digitalatlas::import::{self, Dataset, Limits};
+use digitalatlas::registry::Level;
+use indicatif::ProgressBar;
+
+const PROCESSES: usize = 30;
+
+async fn load(state: &digitalatlas::http::AppState, dataset: Dataset, csv: String) {
+    let req = import::Request {
+        dataset,
+        source_name: format!("bench-{dataset}.csv"),
+        bytes: csv.as_bytes(),
+        format_hint: Some("text/csv".into()),
+        dry_run: false,
+        actor: "bench".into(),
+    };
+    import::run(
+        &state.store,
+        &req,
+        Limits::default(),
+        &ProgressBar::hidden(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn wrk(url: &str) -> Option<f64> {
+    let out = Command::new("wrk")
+        .args(["-t2", "-c32", "-d5s", url])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+#[tokio::main]
+async fn main() {
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
+    let state = digitalatlas::server::prepare(&url).await.unwrap();
+
+    let mut csv = String::from("prozess_id,name,art\n");
+    for p in 0..PROCESSES {
+        let art = if p < 24 { "standard" } else { "universal" };
+        csv.push_str(&format!("P{p:02},Prozess {p},{art}\n"));
+    }
+    load(&state, Dataset::Prozesse, csv).await;
+
+    let gemeinden: Vec<String> = state
+        .registry
+        .level(Level::Gemeinde)
+        .map(|g| g.ags.clone())
+        .collect();
+    let mut csv = String::from(
+        "teilnehmer_id,verwaltung,programm,kurs,anbieter,abschluss,seminartage,foerderung_eur\n",
+    );
+    for i in 0..1000 {
+        let ags = &gemeinden[(i * 7) % gemeinden.len()];
+        let prog = if i % 5 == 0 { "aufbau" } else { "basis" };
+        csv.push_str(&format!(
+            "{ags}-{i},{ags},{prog},Kurs {i},VS,2020-{:02}-15,3,300.00\n",
+            1 + i % 12
+        ));
+    }
+    load(&state, Dataset::Qualifikationen, csv).await;
+
+    let mut csv = String::from("verwaltung,prozess_id,aktiviert_am\n");
+    for (i, ags) in gemeinden.iter().enumerate() {
+        for p in 0..PROCESSES {
+            csv.push_str(&format!("{ags},P{p:02},2021-{:02}-01\n", 1 + (i + p) % 12));
+        }
+    }
+    load(&state, Dataset::Aktivierungen, csv).await;
+
+    let mut rebuild = Vec::new();
+    let mut compute = Vec::new();
+    let mut encode = Vec::new();
+    for _ in 0..30 {
+        let t = Instant::now();
+        let snap = state.coverage.rebuild(&state.store).await.unwrap();
+        rebuild.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        std::hint::black_box(digitalatlas::coverage::compute(&snap.raw, today()));
+        compute.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        std::hint::black_box(digitalatlas::metrics::encode_snapshot(&snap));
+        encode.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let snap = state.coverage.snapshot();
+    println!(
+        "data: {} administrations, {} qualifications, {} activations, {} processes",
+        snap.raw.admins.len(),
+        snap.raw.qualifications.len(),
+        snap.raw.activations.len(),
+        snap.raw.processes.len()
+    );
+    println!(
+        "snapshot rebuild (load from SQLite + compute): median {:.2} ms; compute alone: {:.2} ms; metrics encoding: {:.2} ms",
+        median(rebuild),
+        median(compute),
+        median(encode)
+    );
+
+    let server = digitalatlas::server::start(state.clone(), "127.0.0.1:0".parse().unwrap(), false)
+        .await
+        .unwrap();
+    let metrics_url = format!("http://{}/metrics", server.addr);
+    let body = reqwest::get(&metrics_url)
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    println!("/metrics body: {} bytes", body.len());
+
+    let has = |tool: &str| {
+        Command::new(tool)
+            .arg("-v")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok()
+    };
+    if !has("wrk") || !has("nginx") {
+        println!("wrk or nginx not installed: skipping the requests/s comparison");
+        server.stop().await.unwrap();
+        return;
+    }
+    let www = dir.path().join("www");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::write(www.join("metrics"), &body).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let conf = dir.path().join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "worker_processes 2; daemon off; pid {d}/nginx.pid; error_log {d}/error.log;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{ access_log off; default_type text/plain;\n\
+               client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n\
+               server {{ listen 127.0.0.1:{port}; root {www}; }} }}\n",
+            d = dir.path().display(),
+            www = www.display()
+        ),
+    )
+    .unwrap();
+    let mut nginx = Command::new("nginx")
+        .args([
+            "-c",
+            conf.to_str().unwrap(),
+            "-p",
+            dir.path().to_str().unwrap(),
+        ])
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // wrk blocks; run it off the runtime so the server keeps serving.
+    let ours = tokio::task::spawn_blocking(move || wrk(&metrics_url))
+        .await
+        .unwrap();
+    let static_url = format!("http://127.0.0.1:{port}/metrics");
+    let theirs = tokio::task::spawn_blocking(move || wrk(&static_url))
+        .await
+        .unwrap();
+    let _ = nginx.kill();
+    let _ = nginx.wait();
+    match (ours, theirs) {
+        (Some(o), Some(t)) => println!(
+            "/metrics: {o:.0} req/s; nginx static file, same bytes: {t:.0} req/s; ratio {:.2}",
+            o / t
+        ),
+        _ => println!("wrk gave no figure"),
+    }
+    server.stop().await.unwrap();
+}

@@ -1,0 +1,433 @@
+//! A deterministic synthetic dataset ("Demodaten") in the canonical import formats, built so that
+//! the published figures come out exactly at their dates (see docs/demo-data.md) and everything
+//! else is plausible. Same seed, same bytes.
+
+mod catalogue;
+mod rng;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use crate::registry::reference::ReferenceData;
+use crate::registry::{Level, Region};
+use rng::Rng;
+
+/// The prefix of every demo file's source name in the import log; it marks data as synthetic.
+pub const SOURCE_PREFIX: &str = "demo:";
+
+pub const PROVIDERS: [&str; 2] = [
+    "Verwaltungsschule des Gemeindetags Baden-Württemberg",
+    "Verwaltungs- und Wirtschafts-Akademien Baden-Württemberg",
+];
+
+/// The published figures the demo reproduces, with their dates.
+pub mod published {
+    /// By 24.07.2019 "knapp 400" Lotsen qualified, 23 of 35 Landkreise had used the programme.
+    pub const DATE_2019: &str = "2019-07-24";
+    pub const LOTSEN_2019: usize = 396;
+    pub const LANDKREISE_2019: usize = 23;
+    /// At 30.06.2021: 563 Lotsen in 326 Kommunen and 30 Landkreisen; 128 of them took
+    /// Aufbauschulungen, from 47 Kommunen and 13 Landkreisen.
+    pub const DATE_2021: &str = "2021-06-30";
+    pub const LOTSEN_2021: usize = 563;
+    pub const KOMMUNEN_2021: usize = 326;
+    pub const LANDKREISE_2021: usize = 30;
+    pub const AUFBAU_LOTSEN_2021: usize = 128;
+    pub const AUFBAU_KOMMUNEN_2021: usize = 47;
+    pub const AUFBAU_LANDKREISE_2021: usize = 13;
+}
+
+/// The generated files: (file name, dataset, CSV text), in import order.
+pub struct DemoFiles {
+    pub files: Vec<(&'static str, crate::import::Dataset, String)>,
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("valid constant date")
+}
+
+fn iso(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// A random day in `[from, to]`.
+fn day_between(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    let span = (to - from).num_days().max(0) as u64;
+    from + Days::new(rng.below(span + 1))
+}
+
+/// One administration of the demo: (id, is Landratsamt, population weight, kreis key).
+#[derive(Debug, Clone)]
+struct Admin {
+    id: String,
+    lra: bool,
+    weight: f64,
+}
+
+/// Urban Kreise take part earlier: a factor from the Kreis' population density.
+fn kreis_factor(kreis: &Region) -> f64 {
+    let density = kreis.population as f64 / kreis.area_km2.max(1.0);
+    (density / 350.0).clamp(0.45, 1.8)
+}
+
+fn gemeinde_weight(g: &Region, kreis: &Region) -> f64 {
+    let type_bonus = match g.kind.as_str() {
+        "Stadtkreis" => 3.0,
+        "Große Kreisstadt" => 1.8,
+        "Stadt" => 1.2,
+        _ => 1.0,
+    };
+    (g.population as f64).powf(0.55) * type_bonus * kreis_factor(kreis)
+}
+
+/// Picks `k` items without replacement, each with probability proportional to its weight
+/// (Efraimidis–Spirakis keys), in a deterministic order.
+fn weighted_sample(rng: &mut Rng, items: &[(usize, f64)], k: usize) -> Vec<usize> {
+    let mut keyed: Vec<(f64, usize)> = items
+        .iter()
+        .map(|&(i, w)| (rng.unit().max(1e-12).powf(1.0 / w.max(1e-9)), i))
+        .collect();
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    keyed.into_iter().take(k).map(|(_, i)| i).collect()
+}
+
+/// The demo's records end on this day, so that the same seed gives the same bytes on any day.
+pub const DEMO_END: &str = "2026-10-31";
+
+/// The seed the README's start command uses.
+pub const DEFAULT_SEED: u64 = 2018;
+
+/// Generates the demo files for `seed`, with records up to [`DEMO_END`].
+pub fn generate(seed: u64) -> DemoFiles {
+    let today = d(DEMO_END);
+    let reference = ReferenceData::embedded();
+    let mut rng = Rng::new(seed);
+    let kreise: BTreeMap<&str, &Region> = reference
+        .regions
+        .iter()
+        .filter(|r| r.level == Level::Kreis)
+        .map(|r| (r.ags.as_str(), r))
+        .collect();
+    let gemeinden: Vec<&Region> = reference
+        .regions
+        .iter()
+        .filter(|r| r.level == Level::Gemeinde)
+        .collect();
+    let mut admins: Vec<Admin> = gemeinden
+        .iter()
+        .map(|g| Admin {
+            id: g.ags.clone(),
+            lra: false,
+            weight: gemeinde_weight(g, kreise[g.kreis.as_deref().unwrap_or("")]),
+        })
+        .collect();
+    for k in kreise.values().filter(|k| k.kind == "Landkreis") {
+        admins.push(Admin {
+            id: k.ags.clone(),
+            lra: true,
+            weight: kreis_factor(k),
+        });
+    }
+    let gem_idx: Vec<(usize, f64)> = admins
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !a.lra)
+        .map(|(i, a)| (i, a.weight))
+        .collect();
+    let lra_idx: Vec<(usize, f64)> = admins
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.lra)
+        .map(|(i, a)| (i, a.weight))
+        .collect();
+
+    use published::*;
+    // Who has Lotsen by 30.06.2021, and who of them took Aufbau by then.
+    let kommunen = weighted_sample(&mut rng, &gem_idx, KOMMUNEN_2021);
+    let landkreise = weighted_sample(&mut rng, &lra_idx, LANDKREISE_2021);
+    let lra_2019: BTreeSet<usize> = landkreise[..LANDKREISE_2019].iter().copied().collect();
+    let pick = |set: &[usize]| -> Vec<(usize, f64)> {
+        set.iter().map(|&i| (i, admins[i].weight)).collect()
+    };
+    let aufbau_kommunen = weighted_sample(&mut rng, &pick(&kommunen), AUFBAU_KOMMUNEN_2021);
+    let aufbau_lra = weighted_sample(&mut rng, &pick(&landkreise), AUFBAU_LANDKREISE_2021);
+    let aufbau_admins: Vec<usize> = aufbau_kommunen.iter().chain(&aufbau_lra).copied().collect();
+
+    // Lotsen per administration: each has one; Aufbau administrations get their Aufbau quota
+    // (one each plus the rest by weight); the remaining Lotsen go by weight.
+    let covered: Vec<usize> = kommunen.iter().chain(&landkreise).copied().collect();
+    let mut aufbau_quota: BTreeMap<usize, usize> = aufbau_admins.iter().map(|&i| (i, 1)).collect();
+    for _ in 0..AUFBAU_LOTSEN_2021 - aufbau_admins.len() {
+        let i = aufbau_admins[rng.weighted(
+            &aufbau_admins
+                .iter()
+                .map(|&i| admins[i].weight)
+                .collect::<Vec<_>>(),
+        )];
+        *aufbau_quota.get_mut(&i).expect("aufbau admin") += 1;
+    }
+    let mut lotsen_count: BTreeMap<usize, usize> = covered
+        .iter()
+        .map(|&i| (i, aufbau_quota.get(&i).copied().unwrap_or(1)))
+        .collect();
+    let assigned: usize = lotsen_count.values().sum();
+    let covered_weights: Vec<f64> = covered.iter().map(|&i| admins[i].weight).collect();
+    for _ in 0..LOTSEN_2021 - assigned {
+        let i = covered[rng.weighted(&covered_weights)];
+        *lotsen_count.get_mut(&i).expect("covered admin") += 1;
+    }
+
+    // Participants up to 30.06.2021. 396 complete Basis by 24.07.2019: one from each of the 23
+    // early Landratsämter, none from the 7 late ones, the rest at random.
+    struct Person {
+        admin: usize,
+        id: String,
+        basis: NaiveDate,
+        aufbau: Option<NaiveDate>,
+    }
+    let mut people: Vec<Person> = Vec::new();
+    for (&admin, &n) in &lotsen_count {
+        for _ in 0..n {
+            let serial = people.len() + 1;
+            people.push(Person {
+                admin,
+                id: participant_id(&admins[admin], serial),
+                basis: d(DATE_2021),
+                aufbau: None,
+            });
+        }
+    }
+    let late_lra: BTreeSet<usize> = landkreise[LANDKREISE_2019..].iter().copied().collect();
+    let mut early: BTreeSet<usize> = BTreeSet::new();
+    for &lra in &lra_2019 {
+        let p = people
+            .iter()
+            .position(|p| p.admin == lra)
+            .expect("LRA has a Lotse");
+        early.insert(p);
+    }
+    let mut candidates: Vec<usize> = (0..people.len())
+        .filter(|p| !early.contains(p) && !late_lra.contains(&people[*p].admin))
+        .collect();
+    rng.shuffle(&mut candidates);
+    early.extend(candidates.into_iter().take(LOTSEN_2019 - early.len()));
+    let sessions_early = sessions(d("2018-11-23"), d(DATE_2019), 18);
+    let sessions_late = sessions(d("2019-09-20"), d(DATE_2021), 24);
+    for (i, p) in people.iter_mut().enumerate() {
+        let pool = if early.contains(&i) {
+            &sessions_early
+        } else {
+            &sessions_late
+        };
+        p.basis = pool[rng.below(pool.len() as u64) as usize];
+    }
+    // Projektstart: the first course ends in November 2018.
+    if let Some(&first) = early.iter().next() {
+        people[first].basis = sessions_early[0];
+    }
+    // Aufbau (from 2020) by 30.06.2021: per Aufbau administration its quota of Lotsen, those with
+    // the earliest Basis first.
+    for (&admin, &quota) in &aufbau_quota {
+        let mut mine: Vec<usize> = (0..people.len())
+            .filter(|&i| people[i].admin == admin)
+            .collect();
+        mine.sort_by_key(|&i| (people[i].basis, i));
+        for &i in mine.iter().take(quota) {
+            let from = (people[i].basis + Days::new(30)).max(d("2020-02-01"));
+            let day = if from > d(DATE_2021) {
+                d(DATE_2021)
+            } else {
+                day_between(&mut rng, from, d(DATE_2021))
+            };
+            people[i].aufbau = Some(day.max(people[i].basis));
+        }
+    }
+
+    // After 30.06.2021 the rollout goes on: new Lotsen every month, more likely where none is yet.
+    let mut later: Vec<(usize, NaiveDate, bool)> = Vec::new();
+    let all_weights: Vec<f64> = admins.iter().map(|a| a.weight).collect();
+    let mut month = d("2021-07-01");
+    while month <= today {
+        let end = (month + chrono::Months::new(1)) - Days::new(1);
+        let last = end.min(today);
+        for _ in 0..4 + rng.below(5) {
+            let admin = rng.weighted(&all_weights);
+            let aufbau = rng.unit() < 0.3;
+            later.push((admin, day_between(&mut rng, month, last), aufbau));
+        }
+        month = month + chrono::Months::new(1);
+    }
+
+    let with_lotse: BTreeSet<usize> = people
+        .iter()
+        .map(|p| p.admin)
+        .chain(later.iter().map(|l| l.0))
+        .collect();
+    let mut q = String::from(
+        "teilnehmer_id,verwaltung,programm,kurs,anbieter,abschluss,seminartage,foerderung_eur\n",
+    );
+    let mut rows: Vec<String> = Vec::new();
+    let basis_row =
+        |rows: &mut Vec<String>, rng: &mut Rng, id: &str, admin: &Admin, day: NaiveDate| {
+            let provider = PROVIDERS[rng.below(2) as usize];
+            rows.push(format!(
+                "{id},{},basis,Basisqualifizierung {},{provider},{},3,300.00\n",
+                admin.id,
+                course_label(day),
+                iso(day)
+            ));
+        };
+    let aufbau_row =
+        |rows: &mut Vec<String>, rng: &mut Rng, id: &str, admin: &Admin, day: NaiveDate| {
+            let (topic, days) = catalogue::AUFBAU_COURSES
+                [rng.below(catalogue::AUFBAU_COURSES.len() as u64) as usize];
+            let per_day = [50.0, 50.0, 45.0][rng.below(3) as usize];
+            rows.push(format!(
+                "{id},{},aufbau,Aufbauschulung {topic} {},{},{},{days},{:.2}\n",
+                admin.id,
+                course_label(day),
+                PROVIDERS[rng.below(2) as usize],
+                iso(day),
+                per_day * days as f64
+            ));
+        };
+    for p in &people {
+        basis_row(&mut rows, &mut rng, &p.id, &admins[p.admin], p.basis);
+        if let Some(day) = p.aufbau {
+            aufbau_row(&mut rows, &mut rng, &p.id, &admins[p.admin], day);
+        }
+    }
+    for (admin, day, aufbau) in later {
+        let serial = people.len() + rows.len() + 1;
+        let id = participant_id(&admins[admin], serial);
+        basis_row(&mut rows, &mut rng, &id, &admins[admin], day);
+        if aufbau {
+            let a = day + Days::new(60 + rng.below(300));
+            if a <= today {
+                aufbau_row(&mut rows, &mut rng, &id, &admins[admin], a);
+            }
+        }
+    }
+    rows.sort();
+    q.extend(rows);
+
+    let ozg_admins: Vec<catalogue::OzgAdmin> = admins
+        .iter()
+        .enumerate()
+        .map(|(i, a)| catalogue::OzgAdmin {
+            id: a.id.clone(),
+            lra: a.lra,
+            weight: a.weight,
+            has_lotse: with_lotse.contains(&i),
+        })
+        .collect();
+    // Separate streams, so that a change in one part does not reshuffle the others.
+    let (prozesse, aktivierungen) = catalogue::ozg(
+        &mut Rng::new(seed ^ 0x6f7a67),
+        &reference,
+        &ozg_admins,
+        today,
+    );
+    let konten = accounts(&mut Rng::new(seed ^ 0x6b6f6e), today);
+    DemoFiles {
+        files: vec![
+            ("prozesse.csv", crate::import::Dataset::Prozesse, prozesse),
+            (
+                "qualifikationen.csv",
+                crate::import::Dataset::Qualifikationen,
+                q,
+            ),
+            (
+                "aktivierungen.csv",
+                crate::import::Dataset::Aktivierungen,
+                aktivierungen,
+            ),
+            ("konten.csv", crate::import::Dataset::Konten, konten),
+        ],
+    }
+}
+
+/// A pseudonymous Bildungs-Voucher-ID: the AGS (or Kreis key of a Landratsamt) and a serial.
+fn participant_id(admin: &Admin, serial: usize) -> String {
+    if admin.lra {
+        format!("{}-LRA-BV{serial:05}", admin.id)
+    } else {
+        format!("{}-BV{serial:05}", admin.id)
+    }
+}
+
+fn course_label(day: NaiveDate) -> String {
+    format!("{}/{:02}", day.year(), day.month())
+}
+
+/// `n` course end dates spread over `[from, to]`, the first on `from`, the last on `to`.
+fn sessions(from: NaiveDate, to: NaiveDate, n: usize) -> Vec<NaiveDate> {
+    let span = (to - from).num_days();
+    let steps = (n.max(2) - 1) as i64;
+    (0..n.max(2))
+        .map(|i| from + Days::new((span * i as i64 / steps) as u64))
+        .collect()
+}
+
+/// Month-end service-bw account counts, growing along a logistic curve.
+fn accounts(rng: &mut Rng, today: NaiveDate) -> String {
+    let mut s = String::from("stichtag,kontotyp,verwaltung,anzahl\n");
+    let mut month = d("2019-01-01");
+    let mut i = 0.0;
+    loop {
+        let end = (month + chrono::Months::new(1)) - Days::new(1);
+        if end > today {
+            break;
+        }
+        let t = i / 12.0;
+        let logistic = |cap: f64, mid: f64, rate: f64| cap / (1.0 + (-(t - mid) * rate).exp());
+        let noise = 1.0 + (rng.unit() - 0.5) * 0.01;
+        let buerger = (logistic(2_100_000.0, 4.0, 0.9) * noise).round();
+        let orga = (logistic(110_000.0, 4.5, 0.8) * noise).round();
+        let _ = writeln!(s, "{},buerger,,{buerger}", iso(end));
+        let _ = writeln!(s, "{},organisation,,{orga}", iso(end));
+        month = month + chrono::Months::new(1);
+        i += 1.0;
+    }
+    s
+}
+
+/// Writes the files into `dir`.
+pub fn write(files: &DemoFiles, dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (name, _, text) in &files.files {
+        std::fs::write(dir.join(name), text)?;
+    }
+    Ok(())
+}
+
+/// Imports the demo files through the normal import path (idempotent: a second run changes nothing).
+pub async fn import(
+    store: &crate::store::Store,
+    seed: u64,
+) -> Result<Vec<crate::import::Summary>, crate::import::ImportError> {
+    let files = generate(seed);
+    let mut out = Vec::new();
+    for (name, dataset, text) in &files.files {
+        let req = crate::import::Request {
+            dataset: *dataset,
+            source_name: format!("{SOURCE_PREFIX}{name}"),
+            bytes: text.as_bytes(),
+            format_hint: Some("text/csv".into()),
+            dry_run: false,
+            actor: "demo".into(),
+        };
+        out.push(
+            crate::import::run(
+                store,
+                &req,
+                crate::import::Limits::default(),
+                &indicatif::ProgressBar::hidden(),
+            )
+            .await?,
+        );
+    }
+    Ok(out)
+}

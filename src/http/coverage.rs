@@ -1,0 +1,162 @@
+//! `GET /api/v1/coverage?level=…[&as_of=DATE][&format=csv]`: one flat row per unit with the
+//! engine's figures (Grafana's Infinity datasource reads it as a table), today's or as of a date.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use crate::coverage::figures::ratio;
+use crate::coverage::raw::{AdminKind, Programme, UnitLevel};
+use crate::coverage::{ALL_KINDS, ANY};
+use crate::error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/coverage", get(coverage))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    level: Option<String>,
+    as_of: Option<String>,
+    format: Option<String>,
+}
+
+/// One unit's figures as a flat row; the names are the column names of the JSON and CSV.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageRow {
+    pub level: &'static str,
+    pub key: String,
+    pub name: String,
+    pub kind: String,
+    pub parent: String,
+    pub as_of: String,
+    pub demo: bool,
+    pub population: i64,
+    pub administrations: u32,
+    pub gemeinden: u32,
+    pub landratsaemter: u32,
+    pub administrations_with_lotse: u32,
+    pub administrations_with_basis: u32,
+    pub administrations_with_aufbau: u32,
+    pub gemeinden_with_lotse: u32,
+    pub gemeinden_with_basis: u32,
+    pub gemeinden_with_aufbau: u32,
+    pub landratsaemter_with_lotse: u32,
+    pub landratsaemter_with_basis: u32,
+    pub landratsaemter_with_aufbau: u32,
+    /// Share of administrations with a Lotse, 0..1.
+    pub share_with_lotse: f64,
+    pub lotsen: u32,
+    pub lotsen_basis: u32,
+    pub lotsen_aufbau: u32,
+    pub lotsen_gemeinden: u32,
+    pub lotsen_landratsaemter: u32,
+    pub funding_basis_euros: f64,
+    pub funding_aufbau_euros: f64,
+    pub population_with_lotse: i64,
+    pub gemeinden_with_process: u32,
+    /// Average number of active Standardprozesse per Gemeinde.
+    pub standard_processes_avg: f64,
+}
+
+pub fn parse_level(v: Option<&str>) -> Result<UnitLevel, ApiError> {
+    match v {
+        None | Some("") => Ok(UnitLevel::Land),
+        Some(l) => UnitLevel::parse(l).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "unknown level {l:?}: use land, regierungsbezirk, kreis, gemeinde or groessenklasse"
+            ))
+        }),
+    }
+}
+
+pub fn parse_date(name: &str, v: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::BadRequest(format!("{name} {v:?} is not a date (YYYY-MM-DD)")))
+}
+
+/// Answers JSON, or CSV when `format=csv`.
+pub fn table<T: Serialize>(rows: Vec<T>, format: Option<&str>) -> Result<Response, ApiError> {
+    match format {
+        None | Some("") | Some("json") => Ok(Json(rows).into_response()),
+        Some("csv") => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for r in &rows {
+                w.serialize(r)
+                    .map_err(|e| ApiError::Internal(format!("CSV encoding: {e}")))?;
+            }
+            let bytes = w
+                .into_inner()
+                .map_err(|e| ApiError::Internal(format!("CSV encoding: {e}")))?;
+            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response())
+        }
+        Some(f) => Err(ApiError::BadRequest(format!(
+            "unknown format {f:?}: use json or csv"
+        ))),
+    }
+}
+
+async fn coverage(
+    State(state): State<AppState>,
+    Query(p): Query<Params>,
+) -> Result<Response, ApiError> {
+    let level = parse_level(p.level.as_deref())?;
+    let snap = state.coverage.snapshot();
+    let figures = match p.as_of.as_deref().filter(|s| !s.is_empty()) {
+        Some(v) => snap.as_of(parse_date("as_of", v)?),
+        None => snap.current.clone(),
+    };
+    let raw = &snap.raw;
+    let g = AdminKind::Gemeinde as usize;
+    let l = AdminKind::Landratsamt as usize;
+    let b = Programme::Basis as usize;
+    let a = Programme::Aufbau as usize;
+    let rows = raw
+        .units
+        .iter()
+        .zip(&figures.units)
+        .filter(|(u, _)| u.level == level)
+        .map(|(u, f)| CoverageRow {
+            level: u.level.as_str(),
+            key: u.key.clone(),
+            name: u.name.clone(),
+            kind: u.kind.clone(),
+            parent: u.parent.clone().unwrap_or_default(),
+            as_of: figures.as_of.format("%Y-%m-%d").to_string(),
+            demo: raw.demo,
+            population: u.population,
+            administrations: f.administrations[ALL_KINDS],
+            gemeinden: f.administrations[g],
+            landratsaemter: f.administrations[l],
+            administrations_with_lotse: f.with_lotsen[ALL_KINDS][ANY],
+            administrations_with_basis: f.with_lotsen[ALL_KINDS][b],
+            administrations_with_aufbau: f.with_lotsen[ALL_KINDS][a],
+            gemeinden_with_lotse: f.with_lotsen[g][ANY],
+            gemeinden_with_basis: f.with_lotsen[g][b],
+            gemeinden_with_aufbau: f.with_lotsen[g][a],
+            landratsaemter_with_lotse: f.with_lotsen[l][ANY],
+            landratsaemter_with_basis: f.with_lotsen[l][b],
+            landratsaemter_with_aufbau: f.with_lotsen[l][a],
+            share_with_lotse: f.share_with_lotse(),
+            lotsen: f.lotsen[ALL_KINDS][ANY],
+            lotsen_basis: f.lotsen[ALL_KINDS][b],
+            lotsen_aufbau: f.lotsen[ALL_KINDS][a],
+            lotsen_gemeinden: f.lotsen[g][ANY],
+            lotsen_landratsaemter: f.lotsen[l][ANY],
+            funding_basis_euros: f.funding_cents[b] as f64 / 100.0,
+            funding_aufbau_euros: f.funding_cents[a] as f64 / 100.0,
+            population_with_lotse: f.population_with_lotse,
+            gemeinden_with_process: f.gemeinden_with_process,
+            standard_processes_avg: ratio(
+                f.standard_processes_active as f64,
+                f.administrations[g] as f64,
+            ),
+        })
+        .collect::<Vec<_>>();
+    table(rows, p.format.as_deref())
+}
