@@ -6,14 +6,11 @@ mod common;
 use serde_json::Value;
 
 async fn land(c: &reqwest::Client, base: &str, as_of: &str) -> Value {
-    let rows: Value = c
-        .get(format!("{base}/api/v1/coverage?level=land&as_of={as_of}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rows = common::get_json(
+        c,
+        &format!("{base}/api/v1/coverage?level=land&as_of={as_of}"),
+    )
+    .await;
     rows[0].clone()
 }
 
@@ -60,16 +57,11 @@ async fn demo_reproduces_the_published_figures() {
         // The rollout goes on afterwards, and larger Gemeinden lead.
         let now = land(&c, &base, "2026-10-31").await;
         assert!(now["lotsen"].as_u64().unwrap() > 563);
-        let classes: Value = c
-            .get(format!(
-                "{base}/api/v1/coverage?level=groessenklasse&as_of=2021-06-30"
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let classes = common::get_json(
+            &c,
+            &format!("{base}/api/v1/coverage?level=groessenklasse&as_of=2021-06-30"),
+        )
+        .await;
         let share = |k: &str| {
             classes
                 .as_array()
@@ -83,23 +75,9 @@ async fn demo_reproduces_the_published_figures() {
         assert!(share("ab-100000") > share("unter-5000"));
 
         // Marked as synthetic.
-        let reg: Value = c
-            .get(format!("{base}/api/v1/registry"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let reg = common::get_json(&c, &format!("{base}/api/v1/registry")).await;
         assert_eq!(reg["demo"], true);
-        let metrics = c
-            .get(format!("{base}/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let metrics = common::get_text(&c, &format!("{base}/metrics")).await;
         assert!(metrics.contains("digitalatlas_demo_data 1"));
 
         // Importing again changes nothing.

@@ -83,14 +83,7 @@ async fn exposition_formats_and_promtool() {
         .send()
         .await
         .unwrap();
-    let text = c
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = common::get_text(&c, &format!("{base}/metrics")).await;
     assert!(text.contains("route=\"/api/v1/regions/{key}\""));
     assert!(!text.contains("route=\"/api/v1/regions/08111000\""));
 
@@ -264,14 +257,7 @@ async fn scrapes_during_an_import_see_whole_snapshots() {
             let mut seen = Vec::new();
             let deadline = Instant::now() + Duration::from_secs(60);
             loop {
-                let text = c
-                    .get(format!("{base}/metrics"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
+                let text = common::get_text(&c, &format!("{base}/metrics")).await;
                 let with = common::metric_sum(&text, "digitalatlas_administrations_with_any_lotse");
                 let lotsen = common::metric_sum(&text, "digitalatlas_lotsen_any_programme");
                 let funding = common::metric_sum(&text, "digitalatlas_funding_euros");

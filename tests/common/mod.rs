@@ -170,3 +170,13 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// GET `url` and parse the JSON body.
+pub async fn get_json(c: &reqwest::Client, url: &str) -> serde_json::Value {
+    c.get(url).send().await.unwrap().json().await.unwrap()
+}
+
+/// GET `url` and return the body as text.
+pub async fn get_text(c: &reqwest::Client, url: &str) -> String {
+    c.get(url).send().await.unwrap().text().await.unwrap()
+}
