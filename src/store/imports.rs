@@ -46,7 +46,8 @@ fn key_string(parts: &[String]) -> String {
     parts.join("\u{1f}")
 }
 
-/// Stored value cells by joined natural key.
+/// Stored value cells by joined natural key. The rows come back as one JSON document built by the
+/// database (one round trip, not one per row: that took ~10 µs a row through sqlx).
 async fn existing(
     conn: &mut AnyConnection,
     spec: &StorageSpec,
@@ -57,21 +58,36 @@ async fn existing(
         .copied()
         .chain(spec.values.iter().map(|(n, _)| *n))
         .collect();
-    let sql = format!("SELECT {} FROM {}", cols.join(", "), spec.table);
-    let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+    let sql = if conn.backend_name() == "PostgreSQL" {
+        format!(
+            "SELECT COALESCE(json_agg(json_build_array({})), '[]'::json)::text FROM {}",
+            cols.join(", "),
+            spec.table
+        )
+    } else {
+        format!(
+            "SELECT json_group_array(json_array({})) FROM {}",
+            cols.join(", "),
+            spec.table
+        )
+    };
+    let text: String = sqlx::query_scalar(&sql).fetch_one(&mut *conn).await?;
+    let rows: Vec<Vec<serde_json::Value>> = serde_json::from_str(&text)
+        .map_err(|e| sqlx::Error::Decode(format!("stored rows of {}: {e}", spec.table).into()))?;
+    let bad = || sqlx::Error::Decode(format!("unexpected stored value in {}", spec.table).into());
     let mut map = HashMap::with_capacity(rows.len());
     for row in rows {
         let mut key = Vec::with_capacity(spec.key.len());
-        for i in 0..spec.key.len() {
-            key.push(row.try_get::<String, _>(i)?);
+        for v in &row[..spec.key.len().min(row.len())] {
+            key.push(v.as_str().ok_or_else(bad)?.to_string());
         }
         let mut values = Vec::with_capacity(spec.values.len());
         for (j, (_, ty)) in spec.values.iter().enumerate() {
-            let i = spec.key.len() + j;
+            let v = row.get(spec.key.len() + j).ok_or_else(bad)?;
             values.push(match ty {
-                ColType::Text => Cell::Text(row.try_get(i)?),
-                ColType::OptText => Cell::OptText(row.try_get(i)?),
-                ColType::Int => Cell::Int(row.try_get(i)?),
+                ColType::Text => Cell::Text(v.as_str().ok_or_else(bad)?.to_string()),
+                ColType::OptText => Cell::OptText(v.as_str().map(str::to_string)),
+                ColType::Int => Cell::Int(v.as_i64().ok_or_else(bad)?),
             });
         }
         map.insert(key_string(&key), values);
