@@ -112,3 +112,26 @@ pub async fn insert_rows(
     }
     Ok(())
 }
+
+/// All rows of `columns` from `table` as one JSON document built by the database: one round trip
+/// instead of one message per row (sqlx delivered ~6–10 µs per row on SQLite).
+pub async fn select_rows(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+) -> Result<Vec<Vec<serde_json::Value>>, sqlx::Error> {
+    let sql = if conn.backend_name() == "PostgreSQL" {
+        format!(
+            "SELECT COALESCE(json_agg(json_build_array({})), '[]'::json)::text FROM {table}",
+            columns.join(", ")
+        )
+    } else {
+        format!(
+            "SELECT json_group_array(json_array({})) FROM {table}",
+            columns.join(", ")
+        )
+    };
+    let text: String = sqlx::query_scalar(&sql).fetch_one(&mut *conn).await?;
+    serde_json::from_str(&text)
+        .map_err(|e| sqlx::Error::Decode(format!("rows of {table}: {e}").into()))
+}

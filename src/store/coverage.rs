@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use sqlx::Row;
 
+use super::batch::select_rows;
 use super::{Store, StoreError};
 use crate::coverage::raw::{AdminKind, Art, Process, Programme, RawData, Records};
 use crate::registry::Registry;
@@ -22,77 +23,112 @@ impl Store {
     /// Loads and indexes all records.
     pub async fn load_raw(&self, registry: Arc<Registry>) -> Result<RawData, StoreError> {
         let mut rec = Records::default();
-        for row in sqlx::query("SELECT id, kind FROM administrations")
-            .fetch_all(&self.pool)
-            .await?
+        // Each table comes as one JSON document (see `batch::select_rows`).
+        let mut conn = self.pool.acquire().await?;
+        let text = |v: &serde_json::Value| -> Result<String, sqlx::Error> {
+            v.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| decode_err("text value", &v.to_string()))
+        };
+        let int = |v: &serde_json::Value| -> Result<i64, sqlx::Error> {
+            v.as_i64()
+                .ok_or_else(|| decode_err("integer value", &v.to_string()))
+        };
+        for row in select_rows(
+            &mut conn,
+            "qualifications",
+            &[
+                "participant_id",
+                "administration_id",
+                "programme",
+                "completed_on",
+                "voucher_cents",
+            ],
+        )
+        .await?
         {
-            let kind: String = row.try_get(1)?;
-            let kind = match kind.as_str() {
+            let [participant, admin, programme, completed, cents] = &row[..] else {
+                return Err(decode_err("qualification row", &format!("{row:?}")).into());
+            };
+            let programme = text(programme)?;
+            let programme =
+                Programme::parse(&programme).ok_or_else(|| decode_err("programme", &programme))?;
+            rec.qualifications.push((
+                text(participant)?,
+                text(admin)?,
+                programme,
+                date(&text(completed)?)?,
+                int(cents)?,
+            ));
+        }
+        for row in select_rows(
+            &mut conn,
+            "activations",
+            &[
+                "administration_id",
+                "process_id",
+                "activated_on",
+                "deactivated_on",
+            ],
+        )
+        .await?
+        {
+            let [admin, process, from, until] = &row[..] else {
+                return Err(decode_err("activation row", &format!("{row:?}")).into());
+            };
+            let until = match until.as_str() {
+                Some(u) => Some(date(u)?),
+                None => None,
+            };
+            rec.activations
+                .push((text(admin)?, text(process)?, date(&text(from)?)?, until));
+        }
+        for row in select_rows(
+            &mut conn,
+            "servicebw_accounts",
+            &["reference_date", "account_type", "scope", "count"],
+        )
+        .await?
+        {
+            let [day, kind, scope, count] = &row[..] else {
+                return Err(decode_err("account row", &format!("{row:?}")).into());
+            };
+            rec.accounts
+                .push((date(&text(day)?)?, text(kind)?, text(scope)?, int(count)?));
+        }
+        for row in select_rows(&mut conn, "administrations", &["id", "kind"]).await? {
+            let [id, kind] = &row[..] else {
+                return Err(decode_err("administration row", &format!("{row:?}")).into());
+            };
+            let kind = match text(kind)?.as_str() {
                 "gemeinde" => AdminKind::Gemeinde,
                 "landratsamt" => AdminKind::Landratsamt,
                 other => return Err(decode_err("administration kind", other).into()),
             };
-            rec.administrations.push((row.try_get(0)?, kind));
+            rec.administrations.push((text(id)?, kind));
         }
-        for row in sqlx::query("SELECT process_id, name, art, leika_key FROM processes")
-            .fetch_all(&self.pool)
-            .await?
+        for row in select_rows(
+            &mut conn,
+            "processes",
+            &["process_id", "name", "art", "leika_key"],
+        )
+        .await?
         {
-            let art: String = row.try_get(2)?;
+            let [id, name, art, leika] = &row[..] else {
+                return Err(decode_err("process row", &format!("{row:?}")).into());
+            };
             rec.processes.push(Process {
-                id: row.try_get(0)?,
-                name: row.try_get(1)?,
-                art: if art == "universal" {
+                id: text(id)?,
+                name: text(name)?,
+                art: if text(art)? == "universal" {
                     Art::Universal
                 } else {
                     Art::Standard
                 },
-                leika: row.try_get(3)?,
+                leika: leika.as_str().map(str::to_string),
             });
         }
-        for row in sqlx::query(
-            "SELECT participant_id, administration_id, programme, completed_on, voucher_cents \
-             FROM qualifications",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        {
-            let programme: String = row.try_get(2)?;
-            let programme =
-                Programme::parse(&programme).ok_or_else(|| decode_err("programme", &programme))?;
-            let completed: String = row.try_get(3)?;
-            rec.qualifications.push((
-                row.try_get(0)?,
-                row.try_get(1)?,
-                programme,
-                date(&completed)?,
-                row.try_get(4)?,
-            ));
-        }
-        for row in sqlx::query(
-            "SELECT administration_id, process_id, activated_on, deactivated_on FROM activations",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        {
-            let from: String = row.try_get(2)?;
-            let until: Option<String> = row.try_get(3)?;
-            rec.activations.push((
-                row.try_get(0)?,
-                row.try_get(1)?,
-                date(&from)?,
-                until.as_deref().map(date).transpose()?,
-            ));
-        }
-        for row in
-            sqlx::query("SELECT reference_date, account_type, scope, count FROM servicebw_accounts")
-                .fetch_all(&self.pool)
-                .await?
-        {
-            let d: String = row.try_get(0)?;
-            rec.accounts
-                .push((date(&d)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?));
-        }
+        drop(conn);
         for row in sqlx::query("SELECT dataset, MAX(imported_at) FROM import_log GROUP BY dataset")
             .fetch_all(&self.pool)
             .await?
