@@ -181,13 +181,12 @@ pub async fn run(
     }
     let format = Format::detect(req.format_hint.as_deref(), req.bytes);
     let mut timings = Timings::default();
-    let clock = std::time::Instant::now();
     let lap = |since: &mut std::time::Instant| {
         let ms = since.elapsed().as_secs_f64() * 1e3;
         *since = std::time::Instant::now();
         ms
     };
-    let mut since = clock;
+    let mut since = std::time::Instant::now();
     progress.set_message(format!("reading {}", req.source_name));
     let table = table::read(format, req.bytes, limits.max_rows).map_err(|e| {
         report(

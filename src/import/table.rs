@@ -328,12 +328,9 @@ mod tests {
     fn excel_serials_become_dates() {
         assert_eq!(excel_serial_to_date(43670.0), "2019-07-24");
     }
-}
-#[cfg(test)]
-mod line_tests {
-    use super::*;
+
     #[test]
-    fn line_numbers_of_many_rows() {
+    fn line_numbers_stay_exact_with_crlf_and_many_rows() {
         let mut s = String::from("a;b;c\r\n");
         for i in 0..2000 {
             s.push_str(&format!("{i};x;y\r\n"));
