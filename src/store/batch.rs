@@ -115,11 +115,12 @@ pub async fn insert_rows(
 
 /// All rows of `columns` from `table` as one JSON document built by the database: one round trip
 /// instead of one message per row (sqlx delivered ~6–10 µs per row on SQLite).
-pub async fn select_rows(
+/// Each row deserializes as `T`: a tuple in column order, or `Vec<serde_json::Value>`.
+pub async fn select_rows<T: serde::de::DeserializeOwned>(
     conn: &mut AnyConnection,
     table: &str,
     columns: &[&str],
-) -> Result<Vec<Vec<serde_json::Value>>, sqlx::Error> {
+) -> Result<Vec<T>, sqlx::Error> {
     let sql = if conn.backend_name() == "PostgreSQL" {
         format!(
             "SELECT COALESCE(json_agg(json_build_array({})), '[]'::json)::text FROM {table}",

@@ -10,9 +10,21 @@ use super::{Store, StoreError};
 use crate::coverage::raw::{AdminKind, Art, Process, Programme, RawData, Records};
 use crate::registry::Registry;
 
+/// Stored dates are ISO `YYYY-MM-DD` (written by the import); parsed by hand because this runs for
+/// every record on every rebuild.
 fn date(value: &str) -> Result<NaiveDate, sqlx::Error> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|e| sqlx::Error::Decode(format!("stored date {value:?}: {e}").into()))
+    let b = value.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let parsed = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
+        .then(|| NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?))
+        .flatten();
+    parsed.ok_or_else(|| {
+        sqlx::Error::Decode(format!("stored date {value:?} is not YYYY-MM-DD").into())
+    })
 }
 
 fn decode_err(what: &str, value: &str) -> sqlx::Error {
@@ -23,18 +35,9 @@ impl Store {
     /// Loads and indexes all records.
     pub async fn load_raw(&self, registry: Arc<Registry>) -> Result<RawData, StoreError> {
         let mut rec = Records::default();
-        // Each table comes as one JSON document (see `batch::select_rows`).
+        // Each table comes as one JSON document of typed rows (see `batch::select_rows`).
         let mut conn = self.pool.acquire().await?;
-        let text = |v: &serde_json::Value| -> Result<String, sqlx::Error> {
-            v.as_str()
-                .map(str::to_string)
-                .ok_or_else(|| decode_err("text value", &v.to_string()))
-        };
-        let int = |v: &serde_json::Value| -> Result<i64, sqlx::Error> {
-            v.as_i64()
-                .ok_or_else(|| decode_err("integer value", &v.to_string()))
-        };
-        for row in select_rows(
+        let rows: Vec<(String, String, String, String, i64)> = select_rows(
             &mut conn,
             "qualifications",
             &[
@@ -45,23 +48,14 @@ impl Store {
                 "voucher_cents",
             ],
         )
-        .await?
-        {
-            let [participant, admin, programme, completed, cents] = &row[..] else {
-                return Err(decode_err("qualification row", &format!("{row:?}")).into());
-            };
-            let programme = text(programme)?;
+        .await?;
+        for (participant, admin, programme, completed, cents) in rows {
             let programme =
                 Programme::parse(&programme).ok_or_else(|| decode_err("programme", &programme))?;
-            rec.qualifications.push((
-                text(participant)?,
-                text(admin)?,
-                programme,
-                date(&text(completed)?)?,
-                int(cents)?,
-            ));
+            rec.qualifications
+                .push((participant, admin, programme, date(&completed)?, cents));
         }
-        for row in select_rows(
+        let rows: Vec<(String, String, String, Option<String>)> = select_rows(
             &mut conn,
             "activations",
             &[
@@ -71,61 +65,46 @@ impl Store {
                 "deactivated_on",
             ],
         )
-        .await?
-        {
-            let [admin, process, from, until] = &row[..] else {
-                return Err(decode_err("activation row", &format!("{row:?}")).into());
-            };
-            let until = match until.as_str() {
-                Some(u) => Some(date(u)?),
-                None => None,
-            };
-            rec.activations
-                .push((text(admin)?, text(process)?, date(&text(from)?)?, until));
+        .await?;
+        for (admin, process, from, until) in rows {
+            let until = until.as_deref().map(date).transpose()?;
+            rec.activations.push((admin, process, date(&from)?, until));
         }
-        for row in select_rows(
+        let rows: Vec<(String, String, String, i64)> = select_rows(
             &mut conn,
             "servicebw_accounts",
             &["reference_date", "account_type", "scope", "count"],
         )
-        .await?
-        {
-            let [day, kind, scope, count] = &row[..] else {
-                return Err(decode_err("account row", &format!("{row:?}")).into());
-            };
-            rec.accounts
-                .push((date(&text(day)?)?, text(kind)?, text(scope)?, int(count)?));
+        .await?;
+        for (day, kind, scope, count) in rows {
+            rec.accounts.push((date(&day)?, kind, scope, count));
         }
-        for row in select_rows(&mut conn, "administrations", &["id", "kind"]).await? {
-            let [id, kind] = &row[..] else {
-                return Err(decode_err("administration row", &format!("{row:?}")).into());
-            };
-            let kind = match text(kind)?.as_str() {
+        let rows: Vec<(String, String)> =
+            select_rows(&mut conn, "administrations", &["id", "kind"]).await?;
+        for (id, kind) in rows {
+            let kind = match kind.as_str() {
                 "gemeinde" => AdminKind::Gemeinde,
                 "landratsamt" => AdminKind::Landratsamt,
                 other => return Err(decode_err("administration kind", other).into()),
             };
-            rec.administrations.push((text(id)?, kind));
+            rec.administrations.push((id, kind));
         }
-        for row in select_rows(
+        let rows: Vec<(String, String, String, Option<String>)> = select_rows(
             &mut conn,
             "processes",
             &["process_id", "name", "art", "leika_key"],
         )
-        .await?
-        {
-            let [id, name, art, leika] = &row[..] else {
-                return Err(decode_err("process row", &format!("{row:?}")).into());
-            };
+        .await?;
+        for (id, name, art, leika) in rows {
             rec.processes.push(Process {
-                id: text(id)?,
-                name: text(name)?,
-                art: if text(art)? == "universal" {
+                id,
+                name,
+                art: if art == "universal" {
                     Art::Universal
                 } else {
                     Art::Standard
                 },
-                leika: leika.as_str().map(str::to_string),
+                leika,
             });
         }
         drop(conn);

@@ -57,7 +57,7 @@ async fn existing(
         .copied()
         .chain(spec.values.iter().map(|(n, _)| *n))
         .collect();
-    let rows = select_rows(conn, spec.table, &cols).await?;
+    let rows: Vec<Vec<serde_json::Value>> = select_rows(conn, spec.table, &cols).await?;
     let bad = || sqlx::Error::Decode(format!("unexpected stored value in {}", spec.table).into());
     let mut map = HashMap::with_capacity(rows.len());
     for row in rows {
