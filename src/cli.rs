@@ -122,11 +122,14 @@ async fn import_file(database_url: &str, args: ImportArgs) -> anyhow::Result<Exi
     let size = std::fs::metadata(&args.file)
         .map_err(|e| anyhow::anyhow!("{name}: {e}"))?
         .len();
+    // Checked before reading, so that an oversized file is never loaded into memory.
     if size as usize > limits.max_bytes {
-        eprintln!(
-            "{name}: {size} bytes exceed the limit of {} bytes (--max-bytes)",
-            limits.max_bytes
-        );
+        let e = ImportError::TooLarge {
+            file: name,
+            size: size as usize,
+            limit: limits.max_bytes,
+        };
+        eprintln!("{e} (--max-bytes)");
         return Ok(ExitCode::from(2));
     }
     let bytes = std::fs::read(&args.file).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;

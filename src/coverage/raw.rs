@@ -418,12 +418,4 @@ impl RawData {
             .iter()
             .position(|u| u.level == level && u.key == key)
     }
-
-    /// The earliest dated record, for the start of time series.
-    pub fn first_date(&self) -> Option<NaiveDate> {
-        let q = self.qualifications.iter().map(|q| q.completed_on);
-        let a = self.activations.iter().map(|a| a.from);
-        let c = self.accounts.iter().map(|c| c.date);
-        q.chain(a).chain(c).min()
-    }
 }

@@ -1,6 +1,7 @@
 //! The current snapshot: raw data plus today's figures, built off the request path and swapped in
 //! atomically. Readers load an `Arc` and never block or see a half-built state.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -39,12 +40,12 @@ impl Snapshot {
         }
     }
 
-    /// Figures as of a past (or future) day, from the same raw data.
-    pub fn as_of(&self, day: NaiveDate) -> Figures {
+    /// Figures as of a day: today's without copying, any other day computed from the same raw data.
+    pub fn as_of(&self, day: NaiveDate) -> Cow<'_, Figures> {
         if day == self.current.as_of {
-            self.current.clone()
+            Cow::Borrowed(&self.current)
         } else {
-            compute(&self.raw, day)
+            Cow::Owned(compute(&self.raw, day))
         }
     }
 }

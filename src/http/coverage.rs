@@ -107,10 +107,11 @@ async fn coverage(
 ) -> Result<Response, ApiError> {
     let level = parse_level(p.level.as_deref())?;
     let snap = state.coverage.snapshot();
-    let figures = match p.as_of.as_deref().filter(|s| !s.is_empty()) {
-        Some(v) => snap.as_of(parse_date("as_of", v)?),
-        None => snap.current.clone(),
+    let day = match p.as_of.as_deref().filter(|s| !s.is_empty()) {
+        Some(v) => parse_date("as_of", v)?,
+        None => snap.current.as_of,
     };
+    let figures = snap.as_of(day);
     let raw = &snap.raw;
     let g = AdminKind::Gemeinde as usize;
     let l = AdminKind::Landratsamt as usize;

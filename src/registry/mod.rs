@@ -118,10 +118,6 @@ impl Registry {
         self.by_key.get(k).map(|&i| &self.regions[i])
     }
 
-    pub fn gemeinde(&self, ags: &Ags) -> Option<&Region> {
-        self.get(&RegionKey::Gemeinde(ags.clone()))
-    }
-
     pub fn kreis(&self, key: &KreisKey) -> Option<&Region> {
         self.get(&RegionKey::Kreis(key.clone()))
     }
