@@ -13,3 +13,6 @@ async fn main() -> anyhow::Result<ExitCode> {
         .init();
     digitalatlas::cli::run(digitalatlas::cli::Cli::parse()).await
 }
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

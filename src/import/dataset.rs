@@ -6,9 +6,10 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::fields;
-use super::table::Table;
+use super::table::{Row, Table};
 use crate::registry::{Ags, KreisKey};
 use crate::store::batch::Cell;
+use csv::StringRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -148,12 +149,37 @@ pub struct StorageSpec {
     pub values: &'static [(&'static str, ColType)],
 }
 
-/// One validated record: its natural key (text parts) and its value cells.
+/// One validated record: its natural key and its value cells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     pub line: u64,
-    pub key: Vec<String>,
+    /// The natural key's text parts joined by [`KEY_SEPARATOR`]: one allocation per record, and
+    /// one comparison when records are sorted (parts never contain control characters).
+    pub key: String,
     pub values: Vec<Cell>,
+}
+
+/// Joins the parts of a natural key; sorts like the tuple of parts, being below every printable
+/// character.
+pub const KEY_SEPARATOR: char = '\u{1f}';
+
+/// A natural key from its parts.
+pub fn join_key(parts: &[&str]) -> String {
+    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push(KEY_SEPARATOR);
+        }
+        key.push_str(p);
+    }
+    key
+}
+
+impl Record {
+    /// The key's parts in column order.
+    pub fn key_parts(&self) -> std::str::Split<'_, char> {
+        self.key.split(KEY_SEPARATOR)
+    }
 }
 
 /// One problem in a file, pointing at the place.
@@ -204,11 +230,10 @@ struct Columns {
 }
 
 impl Columns {
-    fn get<'a>(&self, cells: &'a [String], name: &str) -> &'a str {
+    fn get<'a>(&self, cells: &'a StringRecord, name: &str) -> &'a str {
         self.index
             .get(name)
             .and_then(|&i| cells.get(i))
-            .map(String::as_str)
             .unwrap_or("")
     }
 }
@@ -266,48 +291,97 @@ pub fn validate(dataset: Dataset, table: &Table, ctx: &Context) -> Validated {
         return out;
     }
     let cols = Columns { index };
-    let mut seen: HashMap<Vec<String>, u64> = HashMap::with_capacity(table.rows.len());
+    // Rows are independent: large files are checked on all cores, in contiguous chunks so that
+    // issues and warnings keep file order.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = table.rows.len().div_ceil(threads).max(PARALLEL_CHUNK_MIN);
+    let parts: Vec<Validated> = std::thread::scope(|scope| {
+        let handles: Vec<_> = table
+            .rows
+            .chunks(chunk)
+            .map(|rows| scope.spawn(|| validate_rows(dataset, rows, &cols, ctx)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
     out.records.reserve(table.rows.len());
-    for row in &table.rows {
+    for part in parts {
+        out.records.extend(part.records);
+        out.issues.extend(part.issues);
+        out.warnings.extend(part.warnings);
+    }
+    reject_duplicates(dataset, &mut out);
+    out
+}
+
+/// Below this many rows a file is checked on one thread.
+const PARALLEL_CHUNK_MIN: usize = 20_000;
+
+fn validate_rows(dataset: Dataset, rows: &[Row], cols: &Columns, ctx: &Context) -> Validated {
+    let mut out = Validated::default();
+    out.records.reserve(rows.len());
+    for row in rows {
         let before = out.issues.len();
         let record = match dataset {
             Dataset::Qualifikationen => {
-                qualification(row.line, &row.cells, &cols, ctx, &mut out.issues)
+                qualification(row.line, &row.cells, cols, ctx, &mut out.issues)
             }
             Dataset::Prozesse => process(
                 row.line,
                 &row.cells,
-                &cols,
+                cols,
                 ctx,
                 &mut out.issues,
                 &mut out.warnings,
             ),
-            Dataset::Aktivierungen => activation(row.line, &row.cells, &cols, ctx, &mut out.issues),
-            Dataset::Konten => accounts(row.line, &row.cells, &cols, ctx, &mut out.issues),
+            Dataset::Aktivierungen => activation(row.line, &row.cells, cols, ctx, &mut out.issues),
+            Dataset::Konten => accounts(row.line, &row.cells, cols, ctx, &mut out.issues),
         };
         if out.issues.len() > before {
             continue;
         }
-        let Some(record) = record else { continue };
-        if let Some(first) = seen.get(&record.key) {
-            out.issues.push(issue(
-                row.line,
-                &dataset.key_columns().join("+"),
-                &record.key.join(" / "),
-                format!("duplicate key in the file (first on line {first})"),
-            ));
-            continue;
+        if let Some(record) = record {
+            out.records.push(record);
         }
-        seen.insert(record.key.clone(), row.line);
-        out.records.push(record);
     }
     out
+}
+
+/// Sorts the records by natural key (the order they are written in, which keeps the database's
+/// index appends sequential) and reports every repeated key, pointing back at its first line.
+fn reject_duplicates(dataset: Dataset, out: &mut Validated) {
+    out.records
+        .sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.line.cmp(&b.line)));
+    let before = out.issues.len();
+    let mut first = 0;
+    for i in 1..out.records.len() {
+        if out.records[i].key == out.records[first].key {
+            let r = &out.records[i];
+            out.issues.push(issue(
+                r.line,
+                &dataset.key_columns().join("+"),
+                &r.key_parts().collect::<Vec<_>>().join(" / "),
+                format!(
+                    "duplicate key in the file (first on line {})",
+                    out.records[first].line
+                ),
+            ));
+        } else {
+            first = i;
+        }
+    }
+    // A file with issues is refused as a whole, so the repeated records need not be dropped.
+    if out.issues.len() > before {
+        out.issues.sort_by_key(|i| i.line);
+    }
 }
 
 /// Runs `parse` on the named column and records an issue on failure.
 fn field<T>(
     line: u64,
-    cells: &[String],
+    cells: &StringRecord,
     cols: &Columns,
     name: &str,
     issues: &mut Vec<Issue>,
@@ -363,7 +437,7 @@ fn one_of(value: &str, options: &[(&str, &'static str)], what: &str) -> Result<S
 
 fn qualification(
     line: u64,
-    cells: &[String],
+    cells: &StringRecord,
     cols: &Columns,
     ctx: &Context,
     issues: &mut Vec<Issue>,
@@ -405,7 +479,7 @@ fn qualification(
     );
     Some(Record {
         line,
-        key: vec![participant?, course?, completed?],
+        key: join_key(&[&participant?, &course?, &completed?]),
         values: vec![
             admin?.into(),
             programme?.into(),
@@ -418,7 +492,7 @@ fn qualification(
 
 fn process(
     line: u64,
-    cells: &[String],
+    cells: &StringRecord,
     cols: &Columns,
     ctx: &Context,
     issues: &mut Vec<Issue>,
@@ -476,7 +550,7 @@ fn process(
     }
     Some(Record {
         line,
-        key: vec![id?],
+        key: id?,
         values: vec![
             name?.into(),
             art?.into(),
@@ -489,7 +563,7 @@ fn process(
 
 fn activation(
     line: u64,
-    cells: &[String],
+    cells: &StringRecord,
     cols: &Columns,
     ctx: &Context,
     issues: &mut Vec<Issue>,
@@ -518,14 +592,14 @@ fn activation(
     });
     Some(Record {
         line,
-        key: vec![admin?, process?, from],
+        key: join_key(&[&admin?, &process?, &from]),
         values: vec![until?.into()],
     })
 }
 
 fn accounts(
     line: u64,
-    cells: &[String],
+    cells: &StringRecord,
     cols: &Columns,
     ctx: &Context,
     issues: &mut Vec<Issue>,
@@ -555,7 +629,7 @@ fn accounts(
     let count = field(line, cells, cols, "anzahl", issues, fields::count);
     Some(Record {
         line,
-        key: vec![date?, kind?, scope?],
+        key: join_key(&[&date?, &kind?, &scope?]),
         values: vec![count?.into()],
     })
 }

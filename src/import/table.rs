@@ -5,6 +5,7 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
+use csv::StringRecord;
 
 /// The file formats an import accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +55,8 @@ pub struct Table {
 #[derive(Debug, Clone)]
 pub struct Row {
     pub line: u64,
-    pub cells: Vec<String>,
+    /// The row's cells in one buffer (one allocation per row, not one per cell).
+    pub cells: StringRecord,
 }
 
 /// A file that cannot be read as a table at all.
@@ -153,7 +155,7 @@ fn read_csv(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
         }
         rows.push(Row {
             line,
-            cells: record.iter().map(str::to_string).collect(),
+            cells: record,
         });
     }
     Ok(Table {
@@ -201,7 +203,8 @@ fn read_json(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
                     Some(serde_json::Value::String(s)) => s.trim().to_string(),
                     Some(other) => other.to_string(),
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
         })
         .collect();
     Ok(Table {
@@ -234,7 +237,10 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
         if rows.len() >= max_rows {
             return Err(too_many(max_rows, line));
         }
-        rows.push(Row { line, cells });
+        rows.push(Row {
+            line,
+            cells: cells.into(),
+        });
     }
     Ok(Table {
         headers,
@@ -279,8 +285,8 @@ mod tests {
         let t = read(Format::Csv, bytes, 10).unwrap();
         assert_eq!(t.encoding, "windows-1252");
         assert_eq!(t.headers, ["verwaltung", "name"]);
-        assert_eq!(t.rows[0].cells[1], "Stuttgart; Landeshauptstadt");
-        assert_eq!(t.rows[1].cells[1], "Böblingen");
+        assert_eq!(&t.rows[0].cells[1], "Stuttgart; Landeshauptstadt");
+        assert_eq!(&t.rows[1].cells[1], "Böblingen");
         assert_eq!(t.rows[1].line, 3);
     }
 
@@ -291,7 +297,7 @@ mod tests {
         assert_eq!(t.encoding, "UTF-8");
         assert_eq!(t.headers, ["a", "b"]);
         assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0].cells, ["1", "x"]);
+        assert_eq!(t.rows[0].cells.iter().collect::<Vec<_>>(), ["1", "x"]);
         assert_eq!(t.rows[1].line, 5);
     }
 
@@ -311,7 +317,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.headers, ["a", "b", "c"]);
-        assert_eq!(t.rows[1].cells, ["", "y", ""]);
+        assert_eq!(t.rows[1].cells.iter().collect::<Vec<_>>(), ["", "y", ""]);
         assert!(read(Format::Json, b"{\"a\": 1}", 10).is_err());
     }
 

@@ -41,21 +41,10 @@ impl From<f64> for Cell {
 /// Rows per statement. Each batch travels as one JSON text parameter that the database unpacks
 /// itself (`json_each` in SQLite, `json_array_elements` in PostgreSQL): sqlx's cost per bound
 /// parameter dominated bulk loads (measured: ~10 µs per row with one parameter per cell).
-const BATCH_ROWS: usize = 10_000;
+const BATCH_ROWS: usize = 2_000;
 
 impl Cell {
-    fn to_json(&self) -> serde_json::Value {
-        match self {
-            Cell::Text(v) => serde_json::Value::String(v.clone()),
-            Cell::OptText(v) => v
-                .clone()
-                .map_or(serde_json::Value::Null, serde_json::Value::String),
-            Cell::Int(v) => serde_json::Value::from(*v),
-            Cell::Float(v) => serde_json::Value::from(*v),
-        }
-    }
-
-    fn pg_type(&self) -> &'static str {
+    pub(crate) fn pg_type(&self) -> &'static str {
         match self {
             Cell::Text(_) | Cell::OptText(_) => "text",
             Cell::Int(_) => "bigint",
@@ -64,13 +53,37 @@ impl Cell {
     }
 }
 
+impl serde::Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Text(v) => s.serialize_str(v),
+            Cell::OptText(Some(v)) => s.serialize_str(v),
+            Cell::OptText(None) => s.serialize_none(),
+            Cell::Int(v) => s.serialize_i64(*v),
+            Cell::Float(v) => s.serialize_f64(*v),
+        }
+    }
+}
+
+/// A row that can travel in a batch: it serializes as a JSON array of its cells in column order
+/// and names the PostgreSQL type of each cell.
+pub trait BatchRow: serde::Serialize {
+    fn pg_types(&self) -> Vec<&'static str>;
+}
+
+impl BatchRow for Vec<Cell> {
+    fn pg_types(&self) -> Vec<&'static str> {
+        self.iter().map(Cell::pg_type).collect()
+    }
+}
+
 /// Inserts `rows` into `table` in batches. `suffix` is appended to every statement, e.g.
 /// `ON CONFLICT DO NOTHING` or an `ON CONFLICT (...) DO UPDATE SET ...` clause.
-pub async fn insert_rows(
+pub async fn insert_rows<R: BatchRow>(
     conn: &mut AnyConnection,
     table: &str,
     columns: &[&str],
-    rows: &[Vec<Cell>],
+    rows: &[R],
     suffix: &str,
 ) -> Result<(), sqlx::Error> {
     let Some(first) = rows.first() else {
@@ -80,9 +93,10 @@ pub async fn insert_rows(
     // `WHERE true` keeps SQLite from reading a following ON CONFLICT as a join constraint.
     let sql = if postgres {
         let exprs: Vec<String> = first
+            .pg_types()
             .iter()
             .enumerate()
-            .map(|(i, c)| format!("(e->>{i})::{}", c.pg_type()))
+            .map(|(i, ty)| format!("(e->>{i})::{ty}"))
             .collect();
         format!(
             "INSERT INTO {table} ({}) SELECT {} FROM json_array_elements($1::json) AS e WHERE true {suffix}",
@@ -91,7 +105,7 @@ pub async fn insert_rows(
         )
     } else {
         let exprs: Vec<String> = (0..columns.len())
-            .map(|i| format!("json_extract(value, '$[{i}]')"))
+            .map(|i| format!("value ->> {i}"))
             .collect();
         format!(
             "INSERT INTO {table} ({}) SELECT {} FROM json_each($1) WHERE true {suffix}",
@@ -99,16 +113,17 @@ pub async fn insert_rows(
             exprs.join(", ")
         )
     };
-    for chunk in rows.chunks(BATCH_ROWS) {
-        let json: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|row| {
-                debug_assert_eq!(row.len(), columns.len(), "row width of {table}");
-                serde_json::Value::Array(row.iter().map(Cell::to_json).collect())
-            })
-            .collect();
-        let text = serde_json::Value::Array(json).to_string();
-        sqlx::query(&sql).bind(text).execute(&mut *conn).await?;
+    let encode =
+        |chunk: &[R]| serde_json::to_string(chunk).map_err(|e| sqlx::Error::Encode(Box::new(e)));
+    let mut chunks = rows.chunks(BATCH_ROWS);
+    let mut next = chunks.next().map(encode).transpose()?;
+    while let Some(text) = next.take() {
+        // The database works on this batch (SQLite on its worker thread, PostgreSQL on the
+        // server) while this thread encodes the next one.
+        let execute = sqlx::query(&sql).bind(text).execute(&mut *conn);
+        let (done, encoded) = tokio::join!(execute, async { chunks.next().map(encode) });
+        done?;
+        next = encoded.transpose()?;
     }
     Ok(())
 }

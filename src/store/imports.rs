@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use super::batch::{insert_rows, select_rows, Cell};
+use super::batch::{insert_rows, select_rows, BatchRow, Cell};
 use super::{Store, StoreError};
-use crate::import::dataset::{ColType, Context, Dataset, Record, StorageSpec};
+use crate::import::dataset::{join_key, ColType, Context, Dataset, Record, StorageSpec};
 
 /// Row counts of one import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -42,8 +42,32 @@ pub struct Provenance {
     pub actor: String,
 }
 
-fn key_string(parts: &[String]) -> String {
-    parts.join("\u{1f}")
+/// A validated record as a batch row: its key parts, then its value cells.
+struct RecordRow<'a>(&'a Record);
+
+impl serde::Serialize for RecordRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let r = self.0;
+        let mut seq = s.serialize_seq(None)?;
+        for k in r.key_parts() {
+            seq.serialize_element(k)?;
+        }
+        for v in &r.values {
+            seq.serialize_element(v)?;
+        }
+        seq.end()
+    }
+}
+
+impl BatchRow for RecordRow<'_> {
+    fn pg_types(&self) -> Vec<&'static str> {
+        self.0
+            .key_parts()
+            .map(|_| "text")
+            .chain(self.0.values.iter().map(Cell::pg_type))
+            .collect()
+    }
 }
 
 /// Stored value cells by joined natural key.
@@ -63,7 +87,7 @@ async fn existing(
     for row in rows {
         let mut key = Vec::with_capacity(spec.key.len());
         for v in &row[..spec.key.len().min(row.len())] {
-            key.push(v.as_str().ok_or_else(bad)?.to_string());
+            key.push(v.as_str().ok_or_else(bad)?);
         }
         let mut values = Vec::with_capacity(spec.values.len());
         for (j, (_, ty)) in spec.values.iter().enumerate() {
@@ -74,7 +98,7 @@ async fn existing(
                 ColType::Int => Cell::Int(v.as_i64().ok_or_else(bad)?),
             });
         }
-        map.insert(key_string(&key), values);
+        map.insert(join_key(&key), values);
     }
     Ok(map)
 }
@@ -130,23 +154,21 @@ impl Store {
             total: records.len() as i64,
             ..Counts::default()
         };
-        for r in records {
-            let row = || -> Vec<Cell> {
-                r.key
-                    .iter()
-                    .map(|k| Cell::Text(k.clone()))
-                    .chain(r.values.iter().cloned())
-                    .collect()
-            };
-            match stored.get(&key_string(&r.key)) {
-                None => {
-                    counts.inserted += 1;
-                    inserts.push(row());
-                }
-                Some(v) if *v == r.values => counts.unchanged += 1,
-                Some(_) => {
-                    counts.updated += 1;
-                    updates.push(row());
+        if stored.is_empty() {
+            counts.inserted = counts.total;
+            inserts.extend(records.iter().map(RecordRow));
+        } else {
+            for r in records {
+                match stored.get(&r.key) {
+                    None => {
+                        counts.inserted += 1;
+                        inserts.push(RecordRow(r));
+                    }
+                    Some(v) if *v == r.values => counts.unchanged += 1,
+                    Some(_) => {
+                        counts.updated += 1;
+                        updates.push(RecordRow(r));
+                    }
                 }
             }
         }
