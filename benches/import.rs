@@ -10,8 +10,6 @@ use digitalatlas::import::{self, Dataset, Limits};
 use digitalatlas::store::Store;
 use indicatif::ProgressBar;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sqlx::Connection;
 
 const PROCESSES: usize = 30;

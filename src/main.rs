@@ -13,6 +13,3 @@ async fn main() -> anyhow::Result<ExitCode> {
         .init();
     digitalatlas::cli::run(digitalatlas::cli::Cli::parse()).await
 }
-
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

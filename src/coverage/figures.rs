@@ -108,7 +108,7 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> Figures {
     let n_proc = raw.processes.len();
     let mut units = vec![UnitFigures::default(); n_units];
 
-    for a in &raw.admins {
+    for a in raw.admins.iter() {
         for &u in &a.units {
             units[u].administrations[a.kind as usize] += 1;
             units[u].administrations[ALL_KINDS] += 1;

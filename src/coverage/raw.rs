@@ -1,6 +1,7 @@
 //! The records every figure is computed from, held in memory in compact, indexed form: the input of
 //! the coverage engine. Loaded from the store once per snapshot.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -196,20 +197,29 @@ impl UnitLevel {
     }
 }
 
-/// Everything the engine reads.
-#[derive(Debug, Clone, Default)]
+/// Everything figures are computed from: units, administrations and processes with index maps,
+/// and the dated records resolved to indexes. The registry-derived part (units, Kreise,
+/// administrations) is shared between snapshots, so a rebuild only reloads the records.
+#[derive(Debug, Clone)]
 pub struct RawData {
     pub registry: Arc<Registry>,
-    pub units: Vec<Unit>,
+    pub units: Arc<Vec<Unit>>,
     /// Unit index of every Kreis, in registry order.
-    pub kreise: Vec<usize>,
-    pub admins: Vec<Admin>,
+    pub kreise: Arc<Vec<usize>>,
+    pub admins: Arc<Vec<Admin>>,
+    /// Administration index by id.
+    pub admin_idx: Arc<HashMap<String, u32>>,
     pub processes: Vec<Process>,
+    /// Process index by id.
+    pub process_idx: HashMap<String, u32>,
     pub qualifications: Vec<Qualification>,
     pub activations: Vec<Activation>,
     pub accounts: Vec<AccountCount>,
     /// Latest import time per dataset (Unix seconds).
     pub last_imports: Vec<(String, i64)>,
+    /// Latest import-log id per dataset: a table whose id is unchanged since the previous
+    /// snapshot is taken over from it instead of being read again.
+    pub import_ids: Vec<(String, i64)>,
     /// True when synthetic demo data (Demodaten) was imported.
     pub demo: bool,
 }
@@ -231,16 +241,38 @@ pub struct Records {
 }
 
 impl RawData {
-    /// Indexes `records` against the registry. Records that reference unknown keys (impossible
-    /// through the import path, which validates them) are skipped rather than trusted.
+    /// Indexes owned `records` against the registry (see [`RawData::index`] and the `add_*`
+    /// methods, which the store uses without copying every value first).
     pub fn build(registry: Arc<Registry>, records: Records) -> RawData {
-        use std::collections::HashMap;
+        let mut raw = RawData::index(registry, records.administrations);
+        raw.set_processes(records.processes);
+        let mut participants = HashMap::new();
+        for (participant, admin, programme, day, cents) in &records.qualifications {
+            raw.add_qualification(
+                &mut participants,
+                participant,
+                admin,
+                *programme,
+                *day,
+                *cents,
+            );
+        }
+        for (admin, process, from, until) in &records.activations {
+            raw.add_activation(admin, process, *from, *until);
+        }
+        for (day, kind, scope, count) in records.accounts {
+            raw.add_account(day, kind, &scope, count);
+        }
+        raw.last_imports = records.last_imports;
+        raw.demo = records.demo;
+        raw
+    }
+
+    /// The registry-derived part: units of every level and size class, and the administrations
+    /// with the units they count in. No processes and no records yet.
+    pub fn index(registry: Arc<Registry>, administrations: Vec<(String, AdminKind)>) -> RawData {
         let mut units = Vec::new();
-        let mut unit_of: HashMap<(UnitLevel, String), usize> = HashMap::new();
-        let mut push = |units: &mut Vec<Unit>, u: Unit| {
-            unit_of.insert((u.level, u.key.clone()), units.len());
-            units.push(u);
-        };
+        let mut unit_of: HashMap<(UnitLevel, &str), usize> = HashMap::new();
         for level in Level::ALL {
             for r in registry.level(level) {
                 let ul = match level {
@@ -249,17 +281,15 @@ impl RawData {
                     Level::Kreis => UnitLevel::Kreis,
                     Level::Gemeinde => UnitLevel::Gemeinde,
                 };
-                push(
-                    &mut units,
-                    Unit {
-                        level: ul,
-                        key: r.ags.clone(),
-                        name: r.name.clone(),
-                        kind: r.kind.clone(),
-                        parent: r.parent.clone(),
-                        population: r.population,
-                    },
-                );
+                unit_of.insert((ul, r.ags.as_str()), units.len());
+                units.push(Unit {
+                    level: ul,
+                    key: r.ags.clone(),
+                    name: r.name.clone(),
+                    kind: r.kind.clone(),
+                    parent: r.parent.clone(),
+                    population: r.population,
+                });
             }
         }
         let land_key = registry
@@ -273,19 +303,17 @@ impl RawData {
                 .filter(|g| SizeClass::of(g.population) == sc)
                 .map(|g| g.population)
                 .sum();
-            push(
-                &mut units,
-                Unit {
-                    level: UnitLevel::Groessenklasse,
-                    key: sc.key().into(),
-                    name: sc.label().into(),
-                    kind: "Größenklasse".into(),
-                    parent: Some(land_key.clone()),
-                    population,
-                },
-            );
+            unit_of.insert((UnitLevel::Groessenklasse, sc.key()), units.len());
+            units.push(Unit {
+                level: UnitLevel::Groessenklasse,
+                key: sc.key().into(),
+                name: sc.label().into(),
+                kind: "Größenklasse".into(),
+                parent: Some(land_key.clone()),
+                population,
+            });
         }
-        let find = |level: UnitLevel, key: &str| unit_of.get(&(level, key.to_string())).copied();
+        let find = |level: UnitLevel, key: &str| unit_of.get(&(level, key)).copied();
         let kreise: Vec<usize> = units
             .iter()
             .enumerate()
@@ -298,9 +326,9 @@ impl RawData {
             .map(|(pos, &u)| (units[u].key.as_str(), pos))
             .collect();
 
-        let mut admins = Vec::with_capacity(records.administrations.len());
+        let mut admins = Vec::with_capacity(administrations.len());
         let mut admin_idx: HashMap<String, u32> = HashMap::new();
-        let mut sorted = records.administrations;
+        let mut sorted = administrations;
         sorted.sort();
         for (id, kind) in sorted {
             let (region_level, kreis_key) = match kind {
@@ -342,75 +370,122 @@ impl RawData {
                 units: unit_list,
             });
         }
-
-        let mut processes = records.processes;
-        processes.sort_by(|a, b| a.id.cmp(&b.id));
-        let process_idx: HashMap<&str, u32> = processes
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.as_str(), i as u32))
-            .collect();
-
-        let mut participants: HashMap<String, u32> = HashMap::new();
-        let qualifications = records
-            .qualifications
-            .into_iter()
-            .filter_map(
-                |(participant, admin, programme, completed_on, voucher_cents)| {
-                    let admin = *admin_idx.get(&admin)?;
-                    let next = participants.len() as u32;
-                    let participant = *participants.entry(participant).or_insert(next);
-                    Some(Qualification {
-                        participant,
-                        admin,
-                        programme,
-                        completed_on,
-                        voucher_cents,
-                    })
-                },
-            )
-            .collect();
-        let activations = records
-            .activations
-            .into_iter()
-            .filter_map(|(admin, process, from, until)| {
-                Some(Activation {
-                    admin: *admin_idx.get(&admin)?,
-                    process: *process_idx.get(process.as_str())?,
-                    from,
-                    until,
-                })
-            })
-            .collect();
-        let accounts = records
-            .accounts
-            .into_iter()
-            .filter_map(|(date, account_type, scope, count)| {
-                let admin = if scope.is_empty() {
-                    None
-                } else {
-                    Some(*admin_idx.get(&scope)?)
-                };
-                Some(AccountCount {
-                    date,
-                    account_type,
-                    admin,
-                    count,
-                })
-            })
-            .collect();
+        drop(unit_of);
         RawData {
             registry,
-            units,
-            kreise,
-            admins,
-            processes,
-            qualifications,
-            activations,
-            accounts,
-            last_imports: records.last_imports,
-            demo: records.demo,
+            units: Arc::new(units),
+            kreise: Arc::new(kreise),
+            admins: Arc::new(admins),
+            admin_idx: Arc::new(admin_idx),
+            processes: Vec::new(),
+            process_idx: HashMap::new(),
+            qualifications: Vec::new(),
+            activations: Vec::new(),
+            accounts: Vec::new(),
+            last_imports: Vec::new(),
+            import_ids: Vec::new(),
+            demo: false,
         }
+    }
+
+    /// The same registry-derived part, shared, with no processes or records: the start of a
+    /// rebuild.
+    pub fn empty_like(&self) -> RawData {
+        RawData {
+            registry: self.registry.clone(),
+            units: self.units.clone(),
+            kreise: self.kreise.clone(),
+            admins: self.admins.clone(),
+            admin_idx: self.admin_idx.clone(),
+            processes: Vec::new(),
+            process_idx: HashMap::new(),
+            qualifications: Vec::new(),
+            activations: Vec::new(),
+            accounts: Vec::new(),
+            last_imports: Vec::new(),
+            import_ids: Vec::new(),
+            demo: false,
+        }
+    }
+
+    /// The latest import-log id of `dataset`, if it was ever imported.
+    pub fn import_id(&self, dataset: &str) -> Option<i64> {
+        self.import_ids
+            .iter()
+            .find(|(d, _)| d == dataset)
+            .map(|(_, id)| *id)
+    }
+
+    pub fn set_processes(&mut self, mut processes: Vec<Process>) {
+        processes.sort_by(|a, b| a.id.cmp(&b.id));
+        self.process_idx = processes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i as u32))
+            .collect();
+        self.processes = processes;
+    }
+
+    /// Adds one course; `participants` numbers the pseudonymous ids of one load. Records that
+    /// reference unknown keys (impossible through the import path, which validates them) are
+    /// skipped rather than trusted; so are the `add_*` methods below.
+    pub fn add_qualification<'a>(
+        &mut self,
+        participants: &mut HashMap<&'a str, u32>,
+        participant: &'a str,
+        admin: &str,
+        programme: Programme,
+        completed_on: NaiveDate,
+        voucher_cents: i64,
+    ) {
+        let Some(&admin) = self.admin_idx.get(admin) else {
+            return;
+        };
+        let next = participants.len() as u32;
+        let participant = *participants.entry(participant).or_insert(next);
+        self.qualifications.push(Qualification {
+            participant,
+            admin,
+            programme,
+            completed_on,
+            voucher_cents,
+        });
+    }
+
+    pub fn add_activation(
+        &mut self,
+        admin: &str,
+        process: &str,
+        from: NaiveDate,
+        until: Option<NaiveDate>,
+    ) {
+        if let (Some(&admin), Some(&process)) =
+            (self.admin_idx.get(admin), self.process_idx.get(process))
+        {
+            self.activations.push(Activation {
+                admin,
+                process,
+                from,
+                until,
+            });
+        }
+    }
+
+    pub fn add_account(&mut self, date: NaiveDate, account_type: String, scope: &str, count: i64) {
+        let admin = if scope.is_empty() {
+            None
+        } else {
+            match self.admin_idx.get(scope) {
+                Some(&a) => Some(a),
+                None => return,
+            }
+        };
+        self.accounts.push(AccountCount {
+            date,
+            account_type,
+            admin,
+            count,
+        });
     }
 
     pub fn unit_index(&self, level: UnitLevel, key: &str) -> Option<usize> {

@@ -80,7 +80,7 @@ impl Coverage {
     /// Loads the data and builds the first snapshot.
     pub async fn load(store: &Store, registry: Arc<Registry>) -> Result<Coverage, StoreError> {
         let t = Instant::now();
-        let raw = store.load_raw(registry).await?;
+        let raw = store.load_raw(registry, None).await?;
         let mut snap = Snapshot::build(1, raw, today());
         snap.build_duration = t.elapsed();
         Ok(Coverage {
@@ -99,7 +99,9 @@ impl Coverage {
         let _guard = self.rebuild_lock.lock().await;
         let t = Instant::now();
         let old = self.current.load_full();
-        let raw = store.load_raw(old.raw.registry.clone()).await?;
+        let raw = store
+            .load_raw(old.raw.registry.clone(), Some(&old.raw))
+            .await?;
         let mut snap = Snapshot::build(old.generation + 1, raw, today());
         snap.build_duration = t.elapsed();
         let snap = Arc::new(snap);

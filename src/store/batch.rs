@@ -136,6 +136,16 @@ pub async fn select_rows<T: serde::de::DeserializeOwned>(
     table: &str,
     columns: &[&str],
 ) -> Result<Vec<T>, sqlx::Error> {
+    let text = select_json(conn, table, columns).await?;
+    parse_rows(&text, table)
+}
+
+/// The JSON text of [`select_rows`], for callers that deserialize rows borrowing from it.
+pub async fn select_json(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+) -> Result<String, sqlx::Error> {
     let sql = if conn.backend_name() == "PostgreSQL" {
         format!(
             "SELECT COALESCE(json_agg(json_build_array({})), '[]'::json)::text FROM {table}",
@@ -147,7 +157,14 @@ pub async fn select_rows<T: serde::de::DeserializeOwned>(
             columns.join(", ")
         )
     };
-    let text: String = sqlx::query_scalar(&sql).fetch_one(&mut *conn).await?;
-    serde_json::from_str(&text)
+    sqlx::query_scalar(&sql).fetch_one(&mut *conn).await
+}
+
+/// Rows of a [`select_json`] document; `T` may borrow from `text`.
+pub fn parse_rows<'a, T: serde::Deserialize<'a>>(
+    text: &'a str,
+    table: &str,
+) -> Result<Vec<T>, sqlx::Error> {
+    serde_json::from_str(text)
         .map_err(|e| sqlx::Error::Decode(format!("rows of {table}: {e}").into()))
 }
