@@ -371,32 +371,40 @@ impl RawData {
             });
         }
         drop(unit_of);
-        RawData {
+        RawData::with_index(
             registry,
-            units: Arc::new(units),
-            kreise: Arc::new(kreise),
-            admins: Arc::new(admins),
-            admin_idx: Arc::new(admin_idx),
-            processes: Vec::new(),
-            process_idx: HashMap::new(),
-            qualifications: Vec::new(),
-            activations: Vec::new(),
-            accounts: Vec::new(),
-            last_imports: Vec::new(),
-            import_ids: Vec::new(),
-            demo: false,
-        }
+            Arc::new(units),
+            Arc::new(kreise),
+            Arc::new(admins),
+            Arc::new(admin_idx),
+        )
     }
 
     /// The same registry-derived part, shared, with no processes or records: the start of a
     /// rebuild.
     pub fn empty_like(&self) -> RawData {
+        RawData::with_index(
+            self.registry.clone(),
+            self.units.clone(),
+            self.kreise.clone(),
+            self.admins.clone(),
+            self.admin_idx.clone(),
+        )
+    }
+
+    fn with_index(
+        registry: Arc<Registry>,
+        units: Arc<Vec<Unit>>,
+        kreise: Arc<Vec<usize>>,
+        admins: Arc<Vec<Admin>>,
+        admin_idx: Arc<HashMap<String, u32>>,
+    ) -> RawData {
         RawData {
-            registry: self.registry.clone(),
-            units: self.units.clone(),
-            kreise: self.kreise.clone(),
-            admins: self.admins.clone(),
-            admin_idx: self.admin_idx.clone(),
+            registry,
+            units,
+            kreise,
+            admins,
+            admin_idx,
             processes: Vec::new(),
             process_idx: HashMap::new(),
             qualifications: Vec::new(),
