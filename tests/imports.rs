@@ -535,3 +535,53 @@ async fn http_imports_check_tokens_scopes_and_limits() {
         server.stop().await.unwrap();
     }
 }
+
+/// After an HTTP-style import the snapshot takes over the imported activations instead of reading
+/// the table: what it holds must equal a fresh read of the database, on both backends.
+#[tokio::test]
+async fn snapshot_taken_over_from_an_import_equals_a_fresh_read() {
+    for db in common::all_dbs().await {
+        let state = digitalatlas::server::prepare(&db.url).await.unwrap();
+        common::import_fixture(&state, Dataset::Prozesse, "prozesse.csv").await;
+        common::import_fixture(&state, Dataset::Aktivierungen, "aktivierungen-bom.csv").await;
+        let before = state.coverage.snapshot().raw.activations.len();
+        // One changed deactivation date, one new activation, one unchanged row.
+        let update = "verwaltung;prozess_id;aktiviert_am;deaktiviert_am\n\
+                      08111000;SP01;15.01.2020;31.12.2023\n\
+                      08115003;SP03;2023-02-01;\n\
+                      08111000;SP02;2022-01-01;\n";
+        let summary = common::import_bytes(
+            &state,
+            Dataset::Aktivierungen,
+            "update.csv",
+            update.as_bytes(),
+        )
+        .await;
+        assert_eq!(
+            (
+                summary.counts.inserted,
+                summary.counts.updated,
+                summary.counts.unchanged
+            ),
+            (1, 1, 1),
+            "{}",
+            db.name
+        );
+        let snap = state.coverage.snapshot();
+        assert_eq!(snap.raw.activations.len(), before + 1, "{}", db.name);
+        let fresh = state
+            .store
+            .load_raw(snap.raw.registry.clone(), None)
+            .await
+            .unwrap();
+        let key =
+            |a: &digitalatlas::coverage::raw::Activation| (a.admin, a.process, a.from, a.until);
+        let mut ours: Vec<_> = snap.raw.activations.iter().map(key).collect();
+        let mut theirs: Vec<_> = fresh.activations.iter().map(key).collect();
+        ours.sort();
+        theirs.sort();
+        assert_eq!(ours, theirs, "{}", db.name);
+        assert_eq!(snap.raw.import_ids, fresh.import_ids, "{}", db.name);
+        state.store.close().await;
+    }
+}

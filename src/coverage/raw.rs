@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::import::dataset::Record;
 use crate::registry::{Level, Registry};
+use crate::store::batch::Cell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminKind {
@@ -413,6 +415,57 @@ impl RawData {
             last_imports: Vec::new(),
             import_ids: Vec::new(),
             demo: false,
+        }
+    }
+
+    /// Applies imported `aktivierungen` records as the database did: a new key is added, a known
+    /// one takes the record's deactivation date.
+    pub fn upsert_activations(&mut self, records: &[Record]) {
+        let parse = |v: &str| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
+        let mut known: HashMap<(u32, u32, NaiveDate), usize> = self
+            .activations
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ((a.admin, a.process, a.from), i))
+            .collect();
+        for r in records {
+            let mut parts = r.key_parts();
+            let (Some(admin), Some(process), Some(from)) = (
+                parts.next().and_then(|a| self.admin_idx.get(a).copied()),
+                parts.next().and_then(|p| self.process_idx.get(p).copied()),
+                parts.next().and_then(parse),
+            ) else {
+                continue;
+            };
+            let until = match r.values.first() {
+                Some(Cell::OptText(Some(d))) => parse(d),
+                _ => None,
+            };
+            match known.get(&(admin, process, from)) {
+                Some(&i) => self.activations[i].until = until,
+                None => {
+                    known.insert((admin, process, from), self.activations.len());
+                    self.activations.push(Activation {
+                        admin,
+                        process,
+                        from,
+                        until,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Notes an import that the data already reflects.
+    pub fn record_import(&mut self, dataset: &str, log_id: i64, at: i64) {
+        for (list, value) in [(&mut self.import_ids, log_id), (&mut self.last_imports, at)] {
+            match list.iter_mut().find(|(d, _)| d == dataset) {
+                Some(entry) => entry.1 = value,
+                None => {
+                    list.push((dataset.to_string(), value));
+                    list.sort(); // as the store delivers them: by dataset
+                }
+            }
         }
     }
 

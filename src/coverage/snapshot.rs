@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 
 use super::figures::{compute, Figures};
 use super::raw::RawData;
+use crate::import::{Dataset, Summary};
 use crate::registry::Registry;
 use crate::store::{Store, StoreError};
 
@@ -102,8 +103,39 @@ impl Coverage {
         let raw = store
             .load_raw(old.raw.registry.clone(), Some(&old.raw))
             .await?;
+        Ok(self.swap(&old, raw, t))
+    }
+
+    /// A new snapshot after `summary`'s import. Activations, the one large table, are taken over
+    /// from the import's validated records when no other import came in between (its log id
+    /// follows the snapshot's latest); everything else is a [`Coverage::rebuild`].
+    pub async fn after_import(
+        &self,
+        store: &Store,
+        summary: &Summary,
+    ) -> Result<Arc<Snapshot>, StoreError> {
+        let old = self.current.load_full();
+        let latest = old.raw.import_ids.iter().map(|(_, id)| *id).max();
+        let follows = latest.is_some_and(|id| summary.log_id == id + 1);
+        if summary.dry_run || summary.dataset != Dataset::Aktivierungen || !follows {
+            return self.rebuild(store).await;
+        }
+        let _guard = self.rebuild_lock.lock().await;
+        let t = Instant::now();
+        let old = self.current.load_full();
+        if old.raw.import_ids.iter().map(|(_, id)| *id).max() != latest {
+            drop(_guard);
+            return self.rebuild(store).await;
+        }
+        let mut raw = RawData::clone(&old.raw);
+        raw.upsert_activations(&summary.records);
+        raw.record_import(summary.dataset.as_str(), summary.log_id, unix_now() as i64);
+        Ok(self.swap(&old, raw, t))
+    }
+
+    fn swap(&self, old: &Snapshot, raw: RawData, started: Instant) -> Arc<Snapshot> {
         let mut snap = Snapshot::build(old.generation + 1, raw, today());
-        snap.build_duration = t.elapsed();
+        snap.build_duration = started.elapsed();
         let snap = Arc::new(snap);
         self.current.store(snap.clone());
         tracing::debug!(
@@ -111,6 +143,6 @@ impl Coverage {
             ms = snap.build_duration.as_secs_f64() * 1e3,
             "snapshot rebuilt"
         );
-        Ok(snap)
+        snap
     }
 }

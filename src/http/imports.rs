@@ -122,7 +122,7 @@ async fn upload(
     {
         Ok(summary) => {
             if !summary.dry_run {
-                state.after_import().await;
+                state.after_import_of(&summary).await;
             }
             (StatusCode::OK, Json(summary)).into_response()
         }

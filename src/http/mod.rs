@@ -33,7 +33,22 @@ impl AppState {
     /// Called after records were written: builds and swaps in a new snapshot, so that every view
     /// sees them, and encodes its metrics off the scrape path.
     pub async fn after_import(&self) {
-        match self.coverage.rebuild(&self.store).await {
+        self.refresh(self.coverage.rebuild(&self.store).await);
+    }
+
+    /// A new snapshot after `summary`'s import (taking over its records where it can).
+    pub async fn after_import_of(&self, summary: &crate::import::Summary) {
+        self.refresh(self.coverage.after_import(&self.store, summary).await);
+    }
+
+    fn refresh(
+        &self,
+        rebuilt: Result<
+            std::sync::Arc<crate::coverage::snapshot::Snapshot>,
+            crate::store::StoreError,
+        >,
+    ) {
+        match rebuilt {
             Ok(snap) => {
                 self.metrics.encoded(&snap);
             }

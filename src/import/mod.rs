@@ -60,6 +60,12 @@ pub struct Summary {
     pub warnings: Vec<String>,
     /// Milliseconds spent reading, validating and writing.
     pub timings_ms: Timings,
+    /// The import-log id of this import (0 for a dry run).
+    pub log_id: i64,
+    /// The validated records, sorted by natural key: a snapshot can take them over without
+    /// reading the table again.
+    #[serde(skip)]
+    pub records: std::sync::Arc<Vec<dataset::Record>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -214,7 +220,7 @@ pub async fn run(
     }
     progress.set_message(if req.dry_run { "comparing" } else { "writing" });
     let checksum = hex(&Sha256::digest(req.bytes));
-    let counts = store
+    let (counts, log_id) = store
         .apply_import(
             req.dataset,
             &validated.records,
@@ -240,8 +246,10 @@ pub async fn run(
         checksum,
         dry_run: req.dry_run,
         counts,
+        log_id,
         warnings: validated.warnings,
         timings_ms: timings,
+        records: std::sync::Arc::new(validated.records),
     })
 }
 

@@ -63,7 +63,7 @@ impl Store {
             }
         };
         for row in sqlx::query(
-            "SELECT dataset, MAX(id), MAX(imported_at) FROM import_log GROUP BY dataset",
+            "SELECT dataset, MAX(id), MAX(imported_at) FROM import_log GROUP BY dataset ORDER BY dataset",
         )
         .fetch_all(&mut *conn)
         .await?

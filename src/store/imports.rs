@@ -136,7 +136,7 @@ impl Store {
     }
 
     /// Writes `records` in one transaction: new keys are inserted, changed ones updated in place,
-    /// equal ones left alone; then the import log row. With `dry_run` nothing is written and the
+    /// equal ones left alone; then the import log row, whose id is returned (0 for a dry run). With `dry_run` nothing is written and the
     /// counts say what would have happened.
     pub async fn apply_import(
         &self,
@@ -144,7 +144,7 @@ impl Store {
         records: &[Record],
         provenance: &Provenance,
         dry_run: bool,
-    ) -> Result<Counts, StoreError> {
+    ) -> Result<(Counts, i64), StoreError> {
         let spec = dataset.storage();
         let mut tx = self.pool.begin().await?;
         let stored = existing(&mut tx, &spec).await?;
@@ -174,7 +174,7 @@ impl Store {
         }
         if dry_run {
             tx.rollback().await?;
-            return Ok(counts);
+            return Ok((counts, 0));
         }
         let columns: Vec<&str> = spec
             .key
@@ -228,7 +228,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(counts)
+        Ok((counts, next_id))
     }
 
     /// The import log, newest first.

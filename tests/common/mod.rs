@@ -129,7 +129,7 @@ pub async fn import_bytes(
     )
     .await
     .unwrap_or_else(|e| panic!("{name}: {e}"));
-    state.after_import().await;
+    state.after_import_of(&summary).await;
     summary
 }
 
