@@ -117,22 +117,21 @@ async fn main() {
     let mut compute = Vec::new();
     let mut encode = Vec::new();
     for _ in 0..30 {
-        let summary = load(&state, Dataset::Aktivierungen, one_activation.clone()).await;
+        load(&state, Dataset::Aktivierungen, one_activation.clone()).await;
         let t = Instant::now();
         let reread = state.coverage.rebuild(&state.store).await.unwrap();
         after_activations.push(t.elapsed().as_secs_f64() * 1e3);
         let activations = reread.raw.activations.len();
         // The same import once more, taken over from its records as the HTTP import does.
-        let summary2 = load(&state, Dataset::Aktivierungen, one_activation.clone()).await;
+        let summary = load(&state, Dataset::Aktivierungen, one_activation.clone()).await;
         let t = Instant::now();
         let snap = state
             .coverage
-            .after_import(&state.store, &summary2)
+            .after_import(&state.store, &summary)
             .await
             .unwrap();
         after_activations_in_memory.push(t.elapsed().as_secs_f64() * 1e3);
         assert_eq!(snap.raw.activations.len(), activations);
-        drop(summary);
 
         load(&state, Dataset::Qualifikationen, one_course.clone()).await;
         let t = Instant::now();

@@ -10,6 +10,21 @@ use crate::import::dataset::Record;
 use crate::registry::{Level, Registry};
 use crate::store::batch::Cell;
 
+/// A date as the import stores it (ISO `YYYY-MM-DD`), parsed by hand because it runs for every
+/// record on every rebuild.
+pub fn iso_date(value: &str) -> Option<NaiveDate> {
+    let b = value.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdminKind {
     Gemeinde = 0,
@@ -421,7 +436,6 @@ impl RawData {
     /// Applies imported `aktivierungen` records as the database did: a new key is added, a known
     /// one takes the record's deactivation date.
     pub fn upsert_activations(&mut self, records: &[Record]) {
-        let parse = |v: &str| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
         let mut known: HashMap<(u32, u32, NaiveDate), usize> = self
             .activations
             .iter()
@@ -433,12 +447,12 @@ impl RawData {
             let (Some(admin), Some(process), Some(from)) = (
                 parts.next().and_then(|a| self.admin_idx.get(a).copied()),
                 parts.next().and_then(|p| self.process_idx.get(p).copied()),
-                parts.next().and_then(parse),
+                parts.next().and_then(iso_date),
             ) else {
                 continue;
             };
             let until = match r.values.first() {
-                Some(Cell::OptText(Some(d))) => parse(d),
+                Some(Cell::OptText(Some(d))) => iso_date(d),
                 _ => None,
             };
             match known.get(&(admin, process, from)) {

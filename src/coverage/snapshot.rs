@@ -98,39 +98,38 @@ impl Coverage {
     /// Reloads the records and swaps in a new snapshot.
     pub async fn rebuild(&self, store: &Store) -> Result<Arc<Snapshot>, StoreError> {
         let _guard = self.rebuild_lock.lock().await;
-        let t = Instant::now();
-        let old = self.current.load_full();
-        let raw = store
-            .load_raw(old.raw.registry.clone(), Some(&old.raw))
-            .await?;
-        Ok(self.swap(&old, raw, t))
+        self.reload(store, Instant::now()).await
     }
 
     /// A new snapshot after `summary`'s import. Activations, the one large table, are taken over
     /// from the import's validated records when no other import came in between (its log id
-    /// follows the snapshot's latest); everything else is a [`Coverage::rebuild`].
+    /// follows the snapshot's latest); everything else is a reload, as in [`Coverage::rebuild`].
     pub async fn after_import(
         &self,
         store: &Store,
         summary: &Summary,
     ) -> Result<Arc<Snapshot>, StoreError> {
+        let _guard = self.rebuild_lock.lock().await;
+        let t = Instant::now();
         let old = self.current.load_full();
         let latest = old.raw.import_ids.iter().map(|(_, id)| *id).max();
         let follows = latest.is_some_and(|id| summary.log_id == id + 1);
         if summary.dry_run || summary.dataset != Dataset::Aktivierungen || !follows {
-            return self.rebuild(store).await;
-        }
-        let _guard = self.rebuild_lock.lock().await;
-        let t = Instant::now();
-        let old = self.current.load_full();
-        if old.raw.import_ids.iter().map(|(_, id)| *id).max() != latest {
-            drop(_guard);
-            return self.rebuild(store).await;
+            return self.reload(store, t).await;
         }
         let mut raw = RawData::clone(&old.raw);
         raw.upsert_activations(&summary.records);
         raw.record_import(summary.dataset.as_str(), summary.log_id, unix_now() as i64);
         Ok(self.swap(&old, raw, t))
+    }
+
+    /// Reads what changed since the current snapshot; the caller holds `rebuild_lock`.
+    async fn reload(&self, store: &Store, started: Instant) -> Result<Arc<Snapshot>, StoreError> {
+        let old = self.current.load_full();
+        let raw = store
+            .load_raw(old.raw.registry.clone(), Some(&old.raw))
+            .await?;
+        Ok(self.swap(&old, raw, started))
     }
 
     fn swap(&self, old: &Snapshot, raw: RawData, started: Instant) -> Arc<Snapshot> {

@@ -9,23 +9,12 @@ use std::collections::HashMap;
 
 use super::batch::{parse_rows, select_json, select_rows};
 use super::{Store, StoreError};
-use crate::coverage::raw::{AdminKind, Art, Process, Programme, RawData};
+use crate::coverage::raw::{iso_date, AdminKind, Art, Process, Programme, RawData};
 use crate::import::Dataset;
 use crate::registry::Registry;
 
-/// Stored dates are ISO `YYYY-MM-DD` (written by the import); parsed by hand because this runs for
-/// every record on every rebuild.
 fn date(value: &str) -> Result<NaiveDate, sqlx::Error> {
-    let b = value.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |acc, c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    let parsed = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
-        .then(|| NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?))
-        .flatten();
-    parsed.ok_or_else(|| {
+    iso_date(value).ok_or_else(|| {
         sqlx::Error::Decode(format!("stored date {value:?} is not YYYY-MM-DD").into())
     })
 }
