@@ -3,7 +3,8 @@
 //! serving the same bytes as a static file.
 //!
 //! Run: `cargo bench --bench coverage` (wrk and nginx from Debian's packages for the HTTP part:
-//! `apt-get install wrk nginx-light`).
+//! `apt-get install wrk nginx-light`). `BENCH_SCALE=de` runs it on the synthetic Germany of
+//! `demo --scale de` (10,756 Gemeinden, 600 processes, the scale demo's activity files) instead.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -64,14 +65,63 @@ async fn main() {
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.db").display()
     );
-    let state = digitalatlas::server::prepare(&url).await.unwrap();
+    let germany = std::env::var("BENCH_SCALE").is_ok_and(|v| v == "de");
+    let (state, process, rounds) = if germany {
+        let registry = digitalatlas::demo::scale::registry(1);
+        let reference = registry.reference().unwrap();
+        let t = Instant::now();
+        let state = digitalatlas::server::prepare_with(&url, &reference)
+            .await
+            .unwrap();
+        println!(
+            "registry of Germany loaded in {:.2} s",
+            t.elapsed().as_secs_f64()
+        );
+        let files = digitalatlas::demo::scale::activity(1, &reference);
+        let t = Instant::now();
+        digitalatlas::demo::import_files(&state.store, &files)
+            .await
+            .unwrap();
+        println!(
+            "scale demo files imported in {:.2} s",
+            t.elapsed().as_secs_f64()
+        );
+        (state, "SP01", 10)
+    } else {
+        let state = digitalatlas::server::prepare(&url).await.unwrap();
+        load_land_data(&state).await;
+        (state, "P00", 30)
+    };
+    let gemeinden: Vec<String> = state
+        .registry
+        .level(Level::Gemeinde)
+        .map(|g| g.ags.clone())
+        .collect();
+    bench_rebuilds(&state, &gemeinden[0], process, rounds).await;
+    println!("peak memory (VmHWM): {}", peak_memory());
+    bench_http(&state, dir.path()).await;
+}
 
+/// The process' peak resident set size, from /proc (Linux).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// BW registry, 1,000 Lotsen, every Gemeinde × 30 processes.
+async fn load_land_data(state: &digitalatlas::http::AppState) {
     let mut csv = String::from("prozess_id,name,art\n");
     for p in 0..PROCESSES {
         let art = if p < 24 { "standard" } else { "universal" };
         csv.push_str(&format!("P{p:02},Prozess {p},{art}\n"));
     }
-    load(&state, Dataset::Prozesse, csv).await;
+    load(state, Dataset::Prozesse, csv).await;
 
     let gemeinden: Vec<String> = state
         .registry
@@ -89,7 +139,7 @@ async fn main() {
             1 + i % 12
         ));
     }
-    load(&state, Dataset::Qualifikationen, csv).await;
+    load(state, Dataset::Qualifikationen, csv).await;
 
     let mut csv = String::from("verwaltung,prozess_id,aktiviert_am\n");
     for (i, ags) in gemeinden.iter().enumerate() {
@@ -97,18 +147,23 @@ async fn main() {
             csv.push_str(&format!("{ags},P{p:02},2021-{:02}-01\n", 1 + (i + p) % 12));
         }
     }
-    load(&state, Dataset::Aktivierungen, csv).await;
+    load(state, Dataset::Aktivierungen, csv).await;
+}
 
+async fn bench_rebuilds(
+    state: &digitalatlas::http::AppState,
+    gemeinde: &str,
+    process: &str,
+    rounds: usize,
+) {
     // A rebuild reads only the tables imported into since the previous snapshot; each figure
     // below is the rebuild right after a (small) import of that dataset, which makes the whole
     // table be read again, plus the full load of a start-up.
-    let one_activation = format!(
-        "verwaltung,prozess_id,aktiviert_am\n{},P00,2021-01-01\n",
-        gemeinden[0]
-    );
+    let one_activation =
+        format!("verwaltung,prozess_id,aktiviert_am\n{gemeinde},{process},2021-01-01\n");
     let one_course = format!(
         "teilnehmer_id,verwaltung,programm,kurs,anbieter,abschluss,seminartage,foerderung_eur\n{g}-0,{g},aufbau,Kurs 0,VS,2020-01-15,3,300.00\n",
-        g = gemeinden[0]
+        g = gemeinde
     );
     let mut after_activations = Vec::new();
     let mut after_activations_in_memory = Vec::new();
@@ -116,14 +171,14 @@ async fn main() {
     let mut full = Vec::new();
     let mut compute = Vec::new();
     let mut encode = Vec::new();
-    for _ in 0..30 {
-        load(&state, Dataset::Aktivierungen, one_activation.clone()).await;
+    for _ in 0..rounds {
+        load(state, Dataset::Aktivierungen, one_activation.clone()).await;
         let t = Instant::now();
         let reread = state.coverage.rebuild(&state.store).await.unwrap();
         after_activations.push(t.elapsed().as_secs_f64() * 1e3);
         let activations = reread.raw.activations.len();
         // The same import once more, taken over from its records as the HTTP import does.
-        let summary = load(&state, Dataset::Aktivierungen, one_activation.clone()).await;
+        let summary = load(state, Dataset::Aktivierungen, one_activation.clone()).await;
         let t = Instant::now();
         let snap = state
             .coverage
@@ -133,7 +188,7 @@ async fn main() {
         after_activations_in_memory.push(t.elapsed().as_secs_f64() * 1e3);
         assert_eq!(snap.raw.activations.len(), activations);
 
-        load(&state, Dataset::Qualifikationen, one_course.clone()).await;
+        load(state, Dataset::Qualifikationen, one_course.clone()).await;
         let t = Instant::now();
         let snap = state.coverage.rebuild(&state.store).await.unwrap();
         after_qualifications.push(t.elapsed().as_secs_f64() * 1e3);
@@ -178,7 +233,9 @@ async fn main() {
         median(compute),
         median(encode)
     );
+}
 
+async fn bench_http(state: &digitalatlas::http::AppState, dir: &std::path::Path) {
     let server = digitalatlas::server::start(state.clone(), "127.0.0.1:0".parse().unwrap(), false)
         .await
         .unwrap();
@@ -204,7 +261,7 @@ async fn main() {
         server.stop().await.unwrap();
         return;
     }
-    let www = dir.path().join("www");
+    let www = dir.join("www");
     std::fs::create_dir_all(&www).unwrap();
     std::fs::write(www.join("metrics"), &body).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -212,7 +269,7 @@ async fn main() {
         .local_addr()
         .unwrap()
         .port();
-    let conf = dir.path().join("nginx.conf");
+    let conf = dir.join("nginx.conf");
     std::fs::write(
         &conf,
         format!(
@@ -221,18 +278,13 @@ async fn main() {
              http {{ access_log off; default_type text/plain;\n\
                client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n\
                server {{ listen 127.0.0.1:{port}; root {www}; }} }}\n",
-            d = dir.path().display(),
+            d = dir.display(),
             www = www.display()
         ),
     )
     .unwrap();
     let mut nginx = Command::new("nginx")
-        .args([
-            "-c",
-            conf.to_str().unwrap(),
-            "-p",
-            dir.path().to_str().unwrap(),
-        ])
+        .args(["-c", conf.to_str().unwrap(), "-p", dir.to_str().unwrap()])
         .spawn()
         .unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -250,7 +302,7 @@ async fn main() {
             "-c",
             conf.to_str().unwrap(),
             "-p",
-            dir.path().to_str().unwrap(),
+            dir.to_str().unwrap(),
             "-s",
             "stop",
         ])

@@ -2,7 +2,9 @@
 //! 30 activation dates) imported through the normal import path into a fresh SQLite file and, when
 //! `DIGITALATLAS_BENCH_POSTGRES` holds an admin URL, a fresh PostgreSQL database.
 //!
-//! Run: `cargo bench --bench import` (set `BENCH_ROWS` for another size).
+//! Run: `cargo bench --bench import` (set `BENCH_ROWS` for another size; `BENCH_SCALE=de` for the
+//! synthetic Germany of `demo --scale de`: 11,050 administrations, and the scale demo's own
+//! 654,091-row `aktivierungen` file on top).
 
 use std::time::Instant;
 
@@ -48,7 +50,21 @@ fn activations_csv(admins: &[String], rows: usize) -> String {
 }
 
 async fn bench(url: &str, label: &str, rows: usize) {
-    let state = digitalatlas::server::prepare(url).await.expect("prepare");
+    let germany = std::env::var("BENCH_SCALE").is_ok_and(|v| v == "de");
+    let reference = if germany {
+        digitalatlas::demo::scale::registry(1).reference().unwrap()
+    } else {
+        digitalatlas::registry::reference::ReferenceData::embedded()
+    };
+    let t = Instant::now();
+    let state = digitalatlas::server::prepare_with(url, &reference)
+        .await
+        .expect("prepare");
+    println!(
+        "{label}: registry of {} regions loaded in {:.2} s",
+        reference.regions.len(),
+        t.elapsed().as_secs_f64()
+    );
     let store: &Store = &state.store;
     let mut admins: Vec<String> = sqlx::query_scalar("SELECT id FROM administrations ORDER BY id")
         .fetch_all(&store.pool)
@@ -77,7 +93,44 @@ async fn bench(url: &str, label: &str, rows: usize) {
         again.counts.total as f64 / secs,
         again.timings_ms
     );
+    if germany {
+        let files = digitalatlas::demo::scale::activity(1, &reference);
+        for (_, dataset, text) in &files.files {
+            if *dataset == Dataset::Aktivierungen {
+                continue; // measured on its own below
+            }
+            run(store, *dataset, text.as_bytes()).await;
+        }
+        let (_, _, text) = files
+            .files
+            .iter()
+            .find(|(_, d, _)| *d == Dataset::Aktivierungen)
+            .unwrap();
+        let t = Instant::now();
+        let summary = run(store, Dataset::Aktivierungen, text.as_bytes()).await;
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "{label}: scale demo aktivierungen, {} rows ({} inserted, {} updated) in {secs:.2} s = {:.0} rows/s",
+            summary.counts.total,
+            summary.counts.inserted,
+            summary.counts.updated,
+            summary.counts.total as f64 / secs
+        );
+    }
+    println!("{label}: peak memory so far (VmHWM): {}", peak_memory());
     store.close().await;
+}
+
+/// The process' peak resident set size, from /proc (Linux).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
 }
 
 async fn run(store: &Store, dataset: Dataset, bytes: &[u8]) -> import::Summary {

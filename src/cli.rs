@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::config::{DatabaseConfig, LimitsConfig, ServeConfig};
+use crate::config::{DatabaseConfig, LimitsConfig, RegistryConfig, ServeConfig};
 use crate::import::{self, Dataset, ImportError};
 
 #[derive(Debug, Parser)]
@@ -20,6 +20,8 @@ use crate::import::{self, Dataset, ImportError};
 pub struct Cli {
     #[command(flatten)]
     pub database: DatabaseConfig,
+    #[command(flatten)]
+    pub registry: RegistryConfig,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -44,6 +46,17 @@ pub struct DemoArgs {
     /// Directory to write the files into.
     #[arg(long, default_value = "demo")]
     pub out: PathBuf,
+    /// `bw`: the Land's demo that reproduces the published figures. `de`: a synthetic registry
+    /// of Germany's size (written to OUT/registry, use it with `--registry`) and about 600
+    /// processes, for benchmarks.
+    #[arg(long, value_enum, default_value_t = Scale::Bw)]
+    pub scale: Scale,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scale {
+    Bw,
+    De,
 }
 
 #[derive(Debug, clap::Args)]
@@ -73,9 +86,12 @@ fn parse_dataset(value: &str) -> Result<Dataset, String> {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(serve) => {
-            let mut state = crate::server::prepare(&cli.database.database_url).await?;
+            let reference = cli.registry.reference()?;
+            let mut state =
+                crate::server::prepare_with(&cli.database.database_url, &reference).await?;
             if serve.demo {
-                for s in crate::demo::import(&state.store, serve.seed).await? {
+                let files = crate::demo::for_registry(serve.seed, &reference);
+                for s in crate::demo::import_files(&state.store, &files).await? {
                     tracing::info!(summary = %s, "demo data imported");
                 }
                 state.after_import().await;
@@ -94,9 +110,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             refresh.abort();
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import(args) => import_file(&cli.database.database_url, args).await,
+        Command::Import(args) => {
+            let reference = cli.registry.reference()?;
+            import_file(&cli.database.database_url, &reference, args).await
+        }
         Command::Demo(args) => {
-            let files = crate::demo::generate(args.seed);
+            let files = match args.scale {
+                Scale::Bw => crate::demo::generate(args.seed),
+                Scale::De => {
+                    let registry = crate::demo::scale::registry(args.seed);
+                    let dir = args.out.join("registry");
+                    registry.write(&dir)?;
+                    println!("{}: synthetic registry of Germany", dir.display());
+                    crate::demo::scale::activity(args.seed, &registry.reference()?)
+                }
+            };
             crate::demo::write(&files, &args.out)?;
             for (name, _, text) in &files.files {
                 println!(
@@ -116,7 +144,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn import_file(database_url: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
+async fn import_file(
+    database_url: &str,
+    reference: &crate::registry::reference::ReferenceData,
+    args: ImportArgs,
+) -> anyhow::Result<ExitCode> {
     let name = args.file.display().to_string();
     let limits = args.limits.limits();
     let size = std::fs::metadata(&args.file)
@@ -135,9 +167,7 @@ async fn import_file(database_url: &str, args: ImportArgs) -> anyhow::Result<Exi
     let bytes = std::fs::read(&args.file).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     // No snapshot here: a running server picks the import up on its next refresh.
     let store = crate::store::Store::open(database_url).await?;
-    store
-        .ensure_registry(&crate::registry::reference::ReferenceData::embedded())
-        .await?;
+    store.ensure_registry(reference).await?;
     let progress = if std::io::stderr().is_terminal() {
         let pb = ProgressBar::new_spinner();
         pb.set_style(

@@ -17,6 +17,27 @@ pub struct DatabaseConfig {
     pub database_url: String,
 }
 
+/// Which registry (regions) a database is filled with; shared by every command.
+#[derive(Debug, Clone, Args)]
+pub struct RegistryConfig {
+    /// A directory of registry files (see docs/import-formats.md), e.g. the synthetic Germany of
+    /// `demo --scale de`. Default: the embedded Baden-Württemberg registry.
+    #[arg(long = "registry", env = "DIGITALATLAS_REGISTRY", global = true)]
+    pub registry: Option<PathBuf>,
+}
+
+impl RegistryConfig {
+    pub fn reference(
+        &self,
+    ) -> Result<crate::registry::reference::ReferenceData, crate::registry::reference::ReferenceError>
+    {
+        match &self.registry {
+            Some(dir) => crate::registry::reference::ReferenceData::from_dir(dir),
+            None => Ok(crate::registry::reference::ReferenceData::embedded()),
+        }
+    }
+}
+
 /// Size limits of imports (CLI and HTTP).
 #[derive(Debug, Clone, Args)]
 pub struct LimitsConfig {

@@ -13,10 +13,18 @@ use crate::registry::reference::ReferenceData;
 use crate::store::registry::RegistryLoad;
 use crate::store::Store;
 
-/// Opens the database, applies migrations and fills the registry on first start.
+/// Opens the database, applies migrations and fills the embedded registry on first start.
 pub async fn prepare(database_url: &str) -> anyhow::Result<AppState> {
+    prepare_with(database_url, &ReferenceData::embedded()).await
+}
+
+/// As [`prepare`], with another registry (`--registry DIR`).
+pub async fn prepare_with(
+    database_url: &str,
+    reference: &ReferenceData,
+) -> anyhow::Result<AppState> {
     let store = Store::open(database_url).await?;
-    let load = store.ensure_registry(&ReferenceData::embedded()).await?;
+    let load = store.ensure_registry(reference).await?;
     let registry = store.load_registry().await?;
     tracing::info!(
         backend = store.backend.name(),

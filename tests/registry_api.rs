@@ -162,3 +162,35 @@ async fn registry_records_its_reference_dates() {
     assert_eq!(body["regions"]["gemeinde"], 1101);
     server.stop().await.unwrap();
 }
+
+/// The synthetic Germany of `demo --scale de` loads through `--registry`'s path on both
+/// backends, with 16 Länder; a database that holds it refuses another registry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registry_of_germany_loads_and_is_not_mixed_with_another() {
+    let reference = digitalatlas::demo::scale::registry(5).reference().unwrap();
+    for db in common::all_dbs().await {
+        let state = digitalatlas::server::prepare_with(&db.url, &reference)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", db.name));
+        let count = |level| state.registry.level(level).count();
+        assert_eq!(
+            count(digitalatlas::registry::Level::Land),
+            16,
+            "{}",
+            db.name
+        );
+        assert_eq!(count(digitalatlas::registry::Level::Gemeinde), 10_756);
+        assert_eq!(
+            state.coverage.snapshot().raw.admins.len(),
+            10_756 + 294,
+            "every Gemeinde and Landratsamt is an administration"
+        );
+        state.store.close().await;
+        let err = digitalatlas::server::prepare(&db.url)
+            .await
+            .err()
+            .expect("the BW registry must be refused")
+            .to_string();
+        assert!(err.contains("SYNTH_DE_5"), "{}: {err}", db.name);
+    }
+}

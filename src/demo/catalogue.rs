@@ -67,12 +67,23 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("valid constant date")
 }
 
-/// Builds the `prozesse` and `aktivierungen` CSV files.
+fn themenfeld_of(reference: &ReferenceData, ozg_id: &str) -> String {
+    reference
+        .ozg_services
+        .iter()
+        .find(|o| o.ozg_id == ozg_id)
+        .map(|o| o.themenfeld.clone())
+        .unwrap_or_default()
+}
+
+/// Builds the `prozesse` and `aktivierungen` CSV files: the 24 Standardprozesse, the
+/// Universalprozesse and `extra` further processes from other LeiKa-Leistungen (the scale demo).
 pub fn ozg(
     rng: &mut Rng,
     reference: &ReferenceData,
     admins: &[OzgAdmin],
     today: NaiveDate,
+    extra: usize,
 ) -> (String, String) {
     let mut prozesse = String::from("prozess_id,name,art,leika_schluessel,ozg_id,themenfeld\n");
     let mut processes: Vec<(String, f64)> = Vec::new();
@@ -80,12 +91,7 @@ pub fn ozg(
         let Some(leika) = reference.leika_services.iter().find(|l| l.key == *key) else {
             continue; // a key missing from the shipped catalogue would be a build defect (tested)
         };
-        let themenfeld = reference
-            .ozg_services
-            .iter()
-            .find(|o| o.ozg_id == leika.ozg_id)
-            .map(|o| o.themenfeld.clone())
-            .unwrap_or_default();
+        let themenfeld = themenfeld_of(reference, &leika.ozg_id);
         let id = format!("SP{:02}", i + 1);
         let _ = writeln!(
             prozesse,
@@ -99,6 +105,30 @@ pub fn ozg(
     for (id, name, popularity) in UNIVERSAL {
         let _ = writeln!(prozesse, "{id},{name},universal,,,");
         processes.push((id.to_string(), popularity));
+    }
+    if extra > 0 {
+        let mut others: Vec<_> = reference
+            .leika_services
+            .iter()
+            .filter(|l| !l.ozg_id.is_empty() && !STANDARD.iter().any(|(k, _)| *k == l.key))
+            .collect();
+        rng.shuffle(&mut others);
+        others.truncate(extra);
+        others.sort_by(|a, b| a.key.cmp(&b.key));
+        for (i, leika) in others.into_iter().enumerate() {
+            let id = format!("EP{:03}", i + 1);
+            // Most services are rare; a few become common.
+            let popularity = 0.45 * rng.unit().powi(2);
+            let _ = writeln!(
+                prozesse,
+                "{id},{},standard,{},{},{}",
+                csv_field(&leika.name),
+                leika.key,
+                leika.ozg_id,
+                csv_field(&themenfeld_of(reference, &leika.ozg_id))
+            );
+            processes.push((id, popularity));
+        }
     }
 
     let max_weight = admins.iter().map(|a| a.weight).fold(0.0, f64::max);

@@ -4,6 +4,7 @@
 
 mod catalogue;
 mod rng;
+pub mod scale;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -74,7 +75,7 @@ fn kreis_factor(kreis: &Region) -> f64 {
 
 fn gemeinde_weight(g: &Region, kreis: &Region) -> f64 {
     let type_bonus = match g.kind.as_str() {
-        "Stadtkreis" => 3.0,
+        "Stadtkreis" | "Kreisfreie Stadt" => 3.0,
         "Große Kreisstadt" => 1.8,
         "Stadt" => 1.2,
         _ => 1.0,
@@ -82,28 +83,8 @@ fn gemeinde_weight(g: &Region, kreis: &Region) -> f64 {
     (g.population as f64).powf(0.55) * type_bonus * kreis_factor(kreis)
 }
 
-/// Picks `k` items without replacement, each with probability proportional to its weight
-/// (Efraimidis–Spirakis keys), in a deterministic order.
-fn weighted_sample(rng: &mut Rng, items: &[(usize, f64)], k: usize) -> Vec<usize> {
-    let mut keyed: Vec<(f64, usize)> = items
-        .iter()
-        .map(|&(i, w)| (rng.unit().max(1e-12).powf(1.0 / w.max(1e-9)), i))
-        .collect();
-    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    keyed.into_iter().take(k).map(|(_, i)| i).collect()
-}
-
-/// The demo's records end on this day, so that the same seed gives the same bytes on any day.
-pub const DEMO_END: &str = "2026-10-31";
-
-/// The seed the README's start command uses.
-pub const DEFAULT_SEED: u64 = 2018;
-
-/// Generates the demo files for `seed`, with records up to [`DEMO_END`].
-pub fn generate(seed: u64) -> DemoFiles {
-    let today = d(DEMO_END);
-    let reference = ReferenceData::embedded();
-    let mut rng = Rng::new(seed);
+/// Every Gemeinde and every Landratsamt of `reference`, with its weight.
+fn administrations(reference: &ReferenceData) -> Vec<Admin> {
     let kreise: BTreeMap<&str, &Region> = reference
         .regions
         .iter()
@@ -130,6 +111,32 @@ pub fn generate(seed: u64) -> DemoFiles {
             weight: kreis_factor(k),
         });
     }
+    admins
+}
+
+/// Picks `k` items without replacement, each with probability proportional to its weight
+/// (Efraimidis–Spirakis keys), in a deterministic order.
+fn weighted_sample(rng: &mut Rng, items: &[(usize, f64)], k: usize) -> Vec<usize> {
+    let mut keyed: Vec<(f64, usize)> = items
+        .iter()
+        .map(|&(i, w)| (rng.unit().max(1e-12).powf(1.0 / w.max(1e-9)), i))
+        .collect();
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    keyed.into_iter().take(k).map(|(_, i)| i).collect()
+}
+
+/// The demo's records end on this day, so that the same seed gives the same bytes on any day.
+pub const DEMO_END: &str = "2026-10-31";
+
+/// The seed the README's start command uses.
+pub const DEFAULT_SEED: u64 = 2018;
+
+/// Generates the demo files for `seed`, with records up to [`DEMO_END`].
+pub fn generate(seed: u64) -> DemoFiles {
+    let today = d(DEMO_END);
+    let reference = ReferenceData::embedded();
+    let mut rng = Rng::new(seed);
+    let admins = administrations(&reference);
     let gem_idx: Vec<(usize, f64)> = admins
         .iter()
         .enumerate()
@@ -265,34 +272,8 @@ pub fn generate(seed: u64) -> DemoFiles {
         .map(|p| p.admin)
         .chain(later.iter().map(|l| l.0))
         .collect();
-    let mut q = String::from(
-        "teilnehmer_id,verwaltung,programm,kurs,anbieter,abschluss,seminartage,foerderung_eur\n",
-    );
+    let mut q = String::from(QUALIFIKATIONEN_HEADER);
     let mut rows: Vec<String> = Vec::new();
-    let basis_row =
-        |rows: &mut Vec<String>, rng: &mut Rng, id: &str, admin: &Admin, day: NaiveDate| {
-            let provider = PROVIDERS[rng.below(2) as usize];
-            rows.push(format!(
-                "{id},{},basis,Basisqualifizierung {},{provider},{},3,300.00\n",
-                admin.id,
-                course_label(day),
-                iso(day)
-            ));
-        };
-    let aufbau_row =
-        |rows: &mut Vec<String>, rng: &mut Rng, id: &str, admin: &Admin, day: NaiveDate| {
-            let (topic, days) = catalogue::AUFBAU_COURSES
-                [rng.below(catalogue::AUFBAU_COURSES.len() as u64) as usize];
-            let per_day = [50.0, 50.0, 45.0][rng.below(3) as usize];
-            rows.push(format!(
-                "{id},{},aufbau,Aufbauschulung {topic} {},{},{},{days},{:.2}\n",
-                admin.id,
-                course_label(day),
-                PROVIDERS[rng.below(2) as usize],
-                iso(day),
-                per_day * days as f64
-            ));
-        };
     for p in &people {
         basis_row(&mut rows, &mut rng, &p.id, &admins[p.admin], p.basis);
         if let Some(day) = p.aufbau {
@@ -329,8 +310,9 @@ pub fn generate(seed: u64) -> DemoFiles {
         &reference,
         &ozg_admins,
         today,
+        0,
     );
-    let konten = accounts(&mut Rng::new(seed ^ 0x6b6f6e), today);
+    let konten = accounts(&mut Rng::new(seed ^ 0x6b6f6e), today, 1.0);
     DemoFiles {
         files: vec![
             ("prozesse.csv", crate::import::Dataset::Prozesse, prozesse),
@@ -348,6 +330,35 @@ pub fn generate(seed: u64) -> DemoFiles {
         ],
     }
 }
+
+/// One `qualifikationen` row of a Basisqualifizierung.
+fn basis_row(rows: &mut Vec<String>, rng: &mut Rng, id: &str, admin: &Admin, day: NaiveDate) {
+    let provider = PROVIDERS[rng.below(2) as usize];
+    rows.push(format!(
+        "{id},{},basis,Basisqualifizierung {},{provider},{},3,300.00\n",
+        admin.id,
+        course_label(day),
+        iso(day)
+    ));
+}
+
+/// One `qualifikationen` row of an Aufbauschulung (at most 50 EUR per seminar day).
+fn aufbau_row(rows: &mut Vec<String>, rng: &mut Rng, id: &str, admin: &Admin, day: NaiveDate) {
+    let (topic, days) =
+        catalogue::AUFBAU_COURSES[rng.below(catalogue::AUFBAU_COURSES.len() as u64) as usize];
+    let per_day = [50.0, 50.0, 45.0][rng.below(3) as usize];
+    rows.push(format!(
+        "{id},{},aufbau,Aufbauschulung {topic} {},{},{},{days},{:.2}\n",
+        admin.id,
+        course_label(day),
+        PROVIDERS[rng.below(2) as usize],
+        iso(day),
+        per_day * days as f64
+    ));
+}
+
+const QUALIFIKATIONEN_HEADER: &str =
+    "teilnehmer_id,verwaltung,programm,kurs,anbieter,abschluss,seminartage,foerderung_eur\n";
 
 /// A pseudonymous Bildungs-Voucher-ID: the AGS (or Kreis key of a Landratsamt) and a serial.
 fn participant_id(admin: &Admin, serial: usize) -> String {
@@ -372,7 +383,8 @@ fn sessions(from: NaiveDate, to: NaiveDate, n: usize) -> Vec<NaiveDate> {
 }
 
 /// Month-end service-bw account counts, growing along a logistic curve.
-fn accounts(rng: &mut Rng, today: NaiveDate) -> String {
+/// `scale` multiplies the Land's curve (Baden-Württemberg = 1).
+fn accounts(rng: &mut Rng, today: NaiveDate, scale: f64) -> String {
     let mut s = String::from("stichtag,kontotyp,verwaltung,anzahl\n");
     let mut month = d("2019-01-01");
     let mut i = 0.0;
@@ -384,8 +396,8 @@ fn accounts(rng: &mut Rng, today: NaiveDate) -> String {
         let t = i / 12.0;
         let logistic = |cap: f64, mid: f64, rate: f64| cap / (1.0 + (-(t - mid) * rate).exp());
         let noise = 1.0 + (rng.unit() - 0.5) * 0.01;
-        let buerger = (logistic(2_100_000.0, 4.0, 0.9) * noise).round();
-        let orga = (logistic(110_000.0, 4.5, 0.8) * noise).round();
+        let buerger = (logistic(2_100_000.0 * scale, 4.0, 0.9) * noise).round();
+        let orga = (logistic(110_000.0 * scale, 4.5, 0.8) * noise).round();
         let _ = writeln!(s, "{},buerger,,{buerger}", iso(end));
         let _ = writeln!(s, "{},organisation,,{orga}", iso(end));
         month = month + chrono::Months::new(1);
@@ -408,7 +420,24 @@ pub async fn import(
     store: &crate::store::Store,
     seed: u64,
 ) -> Result<Vec<crate::import::Summary>, crate::import::ImportError> {
-    let files = generate(seed);
+    import_files(store, &generate(seed)).await
+}
+
+/// The demo files for a registry: the Land's demo for the embedded one, the scale demo's
+/// activity for any other (e.g. `--registry` pointing at `demo --scale de`'s registry).
+pub fn for_registry(seed: u64, reference: &ReferenceData) -> DemoFiles {
+    if reference.edition.edition == crate::registry::reference::EDITION {
+        generate(seed)
+    } else {
+        scale::activity(seed, reference)
+    }
+}
+
+/// Imports generated files through the normal import path, in their order.
+pub async fn import_files(
+    store: &crate::store::Store,
+    files: &DemoFiles,
+) -> Result<Vec<crate::import::Summary>, crate::import::ImportError> {
     let mut out = Vec::new();
     for (name, dataset, text) in &files.files {
         let req = crate::import::Request {

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{Level, Region};
+use super::{Edition, Level, Region};
 
 /// Which edition of the reference data this build ships.
 pub const EDITION: &str = "GV100AD_30112025";
@@ -114,10 +114,13 @@ pub struct LeikaService {
     pub ozg_id: String,
 }
 
-/// Everything the registry tables are filled from, parsed from the embedded files.
+/// Everything the registry tables are filled from: the embedded files, or a directory of files in
+/// the same formats (`--registry DIR`, e.g. the synthetic Germany of `demo --scale de`).
 #[derive(Debug, Clone)]
 pub struct ReferenceData {
-    /// Land, Regierungsbezirke, Kreise, Gemeinden, in that order (parents before children).
+    /// Which edition this is; a database holds exactly one.
+    pub edition: Edition,
+    /// Länder, Regierungsbezirke, Kreise, Gemeinden, in that order (parents before children).
     pub regions: Vec<Region>,
     pub planning_regions: Vec<PlanningRegion>,
     pub associations: Vec<Association>,
@@ -126,50 +129,221 @@ pub struct ReferenceData {
     pub leika_services: Vec<LeikaService>,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Vec<T> {
+/// A registry file that cannot be used, with the file, line and field.
+#[derive(Debug, thiserror::Error)]
+pub enum ReferenceError {
+    #[error("{file}: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}, line {line}: {message}")]
+    Parse {
+        file: String,
+        line: u64,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+}
+
+/// A Land as listed in `laender.csv`.
+#[derive(Debug, Deserialize)]
+struct LandRow {
+    land_ars: String,
+    name: String,
+}
+
+/// The edition as written in `edition.csv` (one row).
+#[derive(Debug, Deserialize)]
+struct EditionRow {
+    edition: String,
+    gebietsstand: String,
+    population_date: String,
+    source: String,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>, ReferenceError> {
     csv::Reader::from_reader(text.as_bytes())
         .deserialize()
-        .enumerate()
-        .map(|(i, row)| {
-            // The files are part of the build; a broken one is a build defect, caught by the tests.
-            row.unwrap_or_else(|e| panic!("embedded {name}, record {}: {e}", i + 1))
+        .map(|row| {
+            row.map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let message = match e.kind() {
+                    csv::ErrorKind::Deserialize { err, .. } => match err.field() {
+                        Some(f) => format!("field {}: {}", f + 1, err.kind()),
+                        None => err.kind().to_string(),
+                    },
+                    _ => e.to_string(),
+                };
+                ReferenceError::Parse {
+                    file: file.to_string(),
+                    line,
+                    message,
+                }
+            })
         })
         .collect()
 }
 
-impl ReferenceData {
-    /// Parses the embedded files. Pure and deterministic.
-    pub fn embedded() -> Self {
-        let gemeinden: Vec<GemeindeRow> = parse("gemeinden-bw.csv", GEMEINDEN_CSV);
-        let kreise: Vec<KreisRow> = parse("kreise-bw.csv", KREISE_CSV);
-        let rbs: Vec<RbRow> = parse("regierungsbezirke-bw.csv", REGIERUNGSBEZIRKE_CSV);
+/// The registry files by name, as text.
+struct Files<'a> {
+    laender: Vec<LandRow>,
+    regierungsbezirke: &'a str,
+    kreise: &'a str,
+    gemeinden: &'a str,
+    regionen: &'a str,
+    verbaende: &'a str,
+}
 
-        let population_of = |pred: &dyn Fn(&GemeindeRow) -> bool| -> i64 {
+/// File names of a registry directory (`--registry DIR`).
+pub const DIR_FILES: [&str; 7] = [
+    "edition.csv",
+    "laender.csv",
+    "regierungsbezirke.csv",
+    "kreise.csv",
+    "gemeinden.csv",
+    "regionen.csv",
+    "verwaltungsverbaende.csv",
+];
+
+impl ReferenceData {
+    /// Parses the embedded files (Baden-Württemberg). Pure and deterministic.
+    pub fn embedded() -> Self {
+        let files = Files {
+            laender: vec![LandRow {
+                land_ars: LAND_KEY.into(),
+                name: LAND_NAME.into(),
+            }],
+            regierungsbezirke: REGIERUNGSBEZIRKE_CSV,
+            kreise: KREISE_CSV,
+            gemeinden: GEMEINDEN_CSV,
+            regionen: REGIONEN_CSV,
+            verbaende: VERBAENDE_CSV,
+        };
+        let edition = Edition {
+            edition: EDITION.into(),
+            gebietsstand: GEBIETSSTAND.into(),
+            population_date: POPULATION_DATE.into(),
+            source: SOURCE.into(),
+        };
+        // The files are part of the build; a broken one is a build defect, caught by the tests.
+        Self::build(edition, files).unwrap_or_else(|e| panic!("embedded registry: {e}"))
+    }
+
+    /// Reads a registry directory: the files of [`DIR_FILES`], in the formats of the embedded
+    /// ones (see docs/import-formats.md). The OZG/LeiKa catalogue stays the embedded one.
+    pub fn from_dir(dir: &std::path::Path) -> Result<Self, ReferenceError> {
+        let name = |n: &str| dir.join(n).display().to_string();
+        let mut texts = Vec::with_capacity(DIR_FILES.len());
+        for file in DIR_FILES {
+            texts.push(std::fs::read_to_string(dir.join(file)).map_err(|source| {
+                ReferenceError::Read {
+                    file: name(file),
+                    source,
+                }
+            })?);
+        }
+        // Errors name the directory's files.
+        Self::from_texts(&texts).map_err(|err| match err {
+            ReferenceError::Parse {
+                file,
+                line,
+                message,
+            } => ReferenceError::Parse {
+                file: name(&file),
+                line,
+                message,
+            },
+            ReferenceError::Invalid { file, message } => ReferenceError::Invalid {
+                file: name(&file),
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Parses the texts of the files of [`DIR_FILES`], in that order.
+    pub fn from_texts(texts: &[String]) -> Result<Self, ReferenceError> {
+        let text = |i: usize| texts.get(i).map(String::as_str).unwrap_or_default();
+        let mut editions: Vec<EditionRow> = parse(DIR_FILES[0], text(0))?;
+        if editions.len() != 1 {
+            return Err(ReferenceError::Invalid {
+                file: DIR_FILES[0].into(),
+                message: format!("expected exactly one row, found {}", editions.len()),
+            });
+        }
+        let e = editions.remove(0);
+        let files = Files {
+            laender: parse(DIR_FILES[1], text(1))?,
+            regierungsbezirke: text(2),
+            kreise: text(3),
+            gemeinden: text(4),
+            regionen: text(5),
+            verbaende: text(6),
+        };
+        let edition = Edition {
+            edition: e.edition,
+            gebietsstand: e.gebietsstand,
+            population_date: e.population_date,
+            source: e.source,
+        };
+        Self::build(edition, files)
+    }
+
+    fn build(edition: Edition, files: Files<'_>) -> Result<Self, ReferenceError> {
+        let gemeinden: Vec<GemeindeRow> = parse("gemeinden.csv", files.gemeinden)?;
+        let kreise: Vec<KreisRow> = parse("kreise.csv", files.kreise)?;
+        let rbs: Vec<RbRow> = parse("regierungsbezirke.csv", files.regierungsbezirke)?;
+
+        let population_of = |prefix: &str| -> i64 {
             gemeinden
                 .iter()
-                .filter(|g| pred(g))
+                .filter(|g| g.ars.starts_with(prefix))
                 .map(|g| g.population)
                 .sum()
         };
-        let area_of_kreise = |pred: &dyn Fn(&KreisRow) -> bool| -> f64 {
-            let sum: f64 = kreise.iter().filter(|k| pred(k)).map(|k| k.area_km2).sum();
+        let area_of_kreise = |prefix: &str| -> f64 {
+            let sum: f64 = kreise
+                .iter()
+                .filter(|k| k.kreis_ars.starts_with(prefix))
+                .map(|k| k.area_km2)
+                .sum();
             (sum * 100.0).round() / 100.0
         };
+        let invalid = |file: &str, message: String| ReferenceError::Invalid {
+            file: file.to_string(),
+            message,
+        };
 
-        let mut regions = Vec::with_capacity(1 + rbs.len() + kreise.len() + gemeinden.len());
-        regions.push(Region {
-            ars: LAND_KEY.into(),
-            ags: LAND_KEY.into(),
-            level: Level::Land,
-            name: LAND_NAME.into(),
-            name_short: LAND_NAME.into(),
-            kind: "Land".into(),
-            parent: None,
-            kreis: None,
-            regierungsbezirk: None,
-            population: population_of(&|_| true),
-            area_km2: area_of_kreise(&|_| true),
-        });
+        let mut regions =
+            Vec::with_capacity(files.laender.len() + rbs.len() + kreise.len() + gemeinden.len());
+        for land in &files.laender {
+            regions.push(Region {
+                ars: land.land_ars.clone(),
+                ags: land.land_ars.clone(),
+                level: Level::Land,
+                name: land.name.clone(),
+                name_short: land.name.clone(),
+                kind: "Land".into(),
+                parent: None,
+                kreis: None,
+                regierungsbezirk: None,
+                population: population_of(&land.land_ars),
+                area_km2: area_of_kreise(&land.land_ars),
+            });
+        }
+        let land_of = |ars: &str, file: &str| -> Result<String, ReferenceError> {
+            let land = ars.get(..2).unwrap_or_default();
+            if files.laender.iter().any(|l| l.land_ars == land) {
+                Ok(land.to_string())
+            } else {
+                Err(invalid(
+                    file,
+                    format!("{ars}: its Land {land:?} is not listed"),
+                ))
+            }
+        };
         for rb in &rbs {
             regions.push(Region {
                 ars: rb.regierungsbezirk_ars.clone(),
@@ -178,11 +352,11 @@ impl ReferenceData {
                 name: format!("Regierungsbezirk {}", rb.name),
                 name_short: rb.name.clone(),
                 kind: "Regierungsbezirk".into(),
-                parent: Some(LAND_KEY.into()),
+                parent: Some(land_of(&rb.regierungsbezirk_ars, "regierungsbezirke.csv")?),
                 kreis: None,
                 regierungsbezirk: Some(rb.regierungsbezirk_ars.clone()),
-                population: population_of(&|g| g.regierungsbezirk_ars == rb.regierungsbezirk_ars),
-                area_km2: area_of_kreise(&|k| k.regierungsbezirk_ars == rb.regierungsbezirk_ars),
+                population: population_of(&rb.regierungsbezirk_ars),
+                area_km2: area_of_kreise(&rb.regierungsbezirk_ars),
             });
         }
         for k in &kreise {
@@ -204,6 +378,33 @@ impl ReferenceData {
                 population: k.population,
                 area_km2: k.area_km2,
             });
+        }
+        let rb_keys: std::collections::HashSet<&str> = rbs
+            .iter()
+            .map(|r| r.regierungsbezirk_ars.as_str())
+            .collect();
+        if let Some(k) = kreise
+            .iter()
+            .find(|k| !rb_keys.contains(k.regierungsbezirk_ars.as_str()))
+        {
+            return Err(invalid(
+                "kreise.csv",
+                format!(
+                    "{}: regierungsbezirk_ars {:?} is not listed",
+                    k.kreis_ars, k.regierungsbezirk_ars
+                ),
+            ));
+        }
+        let kreis_keys: std::collections::HashSet<&str> =
+            kreise.iter().map(|k| k.kreis_ars.as_str()).collect();
+        if let Some(g) = gemeinden
+            .iter()
+            .find(|g| !kreis_keys.contains(g.kreis_ars.as_str()))
+        {
+            return Err(invalid(
+                "gemeinden.csv",
+                format!("{}: kreis_ars {:?} is not listed", g.ars, g.kreis_ars),
+            ));
         }
         let mut gemeinde_details = Vec::with_capacity(gemeinden.len());
         for g in &gemeinden {
@@ -230,14 +431,15 @@ impl ReferenceData {
             });
         }
 
-        ReferenceData {
+        Ok(ReferenceData {
+            edition,
             regions,
-            planning_regions: parse("regionen-bw.csv", REGIONEN_CSV),
-            associations: parse("verwaltungsverbaende-bw.csv", VERBAENDE_CSV),
+            planning_regions: parse("regionen.csv", files.regionen)?,
+            associations: parse("verwaltungsverbaende.csv", files.verbaende)?,
             gemeinde_details,
-            ozg_services: parse("ozg-leistungen.csv", OZG_LEISTUNGEN_CSV),
-            leika_services: parse("leika-leistungen.csv", LEIKA_CSV),
-        }
+            ozg_services: parse("ozg-leistungen.csv", OZG_LEISTUNGEN_CSV)?,
+            leika_services: parse("leika-leistungen.csv", LEIKA_CSV)?,
+        })
     }
 }
 
@@ -277,5 +479,30 @@ mod tests {
             .map(|r| r.population)
             .sum();
         assert_eq!(rb_sum, 11_245_898);
+    }
+
+    #[test]
+    fn a_registry_directory_error_names_file_line_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = crate::demo::scale::registry(3);
+        files.write(dir.path()).unwrap();
+        let loaded = ReferenceData::from_dir(dir.path()).unwrap();
+        assert_eq!(loaded.edition.edition, "SYNTH_DE_3");
+
+        let path = dir.path().join("kreise.csv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        // population of the third Kreis is not a number
+        let mut cells: Vec<&str> = lines[3].split(',').collect();
+        cells[5] = "viele";
+        lines[3] = cells.join(",");
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let err = ReferenceData::from_dir(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("kreise.csv, line 4"), "{err}");
+        assert!(err.contains("field 6"), "{err}");
+
+        std::fs::remove_file(&path).unwrap();
+        let err = ReferenceData::from_dir(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("kreise.csv"), "{err}");
     }
 }

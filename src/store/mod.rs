@@ -47,6 +47,11 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("database error: {0}")]
     Sqlx(#[from] sqlx::Error),
+    #[error(
+        "the database holds registry edition {present:?}, this run uses {wanted:?}; \
+         use another database (or the matching --registry)"
+    )]
+    OtherRegistry { present: String, wanted: String },
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

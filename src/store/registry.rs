@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::batch::{insert_rows, Cell};
 use super::{Store, StoreError};
-use crate::registry::reference::{self, ReferenceData};
+use crate::registry::reference::ReferenceData;
 use crate::registry::{Edition, Level, Region, Registry};
 
 /// What `ensure_registry` did.
@@ -21,13 +21,18 @@ impl Store {
     /// Loads the reference data into an empty database, in one transaction. Running it again (or
     /// twice at once) changes nothing: every insert skips rows that already exist.
     pub async fn ensure_registry(&self, data: &ReferenceData) -> Result<RegistryLoad, StoreError> {
-        let present: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM registry_meta WHERE edition = $1")
-                .bind(reference::EDITION)
-                .fetch_one(&self.pool)
-                .await?;
-        if present > 0 {
+        let present: Vec<String> = sqlx::query_scalar("SELECT edition FROM registry_meta")
+            .fetch_all(&self.pool)
+            .await?;
+        if present.contains(&data.edition.edition) {
             return Ok(RegistryLoad::AlreadyPresent);
+        }
+        if let Some(other) = present.into_iter().next() {
+            // Two registries in one database would mix keys and figures.
+            return Err(StoreError::OtherRegistry {
+                present: other,
+                wanted: data.edition.edition.clone(),
+            });
         }
 
         let mut tx = self.pool.begin().await?;
@@ -239,10 +244,10 @@ impl Store {
                 "loaded_at",
             ],
             &[vec![
-                reference::EDITION.into(),
-                reference::GEBIETSSTAND.into(),
-                reference::POPULATION_DATE.into(),
-                reference::SOURCE.into(),
+                data.edition.edition.clone().into(),
+                data.edition.gebietsstand.clone().into(),
+                data.edition.population_date.clone().into(),
+                data.edition.source.clone().into(),
                 crate::clock::now_rfc3339().into(),
             ]],
             skip,
