@@ -48,6 +48,7 @@ pub async fn prepare_with(
         metrics: Arc::new(crate::metrics::SelfMetrics::default()),
         tokens: Arc::new(crate::auth::Tokens::default()),
         limits: crate::import::Limits::default(),
+        geo: Arc::default(),
     })
 }
 

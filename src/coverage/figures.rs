@@ -246,3 +246,13 @@ fn accounts(raw: &RawData, day: NaiveDate) -> Vec<AccountFigure> {
         })
         .collect()
 }
+
+/// The Digitallotsen class of an administration, as maps and tables show it: `aufbau` (a Lotse
+/// with an Aufbauschulung), `basis` (only Basisqualifizierung) or `keine`.
+pub fn lotse_class(flags: [bool; 2]) -> &'static str {
+    match flags {
+        [_, true] => "aufbau",
+        [true, false] => "basis",
+        [false, false] => "keine",
+    }
+}

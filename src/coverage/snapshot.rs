@@ -2,13 +2,14 @@
 //! atomically. Readers load an `Arc` and never block or see a half-built state.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwap;
 use chrono::NaiveDate;
 
-use super::figures::{compute, Figures};
+use super::figures::{compute, AccountFigure, Figures, UnitFigures};
 use super::raw::RawData;
 use crate::import::{Dataset, Summary};
 use crate::registry::Registry;
@@ -25,7 +26,20 @@ pub struct Snapshot {
     /// When it was built (Unix seconds) and how long that took.
     pub built_at: f64,
     pub build_duration: Duration,
+    /// Unit figures of past days (time series), computed on first use and kept with the snapshot.
+    history: Mutex<HashMap<NaiveDate, Arc<DayFigures>>>,
 }
+
+/// The per-unit figures and account counts of one day.
+#[derive(Debug)]
+pub struct DayFigures {
+    pub as_of: NaiveDate,
+    pub units: Vec<UnitFigures>,
+    pub accounts: Vec<AccountFigure>,
+}
+
+/// Past days kept per snapshot (monthly points of about 40 years).
+const HISTORY_DAYS: usize = 480;
 
 impl Snapshot {
     /// Builds a snapshot from raw data as of `today`.
@@ -38,7 +52,28 @@ impl Snapshot {
             current,
             built_at: unix_now(),
             build_duration: t.elapsed(),
+            history: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The unit figures of a day, from the cache or computed (and cached, up to a bound).
+    pub fn day_figures(&self, day: NaiveDate) -> Arc<DayFigures> {
+        let cached = self.history.lock().ok().and_then(|h| h.get(&day).cloned());
+        if let Some(f) = cached {
+            return f;
+        }
+        let figures = self.as_of(day);
+        let f = Arc::new(DayFigures {
+            as_of: day,
+            units: figures.units.clone(),
+            accounts: figures.accounts.clone(),
+        });
+        if let Ok(mut h) = self.history.lock() {
+            if h.len() < HISTORY_DAYS {
+                h.insert(day, f.clone());
+            }
+        }
+        f
     }
 
     /// Figures as of a day: today's without copying, any other day computed from the same raw data.

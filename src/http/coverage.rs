@@ -1,17 +1,17 @@
 //! `GET /api/v1/coverage?level=…[&as_of=DATE][&format=csv]`: one flat row per unit with the
 //! engine's figures (Grafana's Infinity datasource reads it as a table), today's or as of a date.
 
-use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
-use chrono::NaiveDate;
+use axum::Router;
 use serde::{Deserialize, Serialize};
 
+use super::params::{given, parse_date, parse_level, table, ApiQuery};
 use super::AppState;
 use crate::coverage::figures::ratio;
-use crate::coverage::raw::{AdminKind, Programme, UnitLevel};
+use crate::coverage::figures::UnitFigures;
+use crate::coverage::raw::{AdminKind, Programme, RawData, Unit};
 use crate::coverage::{ALL_KINDS, ANY};
 use crate::error::ApiError;
 
@@ -19,15 +19,19 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/coverage", get(coverage))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Params {
+    /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
     level: Option<String>,
+    /// Figures as of this day (YYYY-MM-DD), default today.
     as_of: Option<String>,
+    /// json (default) or csv.
     format: Option<String>,
 }
 
 /// One unit's figures as a flat row; the names are the column names of the JSON and CSV.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CoverageRow {
     pub level: &'static str,
     pub key: String,
@@ -41,6 +45,8 @@ pub struct CoverageRow {
     pub gemeinden: u32,
     pub landratsaemter: u32,
     pub administrations_with_lotse: u32,
+    /// Administrations still without a Lotse (the outreach count).
+    pub administrations_without_lotse: u32,
     pub administrations_with_basis: u32,
     pub administrations_with_aufbau: u32,
     pub gemeinden_with_lotse: u32,
@@ -64,77 +70,53 @@ pub struct CoverageRow {
     pub standard_processes_avg: f64,
 }
 
-pub fn parse_level(v: Option<&str>) -> Result<UnitLevel, ApiError> {
-    match v {
-        None | Some("") => Ok(UnitLevel::Land),
-        Some(l) => UnitLevel::parse(l).ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "unknown level {l:?}: use land, regierungsbezirk, kreis, gemeinde or groessenklasse"
-            ))
-        }),
-    }
-}
-
-pub fn parse_date(name: &str, v: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| ApiError::BadRequest(format!("{name} {v:?} is not a date (YYYY-MM-DD)")))
-}
-
-/// Answers JSON, or CSV when `format=csv`.
-pub fn table<T: Serialize>(rows: Vec<T>, format: Option<&str>) -> Result<Response, ApiError> {
-    match format {
-        None | Some("") | Some("json") => Ok(Json(rows).into_response()),
-        Some("csv") => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            for r in &rows {
-                w.serialize(r)
-                    .map_err(|e| ApiError::Internal(format!("CSV encoding: {e}")))?;
-            }
-            let bytes = w
-                .into_inner()
-                .map_err(|e| ApiError::Internal(format!("CSV encoding: {e}")))?;
-            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response())
-        }
-        Some(f) => Err(ApiError::BadRequest(format!(
-            "unknown format {f:?}: use json or csv"
-        ))),
-    }
-}
-
-async fn coverage(
+#[utoipa::path(get, path = "/api/v1/coverage", params(Params), tag = "coverage",
+    responses((status = 200, description = "One row per unit of the level", body = Vec<CoverageRow>),
+              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody)))]
+pub async fn coverage(
     State(state): State<AppState>,
-    Query(p): Query<Params>,
+    ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
     let level = parse_level(p.level.as_deref())?;
     let snap = state.coverage.snapshot();
-    let day = match p.as_of.as_deref().filter(|s| !s.is_empty()) {
+    let day = match given(&p.as_of) {
         Some(v) => parse_date("as_of", v)?,
         None => snap.current.as_of,
     };
     let figures = snap.as_of(day);
     let raw = &snap.raw;
-    let g = AdminKind::Gemeinde as usize;
-    let l = AdminKind::Landratsamt as usize;
-    let b = Programme::Basis as usize;
-    let a = Programme::Aufbau as usize;
     let rows = raw
         .units
         .iter()
         .zip(&figures.units)
         .filter(|(u, _)| u.level == level)
-        .map(|(u, f)| CoverageRow {
+        .map(|(u, f)| CoverageRow::of(raw, u, f, figures.as_of))
+        .collect::<Vec<_>>();
+    table(rows, p.format.as_deref())
+}
+
+impl CoverageRow {
+    /// The row of one unit from its figures.
+    pub fn of(raw: &RawData, u: &Unit, f: &UnitFigures, as_of: chrono::NaiveDate) -> CoverageRow {
+        let g = AdminKind::Gemeinde as usize;
+        let l = AdminKind::Landratsamt as usize;
+        let b = Programme::Basis as usize;
+        let a = Programme::Aufbau as usize;
+        CoverageRow {
             level: u.level.as_str(),
             key: u.key.clone(),
             name: u.name.clone(),
             kind: u.kind.clone(),
             parent: u.parent.clone().unwrap_or_default(),
-            as_of: figures.as_of.format("%Y-%m-%d").to_string(),
+            as_of: as_of.format("%Y-%m-%d").to_string(),
             demo: raw.demo,
             population: u.population,
             administrations: f.administrations[ALL_KINDS],
             gemeinden: f.administrations[g],
             landratsaemter: f.administrations[l],
             administrations_with_lotse: f.with_lotsen[ALL_KINDS][ANY],
+            administrations_without_lotse: f.administrations[ALL_KINDS]
+                - f.with_lotsen[ALL_KINDS][ANY],
             administrations_with_basis: f.with_lotsen[ALL_KINDS][b],
             administrations_with_aufbau: f.with_lotsen[ALL_KINDS][a],
             gemeinden_with_lotse: f.with_lotsen[g][ANY],
@@ -157,7 +139,6 @@ async fn coverage(
                 f.standard_processes_active as f64,
                 f.administrations[g] as f64,
             ),
-        })
-        .collect::<Vec<_>>();
-    table(rows, p.format.as_deref())
+        }
+    }
 }

@@ -1,10 +1,16 @@
 //! HTTP surface: one router per resource, merged here, sharing one `AppState`.
 
 pub mod coverage;
+pub mod geo;
 pub mod health;
 pub mod imports;
 pub mod metrics;
+pub mod openapi;
+pub mod outreach;
+pub mod ozg;
+pub mod params;
 pub mod regions;
+pub mod timeseries;
 
 use std::sync::Arc;
 
@@ -27,6 +33,8 @@ pub struct AppState {
     pub limits: Limits,
     pub coverage: Arc<Coverage>,
     pub metrics: Arc<SelfMetrics>,
+    /// The GeoJSON layers of the current snapshot, encoded and compressed once.
+    pub geo: Arc<geo::GeoCache>,
 }
 
 impl AppState {
@@ -66,12 +74,19 @@ pub fn router(state: AppState) -> Router {
         .merge(coverage::router())
         .merge(imports::router())
         .merge(metrics::router())
+        .merge(timeseries::router())
+        .merge(ozg::router())
+        .merge(outreach::router())
+        .merge(geo::router())
+        .merge(openapi::router())
         // Import bodies are limited by `limits.max_bytes` in the handler, with a JSON 413.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
         ))
+        // Compresses what is not compressed yet (the GeoJSON layers come precompressed).
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

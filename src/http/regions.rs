@@ -1,12 +1,13 @@
 //! `/api/v1/regions`: the registry as flat rows (Grafana's Infinity datasource reads them as a
 //! table) and single regions by any official key.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::params::ApiQuery;
 use super::AppState;
 use crate::error::ApiError;
 use crate::registry::{KreisKey, Level, RbKey, Region, RegionKey};
@@ -18,16 +19,24 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/registry", get(edition))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// gemeinde (default), kreis, regierungsbezirk or land.
     level: Option<String>,
+    /// Only regions in this Kreis (5-digit key).
     kreis: Option<String>,
+    /// Only regions in this Regierungsbezirk (3-digit key).
     regierungsbezirk: Option<String>,
 }
 
-async fn list(
+#[utoipa::path(get, path = "/api/v1/regions", params(ListParams), tag = "registry",
+    responses((status = 200, description = "The regions of a level", body = Vec<Region>),
+              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
+              (status = 404, description = "Unknown Kreis or Regierungsbezirk", body = super::openapi::ErrorBody)))]
+pub async fn list(
     State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Vec<Region>>, ApiError> {
     let level = match params.level.as_deref() {
         None | Some("") => Level::Gemeinde,
@@ -80,7 +89,12 @@ async fn list(
     Ok(Json(rows))
 }
 
-async fn one(
+#[utoipa::path(get, path = "/api/v1/regions/{key}", tag = "registry",
+    params(("key" = String, Path, description = "ARS or AGS of any level (2, 3, 5, 8 or 12 digits)")),
+    responses((status = 200, description = "The region", body = Region),
+              (status = 400, description = "Not a key", body = super::openapi::ErrorBody),
+              (status = 404, description = "No such region", body = super::openapi::ErrorBody)))]
+pub async fn one(
     State(state): State<AppState>,
     Path(key): Path<String>,
 ) -> Result<Json<Region>, ApiError> {

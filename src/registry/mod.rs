@@ -11,7 +11,19 @@ use serde::{Deserialize, Serialize};
 pub use keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};
 
 /// Level of a region in the administrative hierarchy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Land,
@@ -44,7 +56,7 @@ impl Level {
 
 /// One region as stored and served. `ars`/`ags` are the official keys of its level
 /// (2, 3, 5 or 12 / 8 digits); `kreis` and `regierungsbezirk` name the units it lies in.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Region {
     pub ars: String,
     pub ags: String,

@@ -1,0 +1,340 @@
+//! `GET /api/v1/geo/gemeinden.geojson` and `/api/v1/geo/kreise.geojson`: the shipped boundaries
+//! with the current figures as feature properties. The feature `id` is the AGS / Kreis key
+//! (Grafana's Geomap joins on it) and `coverage_class` is precomputed so that a static GeoJSON
+//! layer can be styled by rules. Each layer is encoded and compressed (gzip, br) once per
+//! snapshot and served with an ETag; `If-None-Match` answers 304.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde_json::{Map, Value};
+use sha2::Digest;
+
+use super::coverage::CoverageRow;
+use super::AppState;
+use crate::coverage::figures::lotse_class;
+use crate::coverage::raw::{AdminKind, UnitLevel};
+use crate::coverage::snapshot::Snapshot;
+use crate::error::ApiError;
+use crate::registry::reference::{GEMEINDEN_GEOJSON, KREISE_GEOJSON};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/geo/gemeinden.geojson", get(gemeinden))
+        .route("/api/v1/geo/kreise.geojson", get(kreise))
+}
+
+/// The two layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layer {
+    Gemeinden,
+    Kreise,
+}
+
+/// One layer of one snapshot, encoded once in every encoding.
+#[derive(Debug)]
+pub struct Encoded {
+    generation: u64,
+    pub etag: String,
+    pub identity: Bytes,
+    pub gzip: Bytes,
+    pub br: Bytes,
+}
+
+/// The encoded layers of the current snapshot.
+#[derive(Debug, Default)]
+pub struct GeoCache {
+    layers: Mutex<HashMap<Layer, Arc<Encoded>>>,
+    /// One encoding at a time per process: concurrent first requests wait for it.
+    building: tokio::sync::Mutex<()>,
+}
+
+/// The boundary files, parsed once: the feature list with its geometry and key.
+fn boundaries(layer: Layer) -> &'static [(String, Value)] {
+    static GEMEINDEN: OnceLock<Vec<(String, Value)>> = OnceLock::new();
+    static KREISE: OnceLock<Vec<(String, Value)>> = OnceLock::new();
+    let (cell, text, key) = match layer {
+        Layer::Gemeinden => (&GEMEINDEN, GEMEINDEN_GEOJSON, "ags"),
+        Layer::Kreise => (&KREISE, KREISE_GEOJSON, "kreis_ars"),
+    };
+    cell.get_or_init(|| {
+        let doc: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+        doc["features"]
+            .as_array()
+            .map(|features| {
+                features
+                    .iter()
+                    .filter_map(|f| {
+                        let k = f["properties"][key].as_str()?.to_string();
+                        Some((k, f["geometry"].clone()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// The class a static map layer is styled by. Gemeinden: `keine`, `basis`, `aufbau` (their
+/// Digitallotsen); Kreise: the share of administrations with a Lotse in 25 % bands, `0`,
+/// `1-24`, `25-49`, `50-74`, `75-100`.
+pub fn kreis_class(share: f64) -> &'static str {
+    match share {
+        s if s <= 0.0 => "0",
+        s if s < 0.25 => "1-24",
+        s if s < 0.5 => "25-49",
+        s if s < 0.75 => "50-74",
+        _ => "75-100",
+    }
+}
+
+/// The layer as a GeoJSON FeatureCollection with the snapshot's figures.
+pub fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let level = match layer {
+        Layer::Gemeinden => UnitLevel::Gemeinde,
+        Layer::Kreise => UnitLevel::Kreis,
+    };
+    let units: HashMap<&str, usize> = raw
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.level == level)
+        .map(|(i, u)| (u.key.as_str(), i))
+        .collect();
+    let admins: HashMap<&str, usize> = raw
+        .admins
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind == AdminKind::Gemeinde)
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let features: Vec<Value> = boundaries(layer)
+        .iter()
+        .filter_map(|(key, geometry)| {
+            let &u = units.get(key.as_str())?;
+            let unit = &raw.units[u];
+            let row = CoverageRow::of(raw, unit, &f.units[u], f.as_of);
+            let mut props: Map<String, Value> = match serde_json::to_value(&row) {
+                Ok(Value::Object(m)) => m,
+                _ => Map::new(),
+            };
+            let class = match layer {
+                Layer::Gemeinden => {
+                    let a = admins.get(key.as_str());
+                    let flags = a.map(|&i| f.admin_lotsen[i]).unwrap_or([false, false]);
+                    if let Some(&i) = a {
+                        props.insert("standard_active".into(), f.admin_ozg[i].standard.into());
+                        props.insert("universal_active".into(), f.admin_ozg[i].universal.into());
+                        let k = &raw.units[raw.kreise[raw.admins[i].kreis]];
+                        props.insert("kreis_name".into(), k.name.clone().into());
+                    }
+                    props.insert("lotse".into(), lotse_class(flags).into());
+                    lotse_class(flags)
+                }
+                Layer::Kreise => kreis_class(row.share_with_lotse),
+            };
+            props.insert("coverage_class".into(), class.into());
+            Some(serde_json::json!({
+                "type": "Feature",
+                "id": key,
+                "geometry": geometry,
+                "properties": props,
+            }))
+        })
+        .collect();
+    serde_json::json!({ "type": "FeatureCollection", "features": features })
+}
+
+fn encode(snap: &Snapshot, layer: Layer) -> Encoded {
+    use std::io::Write;
+    let identity = serde_json::to_vec(&feature_collection(snap, layer)).unwrap_or_default();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let _ = gz.write_all(&identity);
+    let gzip = gz.finish().unwrap_or_default();
+    let mut br = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, 9, 22);
+        let _ = w.write_all(&identity);
+    }
+    let digest = sha2::Sha256::digest(&identity);
+    let etag = format!(
+        "\"{}\"",
+        digest[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    Encoded {
+        generation: snap.generation,
+        etag,
+        identity: identity.into(),
+        gzip: gzip.into(),
+        br: br.into(),
+    }
+}
+
+impl GeoCache {
+    /// The layer of `snap`, encoded on first use.
+    pub async fn get(&self, snap: Arc<Snapshot>, layer: Layer) -> Result<Arc<Encoded>, ApiError> {
+        let cached = |c: &Self| {
+            c.layers
+                .lock()
+                .ok()
+                .and_then(|l| l.get(&layer).cloned())
+                .filter(|e| e.generation == snap.generation)
+        };
+        if let Some(e) = cached(self) {
+            return Ok(e);
+        }
+        let _building = self.building.lock().await;
+        if let Some(e) = cached(self) {
+            return Ok(e);
+        }
+        let s = snap.clone();
+        let encoded = Arc::new(
+            tokio::task::spawn_blocking(move || encode(&s, layer))
+                .await
+                .map_err(|e| ApiError::Internal(format!("GeoJSON encoding: {e}")))?,
+        );
+        if let Ok(mut l) = self.layers.lock() {
+            l.insert(layer, encoded.clone());
+        }
+        Ok(encoded)
+    }
+}
+
+/// Which encoding the client takes: br, else gzip, else none (q=0 excludes).
+fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
+    let accept = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    let accepts = |name: &str| {
+        accept.split(',').any(|part| {
+            let mut it = part.split(';');
+            let coding = it.next().unwrap_or("").trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            coding.eq_ignore_ascii_case(name) && q > 0.0
+        })
+    };
+    if accepts("br") {
+        Some("br")
+    } else if accepts("gzip") {
+        Some("gzip")
+    } else {
+        None
+    }
+}
+
+fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag || t == "*")
+}
+
+async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Response, ApiError> {
+    let snap = state.coverage.snapshot();
+    if boundaries(layer).is_empty() {
+        return Err(ApiError::NotFound("no boundaries shipped".into()));
+    }
+    let e = state.geo.get(snap, layer).await?;
+    let etag =
+        HeaderValue::from_str(&e.etag).map_err(|_| ApiError::Internal("ETag header".into()))?;
+    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
+    if not_modified(&headers, &e.etag) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), vary]).into_response());
+    }
+    let (body, encoding) = match negotiate(&headers) {
+        Some("br") => (e.br.clone(), Some("br")),
+        Some(_) => (e.gzip.clone(), Some("gzip")),
+        None => (e.identity.clone(), None),
+    };
+    let mut response = (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/geo+json"),
+            ),
+            (header::ETAG, etag),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=60"),
+            ),
+            vary,
+        ],
+        body,
+    )
+        .into_response();
+    if let Some(enc) = encoding {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+    }
+    Ok(response)
+}
+
+#[utoipa::path(get, path = "/api/v1/geo/gemeinden.geojson", tag = "geo",
+    responses((status = 200, description = "FeatureCollection of the Gemeinden (feature id = AGS) with their figures and `coverage_class` (keine, basis, aufbau)", body = Object, content_type = "application/geo+json"),
+              (status = 304, description = "Not modified (If-None-Match)")))]
+pub async fn gemeinden(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    serve(state, headers, Layer::Gemeinden).await
+}
+
+#[utoipa::path(get, path = "/api/v1/geo/kreise.geojson", tag = "geo",
+    responses((status = 200, description = "FeatureCollection of the Kreise (feature id = Kreis key) with their figures and `coverage_class` (0, 1-24, 25-49, 50-74, 75-100: percent of administrations with a Lotse)", body = Object, content_type = "application/geo+json"),
+              (status = 304, description = "Not modified (If-None-Match)")))]
+pub async fn kreise(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    serve(state, headers, Layer::Kreise).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn br_is_preferred_and_q0_excludes() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            "gzip, deflate, br".parse().unwrap(),
+        );
+        assert_eq!(negotiate(&h), Some("br"));
+        h.insert(
+            header::ACCEPT_ENCODING,
+            "gzip;q=0.5, br;q=0".parse().unwrap(),
+        );
+        assert_eq!(negotiate(&h), Some("gzip"));
+        h.insert(header::ACCEPT_ENCODING, "identity".parse().unwrap());
+        assert_eq!(negotiate(&h), None);
+    }
+
+    #[test]
+    fn kreis_classes_are_bands() {
+        assert_eq!(kreis_class(0.0), "0");
+        assert_eq!(kreis_class(0.01), "1-24");
+        assert_eq!(kreis_class(0.5), "50-74");
+        assert_eq!(kreis_class(1.0), "75-100");
+    }
+}

@@ -1,0 +1,219 @@
+//! The OZG views of the dashboard "Übersicht Prozesse Konten": `GET /api/v1/ozg/processes` (the
+//! catalogue with activation counts and population shares) and `GET /api/v1/ozg/matrix`
+//! (Kommune × process, the dashboard's central table). Both optionally for one Kreis.
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::params::{dynamic_table, given, kreis_index, parse_date, table, ApiQuery};
+use super::AppState;
+use crate::coverage::figures::{lotse_class, ratio};
+use crate::coverage::raw::{AdminKind, Art};
+use crate::error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/ozg/processes", get(processes))
+        .route("/api/v1/ozg/matrix", get(matrix))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Params {
+    /// Only this Kreis (5-digit key).
+    kreis: Option<String>,
+    /// standard or universal: only processes of this kind.
+    art: Option<String>,
+    /// Figures as of this day (YYYY-MM-DD), default today.
+    as_of: Option<String>,
+    /// json (default) or csv.
+    format: Option<String>,
+}
+
+/// One process with how many Kommunen have switched it on.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProcessRow {
+    pub process_id: String,
+    pub name: String,
+    /// standard or universal.
+    pub art: &'static str,
+    /// 14-digit LeiKa key, empty for Universalprozesse.
+    pub leika: String,
+    pub as_of: String,
+    pub demo: bool,
+    pub gemeinden_active: u32,
+    pub gemeinden_total: u32,
+    /// Share of Gemeinden with the process active, 0..1.
+    pub share_gemeinden: f64,
+    pub population_active: i64,
+    pub population_total: i64,
+    /// Share of the population living in a Gemeinde with the process active, 0..1.
+    pub share_population: f64,
+    pub landratsaemter_active: u32,
+    /// Active in every Gemeinde of the area.
+    pub flaechendeckend: bool,
+}
+
+fn parse_art(v: Option<&str>) -> Result<Option<Art>, ApiError> {
+    match v {
+        None => Ok(None),
+        Some("standard") => Ok(Some(Art::Standard)),
+        Some("universal") => Ok(Some(Art::Universal)),
+        Some(a) => Err(ApiError::BadRequest(format!(
+            "unknown art {a:?}: use standard or universal"
+        ))),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/ozg/processes", params(Params), tag = "ozg",
+    responses((status = 200, description = "One row per process", body = Vec<ProcessRow>),
+              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
+              (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
+pub async fn processes(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Result<Response, ApiError> {
+    let snap = state.coverage.snapshot();
+    let raw = &snap.raw;
+    let kreis = given(&p.kreis).map(|k| kreis_index(raw, k)).transpose()?;
+    let art = parse_art(given(&p.art))?;
+    let day = match given(&p.as_of) {
+        Some(v) => parse_date("as_of", v)?,
+        None => snap.current.as_of,
+    };
+    let f = snap.as_of(day);
+    let in_area = |a: &crate::coverage::raw::Admin| kreis.is_none_or(|k| a.kreis == k);
+    let gemeinden: Vec<usize> = raw
+        .admins
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind == AdminKind::Gemeinde && in_area(a))
+        .map(|(i, _)| i)
+        .collect();
+    let lras: Vec<usize> = raw
+        .admins
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind == AdminKind::Landratsamt && in_area(a))
+        .map(|(i, _)| i)
+        .collect();
+    let population_total: i64 = gemeinden.iter().map(|&i| raw.admins[i].population).sum();
+    let rows: Vec<ProcessRow> = raw
+        .processes
+        .iter()
+        .enumerate()
+        .filter(|(_, pr)| art.is_none_or(|a| pr.art == a))
+        .map(|(pi, pr)| {
+            let active: Vec<usize> = gemeinden
+                .iter()
+                .copied()
+                .filter(|&i| f.is_active(raw, i, pi))
+                .collect();
+            let population_active: i64 = active.iter().map(|&i| raw.admins[i].population).sum();
+            let n = active.len() as u32;
+            ProcessRow {
+                process_id: pr.id.clone(),
+                name: pr.name.clone(),
+                art: pr.art.as_str(),
+                leika: pr.leika.clone().unwrap_or_default(),
+                as_of: day.format("%Y-%m-%d").to_string(),
+                demo: raw.demo,
+                gemeinden_active: n,
+                gemeinden_total: gemeinden.len() as u32,
+                share_gemeinden: ratio(n as f64, gemeinden.len() as f64),
+                population_active,
+                population_total,
+                share_population: ratio(population_active as f64, population_total as f64),
+                landratsaemter_active: lras.iter().filter(|&&i| f.is_active(raw, i, pi)).count()
+                    as u32,
+                flaechendeckend: !gemeinden.is_empty() && n as usize == gemeinden.len(),
+            }
+        })
+        .collect();
+    table(rows, given(&p.format))
+}
+
+/// Most cells (administrations × processes) the matrix answers without a Kreis.
+const MAX_MATRIX_CELLS: usize = 2_000_000;
+
+/// The fixed columns of the matrix; one column per process id follows (1 = active, 0 = not).
+pub const MATRIX_COLUMNS: [&str; 10] = [
+    "verwaltung",
+    "name",
+    "art",
+    "kreis",
+    "kreis_name",
+    "regierungsbezirk",
+    "population",
+    "lotse",
+    "standard_active",
+    "universal_active",
+];
+
+#[utoipa::path(get, path = "/api/v1/ozg/matrix", params(Params), tag = "ozg",
+    responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, then one column per process id with 1 (active) or 0", body = Vec<Object>),
+              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
+              (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
+pub async fn matrix(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Result<Response, ApiError> {
+    let snap = state.coverage.snapshot();
+    let raw = &snap.raw;
+    let kreis = given(&p.kreis).map(|k| kreis_index(raw, k)).transpose()?;
+    let art = parse_art(given(&p.art))?;
+    let day = match given(&p.as_of) {
+        Some(v) => parse_date("as_of", v)?,
+        None => snap.current.as_of,
+    };
+    let procs: Vec<usize> = (0..raw.processes.len())
+        .filter(|&pi| art.is_none_or(|a| raw.processes[pi].art == a))
+        .collect();
+    let admins: Vec<usize> = (0..raw.admins.len())
+        .filter(|&i| kreis.is_none_or(|k| raw.admins[i].kreis == k))
+        .collect();
+    if admins.len() * procs.len() > MAX_MATRIX_CELLS {
+        return Err(ApiError::BadRequest(format!(
+            "{} administrations × {} processes is too large for one answer: give kreis",
+            admins.len(),
+            procs.len()
+        )));
+    }
+    let f = snap.as_of(day);
+    let mut columns: Vec<String> = MATRIX_COLUMNS.iter().map(|c| c.to_string()).collect();
+    columns.extend(procs.iter().map(|&pi| raw.processes[pi].id.clone()));
+    let rows: Vec<Vec<Value>> = admins
+        .iter()
+        .map(|&i| {
+            let a = &raw.admins[i];
+            let k = &raw.units[raw.kreise[a.kreis]];
+            let population = match a.kind {
+                AdminKind::Gemeinde => a.population,
+                AdminKind::Landratsamt => k.population,
+            };
+            let mut row = vec![
+                Value::from(a.id.clone()),
+                Value::from(a.name.clone()),
+                Value::from(a.kind.as_str()),
+                Value::from(k.key.clone()),
+                Value::from(k.name.clone()),
+                Value::from(k.parent.clone().unwrap_or_default()),
+                Value::from(population),
+                Value::from(lotse_class(f.admin_lotsen[i])),
+                Value::from(f.admin_ozg[i].standard),
+                Value::from(f.admin_ozg[i].universal),
+            ];
+            row.extend(
+                procs
+                    .iter()
+                    .map(|&pi| Value::from(u8::from(f.is_active(raw, i, pi)))),
+            );
+            row
+        })
+        .collect();
+    dynamic_table(&columns, rows, given(&p.format))
+}

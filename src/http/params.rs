@@ -1,0 +1,120 @@
+//! What every list endpoint shares: query parsing that answers a JSON 400 (never axum's plain-text
+//! rejection), levels, dates, Kreis keys, and JSON-or-CSV tables.
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::coverage::raw::{RawData, UnitLevel};
+use crate::error::ApiError;
+
+/// `Query<T>` whose rejection is an `ApiError::BadRequest` with a JSON body.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| ApiError::BadRequest(e.body_text()))
+    }
+}
+
+/// An optional parameter, with empty treated as absent.
+pub fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub fn parse_level(v: Option<&str>) -> Result<UnitLevel, ApiError> {
+    match v {
+        None | Some("") => Ok(UnitLevel::Land),
+        Some(l) => UnitLevel::parse(l).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "unknown level {l:?}: use land, regierungsbezirk, kreis, gemeinde or groessenklasse"
+            ))
+        }),
+    }
+}
+
+pub fn parse_date(name: &str, v: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+        .ok_or_else(|| ApiError::BadRequest(format!("{name} {v:?} is not a date (YYYY-MM-DD)")))
+}
+
+/// The index into `raw.kreise` of a Kreis key (5 digits), or a 400 / 404.
+pub fn kreis_index(raw: &RawData, key: &str) -> Result<usize, ApiError> {
+    let key = crate::registry::KreisKey::parse(key)?;
+    raw.kreise
+        .iter()
+        .position(|&u| raw.units[u].key == key.as_str())
+        .ok_or_else(|| ApiError::NotFound(format!("no Kreis with key {key}")))
+}
+
+/// Answers JSON, or CSV when `format=csv`.
+pub fn table<T: Serialize>(rows: Vec<T>, format: Option<&str>) -> Result<Response, ApiError> {
+    match format {
+        None | Some("") | Some("json") => Ok(Json(rows).into_response()),
+        Some("csv") => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for r in &rows {
+                w.serialize(r)
+                    .map_err(|e| ApiError::Internal(format!("CSV encoding: {e}")))?;
+            }
+            csv_response(w)
+        }
+        Some(f) => Err(bad_format(f)),
+    }
+}
+
+pub fn bad_format(f: &str) -> ApiError {
+    ApiError::BadRequest(format!("unknown format {f:?}: use json or csv"))
+}
+
+pub fn csv_response(w: csv::Writer<Vec<u8>>) -> Result<Response, ApiError> {
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ApiError::Internal(format!("CSV encoding: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response())
+}
+
+/// A table whose columns are known only at run time (time series, the process matrix): JSON
+/// objects with the columns in order, or CSV with them as the header.
+pub fn dynamic_table(
+    columns: &[String],
+    rows: Vec<Vec<serde_json::Value>>,
+    format: Option<&str>,
+) -> Result<Response, ApiError> {
+    match format {
+        None | Some("") | Some("json") => {
+            let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                .into_iter()
+                .map(|r| columns.iter().cloned().zip(r).collect())
+                .collect();
+            Ok(Json(objects).into_response())
+        }
+        Some("csv") => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let csv_err = |e: csv::Error| ApiError::Internal(format!("CSV encoding: {e}"));
+            w.write_record(columns).map_err(csv_err)?;
+            for r in rows {
+                w.write_record(r.iter().map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                }))
+                .map_err(csv_err)?;
+            }
+            csv_response(w)
+        }
+        Some(f) => Err(bad_format(f)),
+    }
+}
