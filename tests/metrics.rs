@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use digitalatlas::import::Dataset;
@@ -113,101 +113,38 @@ async fn exposition_formats_and_promtool() {
     server.stop().await.unwrap();
 }
 
-struct KillOnDrop(Child);
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn prom_query(c: &reqwest::Client, prom: &str, q: &str) -> Vec<Value> {
-    let v: Value = c
-        .get(format!("{prom}/api/v1/query"))
-        .query(&[("query", q)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(v["status"], "success", "{q}: {v}");
-    v["data"]["result"].as_array().cloned().unwrap_or_default()
-}
-
 fn value(result: &[Value]) -> f64 {
     result[0]["value"][1].as_str().unwrap().parse().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_prometheus_scrapes_the_figures() {
-    let Some(prometheus) = common::tool("prometheus") else {
+    if common::tool("prometheus").is_none() {
         return;
-    };
+    }
     for db in common::all_dbs().await {
         let server = known_data(&db.url).await;
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("prometheus.yml");
-        std::fs::write(
-            &config,
-            format!(
-                "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: digitalatlas\n    static_configs:\n      - targets: ['{}']\n",
-                server.addr
-            ),
+        let p = common::start_prometheus(
+            &server.addr.to_string(),
+            "sum(digitalatlas_administrations)",
         )
-        .unwrap();
-        let port = common::free_port();
-        let _prom = KillOnDrop(
-            Command::new(&prometheus)
-                .arg(format!("--config.file={}", config.display()))
-                .arg(format!(
-                    "--storage.tsdb.path={}",
-                    dir.path().join("data").display()
-                ))
-                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
-        let prom = format!("http://127.0.0.1:{port}");
+        .await
+        .expect("prometheus");
+        let prom = p.url.clone();
         let c = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(90);
-        loop {
-            if let Ok(r) = c
-                .get(format!("{prom}/api/v1/query"))
-                .query(&[("query", "sum(digitalatlas_administrations)")])
-                .send()
-                .await
-            {
-                if let Ok(v) = r.json::<Value>().await {
-                    if v["data"]["result"]
-                        .as_array()
-                        .is_some_and(|a| !a.is_empty())
-                    {
-                        break;
-                    }
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "Prometheus did not scrape in time"
-            );
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
         assert_eq!(
-            value(&prom_query(&c, &prom, "sum(digitalatlas_administrations)").await),
+            value(&common::prom_query(&c, &prom, "sum(digitalatlas_administrations)").await),
             1136.0
         );
         // Landkreis Böblingen: its Landratsamt (aufbau) and Böblingen (basis) have Lotsen.
-        let covered = prom_query(
+        let covered = common::prom_query(
             &c,
             &prom,
             "sum by (kreis) (digitalatlas_administrations_with_any_lotse{kreis=\"08115\"})",
         )
         .await;
         assert_eq!(value(&covered), 2.0, "{}", db.name);
-        let named = prom_query(
+        let named = common::prom_query(
             &c,
             &prom,
             "(digitalatlas_administrations_with_any_lotse{kind=\"landratsamt\"} > 0) \
@@ -218,7 +155,7 @@ async fn a_real_prometheus_scrapes_the_figures() {
         assert_eq!(named[0]["metric"]["name"], "Landkreis Böblingen");
         assert_eq!(
             value(
-                &prom_query(
+                &common::prom_query(
                     &c,
                     &prom,
                     "digitalatlas_servicebw_accounts{account_type=\"buerger\"}"

@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::params::{given, kreis_index, table, ApiQuery};
+use super::params::{given, kreis_filter, table, ApiQuery};
 use super::AppState;
 use crate::coverage::figures::lotse_class;
 use crate::coverage::raw::AdminKind;
@@ -23,8 +23,10 @@ pub fn router() -> Router<AppState> {
 pub struct Params {
     /// lotse (default), aufbau, or process:ID (a process id of `/api/v1/ozg/processes`).
     missing: Option<String>,
-    /// Only this Kreis (5-digit key).
+    /// Only this Kreis (5-digit key; `.*` or empty: all, as Grafana's "All").
     kreis: Option<String>,
+    /// Only this Regierungsbezirk (3-digit key; `.*` or empty: all).
+    regierungsbezirk: Option<String>,
     /// At most this many rows (default all).
     limit: Option<usize>,
     /// json (default) or csv.
@@ -65,7 +67,7 @@ pub async fn outreach(
     let snap = state.coverage.snapshot();
     let raw = &snap.raw;
     let f = &snap.current;
-    let kreis = given(&p.kreis).map(|k| kreis_index(raw, k)).transpose()?;
+    let kreise = kreis_filter(raw, &p.kreis, &p.regierungsbezirk)?;
     let missing = given(&p.missing).unwrap_or("lotse");
     enum Lacks {
         Lotse,
@@ -93,7 +95,7 @@ pub async fn outreach(
         .admins
         .iter()
         .enumerate()
-        .filter(|(_, a)| kreis.is_none_or(|k| a.kreis == k))
+        .filter(|(_, a)| kreise.as_ref().is_none_or(|k| k[a.kreis]))
         .filter(|&(i, _)| match lacks {
             Lacks::Lotse => f.admin_lotsen[i] == [false, false],
             Lacks::Aufbau => !f.admin_lotsen[i][1],

@@ -9,7 +9,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::params::{dynamic_table, given, kreis_index, parse_date, table, ApiQuery};
+use super::params::{dynamic_table, given, kreis_filter, parse_date, table, ApiQuery};
 use super::AppState;
 use crate::coverage::figures::{lotse_class, ratio};
 use crate::coverage::raw::{AdminKind, Art};
@@ -24,8 +24,10 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Params {
-    /// Only this Kreis (5-digit key).
+    /// Only this Kreis (5-digit key; `.*` or empty: all, as Grafana's "All").
     kreis: Option<String>,
+    /// Only this Regierungsbezirk (3-digit key; `.*` or empty: all).
+    regierungsbezirk: Option<String>,
     /// standard or universal: only processes of this kind.
     art: Option<String>,
     /// Figures as of this day (YYYY-MM-DD), default today.
@@ -79,14 +81,14 @@ pub async fn processes(
 ) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
     let raw = &snap.raw;
-    let kreis = given(&p.kreis).map(|k| kreis_index(raw, k)).transpose()?;
+    let kreise = kreis_filter(raw, &p.kreis, &p.regierungsbezirk)?;
     let art = parse_art(given(&p.art))?;
     let day = match given(&p.as_of) {
         Some(v) => parse_date("as_of", v)?,
         None => snap.current.as_of,
     };
     let f = snap.as_of(day);
-    let in_area = |a: &crate::coverage::raw::Admin| kreis.is_none_or(|k| a.kreis == k);
+    let in_area = |a: &crate::coverage::raw::Admin| kreise.as_ref().is_none_or(|k| k[a.kreis]);
     let gemeinden: Vec<usize> = raw
         .admins
         .iter()
@@ -164,7 +166,7 @@ pub async fn matrix(
 ) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
     let raw = &snap.raw;
-    let kreis = given(&p.kreis).map(|k| kreis_index(raw, k)).transpose()?;
+    let kreise = kreis_filter(raw, &p.kreis, &p.regierungsbezirk)?;
     let art = parse_art(given(&p.art))?;
     let day = match given(&p.as_of) {
         Some(v) => parse_date("as_of", v)?,
@@ -174,7 +176,7 @@ pub async fn matrix(
         .filter(|&pi| art.is_none_or(|a| raw.processes[pi].art == a))
         .collect();
     let admins: Vec<usize> = (0..raw.admins.len())
-        .filter(|&i| kreis.is_none_or(|k| raw.admins[i].kreis == k))
+        .filter(|&i| kreise.as_ref().is_none_or(|k| k[raw.admins[i].kreis]))
         .collect();
     if admins.len() * procs.len() > MAX_MATRIX_CELLS {
         return Err(ApiError::BadRequest(format!(

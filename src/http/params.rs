@@ -50,6 +50,53 @@ pub fn parse_date(name: &str, v: &str) -> Result<NaiveDate, ApiError> {
         .ok_or_else(|| ApiError::BadRequest(format!("{name} {v:?} is not a date (YYYY-MM-DD)")))
 }
 
+/// A filter parameter: absent, empty, or Grafana's "All" value (`.*`, `*`, `all`, `$__all`)
+/// mean no filter.
+pub fn filter(v: &Option<String>) -> Option<&str> {
+    given(v).filter(|s| !matches!(*s, ".*" | "*" | "all" | "$__all"))
+}
+
+/// The Kreis indexes (into `raw.kreise`) a `kreis` / `regierungsbezirk` filter pair selects;
+/// `None` for all.
+pub fn kreis_filter(
+    raw: &RawData,
+    kreis: &Option<String>,
+    regierungsbezirk: &Option<String>,
+) -> Result<Option<Vec<bool>>, ApiError> {
+    let k = filter(kreis).map(|k| kreis_index(raw, k)).transpose()?;
+    let rb = filter(regierungsbezirk)
+        .map(|v| {
+            let key = crate::registry::RbKey::parse(v)?;
+            if raw
+                .units
+                .iter()
+                .any(|u| u.level == UnitLevel::Regierungsbezirk && u.key == key.as_str())
+            {
+                Ok(key)
+            } else {
+                Err(ApiError::NotFound(format!(
+                    "no Regierungsbezirk with key {key}"
+                )))
+            }
+        })
+        .transpose()?;
+    if k.is_none() && rb.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(
+        raw.kreise
+            .iter()
+            .enumerate()
+            .map(|(i, &u)| {
+                k.is_none_or(|k| k == i)
+                    && rb
+                        .as_ref()
+                        .is_none_or(|rb| raw.units[u].parent.as_deref() == Some(rb.as_str()))
+            })
+            .collect(),
+    ))
+}
+
 /// The index into `raw.kreise` of a Kreis key (5 digits), or a 400 / 404.
 pub fn kreis_index(raw: &RawData, key: &str) -> Result<usize, ApiError> {
     let key = crate::registry::KreisKey::parse(key)?;

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::coverage::CoverageRow;
-use super::params::{dynamic_table, given, parse_date, parse_level, ApiQuery};
+use super::params::{dynamic_table, filter, given, parse_date, parse_level, ApiQuery};
 use super::AppState;
 use crate::coverage::raw::UnitLevel;
 use crate::error::ApiError;
@@ -28,7 +28,7 @@ pub struct Params {
     metric: Option<String>,
     /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
     level: Option<String>,
-    /// The unit's key; without it, every unit of the level (long format).
+    /// The unit's key; without it (or `.*`), every unit of the level (long format).
     key: Option<String>,
     /// First day (YYYY-MM-DD), default 2018-11-01 (Projektstart).
     from: Option<String>,
@@ -177,10 +177,10 @@ pub async fn timeseries(
         .iter()
         .enumerate()
         .filter(|(_, u)| u.level == level)
-        .filter(|(_, u)| given(&p.key).is_none_or(|k| u.key == k))
+        .filter(|(_, u)| filter(&p.key).is_none_or(|k| u.key == k))
         .map(|(i, _)| i)
         .collect();
-    if let (Some(k), true) = (given(&p.key), units.is_empty()) {
+    if let (Some(k), true) = (filter(&p.key), units.is_empty()) {
         return Err(ApiError::NotFound(format!(
             "no unit with key {k:?} at level {}",
             level.as_str()
@@ -193,7 +193,7 @@ pub async fn timeseries(
             dates.len()
         )));
     }
-    let long = given(&p.key).is_none();
+    let long = filter(&p.key).is_none();
     let format = p.format.clone();
     let rows = tokio::task::spawn_blocking(move || {
         let mut rows = Vec::with_capacity(units.len() * dates.len());

@@ -180,3 +180,92 @@ pub async fn get_json(c: &reqwest::Client, url: &str) -> serde_json::Value {
 pub async fn get_text(c: &reqwest::Client, url: &str) -> String {
     c.get(url).send().await.unwrap().text().await.unwrap()
 }
+
+/// A child process killed when dropped.
+pub struct KillOnDrop(pub std::process::Child);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A real Prometheus scraping `target` (host:port) every second as job `digitalatlas`, on a free
+/// loopback port; returns once it holds samples of `ready_query`. None when not installed.
+pub struct Prometheus {
+    pub url: String,
+    _child: KillOnDrop,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn start_prometheus(target: &str, ready_query: &str) -> Option<Prometheus> {
+    let prometheus = tool("prometheus")?;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: digitalatlas\n    static_configs:\n      - targets: ['{target}']\n"
+        ),
+    )
+    .unwrap();
+    let port = free_port();
+    let child = KillOnDrop(
+        std::process::Command::new(&prometheus)
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let c = reqwest::Client::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        if let Ok(r) = c
+            .get(format!("{url}/api/v1/query"))
+            .query(&[("query", ready_query)])
+            .send()
+            .await
+        {
+            if let Ok(v) = r.json::<serde_json::Value>().await {
+                if v["data"]["result"]
+                    .as_array()
+                    .is_some_and(|a| !a.is_empty())
+                {
+                    break;
+                }
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Prometheus did not scrape in time"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    Some(Prometheus {
+        url,
+        _child: child,
+        _dir: dir,
+    })
+}
+
+/// An instant query; panics unless Prometheus answers `success`.
+pub async fn prom_query(c: &reqwest::Client, prom: &str, q: &str) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = c
+        .get(format!("{prom}/api/v1/query"))
+        .query(&[("query", q)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["status"], "success", "{q}: {v}");
+    v["data"]["result"].as_array().cloned().unwrap_or_default()
+}

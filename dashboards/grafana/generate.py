@@ -1,0 +1,451 @@
+#!/usr/bin/env python3
+"""Writes the Grafana dashboards of digitalatlas (dashboards/grafana/dashboards/*.json).
+
+The JSON files are committed; edit this script and run it again (python3 generate.py) rather than
+editing them by hand. Checked by scripts/test: Grafana's dashboard schema (from @grafana/schema),
+every PromQL expression against a real Prometheus, every Infinity URL against the live API.
+"""
+
+import json
+import pathlib
+
+PROM = {"type": "prometheus", "uid": "digitalatlas-prometheus"}
+API = {"type": "yesoreyeram-infinity-datasource", "uid": "digitalatlas-api"}
+OUT = pathlib.Path(__file__).parent / "dashboards"
+
+# Restricts a series that carries a `kreis` label to the chosen Regierungsbezirk and Kreis.
+IN_AREA = (
+    ' * on (kreis) group_left () digitalatlas_kreis_info'
+    '{regierungsbezirk=~"$regierungsbezirk", kreis=~"$kreis"}'
+)
+
+
+class Board:
+    def __init__(self, uid, title, description, tags):
+        self.uid, self.title, self.description, self.tags = uid, title, description, tags
+        self.panels, self.variables = [], []
+        self.x = self.y = self.row_h = 0
+
+    def place(self, w, h):
+        if self.x + w > 24:
+            self.x, self.y, self.row_h = 0, self.y + self.row_h, 0
+        pos = {"x": self.x, "y": self.y, "w": w, "h": h}
+        self.x += w
+        self.row_h = max(self.row_h, h)
+        return pos
+
+    def panel(self, kind, title, description, targets, w, h, options=None, defaults=None,
+              overrides=None, transformations=None, datasource=None):
+        p = {
+            "id": len(self.panels) + 1,
+            "type": kind,
+            "title": title,
+            "description": description,
+            "gridPos": self.place(w, h),
+            "datasource": datasource or targets[0]["datasource"],
+            "targets": targets,
+            "fieldConfig": {"defaults": defaults or {}, "overrides": overrides or []},
+            "options": options or {},
+        }
+        if transformations:
+            p["transformations"] = transformations
+        self.panels.append(p)
+        return p
+
+    def area_variables(self):
+        self.variables += [
+            {
+                "name": "regierungsbezirk",
+                "label": "Regierungsbezirk",
+                "type": "query",
+                "datasource": PROM,
+                "query": "label_values(digitalatlas_regierungsbezirk_info, regierungsbezirk)",
+                "refresh": 1,
+                "includeAll": True,
+                "allValue": ".*",
+                "multi": False,
+                "sort": 1,
+                "current": {"text": "All", "value": "$__all"},
+            },
+            {
+                "name": "kreis",
+                "label": "Kreis",
+                "type": "query",
+                "datasource": PROM,
+                "query": 'label_values(digitalatlas_kreis_info{regierungsbezirk=~"$regierungsbezirk"}, kreis)',
+                "refresh": 2,
+                "includeAll": True,
+                "allValue": ".*",
+                "multi": False,
+                "sort": 1,
+                "current": {"text": "All", "value": "$__all"},
+            },
+        ]
+
+    def api_variable(self):
+        self.variables.append({
+            "name": "api_url",
+            "label": "digitalatlas-URL (für Kartenebenen)",
+            "type": "textbox",
+            "query": "http://127.0.0.1:8080",
+            "current": {"text": "http://127.0.0.1:8080", "value": "http://127.0.0.1:8080"},
+            "hide": 2,
+        })
+
+    def json(self):
+        return {
+            "uid": self.uid,
+            "title": self.title,
+            "description": self.description,
+            "tags": ["digitalatlas"] + self.tags,
+            "editable": True,
+            "graphTooltip": 1,
+            "schemaVersion": 39,
+            "version": 1,
+            "refresh": "5m",
+            "time": {"from": "now-7d", "to": "now"},
+            "timezone": "browser",
+            "templating": {"list": self.variables},
+            "annotations": {"list": []},
+            "links": [
+                {
+                    "title": "digitalatlas-Dashboards",
+                    "type": "dashboards",
+                    "tags": ["digitalatlas"],
+                    "asDropdown": True,
+                    "icon": "external link",
+                    "includeVars": True,
+                    "keepTime": True,
+                    "targetBlank": False,
+                    "tooltip": "",
+                }
+            ],
+            "panels": self.panels,
+        }
+
+
+def prom(expr, legend="", instant=False, fmt="time_series", ref="A"):
+    t = {"refId": ref, "datasource": PROM, "expr": expr, "legendFormat": legend or "__auto"}
+    if instant:
+        t.update({"instant": True, "range": False, "format": fmt})
+    return t
+
+
+def infinity(url, columns, fmt="table", ref="A"):
+    return {
+        "refId": ref,
+        "datasource": API,
+        "type": "json",
+        "source": "url",
+        "parser": "backend",
+        "format": fmt,
+        "url": url,
+        "url_options": {"method": "GET", "data": ""},
+        "root_selector": "",
+        "columns": [{"selector": s, "text": t, "type": ty} for s, t, ty in columns],
+        "filters": [],
+    }
+
+
+def thresholds(*steps):
+    return {"mode": "absolute", "steps": [{"color": c, "value": v} for c, v in steps]}
+
+
+LOTSE_COLORS = [
+    ("keine", "#d7d7d7", "kein Lotse"),
+    ("basis", "#6baed6", "Basisqualifizierung"),
+    ("aufbau", "#08519c", "mit Aufbauschulung"),
+]
+
+
+def geojson_layer(name, src, rules, opacity=0.8):
+    return {
+        "type": "geojson",
+        "name": name,
+        "config": {
+            "src": src,
+            "rules": [
+                {
+                    "check": {"property": "coverage_class", "operation": "eq", "value": value},
+                    "style": {"color": {"fixed": color}, "opacity": opacity},
+                }
+                for value, color in rules
+            ],
+            "style": {"color": {"fixed": "#bbbbbb"}, "opacity": 0.4},
+        },
+        "opacity": 1,
+        "tooltip": True,
+    }
+
+
+def geomap_options(layers):
+    return {
+        "view": {"id": "coords", "lat": 48.66, "lon": 9.0, "zoom": 7},
+        "controls": {"showZoom": True, "mouseWheelZoom": False, "showAttribution": True},
+        "basemap": {"type": "default", "name": "Basiskarte"},
+        "layers": layers,
+        "tooltip": {"mode": "details"},
+    }
+
+
+def ozg_board():
+    b = Board(
+        "digitalatlas-ozg",
+        "OZG – Übersicht Prozesse Konten",
+        "Welche Kommune hat welchen Onlinedienst auf service-bw freigeschaltet, und wie viele "
+        "Nutzerkonten gibt es (Nachbau der internen Übersicht des Innenministeriums).",
+        ["ozg", "service-bw"],
+    )
+    b.area_variables()
+    b.api_variable()
+    b.panel("stat", "Standardprozesse flächendeckend",
+            "Standardprozesse, die in jeder Gemeinde aktiv sind (100 %, nicht 99 %).",
+            [prom('digitalatlas_ozg_processes_flaechendeckend{art="standard"}', "Standard", True)],
+            6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "value"})
+    b.panel("stat", "Prozesse in mindestens einer Kommune",
+            "Standard- und Universalprozesse, die mindestens eine Gemeinde freigeschaltet hat.",
+            [prom("digitalatlas_ozg_processes_in_at_least_one_kommune", "{{art}}", True)],
+            6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "value"})
+    b.panel("stat", "Bürgerkonten",
+            "service-bw-Konten von Bürgerinnen und Bürgern zum letzten Stichtag.",
+            [prom('digitalatlas_servicebw_accounts{account_type="buerger"}', "Bürgerkonten", True)],
+            6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}}, {"unit": "short"})
+    b.panel("stat", "Organisationskonten",
+            "service-bw-Konten von Unternehmen und Organisationen zum letzten Stichtag.",
+            [prom('digitalatlas_servicebw_accounts{account_type="organisation"}', "Organisationskonten", True)],
+            6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}}, {"unit": "short"})
+    b.panel("bargauge", "Kommunen je Prozess",
+            "Wie viele Gemeinden im gewählten Gebiet den Prozess freigeschaltet haben.",
+            [prom('sort_desc(sum by (process) (digitalatlas_ozg_gemeinden_with_process' + IN_AREA
+                  + ') * on (process) group_left (name) digitalatlas_process_info)', "{{name}}", True)],
+            12, 14, {"orientation": "horizontal", "displayMode": "basic", "showUnfilled": True,
+                     "reduceOptions": {"calcs": ["lastNotNull"], "values": False}},
+            {"min": 0})
+    b.panel("table", "Prozesse: Aktivierungen und Bevölkerungsanteil",
+            "Der Katalog mit der Zahl der Gemeinden, die den Prozess anbieten, und dem Anteil der "
+            "Bevölkerung, der ihn online nutzen kann.",
+            [infinity("/api/v1/ozg/processes?kreis=$kreis&regierungsbezirk=$regierungsbezirk",
+                      [("process_id", "ID", "string"), ("name", "Prozess", "string"),
+                       ("art", "Art", "string"), ("gemeinden_active", "Gemeinden", "number"),
+                       ("share_gemeinden", "Anteil Gemeinden", "number"),
+                       ("share_population", "Anteil Bevölkerung", "number"),
+                       ("flaechendeckend", "flächendeckend", "boolean")])],
+            12, 14, {"showHeader": True, "cellHeight": "sm"},
+            overrides=[{"matcher": {"id": "byRegexp", "options": "Anteil.*"},
+                        "properties": [{"id": "unit", "value": "percentunit"},
+                                       {"id": "custom.cellOptions", "value": {"type": "gauge", "mode": "basic"}}]}])
+    b.panel("table", "Kommune × Prozess",
+            "Die zentrale Tabelle: je Verwaltung (Gemeinde oder Landratsamt) ihre Digitallotsen und "
+            "für jeden Prozess 1 = freigeschaltet, 0 = nicht. Filter über Regierungsbezirk und Kreis.",
+            [infinity("/api/v1/ozg/matrix?kreis=$kreis&regierungsbezirk=$regierungsbezirk", [])],
+            24, 14, {"showHeader": True, "cellHeight": "sm"},
+            overrides=[{"matcher": {"id": "byRegexp", "options": "^(SP|UP|EP).*"},
+                        "properties": [{"id": "custom.cellOptions", "value": {"type": "color-background"}},
+                                       {"id": "mappings", "value": [{"type": "value", "options": {
+                                           "0": {"text": "–", "color": "transparent", "index": 0},
+                                           "1": {"text": "✓", "color": "green", "index": 1}}}]}]}])
+    b.panel("barchart", "Gemeinden nach Zahl aktiver Standardprozesse",
+            "Wie viele Gemeinden 0, 1, 2, … Standardprozesse freigeschaltet haben.",
+            [prom('sort(count_values without () ("standardprozesse", '
+                  '(digitalatlas_ozg_processes_active{art="standard"} * on (ags) group_left (kreis) '
+                  'digitalatlas_gemeinde_info)' + IN_AREA + '))', "{{standardprozesse}}", True, "table")],
+            12, 9, {"xField": "standardprozesse", "orientation": "vertical", "showValue": "auto",
+                    "legend": {"showLegend": False, "displayMode": "list", "placement": "bottom"}},
+            transformations=[{"id": "convertFieldType", "options": {"conversions": [
+                {"targetField": "standardprozesse", "destinationType": "number"}]}},
+                {"id": "sortBy", "options": {"sort": [{"field": "standardprozesse"}]}},
+                {"id": "organize", "options": {"excludeByName": {"Time": True}}}])
+    b.panel("bargauge", "Flächendeckend vs. in mindestens einer Kommune",
+            "Prozesse, die überall aktiv sind, neben denen, die irgendwo aktiv sind.",
+            [prom("digitalatlas_ozg_processes_flaechendeckend", "flächendeckend ({{art}})", True, ref="A"),
+             prom("digitalatlas_ozg_processes_in_at_least_one_kommune", "in mind. einer Kommune ({{art}})", True, ref="B")],
+            12, 9, {"orientation": "horizontal", "displayMode": "gradient",
+                    "reduceOptions": {"calcs": ["lastNotNull"], "values": False}}, {"min": 0})
+    b.panel("timeseries", "service-bw-Konten im Zeitverlauf",
+            "Bürger- und Organisationskonten je Monatsende seit Projektstart (aus den importierten "
+            "Stichtagen, unabhängig davon, seit wann Prometheus abfragt).",
+            [infinity("/api/v1/timeseries?metric=konten_buerger,konten_organisation&step=month",
+                      [("date", "Monat", "timestamp"), ("konten_buerger", "Bürgerkonten", "number"),
+                       ("konten_organisation", "Organisationskonten", "number")], fmt="timeseries")],
+            12, 9, {"legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}},
+            {"unit": "short", "custom": {"drawStyle": "line", "lineWidth": 2}})
+    b.panel("geomap", "Aktive Standardprozesse je Gemeinde",
+            "Je Gemeinde ein Punkt, eingefärbt nach der Zahl aktiver Standardprozesse. Die Punkte "
+            "werden über die AGS mit den Gemeindegrenzen von digitalatlas verknüpft.",
+            [infinity("/api/v1/ozg/matrix?kreis=$kreis&regierungsbezirk=$regierungsbezirk&art=standard",
+                      [("verwaltung", "AGS", "string"), ("name", "Gemeinde", "string"),
+                       ("art", "Art", "string"), ("standard_active", "Standardprozesse", "number")])],
+            12, 14, geomap_options([{
+                "type": "markers",
+                "name": "Gemeinden",
+                "location": {"mode": "lookup", "lookup": "AGS",
+                             "gazetteer": "$api_url/api/v1/geo/gemeinden.geojson"},
+                "config": {"size": {"fixed": 4}, "color": {"field": "Standardprozesse", "fixed": "green"},
+                           "fillOpacity": 0.8, "shape": "circle"},
+                "tooltip": True,
+            }]),
+            {"color": {"mode": "continuous-GrYlRd"}, "min": 0, "max": 24})
+    return b
+
+
+def lotsen_board():
+    b = Board(
+        "digitalatlas-lotsen",
+        "Kommunale Digitallotsen – Rollout",
+        "Fortschritt der Qualifizierung zu Kommunalen Digitallotsen: Ziel ist mindestens ein Lotse "
+        "in jeder der 1.101 Gemeinden und 35 Landkreise (1.136 Verwaltungen).",
+        ["digitallotsen"],
+    )
+    b.area_variables()
+    b.api_variable()
+    covered = "sum(digitalatlas_administrations_with_any_lotse" + IN_AREA + ")"
+    total = "sum(digitalatlas_administrations" + IN_AREA + ")"
+    b.panel("stat", "Verwaltungen mit Digitallotse",
+            "Gemeinden und Landratsämter im gewählten Gebiet mit mindestens einem Lotsen.",
+            [prom(covered, "mit Lotse", True)], 6, 5,
+            {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "value"})
+    b.panel("gauge", "Zielerreichung",
+            "Anteil der Verwaltungen mit Lotse; Ziel 100 % (1.136 im Land).",
+            [prom(covered + " / " + total, "Anteil", True)], 6, 5,
+            {"reduceOptions": {"calcs": ["lastNotNull"]}, "showThresholdMarkers": True},
+            {"unit": "percentunit", "min": 0, "max": 1,
+             "thresholds": thresholds(("red", None), ("orange", 0.5), ("green", 1))})
+    b.panel("stat", "Digitallotsen",
+            "Qualifizierte Personen (Pseudonyme, keine Namen) im gewählten Gebiet.",
+            [prom("sum(digitalatlas_lotsen_any_programme" + IN_AREA + ")", "Lotsen", True)], 6, 5,
+            {"reduceOptions": {"calcs": ["lastNotNull"]}})
+    b.panel("stat", "Förderung (Bildungsgutscheine)",
+            "Ausgezahlte Gutscheine: 100 EUR je Seminartag Basis, höchstens 50 EUR je Tag Aufbau.",
+            [prom("digitalatlas_funding_euros", "{{programme}}", True)], 6, 5,
+            {"reduceOptions": {"calcs": ["lastNotNull"]}}, {"unit": "currencyEUR"})
+    b.panel("timeseries", "Fortschritt zum Ziel (Land)",
+            "Verwaltungen mit Lotse je Monatsende seit Projektstart (November 2018), neben dem Ziel "
+            "von 1.101 Gemeinden und 35 Landkreisen.",
+            [infinity("/api/v1/timeseries?metric=administrations_with_lotse,gemeinden_with_lotse,"
+                      "landratsaemter_with_lotse,administrations&level=land&step=month",
+                      [("date", "Monat", "timestamp"),
+                       ("administrations_with_lotse", "Verwaltungen mit Lotse", "number"),
+                       ("gemeinden_with_lotse", "Gemeinden mit Lotse", "number"),
+                       ("landratsaemter_with_lotse", "Landratsämter mit Lotse", "number"),
+                       ("administrations", "Ziel (alle Verwaltungen)", "number")], fmt="timeseries")],
+            16, 10, {"legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}},
+            {"custom": {"drawStyle": "line", "lineWidth": 2}},
+            [{"matcher": {"id": "byName", "options": "Ziel (alle Verwaltungen)"},
+              "properties": [{"id": "custom.lineStyle", "value": {"fill": "dash", "dash": [10, 10]}},
+                             {"id": "color", "value": {"mode": "fixed", "fixedColor": "red"}}]}])
+    b.panel("piechart", "Basis und Aufbau",
+            "Lotsen mit Basisqualifizierung und mit Aufbauschulung im gewählten Gebiet.",
+            [prom("sum by (programme) (digitalatlas_lotsen" + IN_AREA + ")", "{{programme}}", True)],
+            8, 10, {"reduceOptions": {"calcs": ["lastNotNull"], "values": False},
+                    "pieType": "donut", "legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}})
+    b.panel("barchart", "Nach Regierungsbezirk",
+            "Verwaltungen mit und ohne Lotse je Regierungsbezirk.",
+            [infinity("/api/v1/coverage?level=regierungsbezirk",
+                      [("name", "Regierungsbezirk", "string"),
+                       ("administrations_with_lotse", "mit Lotse", "number"),
+                       ("administrations_without_lotse", "ohne Lotse", "number")])],
+            12, 9, {"xField": "Regierungsbezirk", "stacking": "normal", "orientation": "horizontal",
+                    "legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}})
+    b.panel("bargauge", "Nach Größenklasse",
+            "Anteil der Gemeinden mit Lotse je Einwohnergrößenklasse.",
+            [prom("digitalatlas_size_class_gemeinden_with_any_lotse / digitalatlas_size_class_gemeinden",
+                  "{{size_class}}", True)],
+            12, 9, {"orientation": "horizontal", "displayMode": "gradient",
+                    "reduceOptions": {"calcs": ["lastNotNull"], "values": False}},
+            {"unit": "percentunit", "min": 0, "max": 1})
+    b.panel("bargauge", "Nach Kreis",
+            "Anteil der Verwaltungen mit Lotse je Kreis, aufsteigend: oben, wo am meisten fehlt.",
+            [prom("sort((sum by (kreis) (digitalatlas_administrations_with_any_lotse) / "
+                  "sum by (kreis) (digitalatlas_administrations)) * on (kreis) group_left (name) "
+                  'digitalatlas_kreis_info{regierungsbezirk=~"$regierungsbezirk", kreis=~"$kreis"})',
+                  "{{name}}", True)],
+            12, 16, {"orientation": "horizontal", "displayMode": "basic", "showUnfilled": True,
+                     "reduceOptions": {"calcs": ["lastNotNull"], "values": False}},
+            {"unit": "percentunit", "min": 0, "max": 1})
+    b.panel("geomap", "Karte: Digitallotsen je Gemeinde und Kreis",
+            "Gemeinden nach Lotsenstand (grau: kein Lotse, hellblau: Basis, dunkelblau: Aufbau), "
+            "darüber die Kreise nach Anteil der Verwaltungen mit Lotse.",
+            [infinity("/api/v1/coverage?level=kreis",
+                      [("key", "Kreis", "string"), ("name", "Name", "string"),
+                       ("share_with_lotse", "Anteil mit Lotse", "number")])],
+            12, 16, geomap_options([
+                geojson_layer("Gemeinden", "$api_url/api/v1/geo/gemeinden.geojson",
+                              [(v, c) for v, c, _ in LOTSE_COLORS]),
+                geojson_layer("Kreise", "$api_url/api/v1/geo/kreise.geojson",
+                              [("0", "#fee5d9"), ("1-24", "#fcae91"), ("25-49", "#fb6a4a"),
+                               ("50-74", "#de2d26"), ("75-100", "#a50f15")], 0.25),
+            ]))
+    b.panel("table", "Ansprechliste: Verwaltungen ohne Lotse",
+            "Gemeinden und Landratsämter ohne Digitallotse, die größten zuerst (für die "
+            "Ansprache durch Gemeindetag, Städtetag und Landkreistag).",
+            [infinity("/api/v1/outreach?missing=lotse&kreis=$kreis&regierungsbezirk=$regierungsbezirk&limit=200",
+                      [("rank", "Rang", "number"), ("name", "Verwaltung", "string"),
+                       ("art", "Art", "string"), ("kreis_name", "Kreis", "string"),
+                       ("population", "Einwohner", "number"),
+                       ("standard_active", "aktive Standardprozesse", "number")])],
+            24, 12, {"showHeader": True, "cellHeight": "sm"})
+    return b
+
+
+def ops_board():
+    b = Board(
+        "digitalatlas-ops",
+        "digitalatlas – Betrieb",
+        "Selbstmetriken des Dienstes: Abfragen, Anfragen, Latenzen, Alter des Datenstands, Importe.",
+        ["betrieb"],
+    )
+    job = '{job="digitalatlas"}'
+    b.panel("stat", "Erreichbar", "1, wenn Prometheus den Dienst zuletzt abfragen konnte.",
+            [prom("up" + job, "{{instance}}", True)], 6, 4,
+            {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "background"},
+            {"thresholds": thresholds(("red", None), ("green", 1))})
+    b.panel("stat", "Alter des Datenstands",
+            "Sekunden seit dem letzten Neuaufbau der Kennzahlen (spätestens nach jedem Import und "
+            "jeder Aktualisierung).",
+            [prom("time() - digitalatlas_snapshot_timestamp_seconds", "Alter", True)], 6, 4,
+            {"reduceOptions": {"calcs": ["lastNotNull"]}},
+            {"unit": "s", "thresholds": thresholds(("green", None), ("orange", 300), ("red", 3600))})
+    b.panel("stat", "Demodaten", "1, wenn synthetische Demodaten geladen sind.",
+            [prom("digitalatlas_demo_data", "Demodaten", True)], 6, 4,
+            {"reduceOptions": {"calcs": ["lastNotNull"]}},
+            {"mappings": [{"type": "value", "options": {"0": {"text": "nein", "index": 0},
+                                                         "1": {"text": "ja (Demodaten)", "index": 1}}}]})
+    b.panel("stat", "Version", "Version des laufenden Dienstes.",
+            [prom("digitalatlas_build_info", "{{version}}", True)], 6, 4,
+            {"reduceOptions": {"calcs": ["lastNotNull"]}, "textMode": "name"})
+    b.panel("timeseries", "Anfragen je Sekunde", "HTTP-Anfragen je Route.",
+            [prom("sum by (route) (rate(digitalatlas_http_requests_total[$__rate_interval]))", "{{route}}")],
+            12, 8, {}, {"unit": "reqps"})
+    b.panel("timeseries", "Antworten nach Status", "HTTP-Antworten je Statuscode.",
+            [prom("sum by (status) (rate(digitalatlas_http_requests_total[$__rate_interval]))", "{{status}}")],
+            12, 8, {}, {"unit": "reqps"})
+    b.panel("timeseries", "Latenz (95. Perzentil)", "Antwortzeit je Route, 95. Perzentil.",
+            [prom("histogram_quantile(0.95, sum by (le, route) "
+                  "(rate(digitalatlas_http_request_duration_seconds_bucket[$__rate_interval])))", "{{route}}")],
+            12, 8, {}, {"unit": "s"})
+    b.panel("timeseries", "Dauer der Abfrage durch Prometheus", "scrape_duration_seconds des Jobs.",
+            [prom("scrape_duration_seconds" + job, "{{instance}}")], 12, 8, {}, {"unit": "s"})
+    b.panel("timeseries", "Neuaufbau der Kennzahlen", "Dauer des letzten Neuaufbaus und Generation.",
+            [prom("digitalatlas_snapshot_build_duration_seconds", "Dauer"),
+             prom("digitalatlas_snapshot_generation", "Generation", ref="B")], 12, 8, {},
+            overrides=[{"matcher": {"id": "byName", "options": "Generation"},
+                        "properties": [{"id": "custom.axisPlacement", "value": "right"}, {"id": "unit", "value": "none"}]}],
+            defaults={"unit": "s"})
+    b.panel("table", "Letzte Importe", "Je Datensatz, wie lange der letzte Import her ist.",
+            [prom("time() - digitalatlas_last_import_timestamp_seconds", "{{dataset}}", True, "table")],
+            12, 8, {"showHeader": True},
+            {"unit": "s"}, transformations=[{"id": "organize", "options": {
+                "excludeByName": {"Time": True, "__name__": True, "job": True, "instance": True}}}])
+    return b
+
+
+def main():
+    OUT.mkdir(exist_ok=True)
+    for b in (ozg_board(), lotsen_board(), ops_board()):
+        path = OUT / f"{b.uid}.json"
+        path.write_text(json.dumps(b.json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+//! The Grafana dashboards against the real service with the demo data: every PromQL expression,
+//! with its template variables filled, returns a non-empty result from a real Prometheus that
+//! scraped the service; every Infinity URL answers 200 with rows that carry every field the
+//! panel uses; every map layer URL answers GeoJSON. (Their schema is checked by
+//! dashboards/grafana/validate.mjs in scripts/test.)
+
+mod common;
+
+use serde_json::Value;
+
+fn dashboards() -> Vec<(String, Value)> {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboards/grafana/dashboards");
+    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(out.len(), 3, "three dashboards");
+    out
+}
+
+/// Every panel, rows' panels included.
+fn panels(d: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    for p in d["panels"].as_array().unwrap() {
+        if p["type"] == "row" {
+            out.extend(p["panels"].as_array().cloned().unwrap_or_default());
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// The variable values a test fills in: one concrete choice and Grafana's "All".
+const FILLS: [[(&str, &str); 2]; 2] = [
+    [("regierungsbezirk", "081"), ("kreis", "08115")],
+    [("regierungsbezirk", ".*"), ("kreis", ".*")],
+];
+
+fn fill(text: &str, vars: &[(&str, &str)]) -> String {
+    let mut s = text
+        .replace("$__rate_interval", "1m")
+        .replace("$__interval", "15s")
+        .replace("$__range", "5m");
+    for (k, v) in vars {
+        s = s
+            .replace(&format!("${{{k}}}"), v)
+            .replace(&format!("${k}"), v);
+    }
+    assert!(!s.contains('$'), "unfilled variable in {s}");
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_dashboard_query_answers_with_data() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    digitalatlas::demo::import(&server.state.store, digitalatlas::demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    server.state.after_import().await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+    // Traffic for the request panels, before and while Prometheus scrapes.
+    for _ in 0..3 {
+        common::get_text(&c, &format!("{base}/api/v1/coverage")).await;
+    }
+
+    let mut prom_checked = 0;
+    let mut api_checked = 0;
+    let prometheus = common::start_prometheus(
+        &server.addr.to_string(),
+        "sum(rate(digitalatlas_http_requests_total[1m])) > 0",
+    )
+    .await;
+    for (file, d) in dashboards() {
+        // Template variables: their queries must find values.
+        for v in d["templating"]["list"].as_array().unwrap() {
+            if v["type"] != "query" {
+                continue;
+            }
+            let q = v["query"].as_str().unwrap();
+            let inner = q
+                .strip_prefix("label_values(")
+                .and_then(|r| r.rsplit_once(','))
+                .map(|(m, _)| m)
+                .unwrap_or_else(|| panic!("{file}: variable query {q}"));
+            if let Some(p) = &prometheus {
+                let r = common::prom_query(&c, &p.url, &fill(inner, &FILLS[1])).await;
+                assert!(
+                    !r.is_empty(),
+                    "{file}: variable {} finds nothing",
+                    v["name"]
+                );
+            }
+        }
+        for panel in panels(&d) {
+            let title = panel["title"].as_str().unwrap_or("?").to_string();
+            for t in panel["targets"].as_array().unwrap() {
+                let ds = t["datasource"]["uid"].as_str().unwrap();
+                match ds {
+                    "digitalatlas-prometheus" => {
+                        let Some(p) = &prometheus else { continue };
+                        for vars in &FILLS {
+                            let expr = fill(t["expr"].as_str().unwrap(), vars);
+                            let r = common::prom_query(&c, &p.url, &expr).await;
+                            assert!(!r.is_empty(), "{file} / {title}: empty result for {expr}");
+                        }
+                        prom_checked += 1;
+                    }
+                    "digitalatlas-api" => {
+                        for vars in &FILLS {
+                            let url = format!("{base}{}", fill(t["url"].as_str().unwrap(), vars));
+                            let resp = c.get(&url).send().await.unwrap();
+                            assert_eq!(resp.status(), 200, "{file} / {title}: {url}");
+                            let rows: Value = resp.json().await.unwrap();
+                            let rows = rows.as_array().unwrap_or_else(|| panic!("{url}: not rows"));
+                            assert!(!rows.is_empty(), "{file} / {title}: no rows from {url}");
+                            for col in t["columns"].as_array().unwrap() {
+                                let sel = col["selector"].as_str().unwrap();
+                                assert!(
+                                    rows.iter().all(|r| !r[sel].is_null()),
+                                    "{file} / {title}: field {sel} missing in {url}"
+                                );
+                            }
+                        }
+                        api_checked += 1;
+                    }
+                    other => panic!("{file} / {title}: unknown datasource uid {other}"),
+                }
+            }
+            // Map layers that load GeoJSON from the service.
+            for layer in panel["options"]["layers"].as_array().into_iter().flatten() {
+                let src = layer["config"]["src"]
+                    .as_str()
+                    .or(layer["location"]["gazetteer"].as_str());
+                if let Some(src) = src {
+                    let url = src.replace("$api_url", &base);
+                    let g: Value = common::get_json(&c, &url).await;
+                    assert_eq!(g["type"], "FeatureCollection", "{file} / {title}: {url}");
+                    assert!(!g["features"].as_array().unwrap().is_empty());
+                }
+            }
+        }
+    }
+    assert!(api_checked >= 8, "{api_checked} Infinity queries checked");
+    if prometheus.is_some() {
+        assert!(prom_checked >= 20, "{prom_checked} PromQL queries checked");
+    }
+    server.stop().await.unwrap();
+}
