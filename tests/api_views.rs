@@ -1,0 +1,339 @@
+//! The JSON/CSV/GeoJSON views for Grafana over real HTTP, with the demo data: time series,
+//! the OZG catalogue and matrix, the outreach list, the GeoJSON layers (ids, geometries,
+//! compression, ETag) and the OpenAPI document.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Read;
+
+use serde_json::Value;
+
+async fn demo_server() -> (digitalatlas::server::RunningServer, common::TestDb) {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    digitalatlas::demo::import(&server.state.store, digitalatlas::demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    server.state.after_import().await;
+    (server, db)
+}
+
+async fn status(c: &reqwest::Client, url: &str) -> (u16, Value) {
+    let r = c.get(url).send().await.unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn views_agree_with_each_other_and_refuse_bad_parameters() {
+    let (server, _db) = demo_server().await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+
+    // The time series equals the as-of figures, and reproduces the published 2019 figure.
+    let ts = common::get_json(
+        &c,
+        &format!("{base}/api/v1/timeseries?metric=lotsen,administrations_with_lotse&from=2019-01-01&to=2019-07-24"),
+    )
+    .await;
+    let ts = ts.as_array().unwrap();
+    assert_eq!(ts.len(), 7, "January to July 2019");
+    assert_eq!(ts[0]["date"], "2019-01-31");
+    assert_eq!(ts[6]["date"], "2019-07-24");
+    assert_eq!(ts[6]["lotsen"], 396);
+    let keys: Vec<&String> = ts[0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "date",
+            "key",
+            "name",
+            "lotsen",
+            "administrations_with_lotse"
+        ]
+    );
+    let asof = common::get_json(
+        &c,
+        &format!("{base}/api/v1/coverage?level=land&as_of=2019-03-31"),
+    )
+    .await;
+    assert_eq!(
+        ts[2]["administrations_with_lotse"],
+        asof[0]["administrations_with_lotse"]
+    );
+    // Long format without a key: one row per Kreis and month.
+    let kreise = common::get_json(
+        &c,
+        &format!("{base}/api/v1/timeseries?level=kreis&from=2021-01-01&to=2021-02-28"),
+    )
+    .await;
+    assert_eq!(kreise.as_array().unwrap().len(), 2 * 44);
+    let csv = common::get_text(
+        &c,
+        &format!("{base}/api/v1/timeseries?metric=konten_buerger&format=csv"),
+    )
+    .await;
+    assert!(csv.starts_with("date,key,name,konten_buerger\n"), "{csv}");
+
+    // Processes and matrix count the same activations.
+    let procs = common::get_json(&c, &format!("{base}/api/v1/ozg/processes?kreis=08115")).await;
+    let matrix = common::get_json(&c, &format!("{base}/api/v1/ozg/matrix?kreis=08115")).await;
+    let matrix = matrix.as_array().unwrap();
+    assert_eq!(
+        matrix.len(),
+        26 + 1,
+        "26 Gemeinden and the Landratsamt of Böblingen"
+    );
+    for p in procs.as_array().unwrap() {
+        let id = p["process_id"].as_str().unwrap();
+        let in_matrix = matrix
+            .iter()
+            .filter(|r| r["art"] == "gemeinde" && r[id] == 1)
+            .count();
+        assert_eq!(p["gemeinden_active"], in_matrix, "{id}");
+    }
+    let all = common::get_json(&c, &format!("{base}/api/v1/ozg/processes")).await;
+    let sp01 = &all.as_array().unwrap()[0];
+    assert_eq!(sp01["process_id"], "SP01");
+    assert_eq!(sp01["flaechendeckend"], true);
+    assert_eq!(sp01["gemeinden_active"], 1101);
+
+    // Outreach: nobody on it has a Lotse; largest population first; the counts add up.
+    let out = common::get_json(&c, &format!("{base}/api/v1/outreach?missing=lotse")).await;
+    let out = out.as_array().unwrap();
+    assert!(out.iter().all(|r| r["lotse"] == "keine"));
+    assert!(out
+        .windows(2)
+        .all(|w| w[0]["population"].as_i64() >= w[1]["population"].as_i64()));
+    let land = common::get_json(&c, &format!("{base}/api/v1/coverage?level=land")).await;
+    assert_eq!(
+        out.len() as u64,
+        land[0]["administrations_without_lotse"].as_u64().unwrap()
+    );
+    let rb = common::get_json(
+        &c,
+        &format!("{base}/api/v1/outreach?missing=process:SP05&regierungsbezirk=084&limit=5"),
+    )
+    .await;
+    assert_eq!(rb.as_array().unwrap().len(), 5);
+    assert!(rb
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["regierungsbezirk"] == "084"));
+
+    // Bad parameters: 400 (or 404 for an unknown unit) with a JSON message, never a 500.
+    for (url, want) in [
+        ("/api/v1/coverage?level=dorf", 400),
+        ("/api/v1/coverage?as_of=2021-13-01", 400),
+        ("/api/v1/timeseries?metric=nichts", 400),
+        ("/api/v1/timeseries?from=2022-01-01&to=2021-01-01", 400),
+        ("/api/v1/timeseries?step=week", 400),
+        ("/api/v1/timeseries?level=kreis&key=99999", 404),
+        ("/api/v1/timeseries?from=0001-01-01", 400),
+        ("/api/v1/timeseries?level=kreis&metric=konten_buerger", 400),
+        ("/api/v1/ozg/matrix?kreis=0811", 400),
+        ("/api/v1/ozg/matrix?kreis=09162", 404),
+        ("/api/v1/ozg/processes?art=sonder", 400),
+        ("/api/v1/outreach?missing=geld", 400),
+        ("/api/v1/outreach?missing=process:XX", 404),
+        ("/api/v1/outreach?limit=-1", 400),
+        ("/api/v1/outreach?format=xml", 400),
+    ] {
+        let (s, body) = status(&c, &format!("{base}{url}")).await;
+        assert_eq!(s, want, "{url}: {body}");
+        assert!(
+            body["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{url}: {body}"
+        );
+    }
+    server.stop().await.unwrap();
+}
+
+fn ring_ok(ring: &Value) -> bool {
+    let pts = ring.as_array().unwrap();
+    pts.len() >= 4
+        && pts.first() == pts.last()
+        && pts.iter().all(|p| {
+            let (x, y) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+            (7.4..10.6).contains(&x) && (47.4..49.9).contains(&y)
+        })
+}
+
+fn geometry_ok(g: &Value) -> bool {
+    let polygon_ok = |p: &Value| {
+        p.as_array()
+            .is_some_and(|r| !r.is_empty() && r.iter().all(ring_ok))
+    };
+    match g["type"].as_str() {
+        Some("Polygon") => polygon_ok(&g["coordinates"]),
+        Some("MultiPolygon") => g["coordinates"]
+            .as_array()
+            .is_some_and(|ps| !ps.is_empty() && ps.iter().all(polygon_ok)),
+        _ => false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn geojson_layers_match_the_registry_and_are_served_compressed_with_etags() {
+    let (server, _db) = demo_server().await;
+    let base = common::base_url(&server);
+    // Raw bytes: no transparent decompression.
+    let c = reqwest::Client::builder().no_gzip().build().unwrap();
+    for (layer, level, n) in [
+        ("gemeinden", digitalatlas::registry::Level::Gemeinde, 1101),
+        ("kreise", digitalatlas::registry::Level::Kreis, 44),
+    ] {
+        let url = format!("{base}/api/v1/geo/{layer}.geojson");
+        let plain = c
+            .get(&url)
+            .header("accept-encoding", "identity")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(plain.status(), 200);
+        assert_eq!(plain.headers()["content-type"], "application/geo+json");
+        assert!(plain.headers().get("content-encoding").is_none());
+        let etag = plain.headers()["etag"].to_str().unwrap().to_string();
+        let bytes = plain.bytes().await.unwrap();
+        let doc: Value = serde_json::from_slice(&bytes).unwrap();
+        let features = doc["features"].as_array().unwrap();
+        assert_eq!(features.len(), n, "{layer}");
+        let ids: BTreeSet<String> = features
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_string())
+            .collect();
+        let registry: BTreeSet<String> = server
+            .state
+            .registry
+            .level(level)
+            .map(|r| r.ags.clone())
+            .collect();
+        assert_eq!(
+            ids, registry,
+            "{layer}: feature ids are the registry's keys"
+        );
+        for f in features {
+            assert!(
+                geometry_ok(&f["geometry"]),
+                "{layer} {}: invalid geometry",
+                f["id"]
+            );
+            assert!(f["properties"]["coverage_class"].is_string());
+            assert_eq!(f["properties"]["key"], f["id"]);
+        }
+        // Demo figures as properties: a Gemeinde's class is its Lotse status.
+        if layer == "gemeinden" {
+            let classes: BTreeSet<&str> = features
+                .iter()
+                .map(|f| f["properties"]["coverage_class"].as_str().unwrap())
+                .collect();
+            assert_eq!(classes, BTreeSet::from(["aufbau", "basis", "keine"]));
+            for f in features {
+                assert_eq!(f["properties"]["coverage_class"], f["properties"]["lotse"]);
+            }
+        }
+
+        // gzip and br carry the same bytes.
+        for (enc, decode) in [
+            (
+                "gzip",
+                Box::new(|b: &[u8]| {
+                    let mut out = Vec::new();
+                    flate2::read::GzDecoder::new(b)
+                        .read_to_end(&mut out)
+                        .unwrap();
+                    out
+                }) as Box<dyn Fn(&[u8]) -> Vec<u8>>,
+            ),
+            (
+                "br",
+                Box::new(|b: &[u8]| {
+                    let mut out = Vec::new();
+                    brotli::Decompressor::new(b, 4096)
+                        .read_to_end(&mut out)
+                        .unwrap();
+                    out
+                }),
+            ),
+        ] {
+            let r = c
+                .get(&url)
+                .header("accept-encoding", enc)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.headers()["content-encoding"], enc);
+            assert_eq!(r.headers()["etag"].to_str().unwrap(), etag);
+            let body = r.bytes().await.unwrap();
+            assert!(body.len() * 3 < bytes.len(), "{enc} compresses");
+            assert_eq!(decode(&body), bytes.to_vec(), "{enc}");
+        }
+        let r = c
+            .get(&url)
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 304);
+        let r = c
+            .get(&url)
+            .header("if-none-match", "\"anders\"")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    // A new Lotse changes the figures, hence the ETag.
+    let before = c
+        .get(format!("{base}/api/v1/geo/kreise.geojson"))
+        .send()
+        .await
+        .unwrap()
+        .headers()["etag"]
+        .clone();
+    let outreach =
+        common::get_json(&c, &format!("{base}/api/v1/outreach?missing=lotse&limit=1")).await;
+    let ags = outreach[0]["verwaltung"].as_str().unwrap().to_string();
+    common::import_bytes(
+        &server.state,
+        digitalatlas::import::Dataset::Qualifikationen,
+        "neu.csv",
+        format!("teilnehmer_id,verwaltung,programm,kurs,anbieter,abschluss,seminartage,foerderung_eur\n{ags}-NEU,{ags},basis,Basis,VS,2026-01-15,3,300.00\n").as_bytes(),
+    )
+    .await;
+    let after = c
+        .get(format!("{base}/api/v1/geo/kreise.geojson"))
+        .send()
+        .await
+        .unwrap()
+        .headers()["etag"]
+        .clone();
+    assert_ne!(before, after);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_document_lists_every_view() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    let base = common::base_url(&server);
+    let doc = common::get_json(&reqwest::Client::new(), &format!("{base}/api/openapi.json")).await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/coverage",
+        "/api/v1/timeseries",
+        "/api/v1/ozg/processes",
+        "/api/v1/ozg/matrix",
+        "/api/v1/outreach",
+        "/api/v1/geo/gemeinden.geojson",
+        "/api/v1/geo/kreise.geojson",
+        "/api/v1/regions",
+    ] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
+    }
+    let row = &doc["components"]["schemas"]["CoverageRow"]["properties"];
+    assert!(row["administrations_without_lotse"].is_object());
+    server.stop().await.unwrap();
+}
