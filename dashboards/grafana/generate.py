@@ -2,12 +2,13 @@
 """Writes the Grafana dashboards of digitalatlas (dashboards/grafana/dashboards/*.json).
 
 The JSON files are committed; edit this script and run it again (python3 generate.py) rather than
-editing them by hand. Checked by scripts/test: Grafana's dashboard schema (from @grafana/schema),
+editing them by hand (`--check` only compares). Checked by scripts/test: Grafana's dashboard schema (from @grafana/schema),
 every PromQL expression against a real Prometheus, every Infinity URL against the live API.
 """
 
 import json
 import pathlib
+import sys
 
 PROM = {"type": "prometheus", "uid": "digitalatlas-prometheus"}
 API = {"type": "yesoreyeram-infinity-datasource", "uid": "digitalatlas-api"}
@@ -440,11 +441,20 @@ def ops_board():
 
 
 def main():
+    check = "--check" in sys.argv
     OUT.mkdir(exist_ok=True)
+    stale = []
     for b in (ozg_board(), lotsen_board(), ops_board()):
         path = OUT / f"{b.uid}.json"
-        path.write_text(json.dumps(b.json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        print(path)
+        text = json.dumps(b.json(), ensure_ascii=False, indent=2) + "\n"
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path))
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(path)
+    if stale:
+        sys.exit("not generated from generate.py (run it): " + ", ".join(stale))
 
 
 if __name__ == "__main__":

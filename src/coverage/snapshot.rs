@@ -28,6 +28,8 @@ pub struct Snapshot {
     pub build_duration: Duration,
     /// Unit figures of past days (time series), computed on first use and kept with the snapshot.
     history: Mutex<HashMap<NaiveDate, Arc<DayFigures>>>,
+    /// The latest date of any record: from then on the figures no longer change.
+    horizon: NaiveDate,
 }
 
 /// The per-unit figures and account counts of one day.
@@ -46,6 +48,18 @@ impl Snapshot {
     pub fn build(generation: u64, raw: RawData, today: NaiveDate) -> Snapshot {
         let t = Instant::now();
         let current = compute(&raw, today);
+        let horizon = raw
+            .qualifications
+            .iter()
+            .map(|q| q.completed_on)
+            .chain(
+                raw.activations
+                    .iter()
+                    .flat_map(|a| std::iter::once(a.from).chain(a.until)),
+            )
+            .chain(raw.accounts.iter().map(|a| a.date))
+            .max()
+            .unwrap_or(today);
         Snapshot {
             generation,
             raw: Arc::new(raw),
@@ -53,11 +67,18 @@ impl Snapshot {
             built_at: unix_now(),
             build_duration: t.elapsed(),
             history: Mutex::new(HashMap::new()),
+            horizon,
         }
     }
 
     /// The unit figures of a day, from the cache or computed (and cached, up to a bound).
+    /// Days after the last record share one computation (their figures are equal).
     pub fn day_figures(&self, day: NaiveDate) -> Arc<DayFigures> {
+        let day = if day > self.horizon && day != self.current.as_of {
+            self.horizon.max(self.current.as_of.min(day))
+        } else {
+            day
+        };
         let cached = self.history.lock().ok().and_then(|h| h.get(&day).cloned());
         if let Some(f) = cached {
             return f;

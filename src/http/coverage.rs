@@ -23,10 +23,13 @@ pub fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct Params {
     /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
+    #[param(pattern = "^(land|regierungsbezirk|kreis|gemeinde|groessenklasse)?$")]
     level: Option<String>,
     /// Figures as of this day (YYYY-MM-DD), default today.
+    #[param(format = Date)]
     as_of: Option<String>,
     /// json (default) or csv.
+    #[param(pattern = "^(json|csv)?$")]
     format: Option<String>,
 }
 
@@ -71,7 +74,7 @@ pub struct CoverageRow {
 }
 
 #[utoipa::path(get, path = "/api/v1/coverage", params(Params), tag = "coverage",
-    responses((status = 200, description = "One row per unit of the level", body = Vec<CoverageRow>),
+    responses((status = 200, description = "One row per unit of the level", content((Vec<CoverageRow> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody)))]
 pub async fn coverage(
     State(state): State<AppState>,

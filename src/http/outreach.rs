@@ -22,14 +22,18 @@ pub fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct Params {
     /// lotse (default), aufbau, or process:ID (a process id of `/api/v1/ozg/processes`).
+    #[param(pattern = "^(lotse|aufbau|process:.+)?$")]
     missing: Option<String>,
     /// Only this Kreis (5-digit key; `.*` or empty: all, as Grafana's "All").
+    #[param(pattern = "^([0-9]{5}|\\.\\*|\\*|all|\\$__all)?$")]
     kreis: Option<String>,
     /// Only this Regierungsbezirk (3-digit key; `.*` or empty: all).
+    #[param(pattern = "^([0-9]{3}|\\.\\*|\\*|all|\\$__all)?$")]
     regierungsbezirk: Option<String>,
     /// At most this many rows (default all).
     limit: Option<usize>,
     /// json (default) or csv.
+    #[param(pattern = "^(json|csv)?$")]
     format: Option<String>,
 }
 
@@ -57,7 +61,7 @@ pub struct OutreachRow {
 }
 
 #[utoipa::path(get, path = "/api/v1/outreach", params(Params), tag = "coverage",
-    responses((status = 200, description = "Administrations lacking it, largest population first", body = Vec<OutreachRow>),
+    responses((status = 200, description = "Administrations lacking it, largest population first", content((Vec<OutreachRow> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis or process", body = super::openapi::ErrorBody)))]
 pub async fn outreach(

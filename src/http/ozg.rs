@@ -25,14 +25,19 @@ pub fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct Params {
     /// Only this Kreis (5-digit key; `.*` or empty: all, as Grafana's "All").
+    #[param(pattern = "^([0-9]{5}|\\.\\*|\\*|all|\\$__all)?$")]
     kreis: Option<String>,
     /// Only this Regierungsbezirk (3-digit key; `.*` or empty: all).
+    #[param(pattern = "^([0-9]{3}|\\.\\*|\\*|all|\\$__all)?$")]
     regierungsbezirk: Option<String>,
     /// standard or universal: only processes of this kind.
+    #[param(pattern = "^(standard|universal)?$")]
     art: Option<String>,
     /// Figures as of this day (YYYY-MM-DD), default today.
+    #[param(format = Date)]
     as_of: Option<String>,
     /// json (default) or csv.
+    #[param(pattern = "^(json|csv)?$")]
     format: Option<String>,
 }
 
@@ -72,7 +77,7 @@ fn parse_art(v: Option<&str>) -> Result<Option<Art>, ApiError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/ozg/processes", params(Params), tag = "ozg",
-    responses((status = 200, description = "One row per process", body = Vec<ProcessRow>),
+    responses((status = 200, description = "One row per process", content((Vec<ProcessRow> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
 pub async fn processes(
@@ -157,7 +162,7 @@ pub const MATRIX_COLUMNS: [&str; 10] = [
 ];
 
 #[utoipa::path(get, path = "/api/v1/ozg/matrix", params(Params), tag = "ozg",
-    responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, then one column per process id with 1 (active) or 0", body = Vec<Object>),
+    responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, then one column per process id with 1 (active) or 0", content((Vec<Object> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
 pub async fn matrix(

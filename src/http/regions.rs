@@ -23,10 +23,13 @@ pub fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// gemeinde (default), kreis, regierungsbezirk or land.
+    #[param(pattern = "^(land|regierungsbezirk|kreis|gemeinde)?$")]
     level: Option<String>,
     /// Only regions in this Kreis (5-digit key).
+    #[param(pattern = "^[0-9]{5}$")]
     kreis: Option<String>,
     /// Only regions in this Regierungsbezirk (3-digit key).
+    #[param(pattern = "^[0-9]{3}$")]
     regierungsbezirk: Option<String>,
 }
 

@@ -27,16 +27,21 @@ pub struct Params {
     /// `administrations_with_lotse`), or `konten_<kontotyp>` (Land level only).
     metric: Option<String>,
     /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
+    #[param(pattern = "^(land|regierungsbezirk|kreis|gemeinde|groessenklasse)?$")]
     level: Option<String>,
     /// The unit's key; without it (or `.*`), every unit of the level (long format).
     key: Option<String>,
     /// First day (YYYY-MM-DD), default 2018-11-01 (Projektstart).
+    #[param(format = Date)]
     from: Option<String>,
     /// Last day (YYYY-MM-DD), default today.
+    #[param(format = Date)]
     to: Option<String>,
     /// month (default), quarter or year.
+    #[param(pattern = "^(month|quarter|year)?$")]
     step: Option<String>,
     /// json (default) or csv.
+    #[param(pattern = "^(json|csv)?$")]
     format: Option<String>,
 }
 
@@ -45,7 +50,7 @@ pub const PROJECT_START: &str = "2018-11-01";
 /// Most dates × units one request may ask for.
 const MAX_CELLS: usize = 500_000;
 /// Most dates in one series.
-const MAX_DATES: usize = 1_200;
+const MAX_DATES: usize = 600;
 
 /// Numeric columns of `/api/v1/coverage` that make a series.
 pub const METRICS: [&str; 25] = [
@@ -99,7 +104,7 @@ pub fn step_ends(from: NaiveDate, to: NaiveDate, months: u32) -> Vec<NaiveDate> 
 }
 
 #[utoipa::path(get, path = "/api/v1/timeseries", params(Params), tag = "coverage",
-    responses((status = 200, description = "Rows of `date` (and `key`, `name` without a key) plus one column per metric", body = Vec<Object>),
+    responses((status = 200, description = "Rows of `date` (and `key`, `name` without a key) plus one column per metric", content((Vec<Object> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown unit", body = super::openapi::ErrorBody)))]
 pub async fn timeseries(
