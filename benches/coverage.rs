@@ -1,6 +1,7 @@
-//! Coverage engine and /metrics: snapshot rebuild time for the BW registry with 1,000 Lotsen and
+//! Coverage engine, /metrics and the GeoJSON layer: snapshot rebuild time for the BW registry with 1,000 Lotsen and
 //! all Gemeinden × 30 processes of activations, and /metrics requests/s under wrk beside nginx
-//! serving the same bytes as a static file.
+//! serving the same bytes as a static file, and the same for the brotli-compressed Gemeinden
+//! GeoJSON.
 //!
 //! Run: `cargo bench --bench coverage` (wrk and nginx from Debian's packages for the HTTP part:
 //! `apt-get install wrk nginx-light`). `BENCH_SCALE=de` runs it on the synthetic Germany of
@@ -44,11 +45,13 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn wrk(url: &str) -> Option<f64> {
-    let out = Command::new("wrk")
-        .args(["-t2", "-c32", "-d5s", url])
-        .output()
-        .ok()?;
+fn wrk(url: &str, header: Option<&str>) -> Option<f64> {
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t2", "-c32", "-d5s"]);
+    if let Some(h) = header {
+        cmd.args(["-H", h]);
+    }
+    let out = cmd.arg(url).output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     text.lines()
         .find_map(|l| l.strip_prefix("Requests/sec:"))
@@ -239,14 +242,34 @@ async fn bench_http(state: &digitalatlas::http::AppState, dir: &std::path::Path)
     let server = digitalatlas::server::start(state.clone(), "127.0.0.1:0".parse().unwrap(), false)
         .await
         .unwrap();
+    let c = reqwest::Client::new();
     let metrics_url = format!("http://{}/metrics", server.addr);
-    let body = reqwest::get(&metrics_url)
+    let metrics = c
+        .get(&metrics_url)
+        .send()
         .await
         .unwrap()
         .bytes()
         .await
         .unwrap();
-    println!("/metrics body: {} bytes", body.len());
+    println!("/metrics body: {} bytes", metrics.len());
+    // The GeoJSON layer as a browser or Grafana fetches it: brotli-compressed.
+    let geo_url = format!("http://{}/api/v1/geo/gemeinden.geojson", server.addr);
+    let t = Instant::now();
+    let geo = c
+        .get(&geo_url)
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    let geo_status = geo.status();
+    let geo = geo.bytes().await.unwrap();
+    println!(
+        "gemeinden.geojson: {} (first request, encodes and compresses: {:.0} ms), {} bytes br",
+        geo_status,
+        t.elapsed().as_secs_f64() * 1e3,
+        geo.len()
+    );
 
     let has = |tool: &str| {
         Command::new(tool)
@@ -263,7 +286,8 @@ async fn bench_http(state: &digitalatlas::http::AppState, dir: &std::path::Path)
     }
     let www = dir.join("www");
     std::fs::create_dir_all(&www).unwrap();
-    std::fs::write(www.join("metrics"), &body).unwrap();
+    std::fs::write(www.join("metrics"), &metrics).unwrap();
+    std::fs::write(www.join("gemeinden.geojson"), &geo).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -277,7 +301,8 @@ async fn bench_http(state: &digitalatlas::http::AppState, dir: &std::path::Path)
              events {{ worker_connections 1024; }}\n\
              http {{ access_log off; default_type text/plain;\n\
                client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n\
-               server {{ listen 127.0.0.1:{port}; root {www}; }} }}\n",
+               server {{ listen 127.0.0.1:{port}; root {www};\n\
+                 location = /gemeinden.geojson {{ default_type application/geo+json; add_header Content-Encoding br; }} }} }}\n",
             d = dir.display(),
             www = www.display()
         ),
@@ -288,14 +313,35 @@ async fn bench_http(state: &digitalatlas::http::AppState, dir: &std::path::Path)
         .spawn()
         .unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    // wrk blocks; run it off the runtime so the server keeps serving.
-    let ours = tokio::task::spawn_blocking(move || wrk(&metrics_url))
-        .await
-        .unwrap();
-    let static_url = format!("http://127.0.0.1:{port}/metrics");
-    let theirs = tokio::task::spawn_blocking(move || wrk(&static_url))
-        .await
-        .unwrap();
+    for (label, ours, theirs, header) in [
+        (
+            "/metrics",
+            metrics_url,
+            format!("http://127.0.0.1:{port}/metrics"),
+            None,
+        ),
+        (
+            "gemeinden.geojson (br)",
+            geo_url,
+            format!("http://127.0.0.1:{port}/gemeinden.geojson"),
+            Some("Accept-Encoding: br"),
+        ),
+    ] {
+        // wrk blocks; run it off the runtime so the server keeps serving.
+        let o = tokio::task::spawn_blocking(move || wrk(&ours, header))
+            .await
+            .unwrap();
+        let t = tokio::task::spawn_blocking(move || wrk(&theirs, header))
+            .await
+            .unwrap();
+        match (o, t) {
+            (Some(o), Some(t)) => println!(
+                "{label}: {o:.0} req/s; nginx static file, same bytes: {t:.0} req/s; ratio {:.2}",
+                o / t
+            ),
+            _ => println!("{label}: wrk gave no figure"),
+        }
+    }
     // SIGKILL would reach only the master and leave its workers holding our stdout open.
     let _ = Command::new("nginx")
         .args([
@@ -308,12 +354,5 @@ async fn bench_http(state: &digitalatlas::http::AppState, dir: &std::path::Path)
         ])
         .status();
     let _ = nginx.wait();
-    match (ours, theirs) {
-        (Some(o), Some(t)) => println!(
-            "/metrics: {o:.0} req/s; nginx static file, same bytes: {t:.0} req/s; ratio {:.2}",
-            o / t
-        ),
-        _ => println!("wrk gave no figure"),
-    }
     server.stop().await.unwrap();
 }

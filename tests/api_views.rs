@@ -293,6 +293,16 @@ async fn geojson_layers_match_the_registry_and_are_served_compressed_with_etags(
         .unwrap()
         .headers()["etag"]
         .clone();
+    // A refresh without new data keeps the ETag (and the compressed bytes).
+    server.state.after_import().await;
+    let same = c
+        .get(format!("{base}/api/v1/geo/kreise.geojson"))
+        .send()
+        .await
+        .unwrap()
+        .headers()["etag"]
+        .clone();
+    assert_eq!(before, same);
     let outreach =
         common::get_json(&c, &format!("{base}/api/v1/outreach?missing=lotse&limit=1")).await;
     let ags = outreach[0]["verwaltung"].as_str().unwrap().to_string();

@@ -152,25 +152,35 @@ pub fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
     serde_json::json!({ "type": "FeatureCollection", "features": features })
 }
 
-fn encode(snap: &Snapshot, layer: Layer) -> Encoded {
+fn etag_of(identity: &[u8]) -> String {
+    let digest = sha2::Sha256::digest(identity);
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Encodes the layer; the compressed forms are taken over from `previous` when the bytes are
+/// the same (a refresh without new data compresses nothing).
+fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Encoded {
     use std::io::Write;
     let identity = serde_json::to_vec(&feature_collection(snap, layer)).unwrap_or_default();
+    let etag = etag_of(&identity);
+    if let Some(p) = previous.filter(|p| p.etag == etag) {
+        return Encoded {
+            generation: snap.generation,
+            etag,
+            identity: p.identity.clone(),
+            gzip: p.gzip.clone(),
+            br: p.br.clone(),
+        };
+    }
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
     let _ = gz.write_all(&identity);
     let gzip = gz.finish().unwrap_or_default();
     let mut br = Vec::new();
     {
-        let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, 9, 22);
+        let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, 8, 22);
         let _ = w.write_all(&identity);
     }
-    let digest = sha2::Sha256::digest(&identity);
-    let etag = format!(
-        "\"{}\"",
-        digest[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
     Encoded {
         generation: snap.generation,
         etag,
@@ -198,8 +208,9 @@ impl GeoCache {
             return Ok(e);
         }
         let s = snap.clone();
+        let previous = self.layers.lock().ok().and_then(|l| l.get(&layer).cloned());
         let encoded = Arc::new(
-            tokio::task::spawn_blocking(move || encode(&s, layer))
+            tokio::task::spawn_blocking(move || encode(&s, layer, previous.as_deref()))
                 .await
                 .map_err(|e| ApiError::Internal(format!("GeoJSON encoding: {e}")))?,
         );
