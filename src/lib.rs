@@ -2,6 +2,7 @@
 //! OZG online services they have switched on in service-bw. See ARCHITECTURE.md for the map.
 
 pub mod auth;
+pub mod charts;
 pub mod cli;
 pub mod clock;
 pub mod config;

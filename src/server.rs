@@ -49,6 +49,7 @@ pub async fn prepare_with(
         tokens: Arc::new(crate::auth::Tokens::default()),
         limits: crate::import::Limits::default(),
         geo: Arc::default(),
+        charts: Arc::default(),
     })
 }
 

@@ -1,5 +1,6 @@
 //! HTTP surface: one router per resource, merged here, sharing one `AppState`.
 
+pub mod charts;
 pub mod coverage;
 pub mod geo;
 pub mod health;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub metrics: Arc<SelfMetrics>,
     /// The GeoJSON layers of the current snapshot, encoded and compressed once.
     pub geo: Arc<geo::GeoCache>,
+    /// Rendered chart images of the current snapshot.
+    pub charts: Arc<charts::ChartCache>,
 }
 
 impl AppState {
@@ -79,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(outreach::router())
         .merge(geo::router())
         .merge(openapi::router())
+        .merge(charts::router())
         // Import bodies are limited by `limits.max_bytes` in the handler, with a JSON 413.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(

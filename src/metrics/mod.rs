@@ -74,6 +74,11 @@ pub struct RouteStatus {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ChartLabel {
+    pub chart: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabel {
     pub route: String,
 }
@@ -88,6 +93,7 @@ pub struct SelfMetrics {
     registry: Registry,
     requests: Family<RouteStatus, Counter>,
     durations: Family<RouteLabel, Histogram, fn() -> Histogram>,
+    chart_renders: Family<ChartLabel, Histogram, fn() -> Histogram>,
     cache: ArcSwapOption<Encoded>,
 }
 
@@ -114,10 +120,20 @@ impl Default for SelfMetrics {
             "HTTP request latency by route template",
             durations.clone(),
         );
+        let chart_renders =
+            Family::<ChartLabel, Histogram, fn() -> Histogram>::new_with_constructor(
+                latency_histogram as fn() -> Histogram,
+            );
+        registry.register(
+            "digitalatlas_chart_render_seconds",
+            "Time to render a chart or map image (cached per snapshot afterwards)",
+            chart_renders.clone(),
+        );
         SelfMetrics {
             registry,
             requests,
             durations,
+            chart_renders,
             cache: ArcSwapOption::empty(),
         }
     }
@@ -134,6 +150,14 @@ impl SelfMetrics {
         self.durations
             .get_or_create(&RouteLabel {
                 route: route.to_string(),
+            })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    pub fn observe_chart(&self, chart: &str, elapsed: Duration) {
+        self.chart_renders
+            .get_or_create(&ChartLabel {
+                chart: chart.to_string(),
             })
             .observe(elapsed.as_secs_f64());
     }

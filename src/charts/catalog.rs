@@ -1,0 +1,345 @@
+//! The charts digitalatlas offers, built from a snapshot: what `/charts/…`, the page and the
+//! static report render.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use plotters::style::RGBColor;
+
+use super::bars::Bars;
+use super::map::{Choropleth, Layer, ATTRIBUTION};
+use super::progress::{Milestone, Point, Progress};
+use super::{data_date, ChartError, Frame};
+use crate::coverage::figures::{lotse_class, ratio};
+use crate::coverage::raw::{AdminKind, Art, SizeClass, UnitLevel};
+use crate::coverage::snapshot::Snapshot;
+use crate::coverage::{ALL_KINDS, ANY};
+use crate::demo::published;
+
+/// What a map shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MapMetric {
+    /// Digitallotsen: keine / basis / aufbau (Gemeinden), share classes (Kreise).
+    Lotsen,
+    /// Number of active Standardprozesse (Gemeinden), average (Kreise).
+    Standardprozesse,
+    /// One process: active or not (Gemeinden), share of Gemeinden (Kreise).
+    Process(String),
+}
+
+impl MapMetric {
+    pub fn parse(v: &str) -> Option<MapMetric> {
+        match v {
+            "" | "lotsen" => Some(MapMetric::Lotsen),
+            "standardprozesse" => Some(MapMetric::Standardprozesse),
+            _ => v
+                .strip_prefix("process:")
+                .filter(|id| !id.is_empty())
+                .map(|id| MapMetric::Process(id.to_string())),
+        }
+    }
+}
+
+const SOURCE: &str = "Quelle: digitalatlas";
+
+fn frame(snap: &Snapshot, title: String, extra: &str) -> Frame {
+    Frame {
+        title,
+        subtitle: data_date(snap.current.as_of, snap.raw.demo),
+        attribution: if extra.is_empty() {
+            SOURCE.to_string()
+        } else {
+            format!("{SOURCE} · {extra}")
+        },
+    }
+}
+
+const LOTSE_COLORS: [(&str, RGBColor, &str); 3] = [
+    ("keine", RGBColor(217, 217, 217), "kein Digitallotse"),
+    ("basis", RGBColor(107, 174, 214), "Basisqualifizierung"),
+    ("aufbau", RGBColor(8, 81, 156), "mit Aufbauschulung"),
+];
+
+/// Five sequential greens (light to dark).
+const GREENS: [RGBColor; 5] = [
+    RGBColor(237, 248, 233),
+    RGBColor(186, 228, 179),
+    RGBColor(116, 196, 118),
+    RGBColor(49, 163, 84),
+    RGBColor(0, 109, 44),
+];
+
+fn band(share: f64) -> usize {
+    ((share * 5.0).floor() as usize).min(4)
+}
+
+fn share_legend(what: &str) -> Vec<(RGBColor, String)> {
+    ["0–19 %", "20–39 %", "40–59 %", "60–79 %", "80–100 %"]
+        .iter()
+        .zip(GREENS)
+        .map(|(l, c)| (c, format!("{what} {l}")))
+        .collect()
+}
+
+/// A choropleth of Gemeinden or Kreise.
+pub fn map(snap: &Snapshot, layer: Layer, metric: &MapMetric) -> Result<Choropleth, ChartError> {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let process = match metric {
+        MapMetric::Process(id) => Some(
+            raw.processes
+                .iter()
+                .position(|p| &p.id == id)
+                .ok_or_else(|| ChartError(format!("no process with id {id:?}")))?,
+        ),
+        _ => None,
+    };
+    let n_standard = raw
+        .processes
+        .iter()
+        .filter(|p| p.art == Art::Standard)
+        .count()
+        .max(1);
+    let mut fills = HashMap::new();
+    let legend;
+    let title;
+    match layer {
+        Layer::Gemeinden => {
+            for (i, a) in raw.admins.iter().enumerate() {
+                if a.kind != AdminKind::Gemeinde {
+                    continue;
+                }
+                let color = match (metric, process) {
+                    (MapMetric::Lotsen, _) => {
+                        let class = lotse_class(f.admin_lotsen[i]);
+                        LOTSE_COLORS
+                            .iter()
+                            .find(|(k, _, _)| *k == class)
+                            .map(|c| c.1)
+                            .unwrap_or(LOTSE_COLORS[0].1)
+                    }
+                    (MapMetric::Standardprozesse, _) => {
+                        GREENS[band(f.admin_ozg[i].standard as f64 / n_standard as f64)]
+                    }
+                    (MapMetric::Process(_), Some(p)) => {
+                        if f.is_active(raw, i, p) {
+                            GREENS[4]
+                        } else {
+                            LOTSE_COLORS[0].1
+                        }
+                    }
+                    _ => LOTSE_COLORS[0].1,
+                };
+                fills.insert(a.id.clone(), color);
+            }
+            (legend, title) = match (metric, process) {
+                (MapMetric::Lotsen, _) => (
+                    LOTSE_COLORS
+                        .iter()
+                        .map(|(_, c, l)| (*c, l.to_string()))
+                        .collect(),
+                    "Kommunale Digitallotsen je Gemeinde".to_string(),
+                ),
+                (MapMetric::Standardprozesse, _) => (
+                    share_legend("Standardprozesse aktiv:"),
+                    "Aktive Standardprozesse auf service-bw je Gemeinde".to_string(),
+                ),
+                (_, Some(p)) => (
+                    vec![
+                        (GREENS[4], "freigeschaltet".to_string()),
+                        (LOTSE_COLORS[0].1, "nicht freigeschaltet".to_string()),
+                    ],
+                    format!("Onlinedienst „{}“ je Gemeinde", raw.processes[p].name),
+                ),
+                _ => (Vec::new(), String::new()),
+            };
+        }
+        Layer::Kreise => {
+            for (u, unit) in raw.units.iter().enumerate() {
+                if unit.level != UnitLevel::Kreis {
+                    continue;
+                }
+                let uf = &f.units[u];
+                let share = match (metric, process) {
+                    (MapMetric::Lotsen, _) => uf.share_with_lotse(),
+                    (MapMetric::Standardprozesse, _) => ratio(
+                        uf.standard_processes_active as f64,
+                        (uf.administrations[AdminKind::Gemeinde as usize] as usize * n_standard)
+                            as f64,
+                    ),
+                    (_, Some(p)) => {
+                        let k = raw.kreise.iter().position(|&x| x == u).unwrap_or(0);
+                        ratio(
+                            f.processes[p].gemeinden_by_kreis[k] as f64,
+                            uf.administrations[AdminKind::Gemeinde as usize] as f64,
+                        )
+                    }
+                    _ => 0.0,
+                };
+                fills.insert(unit.key.clone(), GREENS[band(share)]);
+            }
+            (legend, title) = match (metric, process) {
+                (MapMetric::Lotsen, _) => (
+                    share_legend("Verwaltungen mit Lotse:"),
+                    "Kommunale Digitallotsen je Kreis".to_string(),
+                ),
+                (MapMetric::Standardprozesse, _) => (
+                    share_legend("Standardprozesse aktiv:"),
+                    "Aktive Standardprozesse je Kreis (Durchschnitt der Gemeinden)".to_string(),
+                ),
+                (_, Some(p)) => (
+                    share_legend("Gemeinden:"),
+                    format!("Onlinedienst „{}“ je Kreis", raw.processes[p].name),
+                ),
+                _ => (Vec::new(), String::new()),
+            };
+        }
+    }
+    Ok(Choropleth {
+        frame: frame(snap, title, ATTRIBUTION),
+        layer,
+        fills,
+        legend,
+        kreis_borders: true,
+    })
+}
+
+/// Administrations with a Lotse and Lotsen per month end since the Projektstart, the target, the
+/// published milestones, the forecast.
+pub fn progress(snap: &Snapshot) -> Progress {
+    let raw = &snap.raw;
+    let land = raw
+        .units
+        .iter()
+        .position(|u| u.level == UnitLevel::Land)
+        .unwrap_or(0);
+    let start = NaiveDate::from_ymd_opt(2018, 11, 1).unwrap_or_default();
+    let ends = crate::http::timeseries::step_ends(start, snap.current.as_of, 1);
+    let points: Vec<Point> = ends
+        .iter()
+        .map(|&day| {
+            let f = snap.day_figures(day);
+            let u = &f.units[land];
+            Point {
+                date: day,
+                administrations_with_lotse: u.with_lotsen[ALL_KINDS][ANY] as f64,
+                lotsen: u.lotsen[ALL_KINDS][ANY] as f64,
+            }
+        })
+        .collect();
+    let target = snap.current.units[land].administrations[ALL_KINDS] as f64;
+    let d = |s: &str| crate::coverage::raw::iso_date(s).unwrap_or_default();
+    let milestones = vec![
+        Milestone {
+            date: d(published::DATE_2019),
+            value: published::LOTSEN_2019 as f64,
+            label: "knapp 400 Lotsen (24.07.2019)".into(),
+        },
+        Milestone {
+            date: d(published::DATE_2021),
+            value: published::LOTSEN_2021 as f64,
+            label: "über 560 Lotsen (30.06.2021)".into(),
+        },
+        Milestone {
+            date: d(published::DATE_2021),
+            value: (published::KOMMUNEN_2021 + published::LANDKREISE_2021) as f64,
+            label: "326 Kommunen + 30 Landkreise".into(),
+        },
+    ];
+    Progress {
+        frame: frame(
+            snap,
+            "Kommunale Digitallotsen: Fortschritt zum Ziel".into(),
+            "veröffentlichte Stände als Punkte",
+        ),
+        points,
+        target,
+        milestones,
+    }
+}
+
+/// Gemeinden that have switched each process on (the 40 most common).
+pub fn processes(snap: &Snapshot) -> Bars {
+    let raw = &snap.raw;
+    let mut items: Vec<(String, f64)> = raw
+        .processes
+        .iter()
+        .zip(&snap.current.processes)
+        .map(|(p, f)| (p.name.clone(), f.gemeinden as f64))
+        .collect();
+    items.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    items.truncate(40);
+    let gemeinden = raw
+        .admins
+        .iter()
+        .filter(|a| a.kind == AdminKind::Gemeinde)
+        .count() as f64;
+    Bars {
+        frame: frame(
+            snap,
+            "Freischaltungen je Onlinedienst (service-bw)".into(),
+            "",
+        ),
+        items,
+        max: gemeinden,
+        percent: false,
+        x_desc: "Gemeinden mit freigeschaltetem Dienst".into(),
+    }
+}
+
+/// Share of administrations with a Lotse per Kreis, lowest first.
+pub fn kreise(snap: &Snapshot) -> Bars {
+    let raw = &snap.raw;
+    let mut items: Vec<(String, f64)> = raw
+        .units
+        .iter()
+        .zip(&snap.current.units)
+        .filter(|(u, _)| u.level == UnitLevel::Kreis)
+        .map(|(u, f)| (u.name.clone(), f.share_with_lotse()))
+        .collect();
+    items.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    Bars {
+        frame: frame(
+            snap,
+            "Verwaltungen mit Digitallotse je Kreis".into(),
+            "Gemeinden und Landratsamt je Kreis",
+        ),
+        items,
+        max: 1.0,
+        percent: true,
+        x_desc: "Anteil der Verwaltungen mit Lotse".into(),
+    }
+}
+
+/// Share of Gemeinden with a Lotse per size class.
+pub fn size_classes(snap: &Snapshot) -> Bars {
+    let raw = &snap.raw;
+    let items: Vec<(String, f64)> = SizeClass::ALL
+        .iter()
+        .filter_map(|c| {
+            let u = raw
+                .units
+                .iter()
+                .position(|u| u.level == UnitLevel::Groessenklasse && u.key == c.key())?;
+            let f = &snap.current.units[u];
+            Some((
+                c.label().to_string(),
+                ratio(
+                    f.with_lotsen[AdminKind::Gemeinde as usize][ANY] as f64,
+                    f.administrations[AdminKind::Gemeinde as usize] as f64,
+                ),
+            ))
+        })
+        .collect();
+    Bars {
+        frame: frame(
+            snap,
+            "Gemeinden mit Digitallotse nach Größenklasse".into(),
+            "",
+        ),
+        items,
+        max: 1.0,
+        percent: true,
+        x_desc: "Anteil der Gemeinden mit Lotse".into(),
+    }
+}

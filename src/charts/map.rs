@@ -1,0 +1,173 @@
+//! Choropleth maps of the Land from the shipped boundaries: Gemeinden (or Kreise) filled by a
+//! class, Kreis borders drawn over them, a legend, title, data date and the attribution the
+//! boundary licence requires.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{err, frame, legend, Chart, ChartError, Frame};
+use crate::registry::reference::{GEMEINDEN_GEOJSON, KREISE_GEOJSON};
+
+/// Attribution required by the BKG VG250 licence (data/SOURCES.md).
+pub const ATTRIBUTION: &str = "Grenzen: © GeoBasis-DE / BKG (2017), Daten verändert";
+
+/// One region's outline: its key and rings in projected coordinates (x east, y north).
+#[derive(Debug)]
+pub struct Shape {
+    pub key: String,
+    pub rings: Vec<Vec<(f64, f64)>>,
+    /// Area of the outer rings in projected units, for drawing large shapes first.
+    pub area: f64,
+}
+
+/// Which boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layer {
+    Gemeinden,
+    Kreise,
+}
+
+/// Longitude is scaled by cos(48.7°) so that the Land keeps its proportions.
+const LON_SCALE: f64 = 0.660;
+
+fn ring(v: &serde_json::Value) -> Vec<(f64, f64)> {
+    v.as_array()
+        .map(|pts| {
+            pts.iter()
+                .filter_map(|p| Some((p[0].as_f64()? * LON_SCALE, p[1].as_f64()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn ring_area(r: &[(f64, f64)]) -> f64 {
+    let n = r.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (r[i], r[(i + 1) % n]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum::<f64>()
+        .abs()
+        / 2.0
+}
+
+/// The shapes of a layer, parsed once, largest first (so enclaves are drawn over their hosts).
+pub fn shapes(layer: Layer) -> &'static [Shape] {
+    static GEMEINDEN: OnceLock<Vec<Shape>> = OnceLock::new();
+    static KREISE: OnceLock<Vec<Shape>> = OnceLock::new();
+    let (cell, text, key) = match layer {
+        Layer::Gemeinden => (&GEMEINDEN, GEMEINDEN_GEOJSON, "ags"),
+        Layer::Kreise => (&KREISE, KREISE_GEOJSON, "kreis_ars"),
+    };
+    cell.get_or_init(|| {
+        let doc: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        let mut out: Vec<Shape> = doc["features"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| {
+                let key = f["properties"][key].as_str()?.to_string();
+                let g = &f["geometry"];
+                let polygons: Vec<&serde_json::Value> = match g["type"].as_str()? {
+                    "Polygon" => vec![&g["coordinates"]],
+                    "MultiPolygon" => g["coordinates"].as_array()?.iter().collect(),
+                    _ => return None,
+                };
+                let mut rings = Vec::new();
+                let mut area = 0.0;
+                for p in polygons {
+                    for (i, r) in p.as_array()?.iter().enumerate() {
+                        let r = ring(r);
+                        if i == 0 {
+                            area += ring_area(&r);
+                        }
+                        rings.push(r);
+                    }
+                }
+                Some(Shape { key, rings, area })
+            })
+            .collect();
+        out.sort_by(|a, b| b.area.total_cmp(&a.area));
+        out
+    })
+}
+
+/// A choropleth: fills per key, the legend, and the frame.
+pub struct Choropleth {
+    pub frame: Frame,
+    pub layer: Layer,
+    /// Fill color per region key; regions without one are drawn light grey.
+    pub fills: HashMap<String, RGBColor>,
+    pub legend: Vec<(RGBColor, String)>,
+    /// Draw Kreis borders over the fills.
+    pub kreis_borders: bool,
+}
+
+impl Chart for Choropleth {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let area = frame(root, &self.frame)?;
+        let (w, h) = area.dim_in_pixel();
+        let shapes = shapes(self.layer);
+        let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for s in shapes.iter().flat_map(|s| &s.rings).flatten() {
+            x0 = x0.min(s.0);
+            x1 = x1.max(s.0);
+            y0 = y0.min(s.1);
+            y1 = y1.max(s.1);
+        }
+        if x0 >= x1 || y0 >= y1 {
+            return Err(ChartError("no boundaries".into()));
+        }
+        // Room for the legend at the left; the map keeps its proportions.
+        let legend_w = (w as f64 * 0.26).min(260.0);
+        let scale = ((w as f64 - legend_w - 10.0) / (x1 - x0)).min((h as f64 - 10.0) / (y1 - y0));
+        let ox = legend_w + ((w as f64 - legend_w) - scale * (x1 - x0)) / 2.0;
+        let oy = (h as f64 - scale * (y1 - y0)) / 2.0;
+        let px = |&(x, y): &(f64, f64)| -> (i32, i32) {
+            (
+                (ox + (x - x0) * scale).round() as i32,
+                (oy + (y1 - y) * scale).round() as i32,
+            )
+        };
+        let project = |r: &[(f64, f64)]| -> Vec<(i32, i32)> {
+            let mut v: Vec<(i32, i32)> = r.iter().map(px).collect();
+            v.dedup();
+            v
+        };
+        let grey = RGBColor(235, 235, 235);
+        let edge = RGBColor(255, 255, 255).mix(0.6);
+        for s in shapes {
+            let color = self.fills.get(&s.key).copied().unwrap_or(grey);
+            for r in &s.rings {
+                let pts = project(r);
+                if pts.len() < 3 {
+                    continue;
+                }
+                // A hole is painted over by its enclave, which is smaller and so drawn later.
+                area.draw(&Polygon::new(pts.clone(), color.filled()))
+                    .map_err(err)?;
+                area.draw(&PathElement::new(pts, edge.stroke_width(1)))
+                    .map_err(err)?;
+            }
+        }
+        if self.kreis_borders || self.layer == Layer::Kreise {
+            for s in shapes_for_borders() {
+                for r in &s.rings {
+                    let pts = project(r);
+                    area.draw(&PathElement::new(pts, RGBColor(40, 40, 40).stroke_width(1)))
+                        .map_err(err)?;
+                }
+            }
+        }
+        let size = (w as f64 / 60.0).clamp(9.0, 16.0);
+        legend(&area, (6, 6), &self.legend, size)
+    }
+}
+
+fn shapes_for_borders() -> &'static [Shape] {
+    shapes(Layer::Kreise)
+}

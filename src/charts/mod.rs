@@ -1,0 +1,195 @@
+//! Charts and maps rendered with plotters from the coverage snapshot, as PNG or SVG: choropleth
+//! maps (`map`), progress over time with a forecast (`progress`) and bar charts (`bars`). Fonts
+//! are embedded (DejaVu Sans, see assets/fonts); no system font is needed.
+
+pub mod bars;
+pub mod catalog;
+pub mod map;
+pub mod progress;
+
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Output format of a chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Png,
+    Svg,
+}
+
+impl Format {
+    pub fn parse(v: &str) -> Option<Format> {
+        match v {
+            "png" => Some(Format::Png),
+            "svg" => Some(Format::Svg),
+            _ => None,
+        }
+    }
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Png => "image/png",
+            Format::Svg => "image/svg+xml",
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+/// Smallest and largest accepted width or height in pixels.
+pub const MIN_SIZE: u32 = 200;
+pub const MAX_SIZE: u32 = 4000;
+
+/// The font family every chart uses (registered from the embedded files).
+pub const FONT: &str = "sans-serif";
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Registers the embedded fonts with plotters (once).
+pub fn fonts() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        // The files are part of the build; a broken one fails every rendering test.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, REGULAR);
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, BOLD);
+    });
+}
+
+/// What every chart prints beside its figures.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub title: String,
+    /// "Datenstand: 23.11.2026" and, for synthetic data, the Demodaten mark.
+    pub subtitle: String,
+    /// Source and licence line.
+    pub attribution: String,
+}
+
+/// A rendering failure (never the input's fault: the input is a snapshot).
+#[derive(Debug, thiserror::Error)]
+#[error("chart rendering: {0}")]
+pub struct ChartError(pub String);
+
+pub(crate) fn err<E: std::fmt::Debug>(e: E) -> ChartError {
+    ChartError(format!("{e:?}"))
+}
+
+/// Something that draws itself on any plotters backend.
+pub trait Chart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>;
+}
+
+/// Renders a chart into PNG or SVG bytes of the given size.
+pub fn render(
+    format: Format,
+    (w, h): (u32, u32),
+    chart: &impl Chart,
+) -> Result<Vec<u8>, ChartError> {
+    fonts();
+    match format {
+        Format::Png => {
+            let mut buf = vec![255u8; w as usize * h as usize * 3];
+            {
+                let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+                chart.draw(&root)?;
+                root.present().map_err(err)?;
+            }
+            let mut out = Vec::new();
+            {
+                let mut enc = png::Encoder::new(&mut out, w, h);
+                enc.set_color(png::ColorType::Rgb);
+                enc.set_depth(png::BitDepth::Eight);
+                enc.set_compression(png::Compression::Fast);
+                let mut writer = enc.write_header().map_err(err)?;
+                writer.write_image_data(&buf).map_err(err)?;
+            }
+            Ok(out)
+        }
+        Format::Svg => {
+            let mut s = String::new();
+            {
+                let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
+                chart.draw(&root)?;
+                root.present().map_err(err)?;
+            }
+            Ok(s.into_bytes())
+        }
+    }
+}
+
+/// Title, subtitle and attribution around a chart; returns the area left for the chart.
+pub fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    f: &Frame,
+) -> Result<DrawingArea<DB, Shift>, ChartError> {
+    root.fill(&WHITE).map_err(err)?;
+    let (w, h) = root.dim_in_pixel();
+    let title_size = (w as f64 / 34.0).clamp(12.0, 30.0);
+    let small = (title_size * 0.6).max(9.0);
+    root.draw(&Text::new(
+        f.title.clone(),
+        (12, 10),
+        (FONT, title_size, FontStyle::Bold)
+            .into_font()
+            .color(&BLACK),
+    ))
+    .map_err(err)?;
+    root.draw(&Text::new(
+        f.subtitle.clone(),
+        (12, 14 + title_size as i32),
+        (FONT, small).into_font().color(&RGBColor(80, 80, 80)),
+    ))
+    .map_err(err)?;
+    root.draw(&Text::new(
+        f.attribution.clone(),
+        (12, h as i32 - small as i32 - 6),
+        (FONT, small).into_font().color(&RGBColor(90, 90, 90)),
+    ))
+    .map_err(err)?;
+    let top = (24.0 + title_size + small) as u32;
+    let bottom = (small + 14.0) as u32;
+    Ok(root.margin(top, bottom, 8, 8))
+}
+
+/// A legend box: colored squares with labels, top-left of `area` at `(x, y)`.
+pub fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    entries: &[(RGBColor, String)],
+    size: f64,
+) -> Result<(), ChartError> {
+    let line = (size * 1.5) as i32;
+    for (i, (color, label)) in entries.iter().enumerate() {
+        let y = y + i as i32 * line;
+        let s = size as i32;
+        area.draw(&Rectangle::new([(x, y), (x + s, y + s)], color.filled()))
+            .map_err(err)?;
+        area.draw(&Rectangle::new(
+            [(x, y), (x + s, y + s)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(err)?;
+        area.draw(&Text::new(
+            label.clone(),
+            (x + s + 6, y),
+            (FONT, size).into_font().color(&BLACK),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// "Datenstand: 23.11.2026", with the Demodaten mark for synthetic data.
+pub fn data_date(as_of: chrono::NaiveDate, demo: bool) -> String {
+    let d = format!("Datenstand: {}", as_of.format("%d.%m.%Y"));
+    if demo {
+        format!("{d} · Demodaten (synthetisch, nicht amtlich)")
+    } else {
+        d
+    }
+}

@@ -1,0 +1,222 @@
+//! `/charts/…`: the plotters charts and maps as PNG or SVG (`?format=png|svg`,
+//! `?width=&height=` within 200–4000 px). Each image is rendered once per snapshot and
+//! parameters, and its render time goes into `digitalatlas_chart_render_seconds`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use super::params::{given, ApiQuery};
+use super::AppState;
+use crate::charts::catalog::{self, MapMetric};
+use crate::charts::map::Layer;
+use crate::charts::{render, Format, MAX_SIZE, MIN_SIZE};
+use crate::coverage::snapshot::Snapshot;
+use crate::error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/charts/map/{layer}", get(map))
+        .route("/charts/{name}", get(chart))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    format: Option<String>,
+    width: Option<u32>,
+    height: Option<u32>,
+    metric: Option<String>,
+}
+
+/// The chart names under `/charts/{name}` and their default sizes.
+pub const CHARTS: [(&str, (u32, u32)); 4] = [
+    ("progress", (1100, 650)),
+    ("processes", (1000, 900)),
+    ("kreise", (1000, 1000)),
+    ("size-classes", (900, 400)),
+];
+
+/// Default size of a map (the Land is a little taller than wide).
+pub const MAP_SIZE: (u32, u32) = (1000, 1000);
+
+/// Rendered images of the current snapshot, keyed by request.
+#[derive(Debug, Default)]
+pub struct ChartCache {
+    images: Mutex<(u64, HashMap<String, Bytes>)>,
+}
+
+/// Most images kept per snapshot (a client cycling through sizes cannot fill the memory).
+const MAX_CACHED: usize = 64;
+
+impl ChartCache {
+    fn get(&self, generation: u64, key: &str) -> Option<Bytes> {
+        let c = self.images.lock().ok()?;
+        (c.0 == generation).then(|| c.1.get(key).cloned()).flatten()
+    }
+    fn put(&self, generation: u64, key: String, bytes: Bytes) {
+        if let Ok(mut c) = self.images.lock() {
+            if c.0 != generation {
+                *c = (generation, HashMap::new());
+            }
+            if c.1.len() < MAX_CACHED {
+                c.1.insert(key, bytes);
+            }
+        }
+    }
+}
+
+fn size(p: &Params, default: (u32, u32)) -> Result<(u32, u32), ApiError> {
+    let w = p.width.unwrap_or(default.0);
+    let h = p.height.unwrap_or(default.1);
+    for (name, v) in [("width", w), ("height", h)] {
+        if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
+            return Err(ApiError::BadRequest(format!(
+                "{name} {v} is out of range: use {MIN_SIZE} to {MAX_SIZE} pixels"
+            )));
+        }
+    }
+    Ok((w, h))
+}
+
+fn format(p: &Params) -> Result<Format, ApiError> {
+    let f = given(&p.format).unwrap_or("png");
+    Format::parse(f)
+        .ok_or_else(|| ApiError::BadRequest(format!("unknown format {f:?}: use png or svg")))
+}
+
+/// Renders (or takes from the cache) one chart of the snapshot.
+pub async fn image(
+    state: &AppState,
+    name: &str,
+    key: String,
+    format: Format,
+    size: (u32, u32),
+    build: impl FnOnce(&Snapshot, Format, (u32, u32)) -> Result<Vec<u8>, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let snap = state.coverage.snapshot();
+    let bytes = match state.charts.get(snap.generation, &key) {
+        Some(b) => b,
+        None => {
+            let s = snap.clone();
+            let t = Instant::now();
+            let bytes: Bytes = tokio::task::spawn_blocking(move || build(&s, format, size))
+                .await
+                .map_err(|e| ApiError::Internal(format!("chart: {e}")))??
+                .into();
+            state.metrics.observe_chart(name, t.elapsed());
+            state.charts.put(snap.generation, key, bytes.clone());
+            bytes
+        }
+    };
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=60"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn internal(e: crate::charts::ChartError) -> ApiError {
+    ApiError::Internal(e.to_string())
+}
+
+async fn map(
+    State(state): State<AppState>,
+    Path(layer): Path<String>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Result<Response, ApiError> {
+    let layer = match layer.as_str() {
+        "gemeinden" => Layer::Gemeinden,
+        "kreise" => Layer::Kreise,
+        l => {
+            return Err(ApiError::NotFound(format!(
+                "no map {l:?}: use gemeinden or kreise"
+            )))
+        }
+    };
+    let metric_text = given(&p.metric).unwrap_or("lotsen").to_string();
+    let metric = MapMetric::parse(&metric_text).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "unknown metric {metric_text:?}: use lotsen, standardprozesse or process:ID"
+        ))
+    })?;
+    if let MapMetric::Process(id) = &metric {
+        if !state
+            .coverage
+            .snapshot()
+            .raw
+            .processes
+            .iter()
+            .any(|p| &p.id == id)
+        {
+            return Err(ApiError::NotFound(format!("no process with id {id:?}")));
+        }
+    }
+    let (format, size) = (format(&p)?, size(&p, MAP_SIZE)?);
+    let key = format!(
+        "map/{layer:?}/{metric_text}/{}/{}x{}",
+        format.extension(),
+        size.0,
+        size.1
+    );
+    image(
+        &state,
+        "map",
+        key,
+        format,
+        size,
+        move |snap, format, size| {
+            let chart = catalog::map(snap, layer, &metric).map_err(internal)?;
+            render(format, size, &chart).map_err(internal)
+        },
+    )
+    .await
+}
+
+async fn chart(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Result<Response, ApiError> {
+    let Some(&(name, default)) = CHARTS.iter().find(|(n, _)| *n == name) else {
+        return Err(ApiError::NotFound(format!(
+            "no chart {name:?}: use {} or map/gemeinden, map/kreise",
+            CHARTS.map(|c| c.0).join(", ")
+        )));
+    };
+    let (format, size) = (format(&p)?, size(&p, default)?);
+    let key = format!("{name}/{}/{}x{}", format.extension(), size.0, size.1);
+    image(
+        &state,
+        name,
+        key,
+        format,
+        size,
+        move |snap, format, size| {
+            match name {
+                "progress" => render(format, size, &catalog::progress(snap)),
+                "processes" => render(format, size, &catalog::processes(snap)),
+                "kreise" => render(format, size, &catalog::kreise(snap)),
+                _ => render(format, size, &catalog::size_classes(snap)),
+            }
+            .map_err(internal)
+        },
+    )
+    .await
+}
