@@ -36,6 +36,26 @@ pub enum Command {
     TokenHash,
     /// Write the synthetic demo dataset (Demodaten) as import files.
     Demo(DemoArgs),
+    /// Write the page, all charts and the downloads as static files (for any web server).
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Directory to write into (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Figures as of this day (YYYY-MM-DD); default today.
+    #[arg(long, value_parser = parse_day)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Import the demo dataset into the database first (as `serve --demo`).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+fn parse_day(value: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| format!("{value:?} is not a date (YYYY-MM-DD)"))
 }
 
 #[derive(Debug, clap::Args)]
@@ -133,6 +153,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     text.lines().count().saturating_sub(1)
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report(args) => {
+            let reference = cli.registry.reference()?;
+            let state = crate::server::prepare_with(&cli.database.database_url, &reference).await?;
+            if args.demo {
+                let files = crate::demo::for_registry(crate::demo::DEFAULT_SEED, &reference);
+                crate::demo::import_files(&state.store, &files).await?;
+                state.after_import().await;
+            }
+            let w = crate::report::write_report(&state, &args.out, args.as_of).await?;
+            println!(
+                "{}: {} pages, {} charts, {} downloads",
+                args.out.display(),
+                w.pages,
+                w.charts,
+                w.downloads
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::TokenHash => {

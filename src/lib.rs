@@ -12,7 +12,9 @@ pub mod error;
 pub mod http;
 pub mod import;
 pub mod metrics;
+pub mod page;
 pub mod registry;
+pub mod report;
 pub mod server;
 pub mod store;
 

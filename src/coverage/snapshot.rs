@@ -146,6 +146,14 @@ impl Coverage {
         })
     }
 
+    /// Holds a given snapshot (e.g. one built as of a past day, for a report).
+    pub fn from_snapshot(snap: Snapshot) -> Coverage {
+        Coverage {
+            current: ArcSwap::from_pointee(snap),
+            rebuild_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
     /// The current snapshot; cheap, never blocks.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.current.load_full()

@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod outreach;
 pub mod ozg;
+pub mod page;
 pub mod params;
 pub mod regions;
 pub mod timeseries;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(geo::router())
         .merge(openapi::router())
         .merge(charts::router())
+        .merge(page::router())
         // Import bodies are limited by `limits.max_bytes` in the handler, with a JSON 413.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(

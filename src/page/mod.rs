@@ -1,0 +1,519 @@
+//! The plain web page for people without Grafana: `/` (the Land), `/kreis/{key}`,
+//! `/gemeinde/{ags}` and the search, server-rendered German HTML with the charts as images.
+//! The same functions write the static report (`digitalatlas report`), with other links.
+
+pub mod html;
+
+use std::fmt::Write;
+
+use crate::coverage::figures::{lotse_class, ratio};
+use crate::coverage::raw::{AdminKind, Art, UnitLevel};
+use crate::coverage::snapshot::Snapshot;
+use crate::coverage::{ALL_KINDS, ANY};
+use html::{esc, num, pct, table};
+
+/// Where pages link to: the live server or the files of a static report.
+#[derive(Debug, Clone)]
+pub enum Links {
+    /// Absolute paths of the running service.
+    Server,
+    /// Relative file names of a report, seen from a page `depth` directories below its root.
+    Report { depth: usize },
+}
+
+impl Links {
+    fn root(&self) -> String {
+        match self {
+            Links::Server => "/".into(),
+            Links::Report { depth } => "../".repeat(*depth),
+        }
+    }
+    pub fn home(&self) -> String {
+        match self {
+            Links::Server => "/".into(),
+            Links::Report { .. } => format!("{}index.html", self.root()),
+        }
+    }
+    pub fn kreis(&self, key: &str) -> String {
+        match self {
+            Links::Server => format!("/kreis/{key}"),
+            Links::Report { .. } => format!("{}kreis/{key}.html", self.root()),
+        }
+    }
+    pub fn gemeinde(&self, ags: &str) -> String {
+        match self {
+            Links::Server => format!("/gemeinde/{ags}"),
+            Links::Report { .. } => format!("{}gemeinde/{ags}.html", self.root()),
+        }
+    }
+    /// A chart image: `name` as under `/charts/` (e.g. `map/gemeinden`), PNG.
+    pub fn chart(&self, name: &str) -> String {
+        match self {
+            Links::Server => format!("/charts/{name}"),
+            Links::Report { .. } => format!("{}charts/{}.png", self.root(), chart_file(name)),
+        }
+    }
+    /// A download: an API path with query (server) or the report's file of that name.
+    pub fn download(&self, api: &str, file: &str) -> String {
+        match self {
+            Links::Server => api.to_string(),
+            Links::Report { .. } => format!("{}daten/{file}", self.root()),
+        }
+    }
+}
+
+/// The report's file name (without extension) of a chart path such as `map/gemeinden?metric=x`.
+pub fn chart_file(name: &str) -> String {
+    name.replace(['/', '?', '=', '&', ':'], "-")
+}
+
+/// The charts the pages show, as `/charts/` paths.
+pub const PAGE_CHARTS: [&str; 6] = [
+    "map/gemeinden",
+    "map/kreise",
+    "map/gemeinden?metric=standardprozesse",
+    "progress",
+    "size-classes",
+    "processes",
+];
+
+/// The downloads the page links to: (label, API path, report file name).
+pub const DOWNLOADS: [(&str, &str, &str); 6] = [
+    (
+        "Abdeckung je Kreis (CSV)",
+        "/api/v1/coverage?level=kreis&format=csv",
+        "abdeckung-kreise.csv",
+    ),
+    (
+        "Abdeckung je Gemeinde (CSV)",
+        "/api/v1/coverage?level=gemeinde&format=csv",
+        "abdeckung-gemeinden.csv",
+    ),
+    (
+        "Ansprechliste ohne Lotse (CSV)",
+        "/api/v1/outreach?missing=lotse&format=csv",
+        "ansprechliste.csv",
+    ),
+    (
+        "Onlinedienste je Prozess (CSV)",
+        "/api/v1/ozg/processes?format=csv",
+        "prozesse.csv",
+    ),
+    (
+        "Gemeinden mit Kennzahlen (GeoJSON)",
+        "/api/v1/geo/gemeinden.geojson",
+        "gemeinden.geojson",
+    ),
+    (
+        "Kreise mit Kennzahlen (GeoJSON)",
+        "/api/v1/geo/kreise.geojson",
+        "kreise.geojson",
+    ),
+];
+
+fn footer(snap: &Snapshot) -> String {
+    let edition = snap
+        .raw
+        .registry
+        .edition
+        .as_ref()
+        .map(|e| esc(&e.source))
+        .unwrap_or_default();
+    format!(
+        "<p>Datenstand: {} · Gebiete und Einwohner: {edition} · Grenzen: © GeoBasis-DE / BKG \
+         (2017), Daten verändert · Digitallotsen als Anzahlen, nie mit Namen.</p>",
+        snap.current.as_of.format("%d.%m.%Y")
+    )
+}
+
+fn figure(links: &Links, chart: &str, alt: &str, (w, h): (u32, u32)) -> String {
+    format!(
+        "<figure><img src=\"{}\" alt=\"{}\" width=\"{w}\" height=\"{h}\"></figure>",
+        esc(&links.chart(chart)),
+        esc(alt)
+    )
+}
+
+fn search_form(links: &Links) -> String {
+    match links {
+        Links::Server => {
+            "<form action=\"/suche\" role=\"search\"><label for=\"q\">Gemeinde suchen: </label>\
+             <input type=\"search\" id=\"q\" name=\"q\" placeholder=\"z. B. Böblingen\" required> \
+             <button type=\"submit\">Suchen</button></form>"
+                .into()
+        }
+        Links::Report { .. } => String::new(),
+    }
+}
+
+/// Sort keys of the Kreis table.
+pub const KREIS_SORTS: [&str; 4] = ["name", "anteil", "lotsen", "einwohner"];
+
+/// The Land's page.
+pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let land = raw
+        .units
+        .iter()
+        .position(|u| u.level == UnitLevel::Land)
+        .unwrap_or(0);
+    let lf = &f.units[land];
+    let g = AdminKind::Gemeinde as usize;
+    let accounts = f
+        .accounts
+        .iter()
+        .find(|a| a.account_type == "buerger")
+        .map(|a| num(a.count))
+        .unwrap_or_else(|| "–".into());
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "{search}<h2 id=\"kennzahlen\">Kennzahlen</h2><ul class=\"kennzahlen\">\
+         <li><strong id=\"kz-verwaltungen\">{with} von {all}</strong>Verwaltungen (Gemeinden und \
+         Landratsämter) mit Digitallotse ({share})</li>\
+         <li><strong id=\"kz-lotsen\">{lotsen}</strong>Digitallotsen, davon {aufbau} mit Aufbauschulung</li>\
+         <li><strong id=\"kz-gemeinden\">{gw} von {ga}</strong>Gemeinden mit Lotse</li>\
+         <li><strong id=\"kz-flaechendeckend\">{fd}</strong>Standardprozesse flächendeckend, {one} in mindestens einer Kommune</li>\
+         <li><strong id=\"kz-konten\">{accounts}</strong>Bürgerkonten auf service-bw</li></ul>",
+        search = search_form(links),
+        with = num(lf.with_lotsen[ALL_KINDS][ANY] as i64),
+        all = num(lf.administrations[ALL_KINDS] as i64),
+        share = pct(lf.share_with_lotse()),
+        lotsen = num(lf.lotsen[ALL_KINDS][ANY] as i64),
+        aufbau = num(lf.lotsen[ALL_KINDS][1] as i64),
+        gw = num(lf.with_lotsen[g][ANY] as i64),
+        ga = num(lf.administrations[g] as i64),
+        fd = f.processes_flaechendeckend[Art::Standard as usize],
+        one = f.processes_in_at_least_one[Art::Standard as usize],
+    );
+    b.push_str("<h2>Karten</h2>");
+    b.push_str(&figure(links, "map/gemeinden", "Karte der Gemeinden Baden-Württembergs: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz", (1000, 1000)));
+    b.push_str(&figure(links, "map/kreise", "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in Stufen von 20 Prozent, je dunkler desto höher", (1000, 1000)));
+    b.push_str(&figure(links, "map/gemeinden?metric=standardprozesse", "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr", (1000, 1000)));
+    b.push_str("<h2>Entwicklung</h2>");
+    b.push_str(&figure(links, "progress", "Liniendiagramm: Verwaltungen mit Digitallotse und Zahl der Lotsen seit November 2018, das Ziel von allen Verwaltungen als rote Linie, die veröffentlichten Stände als Punkte und die Prognose gestrichelt", (1100, 650)));
+    b.push_str(&figure(
+        links,
+        "size-classes",
+        "Balkendiagramm: Anteil der Gemeinden mit Digitallotse je Einwohnergrößenklasse",
+        (900, 400),
+    ));
+    b.push_str(&figure(
+        links,
+        "processes",
+        "Balkendiagramm: Zahl der Gemeinden je freigeschaltetem Onlinedienst",
+        (1000, 900),
+    ));
+
+    // Kreise, sortable by links.
+    let mut kreise: Vec<usize> = raw.kreise.iter().copied().collect();
+    match sort {
+        "anteil" => kreise.sort_by(|a, b| {
+            f.units[*a]
+                .share_with_lotse()
+                .total_cmp(&f.units[*b].share_with_lotse())
+        }),
+        "lotsen" => kreise.sort_by_key(|u| std::cmp::Reverse(f.units[*u].lotsen[ALL_KINDS][ANY])),
+        "einwohner" => kreise.sort_by_key(|u| std::cmp::Reverse(raw.units[*u].population)),
+        _ => kreise.sort_by(|a, b| raw.units[*a].name.cmp(&raw.units[*b].name)),
+    }
+    let sort_link = |key: &str| match links {
+        Links::Server => Some(format!("/?sort={key}#kreise")),
+        Links::Report { .. } => None,
+    };
+    let rows: Vec<Vec<String>> = kreise
+        .iter()
+        .map(|&u| {
+            let unit = &raw.units[u];
+            let uf = &f.units[u];
+            vec![
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    esc(&links.kreis(&unit.key)),
+                    esc(&unit.name)
+                ),
+                num(unit.population),
+                format!(
+                    "{} / {}",
+                    uf.with_lotsen[ALL_KINDS][ANY], uf.administrations[ALL_KINDS]
+                ),
+                pct(uf.share_with_lotse()),
+                num(uf.lotsen[ALL_KINDS][ANY] as i64),
+                num(uf.lotsen[ALL_KINDS][1] as i64),
+            ]
+        })
+        .collect();
+    b.push_str("<h2 id=\"kreise\">Kreise</h2>");
+    b.push_str(&table(
+        "Digitallotsen je Kreis (Spaltenköpfe sortieren)",
+        &[
+            ("Kreis", false, sort_link("name")),
+            ("Einwohner", true, sort_link("einwohner")),
+            ("Verwaltungen mit Lotse", true, None),
+            ("Anteil", true, sort_link("anteil")),
+            ("Lotsen", true, sort_link("lotsen")),
+            ("davon Aufbau", true, None),
+        ],
+        &rows,
+    ));
+    b.push_str(&outreach(snap, links, None));
+    b.push_str("<h2>Downloads</h2><ul>");
+    for (label, api, file) in DOWNLOADS {
+        let _ = write!(
+            b,
+            "<li><a href=\"{}\">{}</a></li>",
+            esc(&links.download(api, file)),
+            esc(label)
+        );
+    }
+    b.push_str("</ul>");
+    html::page(
+        "Kommunale Digitallotsen und OZG-Onlinedienste in Baden-Württemberg",
+        &links.home(),
+        raw.demo,
+        &b,
+        &footer(snap),
+    )
+}
+
+/// The 25 largest administrations without a Lotse (in a Kreis, or the Land).
+fn outreach(snap: &Snapshot, links: &Links, kreis: Option<usize>) -> String {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let mut missing: Vec<usize> = (0..raw.admins.len())
+        .filter(|&i| f.admin_lotsen[i] == [false, false])
+        .filter(|&i| kreis.is_none_or(|k| raw.admins[i].kreis == k))
+        .collect();
+    let population = |i: usize| {
+        let a = &raw.admins[i];
+        match a.kind {
+            AdminKind::Gemeinde => a.population,
+            AdminKind::Landratsamt => raw.units[raw.kreise[a.kreis]].population,
+        }
+    };
+    missing.sort_by_key(|&i| (std::cmp::Reverse(population(i)), raw.admins[i].id.clone()));
+    let total = missing.len();
+    let rows: Vec<Vec<String>> = missing
+        .iter()
+        .take(25)
+        .map(|&i| {
+            let a = &raw.admins[i];
+            let k = &raw.units[raw.kreise[a.kreis]];
+            let name = match a.kind {
+                AdminKind::Gemeinde => format!(
+                    "<a href=\"{}\">{}</a>",
+                    esc(&links.gemeinde(&a.id)),
+                    esc(&a.name)
+                ),
+                AdminKind::Landratsamt => esc(&a.name),
+            };
+            vec![
+                name,
+                esc(&k.name),
+                num(population(i)),
+                f.admin_ozg[i].standard.to_string(),
+            ]
+        })
+        .collect();
+    let mut s = format!(
+        "<h2 id=\"ansprechliste\">Ansprechliste: noch ohne Digitallotse</h2><p>{} Verwaltungen haben noch keinen Lotsen; die {} größten:</p>",
+        num(total as i64),
+        rows.len()
+    );
+    s.push_str(&table(
+        "Verwaltungen ohne Digitallotse, größte zuerst",
+        &[
+            ("Verwaltung", false, None),
+            ("Kreis", false, None),
+            ("Einwohner", true, None),
+            ("aktive Standardprozesse", true, None),
+        ],
+        &rows,
+    ));
+    s
+}
+
+/// A Kreis' page, or None if the key is unknown.
+pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let k = raw.kreise.iter().position(|&u| raw.units[u].key == key)?;
+    let u = raw.kreise[k];
+    let unit = &raw.units[u];
+    let uf = &f.units[u];
+    let mut b = format!(
+        "<ul class=\"kennzahlen\"><li><strong id=\"kz-verwaltungen\">{} von {}</strong>Verwaltungen mit Digitallotse ({})</li>\
+         <li><strong id=\"kz-lotsen\">{}</strong>Digitallotsen, davon {} mit Aufbauschulung</li>\
+         <li><strong>{}</strong>Einwohner</li></ul>",
+        uf.with_lotsen[ALL_KINDS][ANY],
+        uf.administrations[ALL_KINDS],
+        pct(uf.share_with_lotse()),
+        num(uf.lotsen[ALL_KINDS][ANY] as i64),
+        num(uf.lotsen[ALL_KINDS][1] as i64),
+        num(unit.population)
+    );
+    let mut gemeinden: Vec<usize> = (0..raw.admins.len())
+        .filter(|&i| raw.admins[i].kreis == k)
+        .collect();
+    gemeinden.sort_by(|a, b| raw.admins[*a].name.cmp(&raw.admins[*b].name));
+    let rows: Vec<Vec<String>> = gemeinden
+        .iter()
+        .map(|&i| {
+            let a = &raw.admins[i];
+            let name = match a.kind {
+                AdminKind::Gemeinde => format!(
+                    "<a href=\"{}\">{}</a>",
+                    esc(&links.gemeinde(&a.id)),
+                    esc(&a.name)
+                ),
+                AdminKind::Landratsamt => esc(&a.name),
+            };
+            vec![
+                name,
+                num(a.population),
+                lotse_label(lotse_class(f.admin_lotsen[i])).to_string(),
+                f.admin_ozg[i].standard.to_string(),
+                f.admin_ozg[i].universal.to_string(),
+            ]
+        })
+        .collect();
+    b.push_str("<h2>Gemeinden und Landratsamt</h2>");
+    b.push_str(&table(
+        &format!("Verwaltungen im {}", unit.name),
+        &[
+            ("Verwaltung", false, None),
+            ("Einwohner", true, None),
+            ("Digitallotse", false, None),
+            ("Standardprozesse", true, None),
+            ("Universalprozesse", true, None),
+        ],
+        &rows,
+    ));
+    b.push_str(&outreach(snap, links, Some(k)));
+    Some(html::page(
+        &unit.name,
+        &links.home(),
+        raw.demo,
+        &b,
+        &footer(snap),
+    ))
+}
+
+fn lotse_label(class: &str) -> &'static str {
+    match class {
+        "aufbau" => "mit Aufbauschulung",
+        "basis" => "Basisqualifizierung",
+        _ => "keiner",
+    }
+}
+
+/// A Gemeinde's page, or None if the AGS is unknown.
+pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let i = raw
+        .admins
+        .iter()
+        .position(|a| a.kind == AdminKind::Gemeinde && a.id == ags)?;
+    let a = &raw.admins[i];
+    let k = &raw.units[raw.kreise[a.kreis]];
+    let unit = raw
+        .units
+        .iter()
+        .position(|u| u.level == UnitLevel::Gemeinde && u.key == ags);
+    let lotsen = unit.map(|u| f.units[u].lotsen[ALL_KINDS][ANY]).unwrap_or(0);
+    let mut b = format!(
+        "<p>Gemeinde im <a href=\"{}\">{}</a> · {} Einwohner</p>\
+         <ul class=\"kennzahlen\"><li><strong id=\"kz-lotse\">{}</strong>Digitallotse ({} Personen)</li>\
+         <li><strong id=\"kz-standard\">{}</strong>aktive Standardprozesse</li>\
+         <li><strong>{}</strong>aktive Universalprozesse</li></ul>",
+        esc(&links.kreis(&k.key)),
+        esc(&k.name),
+        num(a.population),
+        lotse_label(lotse_class(f.admin_lotsen[i])),
+        lotsen,
+        f.admin_ozg[i].standard,
+        f.admin_ozg[i].universal
+    );
+    let rows: Vec<Vec<String>> = raw
+        .processes
+        .iter()
+        .enumerate()
+        .map(|(p, pr)| {
+            let on = f.is_active(raw, i, p);
+            vec![
+                esc(&pr.name),
+                pr.art.as_str().to_string(),
+                if on { "freigeschaltet" } else { "–" }.to_string(),
+                pct(ratio(
+                    f.processes[p].gemeinden as f64,
+                    raw.admins
+                        .iter()
+                        .filter(|a| a.kind == AdminKind::Gemeinde)
+                        .count() as f64,
+                )),
+            ]
+        })
+        .collect();
+    b.push_str("<h2>Onlinedienste auf service-bw</h2>");
+    b.push_str(&table(
+        "Prozesse und ob die Gemeinde sie freigeschaltet hat",
+        &[
+            ("Prozess", false, None),
+            ("Art", false, None),
+            ("Status", false, None),
+            ("Anteil aller Gemeinden", true, None),
+        ],
+        &rows,
+    ));
+    Some(html::page(
+        &a.name,
+        &links.home(),
+        raw.demo,
+        &b,
+        &footer(snap),
+    ))
+}
+
+/// Search results for a Gemeinde name (case-insensitive substring), at most 50.
+pub fn search(snap: &Snapshot, q: &str) -> String {
+    let raw = &snap.raw;
+    let needle = q.trim().to_lowercase();
+    let hits: Vec<&crate::coverage::raw::Admin> = raw
+        .admins
+        .iter()
+        .filter(|a| {
+            a.kind == AdminKind::Gemeinde
+                && !needle.is_empty()
+                && a.name.to_lowercase().contains(&needle)
+        })
+        .take(50)
+        .collect();
+    let links = Links::Server;
+    let mut b = search_form(&links);
+    let _ = write!(
+        b,
+        "<h2>{} Treffer für „{}“</h2><ul>",
+        hits.len(),
+        esc(q.trim())
+    );
+    for a in hits {
+        let k = &raw.units[raw.kreise[a.kreis]];
+        let _ = write!(
+            b,
+            "<li><a href=\"{}\">{}</a> ({})</li>",
+            esc(&links.gemeinde(&a.id)),
+            esc(&a.name),
+            esc(&k.name)
+        );
+    }
+    b.push_str("</ul>");
+    html::page(
+        "Gemeinde suchen",
+        &links.home(),
+        raw.demo,
+        &b,
+        &footer(snap),
+    )
+}

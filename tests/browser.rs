@@ -1,0 +1,260 @@
+//! The web page in a real headless Chromium (Debian's package) against the service with the demo
+//! data: the headline figures in the DOM agree with the API, every image loaded
+//! (naturalWidth > 0), and a screenshot goes into the test output. Also the static report.
+
+mod common;
+
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Cdp {
+    ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
+    id: u64,
+}
+
+impl Cdp {
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.id += 1;
+        let id = self.id;
+        self.ws
+            .send(tungstenite::Message::text(
+                json!({"id": id, "method": method, "params": params}).to_string(),
+            ))
+            .unwrap();
+        loop {
+            let msg = self.ws.read().unwrap();
+            if let Ok(text) = msg.to_text() {
+                let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+                if v["id"] == id {
+                    assert!(v["error"].is_null(), "{method}: {v}");
+                    return v["result"].clone();
+                }
+            }
+        }
+    }
+
+    fn eval(&mut self, expr: &str) -> Value {
+        self.call(
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true}),
+        )["result"]["value"]
+            .clone()
+    }
+}
+
+/// Opens `url` in headless Chromium and returns what the page shows.
+fn inspect(chromium: &std::path::Path, url: &str, shot: &std::path::Path) -> Value {
+    let port = common::free_port();
+    let profile = tempfile::tempdir().unwrap();
+    let _browser = common::KillOnDrop(
+        std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--window-size=1200,900",
+                &format!("--remote-debugging-port={port}"),
+                &format!("--user-data-dir={}", profile.path().display()),
+                "about:blank",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let ws_url = loop {
+        let listed = reqwest::blocking_get(&format!("http://127.0.0.1:{port}/json/list"));
+        if let Some(url) = listed.and_then(|v| {
+            v.as_array()?.iter().find(|t| t["type"] == "page")?["webSocketDebuggerUrl"]
+                .as_str()
+                .map(str::to_string)
+        }) {
+            break url;
+        }
+        assert!(Instant::now() < deadline, "Chromium did not start");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let (ws, _) = tungstenite::connect(ws_url.as_str()).unwrap();
+    let mut cdp = Cdp { ws, id: 0 };
+    cdp.call("Page.enable", json!({}));
+    cdp.call("Page.navigate", json!({"url": url}));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while cdp
+        .eval("document.readyState === 'complete' && [...document.images].every(i => i.complete)")
+        != json!(true)
+    {
+        assert!(Instant::now() < deadline, "page did not finish loading");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let shot_data = cdp.call(
+        "Page.captureScreenshot",
+        json!({"format": "png", "captureBeyondViewport": true}),
+    );
+    std::fs::write(
+        shot.with_extension("b64"),
+        shot_data["data"].as_str().unwrap_or(""),
+    )
+    .unwrap();
+    cdp.eval(
+        "({verwaltungen: document.getElementById('kz-verwaltungen').textContent, \
+           lotsen: document.getElementById('kz-lotsen').textContent, \
+           images: [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth, i.alt.length]), \
+           lang: document.documentElement.lang, \
+           tables: [...document.querySelectorAll('table')].map(t => t.querySelectorAll('th[scope]').length)})",
+    )
+}
+
+/// A tiny blocking GET for the DevTools listing (outside the async runtime).
+mod reqwest {
+    pub fn blocking_get(url: &str) -> Option<serde_json::Value> {
+        use std::io::{Read, Write};
+        let rest = url.strip_prefix("http://")?;
+        let (host, path) = rest.split_once('/')?;
+        let mut s = std::net::TcpStream::connect(host).ok()?;
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .ok()?;
+        write!(
+            s,
+            "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        // Read until the declared length arrived (DevTools may keep the connection open).
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 8192];
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => raw.extend_from_slice(&buf[..n]),
+            }
+            let text = String::from_utf8_lossy(&raw);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let len = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().to_string())
+                    })
+                    .and_then(|v| v.parse::<usize>().ok());
+                if len.is_some_and(|l| body.len() >= l) {
+                    return serde_json::from_str(body).ok();
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&raw).to_string();
+        serde_json::from_str(text.split_once("\r\n\r\n")?.1).ok()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_shows_the_figures_and_every_image_in_chromium() {
+    let Some(chromium) = common::tool("chromium") else {
+        return;
+    };
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    digitalatlas::demo::import(&server.state.store, digitalatlas::demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    server.state.after_import().await;
+    let base = common::base_url(&server);
+    let c = ::reqwest::Client::new();
+    let land = common::get_json(&c, &format!("{base}/api/v1/coverage?level=land")).await;
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("page-screenshot.png");
+    let url = format!("{base}/");
+    let shot2 = shot.clone();
+    let seen = tokio::task::spawn_blocking(move || inspect(&chromium, &url, &shot2))
+        .await
+        .unwrap();
+    let with = land[0]["administrations_with_lotse"].as_u64().unwrap();
+    let all = land[0]["administrations"].as_u64().unwrap();
+    let expected = format!("{with} von {}.{:03}", all / 1000, all % 1000);
+    assert_eq!(seen["verwaltungen"], expected, "{seen}");
+    assert!(seen["lotsen"].as_str().unwrap().len() >= 3);
+    assert_eq!(seen["lang"], "de");
+    let images = seen["images"].as_array().unwrap();
+    assert!(images.len() >= 6, "{seen}");
+    for img in images {
+        assert!(img[1].as_u64().unwrap() > 0, "image not loaded: {img}");
+        assert!(img[2].as_u64().unwrap() > 20, "alt text missing: {img}");
+    }
+    assert!(seen["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n.as_u64().unwrap() > 0));
+    // The screenshot, decoded from DevTools' base64, into the test output.
+    let b64 = std::fs::read_to_string(shot.with_extension("b64")).unwrap();
+    let png = base64_decode(&b64);
+    assert!(png.starts_with(b"\x89PNG"), "screenshot");
+    std::fs::write(&shot, png).unwrap();
+    println!("screenshot: {}", shot.display());
+    server.stop().await.unwrap();
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let digits: Vec<u8> = s.bytes().filter_map(val).collect();
+    digits
+        .chunks(4)
+        .flat_map(|ch| {
+            let n = ch.iter().fold(0u32, |acc, &d| (acc << 6) | d as u32) << (6 * (4 - ch.len()));
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            bytes[..ch.len().saturating_sub(1)].to_vec()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_static_report_has_every_page_chart_and_download() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    digitalatlas::demo::import(&server.state.store, digitalatlas::demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    server.state.after_import().await;
+    let out = tempfile::tempdir().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
+    let w = digitalatlas::report::write_report(&server.state, out.path(), Some(day))
+        .await
+        .unwrap();
+    assert_eq!(w.pages, 1 + 44 + 1101);
+    assert_eq!(w.downloads, 6);
+    let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    // The published figure of 30.06.2021: 326 Kommunen and 30 Landkreise.
+    assert!(
+        index.contains("id=\"kz-verwaltungen\">356 von 1.136"),
+        "{index}"
+    );
+    // Every relative link and image of the index exists.
+    for part in index
+        .split("src=\"")
+        .skip(1)
+        .chain(index.split("href=\"").skip(1))
+    {
+        let target = part.split('"').next().unwrap().replace("&amp;", "&");
+        if target.starts_with("http") || target.starts_with('#') {
+            continue;
+        }
+        assert!(out.path().join(&target).is_file(), "{target} missing");
+    }
+    let kreis = std::fs::read_to_string(out.path().join("kreis/08115.html")).unwrap();
+    assert!(kreis.contains("href=\"../gemeinde/08115003.html\""));
+    let csv = std::fs::read_to_string(out.path().join("daten/abdeckung-kreise.csv")).unwrap();
+    assert!(
+        csv.contains(",2021-06-30,"),
+        "downloads are as of the report day"
+    );
+    server.stop().await.unwrap();
+}
