@@ -189,6 +189,17 @@ def geomap_options(layers):
     }
 
 
+def demo_panel(b, w=24):
+    """A banner that says whether the figures are synthetic demo data."""
+    b.panel("stat", "Datengrundlage",
+            "Zeigt „Demodaten“, wenn der Dienst synthetische Demodaten statt amtlicher Meldungen enthält.",
+            [prom("digitalatlas_demo_data", "Daten", True)], w, 3,
+            {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "background", "textMode": "value"},
+            {"mappings": [{"type": "value", "options": {
+                "0": {"text": "amtliche Meldungen", "color": "green", "index": 0},
+                "1": {"text": "Demodaten (synthetisch, nicht amtlich)", "color": "orange", "index": 1}}}]})
+
+
 def ozg_board():
     b = Board(
         "digitalatlas-ozg",
@@ -199,6 +210,7 @@ def ozg_board():
     )
     b.area_variables()
     b.api_variable()
+    demo_panel(b)
     b.panel("stat", "Standardprozesse flächendeckend",
             "Standardprozesse, die in jeder Gemeinde aktiv sind (100 %, nicht 99 %).",
             [prom('digitalatlas_ozg_processes_flaechendeckend{art="standard"}', "Standard", True)],
@@ -299,6 +311,7 @@ def lotsen_board():
     )
     b.area_variables()
     b.api_variable()
+    demo_panel(b)
     covered = "sum(digitalatlas_administrations_with_any_lotse" + IN_AREA + ")"
     total = "sum(digitalatlas_administrations" + IN_AREA + ")"
     b.panel("stat", "Verwaltungen mit Digitallotse",
