@@ -7,6 +7,8 @@
 //! `apt-get install wrk nginx-light`). `BENCH_SCALE=de` runs it on the synthetic Germany of
 //! `demo --scale de` (10,756 Gemeinden, 600 processes, the scale demo's activity files) instead.
 
+mod support;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -101,20 +103,8 @@ async fn main() {
         .map(|g| g.ags.clone())
         .collect();
     bench_rebuilds(&state, &gemeinden[0], process, rounds).await;
-    println!("peak memory (VmHWM): {}", peak_memory());
+    println!("peak memory (VmHWM): {}", support::peak_memory());
     bench_http(&state, dir.path()).await;
-}
-
-/// The process' peak resident set size, from /proc (Linux).
-fn peak_memory() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .map(|v| v.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
 }
 
 /// BW registry, 1,000 Lotsen, every Gemeinde × 30 processes.

@@ -6,6 +6,8 @@
 //! synthetic Germany of `demo --scale de`: 11,050 administrations, and the scale demo's own
 //! 654,091-row `aktivierungen` file on top).
 
+mod support;
+
 use std::time::Instant;
 
 use digitalatlas::import::{self, Dataset, Limits};
@@ -117,20 +119,11 @@ async fn bench(url: &str, label: &str, rows: usize) {
             summary.counts.total as f64 / secs
         );
     }
-    println!("{label}: peak memory so far (VmHWM): {}", peak_memory());
+    println!(
+        "{label}: peak memory so far (VmHWM): {}",
+        support::peak_memory()
+    );
     store.close().await;
-}
-
-/// The process' peak resident set size, from /proc (Linux).
-fn peak_memory() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .map(|v| v.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
 }
 
 async fn run(store: &Store, dataset: Dataset, bytes: &[u8]) -> import::Summary {

@@ -9,16 +9,6 @@ use std::io::Read;
 
 use serde_json::Value;
 
-async fn demo_server() -> (digitalatlas::server::RunningServer, common::TestDb) {
-    let db = common::sqlite_db();
-    let server = common::start_server(&db.url).await;
-    digitalatlas::demo::import(&server.state.store, digitalatlas::demo::DEFAULT_SEED)
-        .await
-        .unwrap();
-    server.state.after_import().await;
-    (server, db)
-}
-
 async fn status(c: &reqwest::Client, url: &str) -> (u16, Value) {
     let r = c.get(url).send().await.unwrap();
     let s = r.status().as_u16();
@@ -27,7 +17,7 @@ async fn status(c: &reqwest::Client, url: &str) -> (u16, Value) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn views_agree_with_each_other_and_refuse_bad_parameters() {
-    let (server, _db) = demo_server().await;
+    let (server, _db) = common::demo_server().await;
     let base = common::base_url(&server);
     let c = reqwest::Client::new();
 
@@ -177,7 +167,7 @@ fn geometry_ok(g: &Value) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn geojson_layers_match_the_registry_and_are_served_compressed_with_etags() {
-    let (server, _db) = demo_server().await;
+    let (server, _db) = common::demo_server().await;
     let base = common::base_url(&server);
     // Raw bytes: no transparent decompression.
     let c = reqwest::Client::builder().no_gzip().build().unwrap();

@@ -155,12 +155,7 @@ async fn the_page_shows_the_figures_and_every_image_in_chromium() {
     let Some(chromium) = common::tool("chromium") else {
         return;
     };
-    let db = common::sqlite_db();
-    let server = common::start_server(&db.url).await;
-    digitalatlas::demo::import(&server.state.store, digitalatlas::demo::DEFAULT_SEED)
-        .await
-        .unwrap();
-    server.state.after_import().await;
+    let (server, _db) = common::demo_server().await;
     let base = common::base_url(&server);
     let c = ::reqwest::Client::new();
     let land = common::get_json(&c, &format!("{base}/api/v1/coverage?level=land")).await;
@@ -218,12 +213,7 @@ fn base64_decode(s: &str) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_static_report_has_every_page_chart_and_download() {
-    let db = common::sqlite_db();
-    let server = common::start_server(&db.url).await;
-    digitalatlas::demo::import(&server.state.store, digitalatlas::demo::DEFAULT_SEED)
-        .await
-        .unwrap();
-    server.state.after_import().await;
+    let (server, _db) = common::demo_server().await;
     let out = tempfile::tempdir().unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
     let w = digitalatlas::report::write_report(&server.state, out.path(), Some(day))

@@ -40,12 +40,7 @@ fn spread(pixels: &[u8]) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn charts_render_as_png_and_svg() {
-    let db = common::sqlite_db();
-    let server = common::start_server(&db.url).await;
-    digitalatlas::demo::import(&server.state.store, digitalatlas::demo::DEFAULT_SEED)
-        .await
-        .unwrap();
-    server.state.after_import().await;
+    let (server, _db) = common::demo_server().await;
     let base = common::base_url(&server);
     let c = reqwest::Client::new();
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("charts");

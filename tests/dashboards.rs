@@ -63,12 +63,7 @@ fn fill(text: &str, vars: &[(&str, &str)]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_dashboard_query_answers_with_data() {
-    let db = common::sqlite_db();
-    let server = common::start_server(&db.url).await;
-    digitalatlas::demo::import(&server.state.store, digitalatlas::demo::DEFAULT_SEED)
-        .await
-        .unwrap();
-    server.state.after_import().await;
+    let (server, _db) = common::demo_server().await;
     let base = common::base_url(&server);
     let c = reqwest::Client::new();
     // Traffic for the request panels, before and while Prometheus scrapes.

@@ -65,6 +65,26 @@ pub struct ProcessRow {
     pub flaechendeckend: bool,
 }
 
+/// What both views filter by: Kreise (None = all), process kind, day.
+struct Selection {
+    kreise: Option<Vec<bool>>,
+    art: Option<Art>,
+    day: chrono::NaiveDate,
+}
+
+impl Selection {
+    fn of(snap: &crate::coverage::Snapshot, p: &Params) -> Result<Selection, ApiError> {
+        Ok(Selection {
+            kreise: kreis_filter(&snap.raw, &p.kreis, &p.regierungsbezirk)?,
+            art: parse_art(given(&p.art))?,
+            day: match given(&p.as_of) {
+                Some(v) => parse_date("as_of", v)?,
+                None => snap.current.as_of,
+            },
+        })
+    }
+}
+
 fn parse_art(v: Option<&str>) -> Result<Option<Art>, ApiError> {
     match v {
         None => Ok(None),
@@ -86,12 +106,7 @@ pub async fn processes(
 ) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
     let raw = &snap.raw;
-    let kreise = kreis_filter(raw, &p.kreis, &p.regierungsbezirk)?;
-    let art = parse_art(given(&p.art))?;
-    let day = match given(&p.as_of) {
-        Some(v) => parse_date("as_of", v)?,
-        None => snap.current.as_of,
-    };
+    let Selection { kreise, art, day } = Selection::of(&snap, &p)?;
     let f = snap.as_of(day);
     let in_area = |a: &crate::coverage::raw::Admin| kreise.as_ref().is_none_or(|k| k[a.kreis]);
     let gemeinden: Vec<usize> = raw
@@ -171,12 +186,7 @@ pub async fn matrix(
 ) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
     let raw = &snap.raw;
-    let kreise = kreis_filter(raw, &p.kreis, &p.regierungsbezirk)?;
-    let art = parse_art(given(&p.art))?;
-    let day = match given(&p.as_of) {
-        Some(v) => parse_date("as_of", v)?,
-        None => snap.current.as_of,
-    };
+    let Selection { kreise, art, day } = Selection::of(&snap, &p)?;
     let procs: Vec<usize> = (0..raw.processes.len())
         .filter(|&pi| art.is_none_or(|a| raw.processes[pi].art == a))
         .collect();

@@ -300,14 +300,7 @@ fn outreach(snap: &Snapshot, links: &Links, kreis: Option<usize>) -> String {
         .map(|&i| {
             let a = &raw.admins[i];
             let k = &raw.units[raw.kreise[a.kreis]];
-            let name = match a.kind {
-                AdminKind::Gemeinde => format!(
-                    "<a href=\"{}\">{}</a>",
-                    esc(&links.gemeinde(&a.id)),
-                    esc(&a.name)
-                ),
-                AdminKind::Landratsamt => esc(&a.name),
-            };
+            let name = admin_link(links, a);
             vec![
                 name,
                 esc(&k.name),
@@ -361,14 +354,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         .iter()
         .map(|&i| {
             let a = &raw.admins[i];
-            let name = match a.kind {
-                AdminKind::Gemeinde => format!(
-                    "<a href=\"{}\">{}</a>",
-                    esc(&links.gemeinde(&a.id)),
-                    esc(&a.name)
-                ),
-                AdminKind::Landratsamt => esc(&a.name),
-            };
+            let name = admin_link(links, a);
             vec![
                 name,
                 num(a.population),
@@ -398,6 +384,18 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         &b,
         &footer(snap),
     ))
+}
+
+/// An administration's name, linked to its page where it has one (Gemeinden).
+fn admin_link(links: &Links, a: &crate::coverage::raw::Admin) -> String {
+    match a.kind {
+        AdminKind::Gemeinde => format!(
+            "<a href=\"{}\">{}</a>",
+            esc(&links.gemeinde(&a.id)),
+            esc(&a.name)
+        ),
+        AdminKind::Landratsamt => esc(&a.name),
+    }
 }
 
 fn lotse_label(class: &str) -> &'static str {

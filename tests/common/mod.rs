@@ -269,3 +269,14 @@ pub async fn prom_query(c: &reqwest::Client, prom: &str, q: &str) -> Vec<serde_j
     assert_eq!(v["status"], "success", "{q}: {v}");
     v["data"]["result"].as_array().cloned().unwrap_or_default()
 }
+
+/// A server on a fresh SQLite database with the demo data imported through the normal path.
+pub async fn demo_server() -> (RunningServer, TestDb) {
+    let db = sqlite_db();
+    let server = start_server(&db.url).await;
+    digitalatlas::demo::import(&server.state.store, digitalatlas::demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    server.state.after_import().await;
+    (server, db)
+}
