@@ -32,36 +32,36 @@ async fn main() {
     state.after_import().await;
     let snap = state.coverage.snapshot();
     // First use parses the boundaries and registers the fonts; not part of a render.
-    let warm = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Lotsen).unwrap();
+    let warm = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Lotsen, None).unwrap();
     render(Format::Png, (1000, 1000), &warm).unwrap();
 
     let cases: Vec<(&str, Render)> = vec![
         (
             "Gemeinde choropleth PNG 1000×1000 (Lotsen)",
             Box::new(|| {
-                let m = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Lotsen).unwrap();
+                let m = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Lotsen, None).unwrap();
                 render(Format::Png, (1000, 1000), &m).unwrap()
             }),
         ),
         (
             "Gemeinde choropleth PNG 1000×1000 (Standardprozesse)",
             Box::new(|| {
-                let m =
-                    catalog::map(&snap, Layer::Gemeinden, &MapMetric::Standardprozesse).unwrap();
+                let m = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Standardprozesse, None)
+                    .unwrap();
                 render(Format::Png, (1000, 1000), &m).unwrap()
             }),
         ),
         (
             "Gemeinde choropleth SVG",
             Box::new(|| {
-                let m = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Lotsen).unwrap();
+                let m = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Lotsen, None).unwrap();
                 render(Format::Svg, (1000, 1000), &m).unwrap()
             }),
         ),
         (
             "Kreis choropleth PNG",
             Box::new(|| {
-                let m = catalog::map(&snap, Layer::Kreise, &MapMetric::Lotsen).unwrap();
+                let m = catalog::map(&snap, Layer::Kreise, &MapMetric::Lotsen, None).unwrap();
                 render(Format::Png, (1000, 1000), &m).unwrap()
             }),
         ),

@@ -74,6 +74,14 @@ pub async fn write_report(
                 html.as_bytes(),
             )?;
             w.pages += 1;
+            let chart = format!("map/gemeinden?kreis={key}");
+            let bytes = fetch(&router, &format!("/charts/{chart}")).await?;
+            write(
+                &out.join("charts")
+                    .join(format!("{}.png", chart_file(&chart))),
+                &bytes,
+            )?;
+            w.charts += 1;
         }
     }
     for a in snap

@@ -4,7 +4,7 @@
 
 mod common;
 
-const CHARTS: [(&str, &str); 8] = [
+const CHARTS: [(&str, &str); 9] = [
     ("map/gemeinden", "Kommunale Digitallotsen je Gemeinde"),
     ("map/kreise", "Kommunale Digitallotsen je Kreis"),
     (
@@ -12,6 +12,7 @@ const CHARTS: [(&str, &str); 8] = [
         "Aktive Standardprozesse",
     ),
     ("map/kreise?metric=process:SP05", "Onlinedienst"),
+    ("map/gemeinden?kreis=08115", "je Gemeinde: Landkreis Böblingen"),
     ("progress", "Fortschritt zum Ziel"),
     ("processes", "Freischaltungen je Onlinedienst"),
     ("kreise", "Verwaltungen mit Digitallotse je Kreis"),
@@ -95,6 +96,8 @@ async fn charts_render_as_png_and_svg() {
         ("/charts/map/laender", 404),
         ("/charts/map/gemeinden?metric=geld", 400),
         ("/charts/map/gemeinden?metric=process:XX", 404),
+        ("/charts/map/gemeinden?kreis=1", 400),
+        ("/charts/map/gemeinden?kreis=09162", 404),
     ] {
         let r = c.get(format!("{base}{url}")).send().await.unwrap();
         assert_eq!(r.status(), want, "{url}");

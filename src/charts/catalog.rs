@@ -82,7 +82,12 @@ fn share_legend(what: &str) -> Vec<(RGBColor, String)> {
 }
 
 /// A choropleth of Gemeinden or Kreise.
-pub fn map(snap: &Snapshot, layer: Layer, metric: &MapMetric) -> Result<Choropleth, ChartError> {
+pub fn map(
+    snap: &Snapshot,
+    layer: Layer,
+    metric: &MapMetric,
+    focus: Option<&str>,
+) -> Result<Choropleth, ChartError> {
     let raw = &snap.raw;
     let f = &snap.current;
     let process = match metric {
@@ -195,8 +200,17 @@ pub fn map(snap: &Snapshot, layer: Layer, metric: &MapMetric) -> Result<Chorople
             };
         }
     }
+    let title = match focus.and_then(|k| {
+        raw.units
+            .iter()
+            .find(|u| u.level == UnitLevel::Kreis && u.key == k)
+    }) {
+        Some(k) => format!("{title}: {}", k.name),
+        None => title,
+    };
     Ok(Choropleth {
         frame: frame(snap, title, ATTRIBUTION),
+        focus: focus.map(str::to_string),
         layer,
         fills,
         legend,

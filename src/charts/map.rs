@@ -105,13 +105,23 @@ pub struct Choropleth {
     pub legend: Vec<(RGBColor, String)>,
     /// Draw Kreis borders over the fills.
     pub kreis_borders: bool,
+    /// Only this Kreis (5-digit key), zoomed to its extent.
+    pub focus: Option<String>,
+}
+
+impl Choropleth {
+    /// Whether a shape of this layer is drawn (all, or those of the focused Kreis).
+    fn shows(&self, key: &str) -> bool {
+        self.focus.as_deref().is_none_or(|k| key.starts_with(k))
+    }
 }
 
 impl Chart for Choropleth {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let area = frame(root, &self.frame)?;
         let (w, h) = area.dim_in_pixel();
-        let shapes = shapes(self.layer);
+        let all = shapes(self.layer);
+        let shapes: Vec<&Shape> = all.iter().filter(|s| self.shows(&s.key)).collect();
         let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
         for s in shapes.iter().flat_map(|s| &s.rings).flatten() {
             x0 = x0.min(s.0);
@@ -140,7 +150,7 @@ impl Chart for Choropleth {
         };
         let grey = RGBColor(235, 235, 235);
         let edge = RGBColor(255, 255, 255).mix(0.6);
-        for s in shapes {
+        for s in &shapes {
             let color = self.fills.get(&s.key).copied().unwrap_or(grey);
             for r in &s.rings {
                 let pts = project(r);
@@ -155,7 +165,7 @@ impl Chart for Choropleth {
             }
         }
         if self.kreis_borders || self.layer == Layer::Kreise {
-            for s in shapes_for_borders() {
+            for s in shapes_for_borders().iter().filter(|s| self.shows(&s.key)) {
                 for r in &s.rings {
                     let pts = project(r);
                     area.draw(&PathElement::new(pts, RGBColor(40, 40, 40).stroke_width(1)))

@@ -34,6 +34,8 @@ pub struct Params {
     width: Option<u32>,
     height: Option<u32>,
     metric: Option<String>,
+    /// Maps: only this Kreis (5-digit key), zoomed.
+    kreis: Option<String>,
 }
 
 /// The chart names under `/charts/{name}` and their default sizes.
@@ -168,9 +170,19 @@ async fn map(
             return Err(ApiError::NotFound(format!("no process with id {id:?}")));
         }
     }
+    let focus = match given(&p.kreis) {
+        Some(k) => {
+            let key = crate::registry::KreisKey::parse(k)?;
+            let snap = state.coverage.snapshot();
+            crate::http::params::kreis_index(&snap.raw, key.as_str())?;
+            Some(key.as_str().to_string())
+        }
+        None => None,
+    };
     let (format, size) = (format(&p)?, size(&p, MAP_SIZE)?);
     let key = format!(
-        "map/{layer:?}/{metric_text}/{}/{}x{}",
+        "map/{layer:?}/{metric_text}/{}/{}/{}x{}",
+        focus.as_deref().unwrap_or("land"),
         format.extension(),
         size.0,
         size.1
@@ -182,7 +194,7 @@ async fn map(
         format,
         size,
         move |snap, format, size| {
-            let chart = catalog::map(snap, layer, &metric).map_err(internal)?;
+            let chart = catalog::map(snap, layer, &metric, focus.as_deref()).map_err(internal)?;
             render(format, size, &chart).map_err(internal)
         },
     )

@@ -364,6 +364,16 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
             ]
         })
         .collect();
+    b.push_str(&figure(
+        links,
+        &format!("map/gemeinden?kreis={key}"),
+        &format!(
+            "Karte der Gemeinden im {}: grau ohne Digitallotse, hellblau mit \
+             Basisqualifizierung, dunkelblau mit Aufbauschulung",
+            unit.name
+        ),
+        (800, 800),
+    ));
     b.push_str("<h2>Gemeinden und Landratsamt</h2>");
     b.push_str(&table(
         &format!("Verwaltungen im {}", unit.name),
