@@ -12,7 +12,10 @@ const CHARTS: [(&str, &str); 9] = [
         "Aktive Standardprozesse",
     ),
     ("map/kreise?metric=process:SP05", "Onlinedienst"),
-    ("map/gemeinden?kreis=08115", "je Gemeinde: Landkreis Böblingen"),
+    (
+        "map/gemeinden?kreis=08115",
+        "je Gemeinde: Landkreis Böblingen",
+    ),
     ("progress", "Fortschritt zum Ziel"),
     ("processes", "Freischaltungen je Onlinedienst"),
     ("kreise", "Verwaltungen mit Digitallotse je Kreis"),
