@@ -219,3 +219,72 @@ async fn scrapes_during_an_import_see_whole_snapshots() {
     assert_eq!(*seen.last().unwrap(), (1101.0, 1101.0, 330_300.0));
     server.stop().await.unwrap();
 }
+
+/// The periodic refresh without new data makes a new snapshot (its age is a health signal) but
+/// keeps the data version, so metrics, GeoJSON and charts are not encoded again; new records
+/// start a new data version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_without_new_data_keeps_the_data_version() {
+    let db = common::sqlite_db();
+    let server = known_data(&db.url).await;
+    let state = server.state.clone();
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+
+    let before = state.coverage.snapshot();
+    let text = common::get_text(&c, &format!("{base}/metrics")).await;
+    let generation = common::metric_sum(&text, "digitalatlas_snapshot_generation");
+    assert_eq!(generation, before.generation as f64);
+    let encoded = state.metrics.encoded(&before);
+    let etag = |r: &reqwest::Response| r.headers()["etag"].to_str().unwrap().to_string();
+    let geo = c
+        .get(format!("{base}/api/v1/geo/kreise.geojson"))
+        .send()
+        .await
+        .unwrap();
+    let geo_etag = etag(&geo);
+
+    state.after_import().await;
+    let after = state.coverage.snapshot();
+    assert_eq!(after.generation, before.generation + 1);
+    assert_eq!(after.data_version, before.data_version);
+    // The same encoded families (not merely equal bytes) serve the new snapshot.
+    assert!(std::sync::Arc::ptr_eq(
+        &encoded,
+        &state.metrics.encoded(&after)
+    ));
+    let text = common::get_text(&c, &format!("{base}/metrics")).await;
+    assert_eq!(
+        common::metric_sum(&text, "digitalatlas_snapshot_generation"),
+        generation + 1.0
+    );
+    let geo = c
+        .get(format!("{base}/api/v1/geo/kreise.geojson"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(etag(&geo), geo_etag);
+
+    // One more Lotse: a new data version, new figures everywhere.
+    let csv =
+        "teilnehmer_id;verwaltung;programm;kurs;anbieter;abschluss;seminartage;foerderung_eur\n\
+               08115001-9;08115001;basis;Basis 2020;VS;01.02.2020;3;300,00\n";
+    common::import_bytes(&state, Dataset::Qualifikationen, "neu.csv", csv.as_bytes()).await;
+    let changed = state.coverage.snapshot();
+    assert!(changed.data_version > before.data_version);
+    let text = common::get_text(&c, &format!("{base}/metrics")).await;
+    assert_eq!(
+        common::metric_sum(
+            &text,
+            "digitalatlas_administrations_with_lotsen{kreis=\"08115\",kind=\"gemeinde\",programme=\"basis\"}"
+        ),
+        2.0
+    );
+    let geo = c
+        .get(format!("{base}/api/v1/geo/kreise.geojson"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(etag(&geo), geo_etag);
+    server.stop().await.unwrap();
+}

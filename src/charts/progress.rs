@@ -103,7 +103,7 @@ impl Chart for Progress {
         chart
             .configure_mesh()
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
+            .y_label_formatter(&|y| crate::page::html::num(*y as i64))
             .x_desc("Jahr")
             .y_desc("Anzahl")
             .label_style((FONT, font))
@@ -119,7 +119,10 @@ impl Chart for Progress {
                 red.stroke_width(2),
             ))
             .map_err(err)?
-            .label(format!("Ziel: {:.0} Verwaltungen", self.target))
+            .label(format!(
+                "Ziel: {} Verwaltungen",
+                crate::page::html::num(self.target as i64)
+            ))
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], red.stroke_width(2)));
         chart
             .draw_series(LineSeries::new(
@@ -160,15 +163,23 @@ impl Chart for Progress {
                     "Prognose: Ziel etwa {} (Trend der letzten 12 Monate)",
                     month_label(reached)
                 ))
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], blue.mix(0.5)));
+                .legend(move |(x, y)| {
+                    EmptyElement::at((x, y))
+                        + PathElement::new([(0, 0), (7, 0)], blue.stroke_width(2))
+                        + PathElement::new([(12, 0), (20, 0)], blue.stroke_width(2))
+                });
         }
         for m in &self.milestones {
             let p = (year(m.date), m.value);
             let label = (FONT, font * 0.9).into_font().color(&BLACK);
+            // A light box behind the text keeps it readable where it crosses a line.
+            let (tw, th) = area.estimate_text_size(&m.label, &label).map_err(err)?;
+            let (tw, th) = (tw as i32, th as i32);
             chart
                 .draw_series([EmptyElement::at(p)
                     + Circle::new((0, 0), 5, BLACK.filled())
-                    + Text::new(m.label.clone(), (9, -(font as i32) / 2), label)])
+                    + Rectangle::new([(7, 2), (11 + tw, 6 + th)], WHITE.mix(0.85).filled())
+                    + Text::new(m.label.clone(), (9, 4), label)])
                 .map_err(err)?;
         }
         chart

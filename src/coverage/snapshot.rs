@@ -21,6 +21,10 @@ use crate::store::{Store, StoreError};
 pub struct Snapshot {
     /// Increases with every rebuild, so that a reader can tell snapshots apart.
     pub generation: u64,
+    /// Increases only when the figures can differ from the previous snapshot's (new records or a
+    /// new day). Encoded views (metrics, GeoJSON, charts) are cached per data version, so the
+    /// periodic refresh without new data encodes nothing again.
+    pub data_version: u64,
     pub raw: Arc<RawData>,
     pub current: Figures,
     /// When it was built (Unix seconds) and how long that took.
@@ -62,12 +66,29 @@ impl Snapshot {
             .unwrap_or(today);
         Snapshot {
             generation,
+            data_version: generation,
             raw: Arc::new(raw),
             current,
             built_at: unix_now(),
             build_duration: t.elapsed(),
             history: Mutex::new(HashMap::new()),
             horizon,
+        }
+    }
+
+    /// Takes over `previous`'s data version and computed past days when both hold the same
+    /// records (the same import log ids) as of the same day; otherwise starts a new data version.
+    fn continue_from(&mut self, previous: &Snapshot) {
+        let same = self.raw.import_ids == previous.raw.import_ids
+            && self.current.as_of == previous.current.as_of
+            && self.raw.demo == previous.raw.demo;
+        if !same {
+            self.data_version = previous.data_version + 1;
+            return;
+        }
+        self.data_version = previous.data_version;
+        if let (Ok(mut mine), Ok(theirs)) = (self.history.lock(), previous.history.lock()) {
+            mine.clone_from(&theirs);
         }
     }
 
@@ -198,11 +219,13 @@ impl Coverage {
 
     fn swap(&self, old: &Snapshot, raw: RawData, started: Instant) -> Arc<Snapshot> {
         let mut snap = Snapshot::build(old.generation + 1, raw, today());
+        snap.continue_from(old);
         snap.build_duration = started.elapsed();
         let snap = Arc::new(snap);
         self.current.store(snap.clone());
         tracing::debug!(
             generation = snap.generation,
+            data_version = snap.data_version,
             ms = snap.build_duration.as_secs_f64() * 1e3,
             "snapshot rebuilt"
         );

@@ -55,18 +55,20 @@ pub struct ChartCache {
     images: Mutex<(u64, HashMap<String, Bytes>)>,
 }
 
-/// Most images kept per snapshot (a client cycling through sizes cannot fill the memory).
+/// Most images kept per data version (a client cycling through sizes cannot fill the memory).
 const MAX_CACHED: usize = 64;
 
 impl ChartCache {
-    fn get(&self, generation: u64, key: &str) -> Option<Bytes> {
+    fn get(&self, data_version: u64, key: &str) -> Option<Bytes> {
         let c = self.images.lock().ok()?;
-        (c.0 == generation).then(|| c.1.get(key).cloned()).flatten()
+        (c.0 == data_version)
+            .then(|| c.1.get(key).cloned())
+            .flatten()
     }
-    fn put(&self, generation: u64, key: String, bytes: Bytes) {
+    fn put(&self, data_version: u64, key: String, bytes: Bytes) {
         if let Ok(mut c) = self.images.lock() {
-            if c.0 != generation {
-                *c = (generation, HashMap::new());
+            if c.0 != data_version {
+                *c = (data_version, HashMap::new());
             }
             if c.1.len() < MAX_CACHED {
                 c.1.insert(key, bytes);
@@ -104,7 +106,7 @@ pub async fn image(
     build: impl FnOnce(&Snapshot, Format, (u32, u32)) -> Result<Vec<u8>, ApiError> + Send + 'static,
 ) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
-    let bytes = match state.charts.get(snap.generation, &key) {
+    let bytes = match state.charts.get(snap.data_version, &key) {
         Some(b) => b,
         None => {
             let s = snap.clone();
@@ -114,7 +116,7 @@ pub async fn image(
                 .map_err(|e| ApiError::Internal(format!("chart: {e}")))??
                 .into();
             state.metrics.observe_chart(name, t.elapsed());
-            state.charts.put(snap.generation, key, bytes.clone());
+            state.charts.put(snap.data_version, key, bytes.clone());
             bytes
         }
     };

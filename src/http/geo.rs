@@ -40,7 +40,7 @@ pub enum Layer {
 /// One layer of one snapshot, encoded once in every encoding.
 #[derive(Debug)]
 pub struct Encoded {
-    generation: u64,
+    data_version: u64,
     pub etag: String,
     pub identity: Bytes,
     pub gzip: Bytes,
@@ -166,7 +166,7 @@ fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Encoded 
     let etag = etag_of(&identity);
     if let Some(p) = previous.filter(|p| p.etag == etag) {
         return Encoded {
-            generation: snap.generation,
+            data_version: snap.data_version,
             etag,
             identity: p.identity.clone(),
             gzip: p.gzip.clone(),
@@ -182,7 +182,7 @@ fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Encoded 
         let _ = w.write_all(&identity);
     }
     Encoded {
-        generation: snap.generation,
+        data_version: snap.data_version,
         etag,
         identity: identity.into(),
         gzip: gzip.into(),
@@ -198,7 +198,7 @@ impl GeoCache {
                 .lock()
                 .ok()
                 .and_then(|l| l.get(&layer).cloned())
-                .filter(|e| e.generation == snap.generation)
+                .filter(|e| e.data_version == snap.data_version)
         };
         if let Some(e) = cached(self) {
             return Ok(e);

@@ -127,7 +127,33 @@ fn gauge(reg: &mut Registry, name: &str, help: &str, value: f64) {
     reg.register(name, help, g);
 }
 
-/// Builds the registry of one snapshot. Label values are official keys; names come from the
+/// The families that change with every rebuild even when the data does not: when and how fast
+/// the snapshot was built. Tiny, so they are encoded per scrape.
+pub fn snapshot_registry(snap: &Snapshot) -> Registry {
+    let mut reg = Registry::default();
+    gauge(
+        &mut reg,
+        "digitalatlas_snapshot_timestamp_seconds",
+        "When the current snapshot of figures was built (Unix time)",
+        snap.built_at,
+    );
+    gauge(
+        &mut reg,
+        "digitalatlas_snapshot_build_duration_seconds",
+        "How long building the current snapshot took",
+        snap.build_duration.as_secs_f64(),
+    );
+    gauge(
+        &mut reg,
+        "digitalatlas_snapshot_generation",
+        "Number of the current snapshot since start-up",
+        snap.generation as f64,
+    );
+    reg
+}
+
+/// Builds the registry of one snapshot's data (everything but [`snapshot_registry`]), the
+/// same for every snapshot of one data version. Label values are official keys; names come from the
 /// `*_info` families, joined in PromQL with `group_left`.
 pub fn registry(snap: &Snapshot) -> Registry {
     let raw = &snap.raw;
@@ -401,27 +427,9 @@ pub fn registry(snap: &Snapshot) -> Registry {
         .set(1);
     gauge(
         &mut reg,
-        "digitalatlas_snapshot_timestamp_seconds",
-        "When the current snapshot of figures was built (Unix time)",
-        snap.built_at,
-    );
-    gauge(
-        &mut reg,
-        "digitalatlas_snapshot_build_duration_seconds",
-        "How long building the current snapshot took",
-        snap.build_duration.as_secs_f64(),
-    );
-    gauge(
-        &mut reg,
         "digitalatlas_demo_data",
         "1 when the figures come from synthetic demo data (Demodaten), else 0",
         if raw.demo { 1.0 } else { 0.0 },
-    );
-    gauge(
-        &mut reg,
-        "digitalatlas_snapshot_generation",
-        "Number of the current snapshot since start-up",
-        snap.generation as f64,
     );
     let last_import: Family<DatasetLabel, FloatGauge> = family(
         &mut reg,

@@ -23,7 +23,7 @@ pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 /// One snapshot's families in both formats, without the OpenMetrics `# EOF` terminator.
 #[derive(Debug)]
 pub struct Encoded {
-    pub generation: u64,
+    pub data_version: u64,
     pub openmetrics: Bytes,
     pub text: Bytes,
 }
@@ -35,7 +35,7 @@ pub fn encode_snapshot(snap: &Snapshot) -> Encoded {
     // Writing into a String cannot fail.
     let _ = prometheus_client::encoding::text::encode_registry(&mut om, &reg);
     Encoded {
-        generation: snap.generation,
+        data_version: snap.data_version,
         text: Bytes::from(to_text_004(&om)),
         openmetrics: Bytes::from(om),
     }
@@ -165,14 +165,14 @@ impl SelfMetrics {
     /// The snapshot's encoded families, encoding them on first use of a new snapshot.
     pub fn encoded(&self, snap: &Snapshot) -> Arc<Encoded> {
         if let Some(e) = self.cache.load_full() {
-            if e.generation == snap.generation {
+            if e.data_version == snap.data_version {
                 return e;
             }
         }
         let e = Arc::new(encode_snapshot(snap));
-        // Keep the newest generation if another request raced us.
+        // Keep the newest data version if another request raced us.
         self.cache.rcu(|old| match old {
-            Some(o) if o.generation > e.generation => Some(o.clone()),
+            Some(o) if o.data_version > e.data_version => Some(o.clone()),
             _ => Some(e.clone()),
         });
         e
@@ -182,6 +182,11 @@ impl SelfMetrics {
     pub fn render(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
         let encoded = self.encoded(snap);
         let mut live = String::with_capacity(4096);
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode_registry(
+            &mut live,
+            &families::snapshot_registry(snap),
+        );
         let _ = prometheus_client::encoding::text::encode_registry(&mut live, &self.registry);
         let (cached, live) = if openmetrics {
             (&encoded.openmetrics, live)
