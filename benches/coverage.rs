@@ -203,7 +203,10 @@ async fn bench_rebuilds(
         std::hint::black_box(digitalatlas::coverage::compute(&snap.raw, today()));
         compute.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        std::hint::black_box(digitalatlas::metrics::encode_snapshot(&snap));
+        std::hint::black_box(digitalatlas::metrics::encode_snapshot(
+            &snap,
+            digitalatlas::metrics::families::OzgPerKreis::Auto,
+        ));
         encode.push(t.elapsed().as_secs_f64() * 1e3);
     }
     let snap = state.coverage.snapshot();

@@ -288,3 +288,37 @@ async fn a_refresh_without_new_data_keeps_the_data_version() {
     assert_ne!(etag(&geo), geo_etag);
     server.stop().await.unwrap();
 }
+
+/// `--metrics-ozg-per-kreis`: `standard` leaves the Universalprozesse out of the one family of
+/// size Kreise × processes, `auto` keeps everything at Baden-Württemberg's size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_per_kreis_process_family_can_be_limited_to_standardprozesse() {
+    use digitalatlas::metrics::{encode_snapshot, families::OzgPerKreis};
+    let db = common::sqlite_db();
+    let server = known_data(&db.url).await;
+    let snap = server.state.coverage.snapshot();
+    let lines = |mode| {
+        let e = encode_snapshot(&snap, mode);
+        String::from_utf8(e.openmetrics.to_vec())
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("digitalatlas_ozg_gemeinden_with_process{"))
+            .map(str::to_string)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let (auto, all, standard) = (
+        lines(OzgPerKreis::Auto),
+        lines(OzgPerKreis::All),
+        lines(OzgPerKreis::Standard),
+    );
+    assert_eq!(auto, all);
+    assert_eq!(all.len(), 44 * 4, "44 Kreise × 4 processes of the fixture");
+    assert_eq!(standard.len(), 44 * 3);
+    assert!(all.iter().any(|l| l.contains("process=\"UP01\"")));
+    assert!(!standard.iter().any(|l| l.contains("process=\"UP01\"")));
+    // The Land-level per-process families stay complete.
+    let e = encode_snapshot(&snap, OzgPerKreis::Standard);
+    let text = String::from_utf8(e.openmetrics.to_vec()).unwrap();
+    assert!(text.contains("digitalatlas_ozg_population_with_process{process=\"UP01\"}"));
+    server.stop().await.unwrap();
+}

@@ -11,6 +11,33 @@ use crate::coverage::{Snapshot, ALL_KINDS, ANY};
 
 type FloatGauge = Gauge<f64, AtomicU64>;
 
+/// Which processes `digitalatlas_ozg_gemeinden_with_process{kreis, process}` covers: the one
+/// family whose size is Kreise × processes (Baden-Württemberg: 44 × 30; Germany: 400 × 600).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OzgPerKreis {
+    /// Every process while Kreise × processes stays within [`AUTO_MAX_SERIES`], else `standard`.
+    #[default]
+    Auto,
+    /// Every process of the catalogue.
+    All,
+    /// Standardprozesse only (per-process figures of the Land stay complete for all processes).
+    Standard,
+}
+
+/// Most series `auto` emits for the per-Kreis process family.
+pub const AUTO_MAX_SERIES: usize = 50_000;
+
+impl OzgPerKreis {
+    /// Whether the per-Kreis family includes processes of kind `art`, for `series` candidates.
+    fn includes(self, art: Art, series: usize) -> bool {
+        match self {
+            OzgPerKreis::All => true,
+            OzgPerKreis::Standard => art == Art::Standard,
+            OzgPerKreis::Auto => series <= AUTO_MAX_SERIES || art == Art::Standard,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct KreisKind {
     kreis: String,
@@ -155,8 +182,9 @@ pub fn snapshot_registry(snap: &Snapshot) -> Registry {
 /// Builds the registry of one snapshot's data (everything but [`snapshot_registry`]), the
 /// same for every snapshot of one data version. Label values are official keys; names come from the
 /// `*_info` families, joined in PromQL with `group_left`.
-pub fn registry(snap: &Snapshot) -> Registry {
+pub fn registry(snap: &Snapshot, per_kreis: OzgPerKreis) -> Registry {
     let raw = &snap.raw;
+    let candidates = raw.kreise.len() * raw.processes.len();
     let f = &snap.current;
     let mut reg = Registry::default();
 
@@ -245,6 +273,9 @@ pub fn registry(snap: &Snapshot) -> Registry {
             })
             .set(1);
         for (p, process) in raw.processes.iter().enumerate() {
+            if !per_kreis.includes(process.art, candidates) {
+                continue;
+            }
             ozg_kreis
                 .get_or_create(&KreisProcess {
                     kreis: kreis.clone(),
@@ -444,4 +475,21 @@ pub fn registry(snap: &Snapshot) -> Registry {
             .set(*ts as f64);
     }
     reg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_keeps_every_process_up_to_the_bound() {
+        // Baden-Württemberg: 44 Kreise × 30 processes.
+        assert!(OzgPerKreis::Auto.includes(Art::Universal, 44 * 30));
+        assert!(OzgPerKreis::Auto.includes(Art::Universal, AUTO_MAX_SERIES));
+        // Germany: 400 Kreise × 600 processes keeps the Standardprozesse only.
+        assert!(!OzgPerKreis::Auto.includes(Art::Universal, 400 * 600));
+        assert!(OzgPerKreis::Auto.includes(Art::Standard, 400 * 600));
+        assert!(OzgPerKreis::All.includes(Art::Universal, 400 * 600));
+        assert!(!OzgPerKreis::Standard.includes(Art::Universal, 1));
+    }
 }

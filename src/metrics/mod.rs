@@ -29,8 +29,8 @@ pub struct Encoded {
 }
 
 /// Encodes a snapshot's families.
-pub fn encode_snapshot(snap: &Snapshot) -> Encoded {
-    let reg = families::registry(snap);
+pub fn encode_snapshot(snap: &Snapshot, per_kreis: families::OzgPerKreis) -> Encoded {
+    let reg = families::registry(snap, per_kreis);
     let mut om = String::with_capacity(256 * 1024);
     // Writing into a String cannot fail.
     let _ = prometheus_client::encoding::text::encode_registry(&mut om, &reg);
@@ -95,6 +95,7 @@ pub struct SelfMetrics {
     durations: Family<RouteLabel, Histogram, fn() -> Histogram>,
     chart_renders: Family<ChartLabel, Histogram, fn() -> Histogram>,
     cache: ArcSwapOption<Encoded>,
+    ozg_per_kreis: families::OzgPerKreis,
 }
 
 impl std::fmt::Debug for SelfMetrics {
@@ -135,11 +136,20 @@ impl Default for SelfMetrics {
             durations,
             chart_renders,
             cache: ArcSwapOption::empty(),
+            ozg_per_kreis: families::OzgPerKreis::default(),
         }
     }
 }
 
 impl SelfMetrics {
+    /// Self-metrics whose snapshot families cover `ozg_per_kreis` in the per-Kreis process family.
+    pub fn with_ozg_per_kreis(ozg_per_kreis: families::OzgPerKreis) -> SelfMetrics {
+        SelfMetrics {
+            ozg_per_kreis,
+            ..SelfMetrics::default()
+        }
+    }
+
     pub fn observe(&self, route: &str, status: u16, elapsed: Duration) {
         self.requests
             .get_or_create(&RouteStatus {
@@ -169,7 +179,7 @@ impl SelfMetrics {
                 return e;
             }
         }
-        let e = Arc::new(encode_snapshot(snap));
+        let e = Arc::new(encode_snapshot(snap, self.ozg_per_kreis));
         // Keep the newest data version if another request raced us.
         self.cache.rcu(|old| match old {
             Some(o) if o.data_version > e.data_version => Some(o.clone()),
