@@ -164,6 +164,8 @@ async fn bench_rebuilds(
     let mut full = Vec::new();
     let mut compute = Vec::new();
     let mut encode = Vec::new();
+    let mut encode_all = Vec::new();
+    let mut idle_refresh = Vec::new();
     for _ in 0..rounds {
         load(state, Dataset::Aktivierungen, one_activation.clone()).await;
         let t = Instant::now();
@@ -208,6 +210,19 @@ async fn bench_rebuilds(
             digitalatlas::metrics::families::OzgPerKreis::Auto,
         ));
         encode.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        std::hint::black_box(digitalatlas::metrics::encode_snapshot(
+            &snap,
+            digitalatlas::metrics::families::OzgPerKreis::All,
+        ));
+        encode_all.push(t.elapsed().as_secs_f64() * 1e3);
+
+        // The periodic refresh when nothing was imported: a new snapshot, same data version,
+        // the encoded metrics taken over.
+        state.after_import().await;
+        let t = Instant::now();
+        state.after_import().await;
+        idle_refresh.push(t.elapsed().as_secs_f64() * 1e3);
     }
     let snap = state.coverage.snapshot();
     println!(
@@ -221,13 +236,16 @@ async fn bench_rebuilds(
         "snapshot rebuild (load from SQLite + compute), medians: after an aktivierungen import {:.2} ms \
          (HTTP path, taking over the imported records: {:.2} ms); \
          after a qualifikationen import {:.2} ms; full load at start-up {:.2} ms; \
-         compute alone {:.2} ms; metrics encoding {:.2} ms",
+         compute alone {:.2} ms; metrics encoding {:.2} ms (--metrics-ozg-per-kreis=all: {:.2} ms); \
+         periodic refresh without new data (rebuild + metrics) {:.2} ms",
         median(after_activations),
         median(after_activations_in_memory),
         median(after_qualifications),
         median(full),
         median(compute),
-        median(encode)
+        median(encode),
+        median(encode_all),
+        median(idle_refresh)
     );
 }
 
