@@ -109,9 +109,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let reference = cli.registry.reference()?;
             let mut state =
                 crate::server::prepare_with(&cli.database.database_url, &reference).await?;
-            state.metrics = std::sync::Arc::new(crate::metrics::SelfMetrics::with_ozg_per_kreis(
-                serve.metrics_ozg_per_kreis,
-            ));
+            state.metrics =
+                std::sync::Arc::new(crate::metrics::SelfMetrics::with_ozg_per_kreis_max_series(
+                    serve.metrics_ozg_per_kreis_max_series,
+                ));
             if serve.demo {
                 let files = crate::demo::for_registry(serve.seed, &reference);
                 for s in crate::demo::import_files(&state.store, &files).await? {

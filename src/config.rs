@@ -75,15 +75,11 @@ pub struct ServeConfig {
     /// Rebuild the figures from the database every this many seconds (picks up CLI imports).
     #[arg(long, env = "DIGITALATLAS_REFRESH_SECONDS", default_value_t = 60)]
     pub refresh_seconds: u64,
-    /// Which processes `digitalatlas_ozg_gemeinden_with_process{kreis,process}` covers:
-    /// `auto` (all up to 50,000 series, else Standardprozesse only), `all`, `standard`.
-    #[arg(
-        long,
-        env = "DIGITALATLAS_METRICS_OZG_PER_KREIS",
-        value_enum,
-        default_value_t
-    )]
-    pub metrics_ozg_per_kreis: crate::metrics::families::OzgPerKreis,
+    /// At most this many series in `digitalatlas_ozg_gemeinden_with_process{kreis,process}`:
+    /// every process while Kreise × processes fit, else the processes in the most Gemeinden.
+    #[arg(long, env = "DIGITALATLAS_METRICS_OZG_PER_KREIS_MAX_SERIES",
+          default_value_t = crate::metrics::families::OZG_PER_KREIS_MAX_SERIES)]
+    pub metrics_ozg_per_kreis_max_series: usize,
     /// Import the synthetic demo dataset (Demodaten) before serving.
     #[arg(long, env = "DIGITALATLAS_DEMO")]
     pub demo: bool,

@@ -289,36 +289,40 @@ async fn a_refresh_without_new_data_keeps_the_data_version() {
     server.stop().await.unwrap();
 }
 
-/// `--metrics-ozg-per-kreis`: `standard` leaves the Universalprozesse out of the one family of
-/// size Kreise × processes, `auto` keeps everything at Baden-Württemberg's size.
+/// `--metrics-ozg-per-kreis-max-series`: beyond the bound the per-Kreis process family keeps the
+/// processes active in the most Gemeinden; the Land-level per-process families stay complete.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_per_kreis_process_family_can_be_limited_to_standardprozesse() {
-    use digitalatlas::metrics::{encode_snapshot, families::OzgPerKreis};
+async fn the_per_kreis_process_family_is_bounded() {
+    use digitalatlas::metrics::{encode_snapshot, families::OZG_PER_KREIS_MAX_SERIES};
     let db = common::sqlite_db();
     let server = known_data(&db.url).await;
     let snap = server.state.coverage.snapshot();
-    let lines = |mode| {
-        let e = encode_snapshot(&snap, mode);
-        String::from_utf8(e.openmetrics.to_vec())
-            .unwrap()
-            .lines()
-            .filter(|l| l.starts_with("digitalatlas_ozg_gemeinden_with_process{"))
-            .map(str::to_string)
-            .collect::<std::collections::BTreeSet<_>>()
+    let encoded = |max| {
+        let e = encode_snapshot(&snap, max);
+        String::from_utf8(e.openmetrics.to_vec()).unwrap()
     };
-    let (auto, all, standard) = (
-        lines(OzgPerKreis::Auto),
-        lines(OzgPerKreis::All),
-        lines(OzgPerKreis::Standard),
+    let processes = |text: &str| {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("digitalatlas_ozg_gemeinden_with_process{"))
+            .map(|l| l.split("process=\"").nth(1).unwrap()[..4].to_string())
+            .collect::<Vec<_>>()
+    };
+    // 44 Kreise × the fixture's 4 processes fit the default bound.
+    let all = processes(&encoded(OZG_PER_KREIS_MAX_SERIES));
+    assert_eq!(all.len(), 44 * 4);
+    // Room for 2 processes: SP01 (2 Gemeinden), then SP02 before SP03 (1 each, catalogue order).
+    let text = encoded(44 * 2 + 43);
+    let kept: std::collections::BTreeSet<String> = processes(&text).into_iter().collect();
+    assert_eq!(processes(&text).len(), 44 * 2);
+    assert_eq!(kept, ["SP01", "SP02"].map(String::from).into());
+    assert_eq!(
+        common::metric_sum(
+            &text,
+            "digitalatlas_ozg_land_gemeinden_with_process{process=\"SP01\"}"
+        ),
+        2.0
     );
-    assert_eq!(auto, all);
-    assert_eq!(all.len(), 44 * 4, "44 Kreise × 4 processes of the fixture");
-    assert_eq!(standard.len(), 44 * 3);
-    assert!(all.iter().any(|l| l.contains("process=\"UP01\"")));
-    assert!(!standard.iter().any(|l| l.contains("process=\"UP01\"")));
-    // The Land-level per-process families stay complete.
-    let e = encode_snapshot(&snap, OzgPerKreis::Standard);
-    let text = String::from_utf8(e.openmetrics.to_vec()).unwrap();
+    assert!(text.contains("digitalatlas_ozg_land_gemeinden_with_process{process=\"UP01\"} 0"));
     assert!(text.contains("digitalatlas_ozg_population_with_process{process=\"UP01\"}"));
     server.stop().await.unwrap();
 }

@@ -11,31 +11,25 @@ use crate::coverage::{Snapshot, ALL_KINDS, ANY};
 
 type FloatGauge = Gauge<f64, AtomicU64>;
 
-/// Which processes `digitalatlas_ozg_gemeinden_with_process{kreis, process}` covers: the one
-/// family whose size is Kreise × processes (Baden-Württemberg: 44 × 30; Germany: 400 × 600).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum OzgPerKreis {
-    /// Every process while Kreise × processes stays within [`AUTO_MAX_SERIES`], else `standard`.
-    #[default]
-    Auto,
-    /// Every process of the catalogue.
-    All,
-    /// Standardprozesse only (per-process figures of the Land stay complete for all processes).
-    Standard,
-}
+/// Default bound of `digitalatlas_ozg_gemeinden_with_process{kreis, process}`, the one family
+/// whose size is Kreise × processes (Baden-Württemberg: 44 × 30; Germany: 400 × 600).
+pub const OZG_PER_KREIS_MAX_SERIES: usize = 50_000;
 
-/// Most series `auto` emits for the per-Kreis process family.
-pub const AUTO_MAX_SERIES: usize = 50_000;
-
-impl OzgPerKreis {
-    /// Whether the per-Kreis family includes processes of kind `art`, for `series` candidates.
-    fn includes(self, art: Art, series: usize) -> bool {
-        match self {
-            OzgPerKreis::All => true,
-            OzgPerKreis::Standard => art == Art::Standard,
-            OzgPerKreis::Auto => series <= AUTO_MAX_SERIES || art == Art::Standard,
-        }
+/// Which processes the per-Kreis process family covers so that it stays within `max_series`:
+/// all of them if they fit, otherwise those active in the most Gemeinden (ties in catalogue
+/// order), as many as fit.
+pub fn per_kreis_processes(gemeinden: &[u32], kreise: usize, max_series: usize) -> Vec<bool> {
+    let fit = max_series / kreise.max(1);
+    if gemeinden.len() <= fit {
+        return vec![true; gemeinden.len()];
     }
+    let mut order: Vec<usize> = (0..gemeinden.len()).collect();
+    order.sort_by_key(|&p| (std::cmp::Reverse(gemeinden[p]), p));
+    let mut included = vec![false; gemeinden.len()];
+    for &p in order.iter().take(fit) {
+        included[p] = true;
+    }
+    included
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -182,9 +176,10 @@ pub fn snapshot_registry(snap: &Snapshot) -> Registry {
 /// Builds the registry of one snapshot's data (everything but [`snapshot_registry`]), the
 /// same for every snapshot of one data version. Label values are official keys; names come from the
 /// `*_info` families, joined in PromQL with `group_left`.
-pub fn registry(snap: &Snapshot, per_kreis: OzgPerKreis) -> Registry {
+pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
     let raw = &snap.raw;
-    let candidates = raw.kreise.len() * raw.processes.len();
+    let per_process: Vec<u32> = snap.current.processes.iter().map(|p| p.gemeinden).collect();
+    let per_kreis = per_kreis_processes(&per_process, raw.kreise.len(), ozg_per_kreis_max_series);
     let f = &snap.current;
     let mut reg = Registry::default();
 
@@ -273,7 +268,7 @@ pub fn registry(snap: &Snapshot, per_kreis: OzgPerKreis) -> Registry {
             })
             .set(1);
         for (p, process) in raw.processes.iter().enumerate() {
-            if !per_kreis.includes(process.art, candidates) {
+            if !per_kreis[p] {
                 continue;
             }
             ozg_kreis
@@ -351,6 +346,11 @@ pub fn registry(snap: &Snapshot, per_kreis: OzgPerKreis) -> Registry {
         "digitalatlas_ozg_population_with_process",
         "Population of the Gemeinden with the process active",
     );
+    let ozg_gemeinden: Family<ProcessLabel, Gauge> = family(
+        &mut reg,
+        "digitalatlas_ozg_land_gemeinden_with_process",
+        "Gemeinden of the Land with the process active (every process, also where the per-Kreis family is bounded)",
+    );
     let ozg_lra: Family<ProcessLabel, Gauge> = family(
         &mut reg,
         "digitalatlas_ozg_landratsaemter_with_process",
@@ -366,6 +366,9 @@ pub fn registry(snap: &Snapshot, per_kreis: OzgPerKreis) -> Registry {
             process: process.id.clone(),
         };
         ozg_pop.get_or_create(&l).set(f.processes[p].population);
+        ozg_gemeinden
+            .get_or_create(&l)
+            .set(f.processes[p].gemeinden.into());
         ozg_lra
             .get_or_create(&l)
             .set(f.processes[p].landratsaemter.into());
@@ -482,14 +485,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn auto_keeps_every_process_up_to_the_bound() {
-        // Baden-Württemberg: 44 Kreise × 30 processes.
-        assert!(OzgPerKreis::Auto.includes(Art::Universal, 44 * 30));
-        assert!(OzgPerKreis::Auto.includes(Art::Universal, AUTO_MAX_SERIES));
-        // Germany: 400 Kreise × 600 processes keeps the Standardprozesse only.
-        assert!(!OzgPerKreis::Auto.includes(Art::Universal, 400 * 600));
-        assert!(OzgPerKreis::Auto.includes(Art::Standard, 400 * 600));
-        assert!(OzgPerKreis::All.includes(Art::Universal, 400 * 600));
-        assert!(!OzgPerKreis::Standard.includes(Art::Universal, 1));
+    fn the_per_kreis_family_keeps_the_most_active_processes_that_fit() {
+        // Baden-Württemberg: 44 Kreise × 30 processes fit.
+        assert_eq!(per_kreis_processes(&[0; 30], 44, 50_000), vec![true; 30]);
+        // 3 Kreise, room for 7 series: the 2 processes in the most Gemeinden, ties by order.
+        assert_eq!(
+            per_kreis_processes(&[5, 9, 0, 9, 1], 3, 7),
+            vec![false, true, false, true, false]
+        );
+        assert_eq!(
+            per_kreis_processes(&[5, 5, 5], 3, 7),
+            vec![true, true, false]
+        );
+        // Germany: 400 Kreise × 600 processes, bounded at 50,000 series: 125 processes.
+        let many: Vec<u32> = (0..600).collect();
+        let kept = per_kreis_processes(&many, 400, 50_000);
+        assert_eq!(kept.iter().filter(|&&k| k).count(), 125);
+        assert!(kept[599] && !kept[474]);
     }
 }

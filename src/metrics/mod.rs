@@ -29,8 +29,8 @@ pub struct Encoded {
 }
 
 /// Encodes a snapshot's families.
-pub fn encode_snapshot(snap: &Snapshot, per_kreis: families::OzgPerKreis) -> Encoded {
-    let reg = families::registry(snap, per_kreis);
+pub fn encode_snapshot(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Encoded {
+    let reg = families::registry(snap, ozg_per_kreis_max_series);
     let mut om = String::with_capacity(256 * 1024);
     // Writing into a String cannot fail.
     let _ = prometheus_client::encoding::text::encode_registry(&mut om, &reg);
@@ -95,7 +95,7 @@ pub struct SelfMetrics {
     durations: Family<RouteLabel, Histogram, fn() -> Histogram>,
     chart_renders: Family<ChartLabel, Histogram, fn() -> Histogram>,
     cache: ArcSwapOption<Encoded>,
-    ozg_per_kreis: families::OzgPerKreis,
+    ozg_per_kreis_max_series: usize,
 }
 
 impl std::fmt::Debug for SelfMetrics {
@@ -136,16 +136,16 @@ impl Default for SelfMetrics {
             durations,
             chart_renders,
             cache: ArcSwapOption::empty(),
-            ozg_per_kreis: families::OzgPerKreis::default(),
+            ozg_per_kreis_max_series: families::OZG_PER_KREIS_MAX_SERIES,
         }
     }
 }
 
 impl SelfMetrics {
-    /// Self-metrics whose snapshot families cover `ozg_per_kreis` in the per-Kreis process family.
-    pub fn with_ozg_per_kreis(ozg_per_kreis: families::OzgPerKreis) -> SelfMetrics {
+    /// Self-metrics whose per-Kreis process family holds at most `ozg_per_kreis_max_series`.
+    pub fn with_ozg_per_kreis_max_series(ozg_per_kreis_max_series: usize) -> SelfMetrics {
         SelfMetrics {
-            ozg_per_kreis,
+            ozg_per_kreis_max_series,
             ..SelfMetrics::default()
         }
     }
@@ -179,7 +179,7 @@ impl SelfMetrics {
                 return e;
             }
         }
-        let e = Arc::new(encode_snapshot(snap, self.ozg_per_kreis));
+        let e = Arc::new(encode_snapshot(snap, self.ozg_per_kreis_max_series));
         // Keep the newest data version if another request raced us.
         self.cache.rcu(|old| match old {
             Some(o) if o.data_version > e.data_version => Some(o.clone()),
