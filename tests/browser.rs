@@ -1,6 +1,7 @@
 //! The web page in a real headless Chromium (Debian's package) against the service with the demo
 //! data: the headline figures in the DOM agree with the API, every image loaded
-//! (naturalWidth > 0), and a screenshot goes into the test output. Also the static report.
+//! (naturalWidth > 0), and a screenshot goes into the test output; axe-core finds no accessibility
+//! violation on the Land, Kreis, Gemeinde and search pages. Also the static report.
 
 mod common;
 
@@ -42,54 +43,89 @@ impl Cdp {
         )["result"]["value"]
             .clone()
     }
+
+    /// Evaluates an expression whose value is a promise and returns what it resolves to.
+    fn eval_async(&mut self, expr: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+        );
+        assert!(r["exceptionDetails"].is_null(), "{expr:.60}: {r}");
+        r["result"]["value"].clone()
+    }
+
+    /// Navigates to `url` and waits until the page and all its images have loaded.
+    fn open(&mut self, url: &str) {
+        self.call("Page.navigate", json!({"url": url}));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        std::thread::sleep(Duration::from_millis(100));
+        while self.eval(
+            "document.readyState === 'complete' && [...document.images].every(i => i.complete)",
+        ) != json!(true)
+        {
+            assert!(Instant::now() < deadline, "{url} did not finish loading");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+/// A headless Chromium with one page, driven over the DevTools protocol; killed on drop.
+struct Browser {
+    cdp: Cdp,
+    _process: common::KillOnDrop,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn launch(chromium: &std::path::Path) -> Browser {
+        let port = common::free_port();
+        let profile = tempfile::tempdir().unwrap();
+        let process = common::KillOnDrop(
+            std::process::Command::new(chromium)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--hide-scrollbars",
+                    "--window-size=1200,900",
+                    &format!("--remote-debugging-port={port}"),
+                    &format!("--user-data-dir={}", profile.path().display()),
+                    "about:blank",
+                ])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let ws_url = loop {
+            let listed = reqwest::blocking_get(&format!("http://127.0.0.1:{port}/json/list"));
+            if let Some(url) = listed.and_then(|v| {
+                v.as_array()?.iter().find(|t| t["type"] == "page")?["webSocketDebuggerUrl"]
+                    .as_str()
+                    .map(str::to_string)
+            }) {
+                break url;
+            }
+            assert!(Instant::now() < deadline, "Chromium did not start");
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        let (ws, _) = tungstenite::connect(ws_url.as_str()).unwrap();
+        let mut cdp = Cdp { ws, id: 0 };
+        cdp.call("Page.enable", json!({}));
+        Browser {
+            cdp,
+            _process: process,
+            _profile: profile,
+        }
+    }
 }
 
 /// Opens `url` in headless Chromium and returns what the page shows.
 fn inspect(chromium: &std::path::Path, url: &str, shot: &std::path::Path) -> Value {
-    let port = common::free_port();
-    let profile = tempfile::tempdir().unwrap();
-    let _browser = common::KillOnDrop(
-        std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-                "--window-size=1200,900",
-                &format!("--remote-debugging-port={port}"),
-                &format!("--user-data-dir={}", profile.path().display()),
-                "about:blank",
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let ws_url = loop {
-        let listed = reqwest::blocking_get(&format!("http://127.0.0.1:{port}/json/list"));
-        if let Some(url) = listed.and_then(|v| {
-            v.as_array()?.iter().find(|t| t["type"] == "page")?["webSocketDebuggerUrl"]
-                .as_str()
-                .map(str::to_string)
-        }) {
-            break url;
-        }
-        assert!(Instant::now() < deadline, "Chromium did not start");
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    let (ws, _) = tungstenite::connect(ws_url.as_str()).unwrap();
-    let mut cdp = Cdp { ws, id: 0 };
-    cdp.call("Page.enable", json!({}));
-    cdp.call("Page.navigate", json!({"url": url}));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while cdp
-        .eval("document.readyState === 'complete' && [...document.images].every(i => i.complete)")
-        != json!(true)
-    {
-        assert!(Instant::now() < deadline, "page did not finish loading");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let mut browser = Browser::launch(chromium);
+    let cdp = &mut browser.cdp;
+    cdp.open(url);
     let shot_data = cdp.call(
         "Page.captureScreenshot",
         json!({"format": "png", "captureBeyondViewport": true}),
@@ -106,6 +142,36 @@ fn inspect(chromium: &std::path::Path, url: &str, shot: &std::path::Path) -> Val
            lang: document.documentElement.lang, \
            tables: [...document.querySelectorAll('table')].map(t => t.querySelectorAll('th[scope]').length)})",
     )
+}
+
+/// axe-core's WCAG 2 A/AA violations of each page: rule id, impact and the first offending nodes.
+fn axe_violations(chromium: &std::path::Path, axe: &str, urls: &[String]) -> Vec<(String, Value)> {
+    let mut browser = Browser::launch(chromium);
+    let cdp = &mut browser.cdp;
+    let mut found = Vec::new();
+    for url in urls {
+        cdp.open(url);
+        cdp.eval(axe);
+        let violations = cdp.eval_async(
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})\
+             .then(r => ({passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, \
+                 impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}))}))",
+        );
+        eprintln!("{url}: {} rules passed", violations["passes"]);
+        // axe really ran: it reports the rules the page passed.
+        assert!(
+            violations["passes"].as_u64().unwrap_or(0) >= 10,
+            "{url}: {violations}"
+        );
+        for v in violations["violations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            found.push((url.clone(), v));
+        }
+    }
+    found
 }
 
 /// A tiny blocking GET for the DevTools listing (outside the async runtime).
@@ -188,6 +254,51 @@ async fn the_page_shows_the_figures_and_every_image_in_chromium() {
     assert!(png.starts_with(b"\x89PNG"), "screenshot");
     std::fs::write(&shot, png).unwrap();
     println!("screenshot: {}", shot.display());
+    server.stop().await.unwrap();
+}
+
+/// The Land, a Kreis, a Gemeinde and a search result page pass axe-core's WCAG 2.1 A/AA and
+/// best-practice rules (axe-core from npm, installed by the test command into tests/a11y).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_pass_the_axe_accessibility_rules() {
+    let Some(chromium) = common::tool("chromium") else {
+        return;
+    };
+    let axe_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/a11y/node_modules/axe-core/axe.min.js");
+    let Ok(axe) = std::fs::read_to_string(&axe_path) else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "{} must exist under CI (scripts/test installs it)",
+            axe_path.display()
+        );
+        eprintln!("axe-core not installed (npm ci --prefix tests/a11y): skipping");
+        return;
+    };
+    let (server, _db) = common::demo_server().await;
+    let base = common::base_url(&server);
+    let urls: Vec<String> = [
+        "/",
+        "/?sort=anteil",
+        "/kreis/08115",
+        "/gemeinde/08111000",
+        "/suche?q=Stutt",
+    ]
+    .iter()
+    .map(|p| format!("{base}{p}"))
+    .collect();
+    let found = tokio::task::spawn_blocking(move || axe_violations(&chromium, &axe, &urls))
+        .await
+        .unwrap();
+    assert!(
+        found.is_empty(),
+        "accessibility violations:\n{}",
+        found
+            .iter()
+            .map(|(url, v)| format!("{url}: {v}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     server.stop().await.unwrap();
 }
 
