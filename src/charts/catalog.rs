@@ -231,8 +231,8 @@ pub fn progress(snap: &Snapshot) -> Progress {
     let ends = crate::http::timeseries::step_ends(start, snap.current.as_of, 1);
     let points: Vec<Point> = ends
         .iter()
-        .map(|&day| {
-            let f = snap.day_figures(day);
+        .zip(snap.days_figures(&ends))
+        .map(|(&day, f)| {
             let u = &f.units[land];
             Point {
                 date: day,

@@ -227,6 +227,31 @@ mod tests {
     }
 
     #[test]
+    fn a_time_series_computed_on_all_cores_equals_one_day_at_a_time() {
+        let days: Vec<NaiveDate> = [
+            "2019-01-09",
+            "2019-01-10",
+            "2020-12-31",
+            "2019-01-10",
+            "2021-06-30",
+            "2030-01-31",
+            "2030-02-28",
+        ]
+        .map(d)
+        .to_vec();
+        let snap = Snapshot::build(1, raw(), d("2030-03-15"));
+        let series = snap.days_figures(&days);
+        assert_eq!(series.len(), days.len());
+        for (day, f) in days.iter().zip(&series) {
+            assert_eq!(f.units, compute(&snap.raw, *day).units, "{day}");
+        }
+        // Days after the last record share one computation; a second call is served from the cache.
+        assert!(Arc::ptr_eq(&series[5], &series[6]));
+        let again = snap.days_figures(&days);
+        assert!(series.iter().zip(&again).all(|(a, b)| Arc::ptr_eq(a, b)));
+    }
+
+    #[test]
     fn ozg_figures_and_flaechendeckend_by_hand() {
         let raw = raw();
         let s1 = 0;

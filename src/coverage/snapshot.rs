@@ -95,11 +95,7 @@ impl Snapshot {
     /// The unit figures of a day, from the cache or computed (and cached, up to a bound).
     /// Days after the last record share one computation (their figures are equal).
     pub fn day_figures(&self, day: NaiveDate) -> Arc<DayFigures> {
-        let day = if day > self.horizon && day != self.current.as_of {
-            self.horizon.max(self.current.as_of.min(day))
-        } else {
-            day
-        };
+        let day = self.computed_day(day);
         let cached = self.history.lock().ok().and_then(|h| h.get(&day).cloned());
         if let Some(f) = cached {
             return f;
@@ -116,6 +112,61 @@ impl Snapshot {
             }
         }
         f
+    }
+
+    /// The day whose computation `day` shares. From the last record's day on nothing changes
+    /// (deactivations count from their day), so those days share today's figures, or the last
+    /// record's day's when records lie in the future.
+    fn computed_day(&self, day: NaiveDate) -> NaiveDate {
+        if day < self.horizon {
+            day
+        } else if self.current.as_of >= self.horizon {
+            self.current.as_of
+        } else {
+            self.horizon
+        }
+    }
+
+    /// The figures of `days` (a time series), the days not yet cached computed on all cores.
+    pub fn days_figures(&self, days: &[NaiveDate]) -> Vec<Arc<DayFigures>> {
+        let mut missing: Vec<NaiveDate> = match self.history.lock() {
+            Ok(h) => days
+                .iter()
+                .map(|&d| self.computed_day(d))
+                .filter(|d| !h.contains_key(d))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        missing.sort();
+        missing.dedup();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(missing.len());
+        let mut computed: HashMap<NaiveDate, Arc<DayFigures>> = HashMap::new();
+        if threads > 1 {
+            std::thread::scope(|scope| {
+                let parts: Vec<_> = missing
+                    .chunks(missing.len().div_ceil(threads))
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|&d| (d, self.day_figures(d)))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                for part in parts {
+                    // A panicking computation is computed again below (and reported there).
+                    computed.extend(part.join().unwrap_or_default());
+                }
+            });
+        }
+        days.iter()
+            .map(|&d| match computed.get(&self.computed_day(d)) {
+                Some(f) => f.clone(),
+                None => self.day_figures(d),
+            })
+            .collect()
     }
 
     /// Figures as of a day: today's without copying, any other day computed from the same raw data.

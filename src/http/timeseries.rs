@@ -202,8 +202,7 @@ pub async fn timeseries(
     let format = p.format.clone();
     let rows = tokio::task::spawn_blocking(move || {
         let mut rows = Vec::with_capacity(units.len() * dates.len());
-        for &day in &dates {
-            let f = snap.day_figures(day);
+        for (&day, f) in dates.iter().zip(snap.days_figures(&dates)) {
             for &u in &units {
                 let unit = &snap.raw.units[u];
                 let row = serde_json::to_value(CoverageRow::of(&snap.raw, unit, &f.units[u], day))
