@@ -93,7 +93,8 @@ pub async fn list(
 }
 
 #[utoipa::path(get, path = "/api/v1/regions/{key}", tag = "registry",
-    params(("key" = String, Path, description = "ARS or AGS of any level (2, 3, 5, 8 or 12 digits)")),
+    params(("key" = String, Path, description = "ARS or AGS of any level (2, 3, 5, 8 or 12 digits)",
+            pattern = "^([0-9]{2,3}|[0-9]{5}|[0-9]{8}|[0-9]{12})$")),
     responses((status = 200, description = "The region", body = Region),
               (status = 400, description = "Not a key", body = super::openapi::ErrorBody),
               (status = 404, description = "No such region", body = super::openapi::ErrorBody)))]
