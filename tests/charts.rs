@@ -4,6 +4,8 @@
 
 mod common;
 
+use digitalatlas::import::Dataset;
+
 const CHARTS: [(&str, &str); 9] = [
     ("map/gemeinden", "Kommunale Digitallotsen je Gemeinde"),
     ("map/kreise", "Kommunale Digitallotsen je Kreis"),
@@ -110,5 +112,47 @@ async fn charts_render_as_png_and_svg() {
         metrics.contains("digitalatlas_chart_render_seconds_count{chart=\"map\"}"),
         "render time metric"
     );
+
+    // Conditional requests: the same image answers 304 to its ETag until the data change.
+    let url = format!("{base}/charts/map/gemeinden?kreis=08425&width=400&height=400");
+    let first = c.get(&url).send().await.unwrap();
+    let etag = first.headers()["etag"].clone();
+    let again = c
+        .get(&url)
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.unwrap().is_empty());
+    let state = server.state.clone();
+    state.after_import().await; // a refresh without new data keeps the image
+    let r = c
+        .get(&url)
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 304);
+    // A Lotse for the largest Gemeinde of the Kreis without one recolours it on the map.
+    let outreach = common::get_json(
+        &c,
+        &format!("{base}/api/v1/outreach?missing=lotse&kreis=08425"),
+    )
+    .await;
+    let ags = outreach[0]["verwaltung"].as_str().unwrap();
+    let csv = format!(
+        "teilnehmer_id;verwaltung;programm;kurs;anbieter;abschluss;seminartage;foerderung_eur\n\
+         {ags}-9;{ags};basis;Basis 2020;VS;01.02.2020;3;300,00\n"
+    );
+    common::import_bytes(&state, Dataset::Qualifikationen, "neu.csv", csv.as_bytes()).await;
+    let r = c
+        .get(&url)
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "new data, new image");
+    assert_ne!(r.headers()["etag"], etag);
     server.stop().await.unwrap();
 }

@@ -1,6 +1,7 @@
 //! `/charts/…`: the plotters charts and maps as PNG or SVG (`?format=png|svg`,
-//! `?width=&height=` within 200–4000 px). Each image is rendered once per snapshot and
-//! parameters, and its render time goes into `digitalatlas_chart_render_seconds`.
+//! `?width=&height=` within 200–4000 px). Each image is rendered once per data version and
+//! parameters, its render time goes into `digitalatlas_chart_render_seconds`, and it carries an
+//! `ETag` (304 on `If-None-Match`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -8,7 +9,7 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -49,29 +50,36 @@ pub const CHARTS: [(&str, (u32, u32)); 4] = [
 /// Default size of a map (the Land is a little taller than wide).
 pub const MAP_SIZE: (u32, u32) = (1000, 1000);
 
-/// Rendered images of the current snapshot, keyed by request.
+/// One rendered image and its entity tag.
+#[derive(Debug, Clone)]
+struct Image {
+    bytes: Bytes,
+    etag: String,
+}
+
+/// Rendered images of the current data version, keyed by request.
 #[derive(Debug, Default)]
 pub struct ChartCache {
-    images: Mutex<(u64, HashMap<String, Bytes>)>,
+    images: Mutex<(u64, HashMap<String, Image>)>,
 }
 
 /// Most images kept per data version (a client cycling through sizes cannot fill the memory).
 const MAX_CACHED: usize = 64;
 
 impl ChartCache {
-    fn get(&self, data_version: u64, key: &str) -> Option<Bytes> {
+    fn get(&self, data_version: u64, key: &str) -> Option<Image> {
         let c = self.images.lock().ok()?;
         (c.0 == data_version)
             .then(|| c.1.get(key).cloned())
             .flatten()
     }
-    fn put(&self, data_version: u64, key: String, bytes: Bytes) {
+    fn put(&self, data_version: u64, key: String, image: Image) {
         if let Ok(mut c) = self.images.lock() {
             if c.0 != data_version {
                 *c = (data_version, HashMap::new());
             }
             if c.1.len() < MAX_CACHED {
-                c.1.insert(key, bytes);
+                c.1.insert(key, image);
             }
         }
     }
@@ -99,6 +107,7 @@ fn format(p: &Params) -> Result<Format, ApiError> {
 /// Renders (or takes from the cache) one chart of the snapshot.
 pub async fn image(
     state: &AppState,
+    headers: &HeaderMap,
     name: &str,
     key: String,
     format: Format,
@@ -106,32 +115,43 @@ pub async fn image(
     build: impl FnOnce(&Snapshot, Format, (u32, u32)) -> Result<Vec<u8>, ApiError> + Send + 'static,
 ) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
-    let bytes = match state.charts.get(snap.data_version, &key) {
-        Some(b) => b,
+    let image = match state.charts.get(snap.data_version, &key) {
+        Some(image) => image,
         None => {
             let s = snap.clone();
             let t = Instant::now();
-            let bytes: Bytes = tokio::task::spawn_blocking(move || build(&s, format, size))
-                .await
-                .map_err(|e| ApiError::Internal(format!("chart: {e}")))??
-                .into();
+            let image = tokio::task::spawn_blocking(move || {
+                build(&s, format, size).map(|bytes| Image {
+                    etag: super::etag::of(&bytes),
+                    bytes: bytes.into(),
+                })
+            })
+            .await
+            .map_err(|e| ApiError::Internal(format!("chart: {e}")))??;
             state.metrics.observe_chart(name, t.elapsed());
-            state.charts.put(snap.data_version, key, bytes.clone());
-            bytes
+            state.charts.put(snap.data_version, key, image.clone());
+            image
         }
     };
+    let etag =
+        HeaderValue::from_str(&image.etag).map_err(|_| ApiError::Internal("ETag header".into()))?;
+    let cache = (
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    if super::etag::not_modified(headers, &image.etag) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), cache]).into_response());
+    }
     Ok((
         [
             (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(format.content_type()),
             ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=60"),
-            ),
+            (header::ETAG, etag),
+            cache,
         ],
-        bytes,
+        image.bytes,
     )
         .into_response())
 }
@@ -142,6 +162,7 @@ fn internal(e: crate::charts::ChartError) -> ApiError {
 
 async fn map(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(layer): Path<String>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
@@ -191,6 +212,7 @@ async fn map(
     );
     image(
         &state,
+        &headers,
         "map",
         key,
         format,
@@ -205,6 +227,7 @@ async fn map(
 
 async fn chart(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(name): Path<String>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
@@ -218,6 +241,7 @@ async fn chart(
     let key = format!("{name}/{}/{}x{}", format.extension(), size.0, size.1);
     image(
         &state,
+        &headers,
         name,
         key,
         format,

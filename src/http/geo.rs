@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::{Map, Value};
-use sha2::Digest;
 
 use super::coverage::CoverageRow;
 use super::AppState;
@@ -152,18 +151,12 @@ pub fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
     serde_json::json!({ "type": "FeatureCollection", "features": features })
 }
 
-fn etag_of(identity: &[u8]) -> String {
-    let digest = sha2::Sha256::digest(identity);
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
-}
-
 /// Encodes the layer; the compressed forms are taken over from `previous` when the bytes are
 /// the same (a refresh without new data compresses nothing).
 fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Encoded {
     use std::io::Write;
     let identity = serde_json::to_vec(&feature_collection(snap, layer)).unwrap_or_default();
-    let etag = etag_of(&identity);
+    let etag = super::etag::of(&identity);
     if let Some(p) = previous.filter(|p| p.etag == etag) {
         return Encoded {
             data_version: snap.data_version,
@@ -249,16 +242,6 @@ fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
     }
 }
 
-fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == etag || t == "*")
-}
-
 async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
     if boundaries(layer).is_empty() {
@@ -268,7 +251,7 @@ async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Resp
     let etag =
         HeaderValue::from_str(&e.etag).map_err(|_| ApiError::Internal("ETag header".into()))?;
     let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
-    if not_modified(&headers, &e.etag) {
+    if super::etag::not_modified(&headers, &e.etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), vary]).into_response());
     }
     let (body, encoding) = match negotiate(&headers) {

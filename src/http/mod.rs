@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod coverage;
+pub mod etag;
 pub mod geo;
 pub mod health;
 pub mod imports;
