@@ -44,6 +44,18 @@ fn spread(pixels: &[u8]) -> f64 {
         .sqrt()
 }
 
+async fn conditional_get(
+    c: &reqwest::Client,
+    url: &str,
+    etag: &reqwest::header::HeaderValue,
+) -> reqwest::Response {
+    c.get(url)
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn charts_render_as_png_and_svg() {
     let (server, _db) = common::demo_server().await;
@@ -117,22 +129,12 @@ async fn charts_render_as_png_and_svg() {
     let url = format!("{base}/charts/map/gemeinden?kreis=08425&width=400&height=400");
     let first = c.get(&url).send().await.unwrap();
     let etag = first.headers()["etag"].clone();
-    let again = c
-        .get(&url)
-        .header("if-none-match", etag.clone())
-        .send()
-        .await
-        .unwrap();
+    let again = conditional_get(&c, &url, &etag).await;
     assert_eq!(again.status(), 304);
     assert!(again.bytes().await.unwrap().is_empty());
     let state = server.state.clone();
     state.after_import().await; // a refresh without new data keeps the image
-    let r = c
-        .get(&url)
-        .header("if-none-match", etag.clone())
-        .send()
-        .await
-        .unwrap();
+    let r = conditional_get(&c, &url, &etag).await;
     assert_eq!(r.status(), 304);
     // A Lotse for the largest Gemeinde of the Kreis without one recolours it on the map.
     let outreach = common::get_json(
@@ -146,12 +148,7 @@ async fn charts_render_as_png_and_svg() {
          {ags}-9;{ags};basis;Basis 2020;VS;01.02.2020;3;300,00\n"
     );
     common::import_bytes(&state, Dataset::Qualifikationen, "neu.csv", csv.as_bytes()).await;
-    let r = c
-        .get(&url)
-        .header("if-none-match", etag.clone())
-        .send()
-        .await
-        .unwrap();
+    let r = conditional_get(&c, &url, &etag).await;
     assert_eq!(r.status(), 200, "new data, new image");
     assert_ne!(r.headers()["etag"], etag);
     server.stop().await.unwrap();

@@ -174,7 +174,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
          Landratsämter) mit Digitallotse ({share})</li>\
          <li><strong id=\"kz-lotsen\">{lotsen}</strong>Digitallotsen, davon {aufbau} mit Aufbauschulung</li>\
          <li><strong id=\"kz-gemeinden\">{gw} von {ga}</strong>Gemeinden mit Lotse</li>\
-         <li><strong id=\"kz-flaechendeckend\">{fd}</strong>Standardprozesse flächendeckend, {one} in mindestens einer Kommune</li>\
+         <li><strong id=\"kz-flaechendeckend\">{fd} von {ns}</strong>Standardprozessen flächendeckend (in allen Gemeinden), {one} in mindestens einer Kommune</li>\
          <li><strong id=\"kz-konten\">{accounts}</strong>Bürgerkonten auf service-bw</li></ul>",
         search = search_form(links),
         with = num(lf.with_lotsen[ALL_KINDS][ANY] as i64),
@@ -185,6 +185,12 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
         gw = num(lf.with_lotsen[g][ANY] as i64),
         ga = num(lf.administrations[g] as i64),
         fd = f.processes_flaechendeckend[Art::Standard as usize],
+        ns = snap
+            .raw
+            .processes
+            .iter()
+            .filter(|p| p.art == Art::Standard)
+            .count(),
         one = f.processes_in_at_least_one[Art::Standard as usize],
     );
     b.push_str("<h2>Karten</h2>");
