@@ -185,6 +185,25 @@ async fn a_registry_of_germany_loads_and_is_not_mixed_with_another() {
             10_756 + 294,
             "every Gemeinde and Landratsamt is an administration"
         );
+        // Each administration counts in its own Land; together the Länder are the whole.
+        let snap = state.coverage.snapshot();
+        let raw = &snap.raw;
+        for i in raw.laender() {
+            let key = raw.units[i].key.as_str();
+            let expected = raw.admins.iter().filter(|a| a.id.starts_with(key)).count();
+            assert!(expected > 0, "Land {key}");
+            assert_eq!(
+                snap.current.units[i].administrations[digitalatlas::coverage::ALL_KINDS] as usize,
+                expected,
+                "Land {key}"
+            );
+        }
+        assert_eq!(
+            raw.total(&snap.current.units).administrations[digitalatlas::coverage::ALL_KINDS]
+                as usize,
+            raw.admins.len()
+        );
+        assert_eq!(raw.area_name(), "Deutschland");
         state.store.close().await;
         let err = digitalatlas::server::prepare(&db.url)
             .await

@@ -222,18 +222,13 @@ pub fn map(
 /// published milestones, the forecast.
 pub fn progress(snap: &Snapshot) -> Progress {
     let raw = &snap.raw;
-    let land = raw
-        .units
-        .iter()
-        .position(|u| u.level == UnitLevel::Land)
-        .unwrap_or(0);
     let start = NaiveDate::from_ymd_opt(2018, 11, 1).unwrap_or_default();
     let ends = crate::http::timeseries::step_ends(start, snap.current.as_of, 1);
     let points: Vec<Point> = ends
         .iter()
         .zip(snap.days_figures(&ends))
         .map(|(&day, f)| {
-            let u = &f.units[land];
+            let u = raw.total(&f.units);
             Point {
                 date: day,
                 administrations_with_lotse: u.with_lotsen[ALL_KINDS][ANY] as f64,
@@ -241,9 +236,11 @@ pub fn progress(snap: &Snapshot) -> Progress {
             }
         })
         .collect();
-    let target = snap.current.units[land].administrations[ALL_KINDS] as f64;
+    let target = raw.total(&snap.current.units).administrations[ALL_KINDS] as f64;
     let d = |s: &str| crate::coverage::raw::iso_date(s).unwrap_or_default();
-    let milestones = vec![
+    // The published figures are Baden-Württemberg's.
+    let bw = raw.laender().map(|i| raw.units[i].key.as_str()).eq(["08"]);
+    let mut milestones = vec![
         Milestone {
             date: d(published::DATE_2019),
             value: published::LOTSEN_2019 as f64,
@@ -260,11 +257,18 @@ pub fn progress(snap: &Snapshot) -> Progress {
             label: "326 Kommunen + 30 Landkreise".into(),
         },
     ];
+    if !bw {
+        milestones.clear();
+    }
     Progress {
         frame: frame(
             snap,
             "Kommunale Digitallotsen: Fortschritt zum Ziel".into(),
-            "veröffentlichte Stände als Punkte",
+            if bw {
+                "veröffentlichte Stände als Punkte"
+            } else {
+                ""
+            },
         ),
         points,
         target,

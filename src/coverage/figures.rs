@@ -32,6 +32,29 @@ pub struct UnitFigures {
 }
 
 impl UnitFigures {
+    /// The figures of the units together, for disjoint units (e.g. all Länder of the registry):
+    /// every field is a count or a sum.
+    pub fn sum<'a>(units: impl IntoIterator<Item = &'a UnitFigures>) -> UnitFigures {
+        let mut t = UnitFigures::default();
+        for u in units {
+            for k in 0..3 {
+                t.administrations[k] += u.administrations[k];
+                for p in 0..3 {
+                    t.with_lotsen[k][p] += u.with_lotsen[k][p];
+                    t.lotsen[k][p] += u.lotsen[k][p];
+                }
+            }
+            for p in 0..2 {
+                t.funding_cents[p] += u.funding_cents[p];
+            }
+            t.population_with_lotse += u.population_with_lotse;
+            t.gemeinden_with_process += u.gemeinden_with_process;
+            t.standard_processes_active += u.standard_processes_active;
+            t.universal_processes_active += u.universal_processes_active;
+        }
+        t
+    }
+
     /// Share of administrations with a Lotse (any programme), 0..1.
     pub fn share_with_lotse(&self) -> f64 {
         ratio(

@@ -359,7 +359,8 @@ impl RawData {
             let kreis_unit = &units[kreise[kreis]];
             let rb = kreis_unit.parent.clone().unwrap_or_default();
             let mut unit_list = vec![];
-            unit_list.extend(find(UnitLevel::Land, &land_key));
+            // The Land is the key's first two digits (a registry may hold several Länder).
+            unit_list.extend(find(UnitLevel::Land, id.get(..2).unwrap_or("")));
             unit_list.extend(find(UnitLevel::Regierungsbezirk, &rb));
             unit_list.push(kreise[kreis]);
             let (name, population) = match kind {
@@ -567,5 +568,32 @@ impl RawData {
         self.units
             .iter()
             .position(|u| u.level == level && u.key == key)
+    }
+
+    /// The units of the Länder (one for Baden-Württemberg, 16 for Germany).
+    pub fn laender(&self) -> impl Iterator<Item = usize> + '_ {
+        self.units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.level == UnitLevel::Land)
+            .map(|(i, _)| i)
+    }
+
+    /// What the registry covers, for titles: the Land's name, or "Deutschland" for all 16.
+    pub fn area_name(&self) -> String {
+        let names: Vec<&str> = self
+            .laender()
+            .map(|i| self.units[i].name.as_str())
+            .collect();
+        match names.as_slice() {
+            [one] => one.to_string(),
+            all if all.len() == 16 => "Deutschland".into(),
+            some => some.join(", "),
+        }
+    }
+
+    /// The figures of the whole registry (all Länder together) out of per-unit figures.
+    pub fn total(&self, units: &[super::figures::UnitFigures]) -> super::figures::UnitFigures {
+        super::figures::UnitFigures::sum(self.laender().filter_map(|i| units.get(i)))
     }
 }

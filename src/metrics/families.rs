@@ -298,18 +298,14 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
             .set(1);
     }
 
-    let land = raw
-        .units
-        .iter()
-        .position(|u| u.level == UnitLevel::Land)
-        .map(|i| &f.units[i]);
+    let total = raw.total(&f.units);
     let funding: Family<ProgrammeLabel, FloatGauge> = family(
         &mut reg,
         "digitalatlas_funding_euros",
         "Sum of the training vouchers paid, in euros",
     );
     for p in Programme::ALL {
-        let cents = land.map(|l| l.funding_cents[p as usize]).unwrap_or(0);
+        let cents = total.funding_cents[p as usize];
         funding
             .get_or_create(&ProgrammeLabel {
                 programme: p.as_str(),

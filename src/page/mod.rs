@@ -153,12 +153,8 @@ pub const KREIS_SORTS: [&str; 4] = ["name", "anteil", "lotsen", "einwohner"];
 pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
     let raw = &snap.raw;
     let f = &snap.current;
-    let land = raw
-        .units
-        .iter()
-        .position(|u| u.level == UnitLevel::Land)
-        .unwrap_or(0);
-    let lf = &f.units[land];
+    let total = raw.total(&f.units);
+    let lf = &total;
     let g = AdminKind::Gemeinde as usize;
     let accounts = f
         .accounts
@@ -194,7 +190,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
         one = f.processes_in_at_least_one[Art::Standard as usize],
     );
     b.push_str("<h2>Karten</h2>");
-    b.push_str(&figure(links, "map/gemeinden", "Karte der Gemeinden Baden-Württembergs: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz", (1000, 1000)));
+    b.push_str(&figure(links, "map/gemeinden", "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz", (1000, 1000)));
     b.push_str(&figure(links, "map/kreise", "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in Stufen von 20 Prozent, je dunkler desto höher", (1000, 1000)));
     b.push_str(&figure(links, "map/gemeinden?metric=standardprozesse", "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr", (1000, 1000)));
     b.push_str("<h2>Entwicklung</h2>");
@@ -275,7 +271,10 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
     }
     b.push_str("</ul>");
     html::page(
-        "Kommunale Digitallotsen und OZG-Onlinedienste in Baden-Württemberg",
+        &format!(
+            "Kommunale Digitallotsen und OZG-Onlinedienste in {}",
+            raw.area_name()
+        ),
         &links.home(),
         raw.demo,
         &b,
