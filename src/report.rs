@@ -66,6 +66,7 @@ pub async fn write_report(
     )?;
     w.pages += 1;
     let sub = Links::Report { depth: 1 };
+    let maps = crate::charts::catalog::boundaries_cover(&snap.raw);
     for &u in snap.raw.kreise.iter() {
         let key = &snap.raw.units[u].key;
         if let Some(html) = page::kreis(&snap, &sub, key) {
@@ -74,6 +75,9 @@ pub async fn write_report(
                 html.as_bytes(),
             )?;
             w.pages += 1;
+            if !maps {
+                continue;
+            }
             let chart = format!("map/gemeinden?kreis={key}");
             let bytes = fetch(&router, &format!("/charts/{chart}")).await?;
             write(
@@ -101,6 +105,7 @@ pub async fn write_report(
     for chart in PAGE_CHARTS
         .iter()
         .chain(["map/kreise?metric=standardprozesse", "kreise"].iter())
+        .filter(|c| maps || !c.starts_with("map/"))
     {
         let bytes = fetch(&router, &format!("/charts/{chart}")).await?;
         write(

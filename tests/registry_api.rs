@@ -204,6 +204,11 @@ async fn a_registry_of_germany_loads_and_is_not_mixed_with_another() {
             raw.admins.len()
         );
         assert_eq!(raw.area_name(), "Deutschland");
+        // The shipped boundaries are Baden-Württemberg's: no maps for this registry.
+        assert!(!digitalatlas::charts::catalog::boundaries_cover(raw));
+        let page = digitalatlas::page::index(&snap, &digitalatlas::page::Links::Server, "name");
+        assert!(page.contains("in Deutschland"));
+        assert!(!page.contains("/charts/map/"));
         state.store.close().await;
         let err = digitalatlas::server::prepare(&db.url)
             .await

@@ -82,6 +82,20 @@ fn share_legend(what: &str) -> Vec<(RGBColor, String)> {
 }
 
 /// A choropleth of Gemeinden or Kreise.
+/// Whether the shipped boundaries (Baden-Württemberg's) draw this registry: every Kreis of the
+/// registry has a shape. A registry beyond them (e.g. the synthetic Germany) has no maps.
+pub fn boundaries_cover(raw: &crate::coverage::RawData) -> bool {
+    let shapes: std::collections::HashSet<&str> = crate::charts::map::shapes(Layer::Kreise)
+        .iter()
+        .map(|s| s.key.as_str())
+        .collect();
+    !raw.kreise.is_empty()
+        && raw
+            .kreise
+            .iter()
+            .all(|&u| shapes.contains(raw.units[u].key.as_str()))
+}
+
 pub fn map(
     snap: &Snapshot,
     layer: Layer,

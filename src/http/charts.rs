@@ -175,6 +175,11 @@ async fn map(
             )))
         }
     };
+    if !catalog::boundaries_cover(&state.coverage.snapshot().raw) {
+        return Err(ApiError::NotFound(
+            "no boundaries are shipped for this registry's Kreise: no maps".into(),
+        ));
+    }
     let metric_text = given(&p.metric).unwrap_or("lotsen").to_string();
     let metric = MapMetric::parse(&metric_text).ok_or_else(|| {
         ApiError::BadRequest(format!(

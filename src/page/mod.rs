@@ -189,10 +189,12 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
             .count(),
         one = f.processes_in_at_least_one[Art::Standard as usize],
     );
-    b.push_str("<h2>Karten</h2>");
-    b.push_str(&figure(links, "map/gemeinden", "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz", (1000, 1000)));
-    b.push_str(&figure(links, "map/kreise", "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in Stufen von 20 Prozent, je dunkler desto höher", (1000, 1000)));
-    b.push_str(&figure(links, "map/gemeinden?metric=standardprozesse", "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr", (1000, 1000)));
+    if crate::charts::catalog::boundaries_cover(raw) {
+        b.push_str("<h2>Karten</h2>");
+        b.push_str(&figure(links, "map/gemeinden", "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz", (1000, 1000)));
+        b.push_str(&figure(links, "map/kreise", "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in Stufen von 20 Prozent, je dunkler desto höher", (1000, 1000)));
+        b.push_str(&figure(links, "map/gemeinden?metric=standardprozesse", "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr", (1000, 1000)));
+    }
     b.push_str("<h2>Entwicklung</h2>");
     b.push_str(&figure(links, "progress", "Liniendiagramm: Verwaltungen mit Digitallotse und Zahl der Lotsen seit November 2018, das Ziel von allen Verwaltungen als rote Linie, die veröffentlichten Stände als Punkte und die Prognose gestrichelt", (1100, 650)));
     b.push_str(&figure(
@@ -369,16 +371,18 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
             ]
         })
         .collect();
-    b.push_str(&figure(
-        links,
-        &format!("map/gemeinden?kreis={key}"),
-        &format!(
-            "Karte der Gemeinden im {}: grau ohne Digitallotse, hellblau mit \
+    if crate::charts::catalog::boundaries_cover(raw) {
+        b.push_str(&figure(
+            links,
+            &format!("map/gemeinden?kreis={key}"),
+            &format!(
+                "Karte der Gemeinden im {}: grau ohne Digitallotse, hellblau mit \
              Basisqualifizierung, dunkelblau mit Aufbauschulung",
-            unit.name
-        ),
-        (800, 800),
-    ));
+                unit.name
+            ),
+            (800, 800),
+        ));
+    }
     b.push_str("<h2>Gemeinden und Landratsamt</h2>");
     b.push_str(&table(
         &format!("Verwaltungen im {}", unit.name),
