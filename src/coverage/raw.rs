@@ -309,11 +309,12 @@ impl RawData {
                 });
             }
         }
-        let land_key = registry
-            .level(Level::Land)
-            .next()
-            .map(|r| r.ags.clone())
-            .unwrap_or_default();
+        // Size classes belong to the Land, or to no one Land when the registry holds several.
+        let laender: Vec<String> = registry.level(Level::Land).map(|r| r.ags.clone()).collect();
+        let land_key = match laender.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
         for sc in SizeClass::ALL {
             let population = registry
                 .level(Level::Gemeinde)
@@ -326,7 +327,7 @@ impl RawData {
                 key: sc.key().into(),
                 name: sc.label().into(),
                 kind: "Größenklasse".into(),
-                parent: Some(land_key.clone()),
+                parent: land_key.clone(),
                 population,
             });
         }
