@@ -362,9 +362,14 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         .map(|&i| {
             let a = &raw.admins[i];
             let name = admin_link(links, a);
+            // A Landratsamt serves the whole Kreis (its people are counted in the Gemeinden).
+            let population = match a.kind {
+                AdminKind::Gemeinde => num(a.population),
+                AdminKind::Landratsamt => "–".to_string(),
+            };
             vec![
                 name,
-                num(a.population),
+                population,
                 lotse_label(lotse_class(f.admin_lotsen[i])).to_string(),
                 f.admin_ozg[i].standard.to_string(),
                 f.admin_ozg[i].universal.to_string(),
