@@ -113,10 +113,23 @@ async fn views_agree_with_each_other_and_refuse_bad_parameters() {
         .iter()
         .all(|r| r["regierungsbezirk"] == "084"));
 
+    // Any calendar day is a valid as-of day; before the first record every figure is 0.
+    let (s, body) = status(&c, &format!("{base}/api/v1/coverage?as_of=0175-12-17")).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body[0]["administrations_with_lotse"], 0);
+    assert_eq!(body[0]["as_of"], "0175-12-17");
+    // `to` before the Projektstart without `from`: the one day `to`.
+    let (s, body) = status(&c, &format!("{base}/api/v1/timeseries?to=2000-01-01")).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body.as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(body[0]["date"], "2000-01-01");
+
     // Bad parameters: 400 (or 404 for an unknown unit) with a JSON message, never a 500.
     for (url, want) in [
         ("/api/v1/coverage?level=dorf", 400),
         ("/api/v1/coverage?as_of=2021-13-01", 400),
+        ("/api/v1/coverage?as_of=2019-02-30", 400),
+        ("/api/v1/coverage?as_of=2019-2-3", 400),
         ("/api/v1/timeseries?metric=nichts", 400),
         ("/api/v1/timeseries?from=2022-01-01&to=2021-01-01", 400),
         ("/api/v1/timeseries?step=week", 400),

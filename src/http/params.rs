@@ -44,9 +44,9 @@ pub fn parse_level(v: Option<&str>) -> Result<UnitLevel, ApiError> {
 }
 
 pub fn parse_date(name: &str, v: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+    // Any calendar day with a four-digit year (before the first record every figure is 0).
+    crate::coverage::raw::iso_date(v.trim())
+        .filter(|d| chrono::Datelike::year(d) >= 1)
         .ok_or_else(|| ApiError::BadRequest(format!("{name} {v:?} is not a date (YYYY-MM-DD)")))
 }
 

@@ -146,13 +146,14 @@ pub async fn timeseries(
         }
     }
     let today = snap.current.as_of;
-    let from = match given(&p.from) {
-        Some(v) => parse_date("from", v)?,
-        None => parse_date("from", PROJECT_START)?,
-    };
     let to = match given(&p.to) {
         Some(v) => parse_date("to", v)?,
         None => today,
+    };
+    // Without `from`, from the Projektstart (or `to`, if that is earlier).
+    let from = match given(&p.from) {
+        Some(v) => parse_date("from", v)?,
+        None => parse_date("from", PROJECT_START)?.min(to),
     };
     if from > to {
         return Err(ApiError::BadRequest(format!(
