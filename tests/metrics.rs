@@ -260,6 +260,10 @@ async fn a_refresh_without_new_data_keeps_the_data_version() {
         common::metric_sum(&text, "digitalatlas_snapshot_generation"),
         generation + 1.0
     );
+    assert_eq!(
+        common::metric_sum(&text, "digitalatlas_snapshot_data_version"),
+        before.data_version as f64
+    );
     assert_eq!(geo_etag(c.clone()).await, first_etag);
 
     // One more Lotse: a new data version, new figures everywhere.

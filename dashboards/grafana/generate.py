@@ -439,10 +439,13 @@ def ops_board():
             12, 8, {}, {"unit": "s"})
     b.panel("timeseries", "Dauer der Abfrage durch Prometheus", "scrape_duration_seconds des Jobs.",
             [prom("scrape_duration_seconds" + job, "{{instance}}")], 12, 8, {}, {"unit": "s"})
-    b.panel("timeseries", "Neuaufbau der Kennzahlen", "Dauer des letzten Neuaufbaus und Generation.",
+    b.panel("timeseries", "Neuaufbau der Kennzahlen",
+            "Dauer des letzten Neuaufbaus, Generation (jeder Neuaufbau) und Datenstand-Version "
+            "(steigt nur, wenn neue Daten kamen oder ein neuer Tag begann).",
             [prom("digitalatlas_snapshot_build_duration_seconds", "Dauer"),
-             prom("digitalatlas_snapshot_generation", "Generation", ref="B")], 12, 8, {},
-            overrides=[{"matcher": {"id": "byName", "options": "Generation"},
+             prom("digitalatlas_snapshot_generation", "Generation", ref="B"),
+             prom("digitalatlas_snapshot_data_version", "Datenstand-Version", ref="C")], 12, 8, {},
+            overrides=[{"matcher": {"id": "byRegexp", "options": "Generation|Datenstand-Version"},
                         "properties": [{"id": "custom.axisPlacement", "value": "right"}, {"id": "unit", "value": "none"}]}],
             defaults={"unit": "s"})
     b.panel("table", "Letzte Importe", "Je Datensatz, wie lange der letzte Import her ist.",

@@ -149,7 +149,7 @@ fn gauge(reg: &mut Registry, name: &str, help: &str, value: f64) {
 }
 
 /// The families that change with every rebuild even when the data does not: when and how fast
-/// the snapshot was built. Tiny, so they are encoded per scrape.
+/// the snapshot was built, its generation and data version. Tiny, so they are encoded per scrape.
 pub fn snapshot_registry(snap: &Snapshot) -> Registry {
     let mut reg = Registry::default();
     gauge(
@@ -169,6 +169,12 @@ pub fn snapshot_registry(snap: &Snapshot) -> Registry {
         "digitalatlas_snapshot_generation",
         "Number of the current snapshot since start-up",
         snap.generation as f64,
+    );
+    gauge(
+        &mut reg,
+        "digitalatlas_snapshot_data_version",
+        "Number of the current data version since start-up (moves only when records or the day change)",
+        snap.data_version as f64,
     );
     reg
 }
