@@ -86,6 +86,10 @@ async fn bench(url: &str, label: &str, rows: usize) {
         summary.counts.total as f64 / secs,
         summary.timings_ms
     );
+    println!(
+        "{label}: peak memory after the import (VmHWM): {}",
+        support::peak_memory()
+    );
     let t = Instant::now();
     let again = run(store, Dataset::Aktivierungen, csv.as_bytes()).await;
     let secs = t.elapsed().as_secs_f64();

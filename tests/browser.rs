@@ -140,7 +140,8 @@ fn inspect(chromium: &std::path::Path, url: &str, shot: &std::path::Path) -> Val
            lotsen: document.getElementById('kz-lotsen').textContent, \
            images: [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth, i.alt.length]), \
            lang: document.documentElement.lang, \
-           tables: [...document.querySelectorAll('table')].map(t => t.querySelectorAll('th[scope]').length)})",
+           tables: [...document.querySelectorAll('table')].map(t => t.querySelectorAll('th[scope]').length), \
+           downloads: [...document.querySelectorAll('figcaption a')].map(a => a.getAttribute('href'))})",
     )
 }
 
@@ -248,6 +249,20 @@ async fn the_page_shows_the_figures_and_every_image_in_chromium() {
         .unwrap()
         .iter()
         .all(|n| n.as_u64().unwrap() > 0));
+    // Every chart offers PNG and SVG downloads that answer with the image.
+    let downloads = seen["downloads"].as_array().unwrap();
+    assert_eq!(downloads.len(), 2 * images.len(), "{seen}");
+    for href in downloads {
+        let href = href.as_str().unwrap();
+        let r = c.get(format!("{base}{href}")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{href}");
+        let want = if href.contains("format=svg") {
+            "image/svg+xml"
+        } else {
+            "image/png"
+        };
+        assert_eq!(r.headers()["content-type"], want, "{href}");
+    }
     // The screenshot, decoded from DevTools' base64, into the test output.
     let b64 = std::fs::read_to_string(shot.with_extension("b64")).unwrap();
     let png = base64_decode(&b64);

@@ -48,7 +48,7 @@ h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.2rem;margin-top:2rem}\
 .demo{background:#fff3cd;border:1px solid #e0b000;padding:.5rem 1rem;margin:1rem 0}\
 .kennzahlen{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:.75rem;padding:0;list-style:none}\
 .kennzahlen li{border:1px solid #ccc;border-radius:6px;padding:.6rem}.kennzahlen strong{display:block;font-size:1.6rem;color:#08519c}\
-img{max-width:100%;height:auto;border:1px solid #eee}figure{margin:1rem 0}\
+img{max-width:100%;height:auto;border:1px solid #eee}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#555}\
 .tabelle{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92rem}\
 th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}td.n,th.n{text-align:right}\
 th a{color:inherit}nav a{margin-right:1rem}form{margin:1rem 0}input[type=search]{padding:.4rem;width:min(20rem,70vw)}\

@@ -53,6 +53,16 @@ impl Links {
             Links::Report { .. } => format!("{}charts/{}.png", self.root(), chart_file(name)),
         }
     }
+    /// The same chart as SVG (for slides and print), where the links lead to the service.
+    pub fn chart_svg(&self, name: &str) -> Option<String> {
+        match self {
+            Links::Server => Some(format!(
+                "/charts/{name}{}format=svg",
+                if name.contains('?') { '&' } else { '?' }
+            )),
+            Links::Report { .. } => None,
+        }
+    }
     /// A download: an API path with query (server) or the report's file of that name.
     pub fn download(&self, api: &str, file: &str) -> String {
         match self {
@@ -126,10 +136,16 @@ fn footer(snap: &Snapshot) -> String {
     )
 }
 
+/// A chart that opens full size when tapped, with its download links.
 fn figure(links: &Links, chart: &str, alt: &str, (w, h): (u32, u32)) -> String {
+    let png = esc(&links.chart(chart));
+    let svg = links
+        .chart_svg(chart)
+        .map(|svg| format!(" · <a href=\"{}\">SVG</a>", esc(&svg)))
+        .unwrap_or_default();
     format!(
-        "<figure><img src=\"{}\" alt=\"{}\" width=\"{w}\" height=\"{h}\"></figure>",
-        esc(&links.chart(chart)),
+        "<figure><a href=\"{png}\"><img src=\"{png}\" alt=\"{}\" width=\"{w}\" height=\"{h}\"></a>\
+         <figcaption>Grafik herunterladen: <a href=\"{png}\" download>PNG</a>{svg}</figcaption></figure>",
         esc(alt)
     )
 }
