@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use super::batch::{insert_rows, select_rows, BatchRow, Cell};
+use super::batch::{insert_rows, select_json, BatchRow, Cell};
+use super::fingerprint::{self, CellRef};
 use super::{Store, StoreError};
-use crate::import::dataset::{join_key, ColType, Context, Dataset, Record, StorageSpec};
+use crate::import::dataset::{ColType, Context, Dataset, Record, StorageSpec, KEY_SEPARATOR};
 
 /// Row counts of one import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -70,37 +71,74 @@ impl BatchRow for RecordRow<'_> {
     }
 }
 
-/// Stored value cells by joined natural key.
+/// The stored rows of a table as fingerprints: value cells by natural key. The JSON document of
+/// the rows is read row by row, so that no row is held beyond its fingerprints.
 async fn existing(
     conn: &mut AnyConnection,
     spec: &StorageSpec,
-) -> Result<HashMap<String, Vec<Cell>>, sqlx::Error> {
+) -> Result<HashMap<u128, u128>, sqlx::Error> {
     let cols: Vec<&str> = spec
         .key
         .iter()
         .copied()
         .chain(spec.values.iter().map(|(n, _)| *n))
         .collect();
-    let rows: Vec<Vec<serde_json::Value>> = select_rows(conn, spec.table, &cols).await?;
-    let bad = || sqlx::Error::Decode(format!("unexpected stored value in {}", spec.table).into());
-    let mut map = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let mut key = Vec::with_capacity(spec.key.len());
-        for v in &row[..spec.key.len().min(row.len())] {
-            key.push(v.as_str().ok_or_else(bad)?);
-        }
-        let mut values = Vec::with_capacity(spec.values.len());
-        for (j, (_, ty)) in spec.values.iter().enumerate() {
-            let v = row.get(spec.key.len() + j).ok_or_else(bad)?;
-            values.push(match ty {
-                ColType::Text => Cell::Text(v.as_str().ok_or_else(bad)?.to_string()),
-                ColType::OptText => Cell::OptText(v.as_str().map(str::to_string)),
-                ColType::Int => Cell::Int(v.as_i64().ok_or_else(bad)?),
-            });
-        }
-        map.insert(join_key(&key), values);
-    }
+    let text = select_json(conn, spec.table, &cols).await?;
+    let mut map = HashMap::new();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    serde::Deserializer::deserialize_seq(
+        &mut de,
+        StoredRows {
+            spec,
+            map: &mut map,
+        },
+    )
+    .map_err(|e| {
+        sqlx::Error::Decode(format!("unexpected stored value in {}: {e}", spec.table).into())
+    })?;
     Ok(map)
+}
+
+/// Visits the rows of a [`select_json`] document, each `[key parts…, values…]`.
+struct StoredRows<'s, 'm> {
+    spec: &'s StorageSpec,
+    map: &'m mut HashMap<u128, u128>,
+}
+
+impl<'de> serde::de::Visitor<'de> for StoredRows<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of rows")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        let n_key = self.spec.key.len();
+        let mut key = String::new();
+        while let Some(row) = seq.next_element::<Vec<serde_json::Value>>()? {
+            let bad = || A::Error::custom("a key part is not text or a value has the wrong type");
+            key.clear();
+            for (i, part) in row.get(..n_key).ok_or_else(bad)?.iter().enumerate() {
+                if i > 0 {
+                    key.push(KEY_SEPARATOR);
+                }
+                key.push_str(part.as_str().ok_or_else(bad)?);
+            }
+            let mut cells = Vec::with_capacity(self.spec.values.len());
+            for (j, (_, ty)) in self.spec.values.iter().enumerate() {
+                let v = row.get(n_key + j).ok_or_else(bad)?;
+                cells.push(match ty {
+                    ColType::Text => CellRef::Text(v.as_str().ok_or_else(bad)?),
+                    ColType::OptText => CellRef::OptText(v.as_str()),
+                    ColType::Int => CellRef::Int(v.as_i64().ok_or_else(bad)?),
+                });
+            }
+            self.map
+                .insert(fingerprint::of_key(&key), fingerprint::of_cells(cells));
+        }
+        Ok(())
+    }
 }
 
 impl Store {
@@ -159,12 +197,14 @@ impl Store {
             inserts.extend(records.iter().map(RecordRow));
         } else {
             for r in records {
-                match stored.get(&r.key) {
+                match stored.get(&fingerprint::of_key(&r.key)) {
                     None => {
                         counts.inserted += 1;
                         inserts.push(RecordRow(r));
                     }
-                    Some(v) if *v == r.values => counts.unchanged += 1,
+                    Some(&v) if v == fingerprint::of_cells(r.values.iter().map(CellRef::from)) => {
+                        counts.unchanged += 1
+                    }
                     Some(_) => {
                         counts.updated += 1;
                         updates.push(RecordRow(r));

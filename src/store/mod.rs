@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod coverage;
+mod fingerprint;
 pub mod imports;
 pub mod registry;
 
