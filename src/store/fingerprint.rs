@@ -102,7 +102,10 @@ mod tests {
             of_cells([CellRef::OptText(None)]),
             of_cells([CellRef::OptText(Some(""))])
         );
-        assert_ne!(of_cells([CellRef::Text("")]), of_cells([CellRef::OptText(Some(""))]));
+        assert_ne!(
+            of_cells([CellRef::Text("")]),
+            of_cells([CellRef::OptText(Some(""))])
+        );
         assert_ne!(of_key("08111000\u{1f}P01"), of_key("08111000\u{1f}P02"));
         assert_eq!(of_key("x"), of_key("x"));
     }
