@@ -115,7 +115,10 @@ pub async fn write_report(
         )?;
         w.charts += 1;
     }
-    for (_, api, file) in DOWNLOADS {
+    for (_, api, file) in DOWNLOADS
+        .iter()
+        .filter(|(_, api, _)| maps || !api.contains("/geo/"))
+    {
         // The handlers answer as of the report's snapshot day.
         let bytes = fetch(&router, api).await?;
         write(&out.join("daten").join(file), &bytes)?;

@@ -209,6 +209,23 @@ async fn a_registry_of_germany_loads_and_is_not_mixed_with_another() {
         let page = digitalatlas::page::index(&snap, &digitalatlas::page::Links::Server, "name");
         assert!(page.contains("in Deutschland"));
         assert!(!page.contains("/charts/map/"));
+        assert!(!page.contains("/api/v1/geo/"));
+        for uri in [
+            "/charts/map/gemeinden",
+            "/charts/map/kreise",
+            "/api/v1/geo/gemeinden.geojson",
+            "/api/v1/geo/kreise.geojson",
+        ] {
+            use tower::ServiceExt;
+            let req = axum::http::Request::get(uri)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let resp = digitalatlas::http::router(state.clone())
+                .oneshot(req)
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 404, "{uri}");
+        }
         state.store.close().await;
         let err = digitalatlas::server::prepare(&db.url)
             .await

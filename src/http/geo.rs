@@ -244,8 +244,10 @@ fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
 
 async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
-    if boundaries(layer).is_empty() {
-        return Err(ApiError::NotFound("no boundaries shipped".into()));
+    if boundaries(layer).is_empty() || !crate::charts::catalog::boundaries_cover(&snap.raw) {
+        return Err(ApiError::NotFound(
+            "the shipped boundaries (Baden-Württemberg) do not cover this registry's Kreise".into(),
+        ));
     }
     let e = state.geo.get(snap, layer).await?;
     let etag =
@@ -285,7 +287,8 @@ async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Resp
 
 #[utoipa::path(get, path = "/api/v1/geo/gemeinden.geojson", tag = "geo",
     responses((status = 200, description = "FeatureCollection of the Gemeinden (feature id = AGS) with their figures and `coverage_class` (keine, basis, aufbau)", body = Object, content_type = "application/geo+json"),
-              (status = 304, description = "Not modified (If-None-Match)")))]
+              (status = 304, description = "Not modified (If-None-Match)"),
+              (status = 404, description = "The shipped boundaries do not cover this registry", body = super::openapi::ErrorBody)))]
 pub async fn gemeinden(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -295,7 +298,8 @@ pub async fn gemeinden(
 
 #[utoipa::path(get, path = "/api/v1/geo/kreise.geojson", tag = "geo",
     responses((status = 200, description = "FeatureCollection of the Kreise (feature id = Kreis key) with their figures and `coverage_class` (0, 1-24, 25-49, 50-74, 75-100: percent of administrations with a Lotse)", body = Object, content_type = "application/geo+json"),
-              (status = 304, description = "Not modified (If-None-Match)")))]
+              (status = 304, description = "Not modified (If-None-Match)"),
+              (status = 404, description = "The shipped boundaries do not cover this registry", body = super::openapi::ErrorBody)))]
 pub async fn kreise(
     State(state): State<AppState>,
     headers: HeaderMap,

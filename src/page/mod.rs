@@ -279,7 +279,11 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
     ));
     b.push_str(&outreach(snap, links, None));
     b.push_str("<h2>Downloads</h2><ul>");
-    for (label, api, file) in DOWNLOADS {
+    let maps = crate::charts::catalog::boundaries_cover(raw);
+    for (label, api, file) in DOWNLOADS
+        .iter()
+        .filter(|(_, api, _)| maps || !api.contains("/geo/"))
+    {
         let _ = write!(
             b,
             "<li><a href=\"{}\">{}</a></li>",
