@@ -175,11 +175,6 @@ async fn map(
             )))
         }
     };
-    if !catalog::boundaries_cover(&state.coverage.snapshot().raw) {
-        return Err(ApiError::NotFound(
-            "no boundaries are shipped for this registry's Kreise: no maps".into(),
-        ));
-    }
     let metric_text = given(&p.metric).unwrap_or("lotsen").to_string();
     let metric = MapMetric::parse(&metric_text).ok_or_else(|| {
         ApiError::BadRequest(format!(
@@ -223,6 +218,14 @@ async fn map(
         format,
         size,
         move |snap, format, size| {
+            // Runs only when the image is not cached: once per data version where maps exist.
+            if !catalog::boundaries_cover(&snap.raw) {
+                return Err(ApiError::NotFound(
+                    "the shipped boundaries (Baden-Württemberg) do not cover this registry's \
+                     Kreise: no maps"
+                        .into(),
+                ));
+            }
             let chart = catalog::map(snap, layer, &metric, focus.as_deref()).map_err(internal)?;
             render(format, size, &chart).map_err(internal)
         },

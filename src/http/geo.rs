@@ -40,6 +40,8 @@ pub enum Layer {
 #[derive(Debug)]
 pub struct Encoded {
     data_version: u64,
+    /// Whether the shipped boundaries cover the registry (else the layer is not served).
+    covered: bool,
     pub etag: String,
     pub identity: Bytes,
     pub gzip: Bytes,
@@ -160,6 +162,7 @@ fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Encoded 
     if let Some(p) = previous.filter(|p| p.etag == etag) {
         return Encoded {
             data_version: snap.data_version,
+            covered: p.covered,
             etag,
             identity: p.identity.clone(),
             gzip: p.gzip.clone(),
@@ -176,6 +179,7 @@ fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Encoded 
     }
     Encoded {
         data_version: snap.data_version,
+        covered: crate::charts::catalog::boundaries_cover(&snap.raw),
         etag,
         identity: identity.into(),
         gzip: gzip.into(),
@@ -244,12 +248,12 @@ fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
 
 async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
-    if boundaries(layer).is_empty() || !crate::charts::catalog::boundaries_cover(&snap.raw) {
+    let e = state.geo.get(snap, layer).await?;
+    if boundaries(layer).is_empty() || !e.covered {
         return Err(ApiError::NotFound(
             "the shipped boundaries (Baden-Württemberg) do not cover this registry's Kreise".into(),
         ));
     }
-    let e = state.geo.get(snap, layer).await?;
     let etag =
         HeaderValue::from_str(&e.etag).map_err(|_| ApiError::Internal("ETag header".into()))?;
     let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));

@@ -205,7 +205,8 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
             .count(),
         one = f.processes_in_at_least_one[Art::Standard as usize],
     );
-    if crate::charts::catalog::boundaries_cover(raw) {
+    let maps = crate::charts::catalog::boundaries_cover(raw);
+    if maps {
         b.push_str("<h2>Karten</h2>");
         b.push_str(&figure(links, "map/gemeinden", "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz", (1000, 1000)));
         b.push_str(&figure(links, "map/kreise", "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in Stufen von 20 Prozent, je dunkler desto höher", (1000, 1000)));
@@ -279,7 +280,6 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
     ));
     b.push_str(&outreach(snap, links, None));
     b.push_str("<h2>Downloads</h2><ul>");
-    let maps = crate::charts::catalog::boundaries_cover(raw);
     for (label, api, file) in DOWNLOADS
         .iter()
         .filter(|(_, api, _)| maps || !api.contains("/geo/"))
