@@ -113,12 +113,7 @@ pub fn map(
         ),
         _ => None,
     };
-    let n_standard = raw
-        .processes
-        .iter()
-        .filter(|p| p.art == Art::Standard)
-        .count()
-        .max(1);
+    let n_standard = raw.processes_of(Art::Standard).max(1);
     let mut fills = HashMap::new();
     let legend;
     let title;

@@ -571,6 +571,11 @@ impl RawData {
             .position(|u| u.level == level && u.key == key)
     }
 
+    /// How many processes of the catalogue are of kind `art`.
+    pub fn processes_of(&self, art: Art) -> usize {
+        self.processes.iter().filter(|p| p.art == art).count()
+    }
+
     /// The units of the Länder (one for Baden-Württemberg, 16 for Germany).
     pub fn laender(&self) -> impl Iterator<Item = usize> + '_ {
         self.units

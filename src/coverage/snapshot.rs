@@ -80,8 +80,7 @@ impl Snapshot {
     /// records (the same import log ids) as of the same day; otherwise starts a new data version.
     fn continue_from(&mut self, previous: &Snapshot) {
         let same = self.raw.import_ids == previous.raw.import_ids
-            && self.current.as_of == previous.current.as_of
-            && self.raw.demo == previous.raw.demo;
+            && self.current.as_of == previous.current.as_of;
         if !same {
             self.data_version = previous.data_version + 1;
             return;

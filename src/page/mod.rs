@@ -197,12 +197,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
         gw = num(lf.with_lotsen[g][ANY] as i64),
         ga = num(lf.administrations[g] as i64),
         fd = f.processes_flaechendeckend[Art::Standard as usize],
-        ns = snap
-            .raw
-            .processes
-            .iter()
-            .filter(|p| p.art == Art::Standard)
-            .count(),
+        ns = raw.processes_of(Art::Standard),
         one = f.processes_in_at_least_one[Art::Standard as usize],
     );
     let maps = crate::charts::catalog::boundaries_cover(raw);

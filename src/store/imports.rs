@@ -125,17 +125,16 @@ impl<'de> serde::de::Visitor<'de> for StoredRows<'_, '_> {
                 }
                 key.push_str(part.as_str().ok_or_else(bad)?);
             }
-            let mut cells = Vec::with_capacity(self.spec.values.len());
+            let mut values = fingerprint::Fingerprint::new();
             for (j, (_, ty)) in self.spec.values.iter().enumerate() {
                 let v = row.get(n_key + j).ok_or_else(bad)?;
-                cells.push(match ty {
+                values.cell(match ty {
                     ColType::Text => CellRef::Text(v.as_str().ok_or_else(bad)?),
                     ColType::OptText => CellRef::OptText(v.as_str()),
                     ColType::Int => CellRef::Int(v.as_i64().ok_or_else(bad)?),
                 });
             }
-            self.map
-                .insert(fingerprint::of_key(&key), fingerprint::of_cells(cells));
+            self.map.insert(fingerprint::of_key(&key), values.finish());
         }
         Ok(())
     }
