@@ -22,8 +22,17 @@ pub struct Cli {
     pub database: DatabaseConfig,
     #[command(flatten)]
     pub registry: RegistryConfig,
+    /// Log lines as text (coloured only at a terminal) or as JSON objects, one per line.
+    #[arg(long, env = "DIGITALATLAS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +131,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             state.tokens = std::sync::Arc::new(serve.load_tokens()?);
             state.limits = serve.limits.limits();
+            state.pools = std::sync::Arc::new(crate::http::limits::Pools::new(serve.http_limits()));
+            match crate::server::raise_open_files_limit() {
+                Some(files) if files < serve.max_connections as u64 + 64 => tracing::warn!(
+                    open_files = files,
+                    max_connections = serve.max_connections,
+                    "the open-files limit is below --max-connections; raise it (ulimit -n)"
+                ),
+                _ => {}
+            }
+            if serve.change_poll_ms > 0 {
+                crate::server::spawn_change_poll(
+                    state.clone(),
+                    Duration::from_millis(serve.change_poll_ms),
+                );
+            }
             if state.tokens.is_empty() {
                 tracing::warn!("no import tokens configured: POST /api/v1/imports answers 401");
             }
@@ -240,12 +264,16 @@ async fn import_file(
             println!("{summary}");
             Ok(ExitCode::SUCCESS)
         }
-        Err(ImportError::Invalid(report)) => {
+        Err(ImportError::Invalid(report) | ImportError::Unreadable(report)) => {
             for w in &report.warnings {
                 eprintln!("warning: {w}");
             }
             eprint!("{report}");
             Ok(ExitCode::from(1))
+        }
+        Err(e) if e.is_retryable() => {
+            eprintln!("{e}");
+            Ok(ExitCode::from(75)) // EX_TEMPFAIL: try again later
         }
         Err(e) => {
             eprintln!("{e}");

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::auth::Tokens;
+use crate::http::limits::HttpLimits;
 use crate::import::Limits;
 use crate::store::DEFAULT_DATABASE_URL;
 
@@ -47,6 +48,10 @@ pub struct LimitsConfig {
     /// Most data rows accepted in one file.
     #[arg(long, env = "DIGITALATLAS_IMPORT_MAX_ROWS", default_value_t = Limits::default().max_rows)]
     pub max_rows: usize,
+    /// Seconds an import waits for another one (any process, any replica) before it is
+    /// refused as busy (HTTP 503 with Retry-After, CLI exit code 75).
+    #[arg(long, env = "DIGITALATLAS_IMPORT_WAIT_SECONDS", default_value_t = Limits::default().wait.as_secs())]
+    pub import_wait_seconds: u64,
 }
 
 impl LimitsConfig {
@@ -54,6 +59,7 @@ impl LimitsConfig {
         Limits {
             max_bytes: self.max_bytes,
             max_rows: self.max_rows,
+            wait: std::time::Duration::from_secs(self.import_wait_seconds),
         }
     }
 }
@@ -80,6 +86,25 @@ pub struct ServeConfig {
     #[arg(long, env = "DIGITALATLAS_METRICS_OZG_PER_KREIS_MAX_SERIES",
           default_value_t = crate::metrics::families::OZG_PER_KREIS_MAX_SERIES)]
     pub metrics_ozg_per_kreis_max_series: usize,
+    /// Most open HTTP connections; a connection past it gets a 503 and is closed.
+    #[arg(long, env = "DIGITALATLAS_MAX_CONNECTIONS", default_value_t = HttpLimits::default().max_connections)]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request header (also: idle keep-alive connections close).
+    #[arg(long, env = "DIGITALATLAS_HEADER_TIMEOUT_SECONDS", default_value_t = HttpLimits::default().header_timeout.as_secs())]
+    pub header_timeout_seconds: u64,
+    /// Seconds a read request may take before it is answered 503 (imports excepted).
+    #[arg(long, env = "DIGITALATLAS_REQUEST_TIMEOUT_SECONDS", default_value_t = HttpLimits::default().request_timeout.as_secs())]
+    pub request_timeout_seconds: u64,
+    /// Chart renderings and time series computed at once (default: the number of cores).
+    #[arg(long, env = "DIGITALATLAS_MAX_HEAVY_REQUESTS", default_value_t = HttpLimits::default().max_heavy)]
+    pub max_heavy_requests: usize,
+    /// Seconds a heavy request or an import body waits for its turn before a 503.
+    #[arg(long, env = "DIGITALATLAS_QUEUE_WAIT_SECONDS", default_value_t = HttpLimits::default().queue_wait.as_secs())]
+    pub queue_wait_seconds: u64,
+    /// Every this many milliseconds, look for imports made by other processes or replicas (one
+    /// `SELECT MAX(id)`), and rebuild the figures when there is one; 0 turns it off.
+    #[arg(long, env = "DIGITALATLAS_CHANGE_POLL_MS", default_value_t = 1000)]
+    pub change_poll_ms: u64,
     /// Import the synthetic demo dataset (Demodaten) before serving.
     #[arg(long, env = "DIGITALATLAS_DEMO")]
     pub demo: bool,
@@ -89,6 +114,17 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
+    pub fn http_limits(&self) -> HttpLimits {
+        use std::time::Duration;
+        HttpLimits {
+            max_connections: self.max_connections.max(1),
+            header_timeout: Duration::from_secs(self.header_timeout_seconds.max(1)),
+            request_timeout: Duration::from_secs(self.request_timeout_seconds.max(1)),
+            max_heavy: self.max_heavy_requests.max(1),
+            queue_wait: Duration::from_secs(self.queue_wait_seconds),
+        }
+    }
+
     pub fn load_tokens(&self) -> anyhow::Result<Tokens> {
         let mut tokens = Tokens::default();
         if let Some(path) = &self.tokens_file {

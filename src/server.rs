@@ -8,6 +8,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use std::time::Duration;
+
+use crate::http::limits::HttpLimits;
 use crate::http::{router, AppState};
 use crate::registry::reference::ReferenceData;
 use crate::store::registry::RegistryLoad;
@@ -50,6 +53,7 @@ pub async fn prepare_with(
         limits: crate::import::Limits::default(),
         geo: Arc::default(),
         charts: Arc::default(),
+        pools: Arc::default(),
     })
 }
 
@@ -62,6 +66,33 @@ pub fn spawn_refresh(state: AppState, every: std::time::Duration) -> JoinHandle<
         loop {
             tick.tick().await;
             state.after_import().await;
+        }
+    })
+}
+
+/// Every `every`, asks the database for the newest import-log id (one indexed `MAX`) and
+/// rebuilds the snapshot when another process or replica imported something, so that an import
+/// on one replica shows on every other within about `every`, without a full refresh.
+pub fn spawn_change_poll(state: AppState, every: std::time::Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let known = state
+                .coverage
+                .snapshot()
+                .raw
+                .import_ids
+                .iter()
+                .map(|(_, id)| *id)
+                .max()
+                .unwrap_or(0);
+            match state.store.latest_import_id().await {
+                Ok(latest) if latest != known => state.after_import().await,
+                Ok(_) => {}
+                Err(e) => tracing::debug!(error = %e, "change poll: database unavailable"),
+            }
         }
     })
 }
@@ -104,28 +135,123 @@ pub async fn start(
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let app = router(state.clone());
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                if on_signal {
-                    tokio::select! {
-                        _ = rx => {},
-                        _ = shutdown_signal() => {},
-                    }
-                } else {
-                    let _ = rx.await;
-                }
-                tracing::info!("shutting down");
-            })
-            .await
-    });
-    tracing::info!(%addr, "listening");
+    let limits = state.pools.limits;
+    let task = tokio::spawn(serve(listener, app, limits, async move {
+        if on_signal {
+            tokio::select! {
+                _ = rx => {},
+                _ = shutdown_signal() => {},
+            }
+        } else {
+            let _ = rx.await;
+        }
+        tracing::info!("shutting down");
+    }));
+    tracing::info!(%addr, max_connections = limits.max_connections, "listening");
     Ok(RunningServer {
         addr,
         state,
         shutdown: Some(tx),
         task,
     })
+}
+
+/// The accept loop: HTTP/1.1 with a header-read timeout (which also ends idle keep-alive
+/// connections), at most `max_connections` open at once (a connection past that gets a 503 and
+/// is closed, so that a flood of half-open connections cannot take every file descriptor), and
+/// a graceful shutdown that lets in-flight requests finish.
+async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    limits: HttpLimits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let connections = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors or similar: back off instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let Ok(permit) = connections.clone().try_acquire_owned() else {
+            tokio::spawn(refuse(stream));
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    // In-flight requests finish; idle connections close at once.
+    if tokio::time::timeout(limits.request_timeout, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after the request timeout; closing them");
+    }
+    Ok(())
+}
+
+/// Answers a connection over the limit with a 503 and closes it.
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let _ = tokio::time::timeout(
+        Duration::from_secs(1),
+        stream.write_all(
+            b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\
+              Connection: close\r\n\r\n",
+        ),
+    )
+    .await;
+}
+
+/// Raises the soft limit of open files to the hard limit (commonly 1,024 soft against 524,288
+/// hard), so that `max_connections` is not cut short by the default. Returns the new limit.
+pub fn raise_open_files_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit/setrlimit only read and write the struct passed to them.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+                return None;
+            }
+            if lim.rlim_cur < lim.rlim_max {
+                let wanted = libc::rlimit {
+                    rlim_cur: lim.rlim_max,
+                    rlim_max: lim.rlim_max,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &wanted) == 0 {
+                    lim = wanted;
+                }
+            }
+        }
+        Some(lim.rlim_cur)
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 async fn shutdown_signal() {

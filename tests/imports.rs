@@ -415,6 +415,7 @@ async fn http_imports_check_tokens_scopes_and_limits() {
         state.limits = Limits {
             max_bytes: 8192,
             max_rows: 1000,
+            ..Limits::default()
         };
         let server = digitalatlas::server::start(state, "127.0.0.1:0".parse().unwrap(), false)
             .await
@@ -522,7 +523,12 @@ async fn http_imports_check_tokens_scopes_and_limits() {
             .json()
             .await
             .unwrap();
-        let log = log.as_array().unwrap();
+        let all = log.as_array().unwrap();
+        // Refused uploads are listed too (`status: failed`), with the reason.
+        let failed: Vec<&Value> = all.iter().filter(|e| e["status"] == "failed").collect();
+        assert!(failed.iter().any(|f| f["reason"] == "too_large"), "{all:?}");
+        assert!(failed.iter().any(|f| f["reason"] == "invalid"), "{all:?}");
+        let log: Vec<&Value> = all.iter().filter(|e| e["status"] == "imported").collect();
         assert_eq!(log.len(), 3);
         assert_eq!(log[0]["dataset"], "konten");
         assert_eq!(log[1]["actor"], "vs");

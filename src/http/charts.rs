@@ -120,14 +120,21 @@ pub async fn image(
         None => {
             let s = snap.clone();
             let t = Instant::now();
-            let image = tokio::task::spawn_blocking(move || {
-                build(&s, format, size).map(|bytes| Image {
-                    etag: super::etag::of(&bytes),
-                    bytes: bytes.into(),
+            // At most `max_heavy` renders at once: a 4000×4000 map holds about 50 MB while
+            // it is drawn.
+            let rendered = state
+                .pools
+                .heavy(move || {
+                    build(&s, format, size).map(|bytes| Image {
+                        etag: super::etag::of(&bytes),
+                        bytes: bytes.into(),
+                    })
                 })
-            })
-            .await
-            .map_err(|e| ApiError::Internal(format!("chart: {e}")))??;
+                .await;
+            let image = match rendered {
+                Ok(image) => image?,
+                Err(busy) => return Ok(busy),
+            };
             state.metrics.observe_chart(name, t.elapsed());
             state.charts.put(snap.data_version, key, image.clone());
             image

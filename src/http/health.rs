@@ -9,6 +9,9 @@ use serde_json::{json, Value};
 use super::AppState;
 use crate::error::ApiError;
 
+/// How long `/readyz` waits for the database.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
@@ -25,7 +28,15 @@ pub async fn healthz() -> Json<Value> {
     responses((status = 200, description = "Database reachable and migrated", body = Object),
               (status = 503, description = "Not ready", body = super::openapi::ErrorBody)))]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    match state.store.ready().await {
+    // Within 2 s, whatever the pool's acquire timeout: a load balancer must learn quickly.
+    let answer = tokio::time::timeout(READY_TIMEOUT, state.store.ready()).await;
+    let Ok(answer) = answer else {
+        return Err(ApiError::Unavailable(format!(
+            "database did not answer within {} ms",
+            READY_TIMEOUT.as_millis()
+        )));
+    };
+    match answer {
         Ok(true) => Ok(Json(json!({
             "status": "ready",
             "database": state.store.backend.name(),

@@ -89,22 +89,13 @@ async fn upload(
         );
     }
     let limit = state.limits.max_bytes;
-    let bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(b) => b,
-        Err(_) => {
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the body exceeds the limit of {limit} bytes"),
-            )
-        }
-    };
-    let request = import::Request {
+    let mut request = import::Request {
         dataset,
         source_name: params
             .source
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "http-upload".into()),
-        bytes: &bytes,
+        bytes: &[],
         format_hint: headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -112,6 +103,44 @@ async fn upload(
         dry_run: matches!(params.dry_run.as_deref(), Some("" | "true" | "1" | "yes")),
         actor: token.name.clone(),
     };
+    // A declared length over the limit is refused before a byte of the body is read.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(size) = declared.filter(|&n| n > limit as u64) {
+        return refused(
+            &state,
+            &request,
+            ImportError::TooLarge {
+                file: request.source_name.clone(),
+                size: usize::try_from(size).unwrap_or(usize::MAX),
+                limit,
+            },
+        )
+        .await;
+    }
+    // One body at a time is read and parsed: bodies are up to the limit each.
+    let _turn = match state.pools.upload().await {
+        Ok(turn) => turn,
+        Err(busy) => return busy,
+    };
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            return refused(
+                &state,
+                &request,
+                ImportError::TooLarge {
+                    file: request.source_name.clone(),
+                    size: limit + 1,
+                    limit,
+                },
+            )
+            .await
+        }
+    };
+    request.bytes = &bytes;
     match import::run(
         &state.store,
         &request,
@@ -126,14 +155,42 @@ async fn upload(
             }
             (StatusCode::OK, Json(summary)).into_response()
         }
-        Err(ImportError::Invalid(report)) => {
+        Err(e) => {
+            if !request.dry_run {
+                state.metrics.import_failed(dataset.as_str(), e.reason());
+            }
+            error_response(&state, e)
+        }
+    }
+}
+
+/// An import refused before `import::run` saw it: logged and counted like the others.
+async fn refused(state: &AppState, request: &import::Request<'_>, e: ImportError) -> Response {
+    if !request.dry_run {
+        import::record_refusal(&state.store, request, &e).await;
+        state
+            .metrics
+            .import_failed(request.dataset.as_str(), e.reason());
+    }
+    error_response(state, e)
+}
+
+/// The answer to a failed import: 413, 422 with the report, 503 with `Retry-After` when trying
+/// again can help, 500 only for a database error nobody could foresee.
+fn error_response(state: &AppState, e: ImportError) -> Response {
+    match e {
+        ImportError::Invalid(report) | ImportError::Unreadable(report) => {
             (StatusCode::UNPROCESSABLE_ENTITY, Json(report)).into_response()
         }
-        Err(ImportError::TooLarge { .. }) => error(
+        ImportError::TooLarge { limit, .. } => error(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("the body exceeds the limit of {limit} bytes"),
         ),
-        Err(ImportError::Store(e)) => {
+        e if e.is_retryable() => super::limits::busy(
+            format!("{e}; nothing was written"),
+            state.limits.wait.as_secs().clamp(1, 60),
+        ),
+        ImportError::Store(e) => {
             tracing::error!(error = %e, "import failed in the database");
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -164,15 +221,34 @@ async fn list(
             format!("token {:?} lacks scope {READ_IMPORTS}", token.name),
         );
     }
-    match state
-        .store
-        .import_log(params.limit.unwrap_or(100).clamp(1, 10_000))
-        .await
-    {
-        Ok(rows) => Json(rows).into_response(),
-        Err(e) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("database unavailable: {e}"),
-        ),
-    }
+    let limit = params.limit.unwrap_or(100).clamp(1, 10_000);
+    let (imported, failed) = match tokio::try_join!(
+        state.store.import_log(limit),
+        state.store.import_failures(limit)
+    ) {
+        Ok(both) => both,
+        Err(e) => {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("database unavailable: {e}"),
+            )
+        }
+    };
+    // Imports and failures together, newest first: `status` tells them apart.
+    let mut entries: Vec<(String, serde_json::Value)> = imported
+        .into_iter()
+        .map(|e| {
+            let mut v = json!(e);
+            v["status"] = json!("imported");
+            (e.imported_at, v)
+        })
+        .chain(failed.into_iter().map(|f| {
+            let mut v = json!(f);
+            v["status"] = json!("failed");
+            (f.failed_at, v)
+        }))
+        .collect();
+    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.truncate(limit as usize);
+    Json(entries.into_iter().map(|(_, v)| v).collect::<Vec<_>>()).into_response()
 }

@@ -6,6 +6,7 @@ pub mod etag;
 pub mod geo;
 pub mod health;
 pub mod imports;
+pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod outreach;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub geo: Arc<geo::GeoCache>,
     /// Rendered chart images of the current snapshot.
     pub charts: Arc<charts::ChartCache>,
+    /// Connection, time and heavy-work limits and their pools.
+    pub pools: Arc<limits::Pools>,
 }
 
 impl AppState {
@@ -73,11 +76,11 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    // Reads answer within the request timeout; imports are bounded by size and the import wait.
+    let reads = Router::new()
         .merge(health::router())
         .merge(regions::router())
         .merge(coverage::router())
-        .merge(imports::router())
         .merge(metrics::router())
         .merge(timeseries::router())
         .merge(ozg::router())
@@ -86,6 +89,13 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(charts::router())
         .merge(page::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.pools.limits.request_timeout,
+            request_timeout,
+        ));
+    Router::new()
+        .merge(reads)
+        .merge(imports::router())
         // Import bodies are limited by `limits.max_bytes` in the handler, with a JSON 413.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(
@@ -96,4 +106,16 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Answers 503 (with `Retry-After`) when a request takes longer than `limit`.
+async fn request_timeout(
+    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => limits::timed_out(),
+    }
 }

@@ -111,14 +111,40 @@ pub fn table<T: Serialize>(rows: Vec<T>, format: Option<&str>) -> Result<Respons
     match format {
         None | Some("") | Some("json") => Ok(Json(rows).into_response()),
         Some("csv") => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let csv_err = |e: csv::Error| ApiError::Internal(format!("CSV encoding: {e}"));
+            let mut plain = csv::Writer::from_writer(Vec::new());
             for r in &rows {
-                w.serialize(r)
-                    .map_err(|e| ApiError::Internal(format!("CSV encoding: {e}")))?;
+                plain.serialize(r).map_err(csv_err)?;
+            }
+            let plain = plain
+                .into_inner()
+                .map_err(|e| ApiError::Internal(format!("CSV encoding: {e}")))?;
+            // Written once by serde, then every cell neutralised (see `spreadsheet_safe`).
+            let mut w = csv::Writer::from_writer(Vec::with_capacity(plain.len() + 64));
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(plain.as_slice());
+            for record in reader.records() {
+                let record = record.map_err(csv_err)?;
+                w.write_record(record.iter().map(|c| spreadsheet_safe(c).into_owned()))
+                    .map_err(csv_err)?;
             }
             csv_response(w)
         }
         Some(f) => Err(bad_format(f)),
+    }
+}
+
+/// A cell as a spreadsheet may safely open it (OWASP "CSV injection"): text that starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a formula by Excel or
+/// LibreOffice, so it gets a leading `'`, which both show as text. Numbers (`-5`, `+1.5e3`)
+/// stay as they are.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 
@@ -154,7 +180,7 @@ pub fn dynamic_table(
             w.write_record(columns).map_err(csv_err)?;
             for r in rows {
                 w.write_record(r.iter().map(|v| match v {
-                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::String(s) => spreadsheet_safe(s).into_owned(),
                     serde_json::Value::Null => String::new(),
                     other => other.to_string(),
                 }))
@@ -163,5 +189,24 @@ pub fn dynamic_table(
             csv_response(w)
         }
         Some(f) => Err(bad_format(f)),
+    }
+}
+
+#[cfg(test)]
+mod spreadsheet_tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        for risky in ["+A1", "-cmd", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(risky), format!("'{risky}"));
+        }
+        for kept in ["-5", "+1.5", "-0.25", "Böblingen", "08111000", ""] {
+            assert_eq!(spreadsheet_safe(kept), kept);
+        }
     }
 }

@@ -201,7 +201,9 @@ pub async fn timeseries(
     }
     let long = filter(&p.key).is_none();
     let format = p.format.clone();
-    let rows = tokio::task::spawn_blocking(move || {
+    // At most `max_heavy` series are computed at once (a long-format series holds up to
+    // MAX_CELLS rows while it is built).
+    let rows = state.pools.heavy(move || {
         let mut rows = Vec::with_capacity(units.len() * dates.len());
         for (&day, f) in dates.iter().zip(snap.days_figures(&dates)) {
             for &u in &units {
@@ -220,10 +222,11 @@ pub async fn timeseries(
             }
         }
         (rows, metrics)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("time series: {e}")))?;
-    let (rows, metrics) = rows;
+    });
+    let (rows, metrics) = match rows.await {
+        Ok(rows) => rows,
+        Err(busy) => return Ok(busy),
+    };
     let mut columns = vec!["date".to_string()];
     if long {
         columns.push("key".into());

@@ -9,11 +9,13 @@ use chrono::{Datelike, NaiveDate};
 /// it (`24.07.2019 00:00`). Returns the ISO form.
 pub fn date(value: &str) -> Result<String, String> {
     let v = value.trim();
-    let v = v
-        .split_once(' ')
-        .or_else(|| v.split_once('T'))
-        .map(|(d, _)| d)
-        .unwrap_or(v);
+    let v = match v.split_once(' ').or_else(|| v.split_once('T')) {
+        Some((d, time)) if is_time(time) => d,
+        Some(_) => {
+            return Err("not a date; use YYYY-MM-DD or TT.MM.JJJJ (a time may follow)".into())
+        }
+        None => v,
+    };
     // Parsed by hand: chrono's format-string parser cost a third of a large import's validation.
     let (y, m, d) = if v.contains('.') {
         let mut parts = v.splitn(3, '.');
@@ -48,6 +50,28 @@ pub fn date(value: &str) -> Result<String, String> {
     }
 }
 
+/// A time of day as spreadsheets append it to a date: `0:00`, `00:00:00`, `00:00:00.000`, with
+/// an optional `Z`.
+fn is_time(value: &str) -> bool {
+    let v = value.trim().strip_suffix('Z').unwrap_or(value.trim());
+    let (hms, frac) = v.split_once('.').unwrap_or((v, "0"));
+    let mut parts = hms.split(':');
+    let field = |p: Option<&str>, max: u32, len: std::ops::RangeInclusive<usize>| {
+        p.filter(|p| len.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+            .is_some_and(|n| n <= max)
+    };
+    let (h, m, sec) = (parts.next(), parts.next(), parts.next());
+    field(h, 23, 1..=2)
+        && field(m, 59, 2..=2)
+        && (sec.is_none() || field(sec, 59, 2..=2))
+        && parts.next().is_none()
+        && !frac.is_empty()
+        && frac.len() <= 9
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (sec.is_some() || frac == "0")
+}
+
 /// A non-negative integer; `3`, `3.0` and `3,0` are all 3.
 pub fn count(value: &str) -> Result<i64, String> {
     let v = value.trim();
@@ -66,9 +90,12 @@ pub fn count(value: &str) -> Result<i64, String> {
         .map_err(|_| "not a whole number".to_string())
 }
 
-/// A non-negative euro amount in cents: `100,00`, `100.00`, `1.234,56`, `1,234.56`, `150`.
-/// The last `.` or `,` followed by one or two digits is the decimal separator.
+/// A non-negative euro amount in cents: `100,00`, `100.00`, `1.234,56`, `1,234.56`, `150`,
+/// `1.234`. Strict: a decimal separator is the last `.` or `,` followed by one or two digits; any
+/// other separator groups thousands (three digits each, one kind of separator, not the decimal
+/// one). `.`, `,`, `1.2.3` or `,50` are refused, never read as some number.
 pub fn euro_cents(value: &str) -> Result<i64, String> {
+    const NOT: &str = "not an amount; use e.g. 100,00 or 100.00";
     let v = value
         .trim()
         .trim_end_matches('€')
@@ -82,24 +109,39 @@ pub fn euro_cents(value: &str) -> Result<i64, String> {
             .chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
     {
-        return Err("not an amount; use e.g. 100,00 or 100.00".into());
+        return Err(NOT.into());
     }
-    let (whole, frac) = match v.rfind(['.', ',']) {
-        Some(i) if v.len() - i - 1 <= 2 => (&v[..i], &v[i + 1..]),
-        Some(i) if v.len() - i - 1 == 3 => (v, ""), // thousands separator: 1.234
-        Some(_) => return Err("more than two decimal places".into()),
-        None => (v, ""),
+    let is_sep = |c: char| c == '.' || c == ',';
+    let (whole, frac, decimal) = match v.rfind(is_sep) {
+        Some(i) if (1..=2).contains(&(v.len() - i - 1)) => {
+            (&v[..i], &v[i + 1..], v[i..].chars().next())
+        }
+        Some(i) if v.len() - i - 1 == 3 => (v, "", None), // thousands separator: 1.234
+        Some(i) if v.len() - i - 1 > 3 => return Err("more than two decimal places".into()),
+        Some(_) => return Err(NOT.into()),
+        None => (v, "", None),
     };
+    if whole.is_empty() || whole.starts_with(is_sep) {
+        return Err(NOT.into());
+    }
+    // The whole part: plain digits, or 1–3 digits then groups of `S` + three digits.
+    let mut groups = whole.split(is_sep);
+    let first = groups.next().unwrap_or("");
+    let seps: Vec<char> = whole.chars().filter(|c| is_sep(*c)).collect();
+    let grouped_ok = seps.is_empty()
+        || ((1..=3).contains(&first.len())
+            && seps.iter().all(|c| *c == seps[0])
+            && Some(seps[0]) != decimal
+            && groups.all(|g| g.len() == 3));
+    if !grouped_ok {
+        return Err(NOT.into());
+    }
     let whole: String = whole.chars().filter(char::is_ascii_digit).collect();
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| "amount too large".to_string())?
-    };
+    let whole: i64 = whole.parse().map_err(|_| "amount too large".to_string())?;
     let frac: i64 = match frac.len() {
         0 => 0,
-        1 => frac.parse::<i64>().map_err(|_| "bad decimals")? * 10,
-        _ => frac.parse::<i64>().map_err(|_| "bad decimals")?,
+        1 => frac.parse::<i64>().map_err(|_| NOT)? * 10,
+        _ => frac.parse::<i64>().map_err(|_| NOT)?,
     };
     whole
         .checked_mul(100)
@@ -184,6 +226,11 @@ mod tests {
         assert!(date("2019-7-4").is_ok());
         assert!(date("+2019-07-04").is_err());
         assert!(date("").is_err());
+        assert!(date("2019-07-24 garbage").is_err());
+        assert!(date("24.07.2019 25:00").is_err());
+        assert_eq!(date("2019-07-24T00:00:00.000Z").unwrap(), "2019-07-24");
+        assert_eq!(date("24.07.2019 0:00").unwrap(), "2019-07-24");
+        assert_eq!(date("24.07.2019 00:00:00").unwrap(), "2019-07-24");
     }
 
     #[test]
@@ -199,6 +246,22 @@ mod tests {
         assert_eq!(euro_cents("-5").unwrap_err(), "negative number");
         assert!(euro_cents("1,2345").is_err());
         assert!(euro_cents("abc").is_err());
+        for bad in [
+            ".",
+            ",",
+            "1.2.3",
+            ",50",
+            "1.234.5",
+            "1,234,56",
+            "12.34.567",
+            "1..2",
+            "1.23,4.5",
+        ] {
+            assert!(euro_cents(bad).is_err(), "{bad}");
+        }
+        assert_eq!(euro_cents("1.234.567,89").unwrap(), 123_456_789);
+        assert_eq!(euro_cents("1,234,567").unwrap(), 123_456_700);
+        assert_eq!(euro_cents("0,5").unwrap(), 50);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod dataset;
 pub mod fields;
 pub mod table;
+mod xlsx_guard;
 
 use std::fmt;
 
@@ -22,6 +23,9 @@ use crate::store::{Store, StoreError};
 pub struct Limits {
     pub max_bytes: usize,
     pub max_rows: usize,
+    /// How long an import waits for another one (in any process) to finish before it is
+    /// refused as busy.
+    pub wait: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -29,6 +33,7 @@ impl Default for Limits {
         Limits {
             max_bytes: 256 * 1024 * 1024,
             max_rows: 2_000_000,
+            wait: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -105,6 +110,9 @@ impl fmt::Display for Summary {
 /// At most this many issues are listed in a report; the total is always given.
 pub const MAX_LISTED_ISSUES: usize = 1000;
 
+/// A value quoted in a report is cut after this many characters.
+pub const MAX_QUOTED_CHARS: usize = 120;
+
 /// Why a file was refused: every problem found, each with line, column, value and reason.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -144,10 +152,48 @@ pub enum ImportError {
         size: usize,
         limit: usize,
     },
+    /// The file is not a readable table (encoding, syntax, archive, limits while reading).
+    #[error("{0}")]
+    Unreadable(Box<Report>),
+    /// The table was read, but rows or columns are invalid.
     #[error("{0}")]
     Invalid(Box<Report>),
     #[error("{0}")]
     Store(#[from] StoreError),
+}
+
+impl ImportError {
+    /// The `reason` label of `digitalatlas_import_failures_total` and the failure log.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            ImportError::TooLarge { .. } => "too_large",
+            ImportError::Unreadable(_) => "unreadable",
+            ImportError::Invalid(_) => "invalid",
+            ImportError::Store(e) if e.is_retryable() => "busy",
+            ImportError::Store(_) => "database",
+        }
+    }
+
+    /// True when trying again later can succeed (another import held the lock, the database
+    /// did not answer): HTTP 503 with `Retry-After`, CLI exit code 75 (EX_TEMPFAIL).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, ImportError::Store(e) if e.is_retryable())
+    }
+
+    /// A one-line summary for the failure log.
+    fn summary(&self) -> String {
+        match self {
+            ImportError::Unreadable(r) | ImportError::Invalid(r) => {
+                let first = r
+                    .issues
+                    .first()
+                    .map(|i| format!(": line {} {}: {}", i.line, i.column, i.reason))
+                    .unwrap_or_default();
+                format!("{} problem(s){first}", r.issue_count)
+            }
+            other => other.to_string(),
+        }
+    }
 }
 
 impl From<sqlx::Error> for ImportError {
@@ -159,20 +205,96 @@ impl From<sqlx::Error> for ImportError {
 /// Imports run one at a time per process, so that the diff against stored rows stays true.
 static IMPORT_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn report(req: &Request<'_>, mut issues: Vec<Issue>, warnings: Vec<String>) -> ImportError {
+fn report(req: &Request<'_>, issues: Vec<Issue>, warnings: Vec<String>) -> ImportError {
+    ImportError::Invalid(report_of(req, issues, warnings))
+}
+
+fn report_of(req: &Request<'_>, mut issues: Vec<Issue>, warnings: Vec<String>) -> Box<Report> {
     let issue_count = issues.len();
     issues.truncate(MAX_LISTED_ISSUES);
-    ImportError::Invalid(Box::new(Report {
+    for issue in &mut issues {
+        // A hostile cell can be megabytes long; the report quotes its start.
+        if let Some((cut, _)) = issue.value.char_indices().nth(MAX_QUOTED_CHARS) {
+            issue.value.truncate(cut);
+            issue.value.push('…');
+        }
+    }
+    Box::new(Report {
         file: req.source_name.clone(),
         dataset: req.dataset,
         issue_count,
         issues,
         warnings,
-    }))
+    })
 }
 
-/// Reads, validates and (unless a dry run) writes one file. All rows or none.
+/// Runs CPU-heavy work (parsing, validation) off the async workers when the runtime has other
+/// workers to take over, so that `/healthz` and `/metrics` stay fast during a large import.
+fn offload<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
+/// A random id for the failure log (unique across processes without coordination).
+fn failure_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut h = Sha256::new();
+    h.update(nanos.to_le_bytes());
+    h.update(std::process::id().to_le_bytes());
+    h.update(COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+    hex(&h.finalize()[..16])
+}
+
+/// Reads, validates and (unless a dry run) writes one file. All rows or none. A refusal or
+/// failure is recorded in the failure log (dry runs excepted: they only ask).
 pub async fn run(
+    store: &Store,
+    req: &Request<'_>,
+    limits: Limits,
+    progress: &ProgressBar,
+) -> Result<Summary, ImportError> {
+    let result = run_unlogged(store, req, limits, progress).await;
+    if let Err(e) = &result {
+        if !req.dry_run {
+            store
+                .record_failure(&crate::store::imports::Failure {
+                    id: failure_id(),
+                    dataset: req.dataset.as_str().into(),
+                    source_name: req.source_name.clone(),
+                    actor: req.actor.clone(),
+                    reason: e.reason().into(),
+                    message: e.summary(),
+                    failed_at: crate::clock::now_rfc3339(),
+                })
+                .await;
+        }
+    }
+    result
+}
+
+/// Records an import refused before [`run`] could see it (an HTTP body over the limit).
+pub async fn record_refusal(store: &Store, req: &Request<'_>, error: &ImportError) {
+    store
+        .record_failure(&crate::store::imports::Failure {
+            id: failure_id(),
+            dataset: req.dataset.as_str().into(),
+            source_name: req.source_name.clone(),
+            actor: req.actor.clone(),
+            reason: error.reason().into(),
+            message: error.summary(),
+            failed_at: crate::clock::now_rfc3339(),
+        })
+        .await;
+}
+
+async fn run_unlogged(
     store: &Store,
     req: &Request<'_>,
     limits: Limits,
@@ -194,8 +316,8 @@ pub async fn run(
     };
     let mut since = std::time::Instant::now();
     progress.set_message(format!("reading {}", req.source_name));
-    let table = table::read(format, req.bytes, limits.max_rows).map_err(|e| {
-        report(
+    let table = offload(|| table::read(format, req.bytes, limits.max_rows)).map_err(|e| {
+        ImportError::Unreadable(report_of(
             req,
             vec![Issue {
                 line: e.line,
@@ -204,15 +326,19 @@ pub async fn run(
                 reason: e.reason,
             }],
             vec![],
-        )
+        ))
     })?;
     timings.read = lap(&mut since);
     progress.set_length(table.rows.len() as u64);
     progress.set_message("validating");
 
-    let _guard = IMPORT_LOCK.lock().await;
+    let _guard = tokio::time::timeout(limits.wait, IMPORT_LOCK.lock())
+        .await
+        .map_err(|_| StoreError::Busy {
+            waited_s: limits.wait.as_secs(),
+        })?;
     let ctx = store.import_context().await?;
-    let validated = dataset::validate(req.dataset, &table, &ctx);
+    let validated = offload(|| dataset::validate(req.dataset, &table, &ctx));
     progress.set_position(table.rows.len() as u64);
     timings.validate = lap(&mut since);
     if !validated.issues.is_empty() {
@@ -230,6 +356,7 @@ pub async fn run(
                 actor: req.actor.clone(),
             },
             req.dry_run,
+            limits.wait,
         )
         .await?;
     timings.write = lap(&mut since);

@@ -174,66 +174,185 @@ fn too_many(max_rows: usize, line: u64) -> ReadError {
     )
 }
 
+/// Most distinct columns a JSON or XLSX file may have. The datasets have at most eight; a file
+/// with more is not one of ours, and the bound keeps rows from growing with hostile keys.
+pub const MAX_COLUMNS: usize = 256;
+
+/// Reads a JSON array of objects in one pass: columns in order of first appearance (looked up
+/// in a map, so that every key costs O(1)), each row only as wide as its last present column, the
+/// row and column limits checked while parsing.
 fn read_json(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
-    let values: Vec<serde_json::Map<String, serde_json::Value>> =
-        serde_json::from_slice(strip_bom(bytes)).map_err(|e| {
-            read_error(e.line() as u64, format!("not a JSON array of objects: {e}"))
-        })?;
-    if values.len() > max_rows {
-        return Err(too_many(max_rows, max_rows as u64 + 1));
+    use serde::de::Deserializer as _;
+    let mut reader = JsonRows {
+        max_rows,
+        headers: Vec::new(),
+        index: std::collections::HashMap::new(),
+        rows: Vec::new(),
+        limit: None,
+    };
+    let mut de = serde_json::Deserializer::from_slice(strip_bom(bytes));
+    let parsed = (&mut de)
+        .deserialize_seq(&mut reader)
+        .and_then(|()| de.end());
+    if let Some(limit) = reader.limit.take() {
+        return Err(limit);
     }
-    // Columns in order of first appearance across all objects.
-    let mut headers: Vec<String> = Vec::new();
-    for obj in &values {
-        for k in obj.keys() {
-            if !headers.contains(k) {
-                headers.push(k.clone());
-            }
-        }
-    }
-    let rows = values
-        .iter()
-        .enumerate()
-        .map(|(i, obj)| Row {
-            line: i as u64 + 1,
-            cells: headers
-                .iter()
-                .map(|h| match obj.get(h) {
-                    None | Some(serde_json::Value::Null) => String::new(),
-                    Some(serde_json::Value::String(s)) => s.trim().to_string(),
-                    Some(other) => other.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .into(),
-        })
-        .collect();
+    parsed.map_err(|e| read_error(e.line() as u64, format!("not a JSON array of objects: {e}")))?;
     Ok(Table {
-        headers,
-        rows,
+        headers: reader.headers,
+        rows: reader.rows,
         encoding: "UTF-8",
     })
 }
 
+/// The state of [`read_json`]: visits the array, then each object.
+struct JsonRows {
+    max_rows: usize,
+    headers: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
+    rows: Vec<Row>,
+    /// A limit that stopped the parse (reported instead of serde's message).
+    limit: Option<ReadError>,
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut JsonRows {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of objects")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        let mut cells: Vec<(usize, String)> = Vec::new();
+        loop {
+            let element = self.rows.len() as u64 + 1;
+            cells.clear();
+            let found = seq.next_element_seed(JsonObject {
+                rows: &mut *self,
+                cells: &mut cells,
+                element,
+            })?;
+            if found.is_none() {
+                return Ok(());
+            }
+            if self.rows.len() >= self.max_rows {
+                self.limit = Some(too_many(self.max_rows, element));
+                return Err(A::Error::custom("row limit"));
+            }
+            let width = cells.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+            let mut record =
+                StringRecord::with_capacity(cells.iter().map(|(_, v)| v.len()).sum(), width);
+            cells.sort_unstable_by_key(|(c, _)| *c);
+            let mut next = 0;
+            for (c, v) in cells.iter() {
+                while next < *c {
+                    record.push_field("");
+                    next += 1;
+                }
+                record.push_field(v);
+                next += 1;
+            }
+            self.rows.push(Row {
+                line: element,
+                cells: record,
+            });
+        }
+    }
+}
+
+/// One object of the array: its cells as (column, text).
+struct JsonObject<'r> {
+    rows: &'r mut JsonRows,
+    cells: &'r mut Vec<(usize, String)>,
+    element: u64,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for JsonObject<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonObject<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let value: serde_json::Value = map.next_value()?;
+            let column = match self.rows.index.get(key.as_ref()) {
+                Some(&c) => c,
+                None if self.rows.headers.len() >= MAX_COLUMNS => {
+                    self.rows.limit = Some(read_error(
+                        self.element,
+                        format!(
+                            "object {}: more than {MAX_COLUMNS} distinct keys; \
+                             this is not a table of one of the datasets",
+                            self.element
+                        ),
+                    ));
+                    return Err(A::Error::custom("column limit"));
+                }
+                None => {
+                    let c = self.rows.headers.len();
+                    self.rows.headers.push(key.to_string());
+                    self.rows.index.insert(key.into_owned(), c);
+                    c
+                }
+            };
+            let text = match value {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s.trim().to_string(),
+                other => other.to_string(),
+            };
+            match self.cells.iter_mut().find(|(c, _)| *c == column) {
+                Some(cell) => cell.1 = text, // a repeated key: the last one wins, as before
+                None => self.cells.push((column, text)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads the first sheet cell by cell (never as a dense range: a sheet with one cell at `A1`
+/// and one at `XFD1048576` must not allocate the rectangle between them). The archive's
+/// decompressed size is checked first (see [`xlsx_guard`]).
 fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
+    super::xlsx_guard::check(bytes).map_err(|reason| read_error(0, reason))?;
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| read_error(0, format!("not a readable XLSX workbook: {e}")))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| read_error(0, "the workbook has no sheet"))?
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| read_error(0, "the workbook has no sheet"))?;
+    let mut cells = book
+        .worksheet_cells_reader(&sheet)
         .map_err(|e| read_error(0, format!("unreadable first sheet: {e}")))?;
-    let first_row = range.start().map(|(r, _)| r as u64 + 1).unwrap_or(1);
-    let mut iter = range.rows();
-    let headers: Vec<String> = match iter.next() {
-        Some(h) => h.iter().map(cell_text).collect(),
-        None => return Err(read_error(1, "the first sheet is empty (no header row)")),
-    };
+    let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
-    for (i, cells) in iter.enumerate() {
-        let cells: Vec<String> = cells.iter().map(cell_text).collect();
+    // The row being collected: its sheet row (0-based) and cells by column.
+    let mut current: Option<(u32, Vec<String>)> = None;
+    let flush = |row: Option<(u32, Vec<String>)>,
+                 headers: &mut Option<Vec<String>>,
+                 rows: &mut Vec<Row>|
+     -> Result<(), ReadError> {
+        let Some((r, cells)) = row else { return Ok(()) };
         if cells.iter().all(String::is_empty) {
-            continue;
+            return Ok(());
         }
-        let line = first_row + 1 + i as u64;
+        let line = r as u64 + 1;
+        if headers.is_none() {
+            *headers = Some(cells);
+            return Ok(());
+        }
         if rows.len() >= max_rows {
             return Err(too_many(max_rows, line));
         }
@@ -241,12 +360,69 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
             line,
             cells: cells.into(),
         });
+        Ok(())
+    };
+    loop {
+        let cell = cells.next_cell().map_err(|e| {
+            let line = current.as_ref().map(|c| c.0 as u64 + 1).unwrap_or(0);
+            read_error(line, format!("unreadable first sheet: {e}"))
+        })?;
+        let Some(cell) = cell else { break };
+        let text = data_ref_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        if c as usize >= MAX_COLUMNS {
+            return Err(read_error(
+                r as u64 + 1,
+                format!(
+                    "a value in column {} of row {}: at most {MAX_COLUMNS} columns are read; \
+                     delete the cells right of the table",
+                    c + 1,
+                    r + 1
+                ),
+            ));
+        }
+        match &mut current {
+            Some((row, _)) if *row == r => {}
+            Some((row, _)) if *row > r => return Err(read_error(
+                r as u64 + 1,
+                "the sheet's rows are out of order; save the file again in a spreadsheet program",
+            )),
+            _ => flush(current.replace((r, Vec::new())), &mut headers, &mut rows)?,
+        }
+        let row = &mut current.as_mut().expect("set above").1;
+        if row.len() <= c as usize {
+            row.resize(c as usize + 1, String::new());
+        }
+        row[c as usize] = text;
     }
+    flush(current.take(), &mut headers, &mut rows)?;
+    let headers =
+        headers.ok_or_else(|| read_error(1, "the first sheet is empty (no header row)"))?;
     Ok(Table {
         headers,
         rows,
         encoding: "UTF-8",
     })
+}
+
+/// A streamed cell as text (see [`cell_text`]).
+fn data_ref_text(cell: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
+    match cell {
+        DataRef::SharedString(s) => s.trim().to_string(),
+        DataRef::String(s) => s.trim().to_string(),
+        DataRef::Empty => String::new(),
+        DataRef::Int(i) => cell_text(&Data::Int(*i)),
+        DataRef::Float(f) => cell_text(&Data::Float(*f)),
+        DataRef::Bool(b) => cell_text(&Data::Bool(*b)),
+        DataRef::DateTime(dt) => cell_text(&Data::DateTime(*dt)),
+        DataRef::DateTimeIso(s) => cell_text(&Data::DateTimeIso(s.clone())),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => cell_text(&Data::Error(e.clone())),
+    }
 }
 
 /// A cell as the text a clerk would see; dates become ISO dates, whole numbers lose their `.0`.
@@ -268,8 +444,13 @@ fn cell_text(cell: &Data) -> String {
 /// Excel's 1900 date system: day 1 is 1900-01-01, with the phantom 29 Feb 1900, so serials from
 /// 61 on count from 1899-12-30.
 fn excel_serial_to_date(serial: f64) -> String {
+    // Excel's last day is 9999-12-31 (serial 2,958,465); beyond it (or NaN) the number stays a
+    // number, which validation then refuses as "not a date".
+    if !(0.0..=2_958_465.0).contains(&serial) {
+        return serial.to_string();
+    }
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date");
-    match base.checked_add_signed(chrono::Duration::days(serial.floor() as i64)) {
+    match base.checked_add_days(chrono::Days::new(serial.floor() as u64)) {
         Some(d) => d.format("%Y-%m-%d").to_string(),
         None => serial.to_string(),
     }
@@ -317,8 +498,29 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.headers, ["a", "b", "c"]);
-        assert_eq!(t.rows[1].cells.iter().collect::<Vec<_>>(), ["", "y", ""]);
+        // A row is as wide as its last present cell; validation reads missing cells as empty.
+        assert_eq!(t.rows[1].cells.iter().collect::<Vec<_>>(), ["", "y"]);
         assert!(read(Format::Json, b"{\"a\": 1}", 10).is_err());
+    }
+
+    #[test]
+    fn json_with_a_new_key_per_object_is_refused_in_linear_time() {
+        let mut s = String::from("[");
+        for i in 0..20_000 {
+            s.push_str(&format!("{}{{\"k{i}\":1}}", if i > 0 { "," } else { "" }));
+        }
+        s.push(']');
+        let err = read(Format::Json, s.as_bytes(), 1_000_000).unwrap_err();
+        assert!(err.reason.contains("distinct keys"), "{err}");
+        assert_eq!(err.line, MAX_COLUMNS as u64 + 1);
+    }
+
+    #[test]
+    fn json_row_limit_stops_the_parse() {
+        let err = read(Format::Json, br#"[{"a":1},{"a":2},{"a":3}, garbage"#, 2).unwrap_err();
+        assert!(err.reason.contains("more than 2 rows"), "{err}");
+        assert_eq!(err.line, 3);
+        assert!(read(Format::Json, br#"[{"a":1}] trailing"#, 2).is_err());
     }
 
     #[test]
@@ -333,6 +535,9 @@ mod tests {
     #[test]
     fn excel_serials_become_dates() {
         assert_eq!(excel_serial_to_date(43670.0), "2019-07-24");
+        assert_eq!(excel_serial_to_date(1e12), "1000000000000");
+        assert_eq!(excel_serial_to_date(f64::NAN), "NaN");
+        assert_eq!(excel_serial_to_date(-1.0), "-1");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! self-metrics of the HTTP server, in OpenMetrics 1.0.0 or the classic text format 0.0.4.
 
 pub mod families;
+pub mod process;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -79,6 +80,12 @@ pub struct ChartLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct FailureLabels {
+    pub dataset: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabel {
     pub route: String,
 }
@@ -94,6 +101,7 @@ pub struct SelfMetrics {
     requests: Family<RouteStatus, Counter>,
     durations: Family<RouteLabel, Histogram, fn() -> Histogram>,
     chart_renders: Family<ChartLabel, Histogram, fn() -> Histogram>,
+    import_failures: Family<FailureLabels, Counter>,
     cache: ArcSwapOption<Encoded>,
     ozg_per_kreis_max_series: usize,
 }
@@ -130,11 +138,19 @@ impl Default for SelfMetrics {
             "Time to render a chart or map image (cached per snapshot afterwards)",
             chart_renders.clone(),
         );
+        let import_failures = Family::<FailureLabels, Counter>::default();
+        registry.register(
+            "digitalatlas_import_failures",
+            "Imports over HTTP that were refused or failed (nothing written), by dataset and \
+             reason: too_large, unreadable, invalid, busy, database",
+            import_failures.clone(),
+        );
         SelfMetrics {
             registry,
             requests,
             durations,
             chart_renders,
+            import_failures,
             cache: ArcSwapOption::empty(),
             ozg_per_kreis_max_series: families::OZG_PER_KREIS_MAX_SERIES,
         }
@@ -162,6 +178,15 @@ impl SelfMetrics {
                 route: route.to_string(),
             })
             .observe(elapsed.as_secs_f64());
+    }
+
+    pub fn import_failed(&self, dataset: &str, reason: &str) {
+        self.import_failures
+            .get_or_create(&FailureLabels {
+                dataset: dataset.to_string(),
+                reason: reason.to_string(),
+            })
+            .inc();
     }
 
     pub fn observe_chart(&self, chart: &str, elapsed: Duration) {
@@ -198,6 +223,7 @@ impl SelfMetrics {
             &families::snapshot_registry(snap),
         );
         let _ = prometheus_client::encoding::text::encode_registry(&mut live, &self.registry);
+        let _ = prometheus_client::encoding::text::encode_registry(&mut live, &process::registry());
         let (cached, live) = if openmetrics {
             (&encoded.openmetrics, live)
         } else {

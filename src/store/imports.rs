@@ -35,6 +35,20 @@ pub struct LogEntry {
     pub imported_at: String,
 }
 
+/// A refused or failed import (nothing was written).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    /// Random hex, unique across processes.
+    pub id: String,
+    pub dataset: String,
+    pub source_name: String,
+    pub actor: String,
+    /// `too_large`, `unreadable`, `invalid`, `busy` or `database`.
+    pub reason: String,
+    pub message: String,
+    pub failed_at: String,
+}
+
 /// What an import writes besides the records.
 #[derive(Debug, Clone)]
 pub struct Provenance {
@@ -181,10 +195,27 @@ impl Store {
         records: &[Record],
         provenance: &Provenance,
         dry_run: bool,
+        wait: std::time::Duration,
     ) -> Result<(Counts, i64), StoreError> {
+        let busy = |e: sqlx::Error| {
+            if super::is_busy(&e) {
+                StoreError::Busy {
+                    waited_s: wait.as_secs(),
+                }
+            } else {
+                StoreError::Sqlx(e)
+            }
+        };
         let spec = dataset.storage();
         let mut tx = self.pool.begin().await?;
-        let stored = existing(&mut tx, &spec).await?;
+        if !dry_run {
+            // First statement of the transaction, so that it waits for another writer (and the
+            // rows read below are the ones this import changes).
+            self.take_import_lock(&mut tx, wait, &provenance.actor)
+                .await
+                .map_err(busy)?;
+        }
+        let stored = existing(&mut tx, &spec).await.map_err(busy)?;
         let mut inserts = Vec::new();
         let mut updates = Vec::new();
         let mut counts = Counts {
@@ -266,8 +297,84 @@ impl Store {
             "",
         )
         .await?;
-        tx.commit().await?;
+        tx.commit().await.map_err(busy)?;
         Ok((counts, next_id))
+    }
+
+    /// Takes the import lock row inside `tx`, waiting at most `wait` for another import (in this
+    /// process, another process or another replica) to commit.
+    async fn take_import_lock(
+        &self,
+        tx: &mut AnyConnection,
+        wait: std::time::Duration,
+        actor: &str,
+    ) -> Result<(), sqlx::Error> {
+        let ms = wait.as_millis().clamp(1, i32::MAX as u128);
+        let setting = match self.backend {
+            super::Backend::Sqlite => format!("PRAGMA busy_timeout = {ms}"),
+            super::Backend::Postgres => format!("SET LOCAL lock_timeout = '{ms}ms'"),
+        };
+        sqlx::query(&setting).execute(&mut *tx).await?;
+        sqlx::query("UPDATE import_lock SET holder = $1, since = $2 WHERE id = 1")
+            .bind(actor)
+            .bind(crate::clock::now_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a refused or failed import (best effort: a failure to record is only logged).
+    pub async fn record_failure(&self, failure: &Failure) {
+        let result = sqlx::query(
+            "INSERT INTO import_failures (id, dataset, source_name, actor, reason, message, \
+             failed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&failure.id)
+        .bind(&failure.dataset)
+        .bind(&failure.source_name)
+        .bind(&failure.actor)
+        .bind(&failure.reason)
+        .bind(&failure.message)
+        .bind(&failure.failed_at)
+        .execute(&self.pool)
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, dataset = %failure.dataset, "cannot record a failed import");
+        }
+    }
+
+    /// The latest failed or refused imports, newest first.
+    pub async fn import_failures(&self, limit: i64) -> Result<Vec<Failure>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, dataset, source_name, actor, reason, message, failed_at \
+             FROM import_failures ORDER BY failed_at DESC, id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(Failure {
+                    id: row.try_get("id")?,
+                    dataset: row.try_get("dataset")?,
+                    source_name: row.try_get("source_name")?,
+                    actor: row.try_get("actor")?,
+                    reason: row.try_get("reason")?,
+                    message: row.try_get("message")?,
+                    failed_at: row.try_get("failed_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// The newest import-log id (0 when nothing was imported): a cheap probe for imports made
+    /// by other processes or replicas.
+    pub async fn latest_import_id(&self) -> Result<i64, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM import_log")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(id.unwrap_or(0))
     }
 
     /// The import log, newest first.

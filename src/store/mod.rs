@@ -20,11 +20,35 @@ use sqlx::{AnyPool, Executor};
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://digitalatlas.db?mode=rwc";
 
 /// The migrations, embedded so the binary needs nothing from the repository at run time.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "schema",
-    include_str!("../../migrations/0001_schema.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "schema",
+        include_str!("../../migrations/0001_schema.sql"),
+    ),
+    (
+        2,
+        "import safety",
+        include_str!("../../migrations/0002_import_safety.sql"),
+    ),
+];
+
+/// How long the first connection may take before start-up gives up.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A database URL fit for a log line: the password replaced by `***`.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((user_info, host)) => match user_info.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
 
 /// Which database engine a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +72,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("database error: {0}")]
     Sqlx(#[from] sqlx::Error),
+    #[error("cannot connect to the database at {address}: {cause}")]
+    Connect { address: String, cause: String },
     #[error(
         "the database holds registry edition {present:?}, this run uses {wanted:?}; \
          use another database (or the matching --registry)"
@@ -55,6 +81,41 @@ pub enum StoreError {
     OtherRegistry { present: String, wanted: String },
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("another import is writing to the database; waited {waited_s} s (try again later)")]
+    Busy { waited_s: u64 },
+}
+
+impl StoreError {
+    /// True for errors that go away by trying again: another writer holds the lock, or the
+    /// database did not answer in time.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            StoreError::Busy { .. } => true,
+            StoreError::Sqlx(e) => is_busy(e) || is_unavailable(e),
+            _ => false,
+        }
+    }
+}
+
+/// SQLite's BUSY/LOCKED (with extended codes) and PostgreSQL's lock-timeout, serialisation and
+/// deadlock errors: another writer was in the way.
+pub fn is_busy(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = e else {
+        return false;
+    };
+    match db.code().as_deref() {
+        Some("55P03" | "40001" | "40P01") => true,
+        Some(code) => code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)),
+        None => db.message().contains("database is locked"),
+    }
+}
+
+/// The database did not answer (pool timeout, I/O, closed pool).
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    matches!(
+        e,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    )
 }
 
 /// A connection pool plus what the code needs to know about its backend.
@@ -99,7 +160,34 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
-        let options = AnyConnectOptions::from_str(url)?;
+        let options = AnyConnectOptions::from_str(url).map_err(|e| StoreError::Connect {
+            address: redacted(url),
+            cause: e.to_string(),
+        })?;
+        // One direct connection first: its error names the cause (refused, unknown host,
+        // password, missing file), where the pool would only say "pool timed out".
+        let probe = tokio::time::timeout(
+            CONNECT_TIMEOUT,
+            <sqlx::AnyConnection as sqlx::Connection>::connect_with(&options),
+        )
+        .await;
+        match probe {
+            Ok(Ok(conn)) => {
+                let _ = sqlx::Connection::close(conn).await;
+            }
+            Ok(Err(e)) => {
+                return Err(StoreError::Connect {
+                    address: redacted(url),
+                    cause: e.to_string(),
+                })
+            }
+            Err(_) => {
+                return Err(StoreError::Connect {
+                    address: redacted(url),
+                    cause: format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+                })
+            }
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 4,
