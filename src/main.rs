@@ -17,12 +17,16 @@ async fn main() -> ExitCode {
         // Colours only for a person at a terminal, never into a file or journal.
         LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
     }
+    let json = cli.log_format == LogFormat::Json;
     match digitalatlas::cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {
             // One line with every cause, no backtrace: what an operator reads in the journal.
-            tracing::error!("{e:#}");
-            eprintln!("digitalatlas: {e:#}");
+            if json {
+                tracing::error!(error = %format!("{e:#}"), "start-up failed");
+            } else {
+                eprintln!("digitalatlas: {e:#}");
+            }
             ExitCode::from(2)
         }
     }

@@ -63,8 +63,10 @@ pub struct ChartCache {
     images: Mutex<(u64, HashMap<String, Image>)>,
 }
 
-/// Most images kept per data version (a client cycling through sizes cannot fill the memory).
+/// Most images kept per data version, and most bytes: a client cycling through sizes (up to
+/// 4000×4000) cannot fill the memory; past either bound an image is served but not kept.
 const MAX_CACHED: usize = 64;
+const MAX_CACHED_BYTES: usize = 64 * 1024 * 1024;
 
 impl ChartCache {
     fn get(&self, data_version: u64, key: &str) -> Option<Image> {
@@ -78,7 +80,8 @@ impl ChartCache {
             if c.0 != data_version {
                 *c = (data_version, HashMap::new());
             }
-            if c.1.len() < MAX_CACHED {
+            let held: usize = c.1.values().map(|i| i.bytes.len()).sum();
+            if c.1.len() < MAX_CACHED && held + image.bytes.len() <= MAX_CACHED_BYTES {
                 c.1.insert(key, image);
             }
         }

@@ -1,0 +1,137 @@
+//! What operators see: `/readyz` when the database stops answering, a start-up against an
+//! unreachable database, and the log formats.
+
+mod common;
+
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::net::{TcpListener, TcpStream};
+
+const BIN: &str = env!("CARGO_BIN_EXE_digitalatlas");
+
+/// A TCP proxy in front of PostgreSQL that can turn into a black hole: existing connections
+/// are cut and new ones are accepted but never answered, as with a database host that vanished.
+async fn proxy(target: String) -> (u16, Arc<AtomicBool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let down = Arc::new(AtomicBool::new(false));
+    let flag = down.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut client, _)) = listener.accept().await else {
+                return;
+            };
+            let flag = flag.clone();
+            let target = target.clone();
+            tokio::spawn(async move {
+                if flag.load(Ordering::SeqCst) {
+                    tokio::time::sleep(Duration::from_secs(3600)).await; // hold, never answer
+                    return;
+                }
+                let Ok(mut server) = TcpStream::connect(&target).await else {
+                    return;
+                };
+                let cut = async {
+                    while !flag.load(Ordering::SeqCst) {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                };
+                tokio::select! {
+                    _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                    _ = cut => {}
+                }
+            });
+        }
+    });
+    (port, down)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_answers_503_within_two_seconds_when_the_database_vanishes() {
+    let Some(db) = common::postgres_db().await else {
+        return;
+    };
+    let (host_port, rest) = db
+        .url
+        .strip_prefix("postgres://postgres@")
+        .unwrap()
+        .split_once('/')
+        .unwrap();
+    let (port, down) = proxy(host_port.to_string()).await;
+    let url = format!("postgres://postgres@127.0.0.1:{port}/{rest}");
+    let server = common::start_server(&url).await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+    let r = c.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    down.store(true, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = c.get(format!("{base}/readyz")).send().await.unwrap();
+        assert_eq!(r.status(), 503);
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+        // The figures are still served from the snapshot.
+        let h = c.get(format!("{base}/healthz")).send().await.unwrap();
+        assert_eq!(h.status(), 200);
+    }
+    // Not `stop()`: its pool close would wait for the black-holed connections.
+    drop(server);
+}
+
+#[test]
+fn an_unreachable_database_is_named_in_one_line_at_start_up() {
+    let port = common::free_port(); // nothing listens there
+    let url = format!("postgres://app:secret@127.0.0.1:{port}/atlas");
+    let t = Instant::now();
+    let out = Command::new(BIN)
+        .args(["--database-url", &url, "serve", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(t.elapsed() < Duration::from_secs(12), "{:?}", t.elapsed());
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains(&format!("127.0.0.1:{port}/atlas")), "{err}");
+    assert!(lines[0].contains("app:***@"), "{err}");
+    assert!(!lines[0].contains("secret"), "{err}");
+    assert!(lines[0].to_lowercase().contains("refused"), "{err}");
+    assert!(!err.contains("backtrace") && !err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn logs_are_plain_in_a_file_and_json_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}?mode=rwc", dir.path().join("db.sqlite").display());
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/prozesse.csv");
+    // stderr is a pipe here, as it is for a log file or the journal: no colour codes.
+    let out = Command::new(BIN)
+        .args(["--database-url", &db, "import", "prozesse", fixture])
+        .env("RUST_LOG", "debug")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(!text.is_empty());
+    assert!(!text.contains('\u{1b}'), "ANSI codes in {text}");
+    let out = Command::new(BIN)
+        .args(["--log-format", "json", "--database-url", &db, "import", "prozesse", fixture])
+        .env("RUST_LOG", "debug")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stderr);
+    let mut lines = 0;
+    for line in text.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(v["level"].is_string() && v["timestamp"].is_string(), "{line}");
+        lines += 1;
+    }
+    assert!(lines > 0, "no log lines");
+}
