@@ -168,15 +168,12 @@ async fn hostile_files_over_http_get_422_are_logged_and_counted() {
         let h = c.get(format!("{base}/healthz")).send().await.unwrap();
         assert_eq!(h.status(), 200, "{name}: /healthz after the upload");
     }
-    let log: serde_json::Value = c
-        .get(format!("{base}/api/v1/imports?limit=1000"))
-        .bearer_auth("ops-secret")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = common::get_json_as(
+        &c,
+        &format!("{base}/api/v1/imports?limit=1000"),
+        "ops-secret",
+    )
+    .await;
     let failed: Vec<&serde_json::Value> = log
         .as_array()
         .unwrap()

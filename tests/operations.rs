@@ -97,17 +97,26 @@ fn an_unreachable_database_is_named_in_one_line_at_start_up() {
     assert!(t.elapsed() < Duration::from_secs(12), "{:?}", t.elapsed());
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 1, "{err}");
-    assert!(lines[0].contains(&format!("127.0.0.1:{port}/atlas")), "{err}");
+    assert!(
+        lines[0].contains(&format!("127.0.0.1:{port}/atlas")),
+        "{err}"
+    );
     assert!(lines[0].contains("app:***@"), "{err}");
     assert!(!lines[0].contains("secret"), "{err}");
     assert!(lines[0].to_lowercase().contains("refused"), "{err}");
-    assert!(!err.contains("backtrace") && !err.contains("panicked"), "{err}");
+    assert!(
+        !err.contains("backtrace") && !err.contains("panicked"),
+        "{err}"
+    );
 }
 
 #[test]
 fn logs_are_plain_in_a_file_and_json_on_request() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}?mode=rwc", dir.path().join("db.sqlite").display());
+    let db = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("db.sqlite").display()
+    );
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/prozesse.csv");
     // stderr is a pipe here, as it is for a log file or the journal: no colour codes.
     let out = Command::new(BIN)
@@ -120,7 +129,15 @@ fn logs_are_plain_in_a_file_and_json_on_request() {
     assert!(!text.is_empty());
     assert!(!text.contains('\u{1b}'), "ANSI codes in {text}");
     let out = Command::new(BIN)
-        .args(["--log-format", "json", "--database-url", &db, "import", "prozesse", fixture])
+        .args([
+            "--log-format",
+            "json",
+            "--database-url",
+            &db,
+            "import",
+            "prozesse",
+            fixture,
+        ])
         .env("RUST_LOG", "debug")
         .output()
         .unwrap();
@@ -130,7 +147,10 @@ fn logs_are_plain_in_a_file_and_json_on_request() {
     for line in text.lines() {
         let v: serde_json::Value =
             serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-        assert!(v["level"].is_string() && v["timestamp"].is_string(), "{line}");
+        assert!(
+            v["level"].is_string() && v["timestamp"].is_string(),
+            "{line}"
+        );
         lines += 1;
     }
     assert!(lines > 0, "no log lines");

@@ -348,15 +348,12 @@ async fn replicas_on_one_postgres_import_concurrently_and_agree_within_two_secon
         land[0]["administrations_with_lotse"].as_i64().unwrap() > 400,
         "{land}"
     );
-    let log: Value = c
-        .get(format!("{}/api/v1/imports", replicas[1].base))
-        .bearer_auth("ops-secret")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = common::get_json_as(
+        &c,
+        &format!("{}/api/v1/imports", replicas[1].base),
+        "ops-secret",
+    )
+    .await;
     let ids: Vec<i64> = log
         .as_array()
         .unwrap()

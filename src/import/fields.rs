@@ -84,10 +84,15 @@ pub fn count(value: &str) -> Result<i64, String> {
         .or_else(|| v.strip_suffix(".00"))
         .or_else(|| v.strip_suffix(",00"))
         .unwrap_or(v);
+    // Swiss thousands separators (`1'000`) are dropped; what remains must be digits only, so
+    // that no sign can hide behind them (found by fuzzing: `'-'2` was read as -2).
     let plain: String = digits.chars().filter(|c| *c != '\'').collect();
+    if plain.is_empty() || !plain.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("not a whole number".into());
+    }
     plain
         .parse::<i64>()
-        .map_err(|_| "not a whole number".to_string())
+        .map_err(|_| "number too large".to_string())
 }
 
 /// A non-negative euro amount in cents: `100,00`, `100.00`, `1.234,56`, `1,234.56`, `150`,
@@ -270,6 +275,10 @@ mod tests {
         assert_eq!(count("3,0").unwrap(), 3);
         assert_eq!(count("-1").unwrap_err(), "negative number");
         assert!(count("3,5").is_err());
+        assert_eq!(count("1'000").unwrap(), 1000);
+        for bad in ["'-'2", "+5", "'", "", "1 000", "٣"] {
+            assert!(count(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

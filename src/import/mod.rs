@@ -263,23 +263,14 @@ pub async fn run(
     let result = run_unlogged(store, req, limits, progress).await;
     if let Err(e) = &result {
         if !req.dry_run {
-            store
-                .record_failure(&crate::store::imports::Failure {
-                    id: failure_id(),
-                    dataset: req.dataset.as_str().into(),
-                    source_name: req.source_name.clone(),
-                    actor: req.actor.clone(),
-                    reason: e.reason().into(),
-                    message: e.summary(),
-                    failed_at: crate::clock::now_rfc3339(),
-                })
-                .await;
+            record_refusal(store, req, e).await;
         }
     }
     result
 }
 
-/// Records an import refused before [`run`] could see it (an HTTP body over the limit).
+/// Records a refused or failed import in the failure log (also one refused before [`run`]
+/// could see it, such as an HTTP body over the limit).
 pub async fn record_refusal(store: &Store, req: &Request<'_>, error: &ImportError) {
     store
         .record_failure(&crate::store::imports::Failure {

@@ -176,6 +176,18 @@ pub async fn get_json(c: &reqwest::Client, url: &str) -> serde_json::Value {
     c.get(url).send().await.unwrap().json().await.unwrap()
 }
 
+/// GET `url` with a bearer token and parse the JSON body.
+pub async fn get_json_as(c: &reqwest::Client, url: &str, token: &str) -> serde_json::Value {
+    c.get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// GET `url` and return the body as text.
 pub async fn get_text(c: &reqwest::Client, url: &str) -> String {
     c.get(url).send().await.unwrap().text().await.unwrap()
