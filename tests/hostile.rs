@@ -193,6 +193,12 @@ async fn hostile_files_over_http_get_422_are_logged_and_counted() {
         refused as f64,
         "{metrics}"
     );
+    // Every dataset × reason is there from the start (0 where nothing failed).
+    let series = metrics
+        .lines()
+        .filter(|l| l.starts_with("digitalatlas_import_failures_total{"))
+        .count();
+    assert_eq!(series, 4 * 5, "{metrics}");
     for name in [
         "process_resident_memory_bytes",
         "process_open_fds",

@@ -125,9 +125,20 @@ async fn upload(
         Ok(turn) => turn,
         Err(busy) => return busy,
     };
-    let bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(b) => b,
+    // A body that trickles in must not hold the one upload turn for ever.
+    let body_timeout = state.pools.limits.request_timeout * 5;
+    let bytes = match tokio::time::timeout(body_timeout, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(b)) => b,
         Err(_) => {
+            return error(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the body did not arrive within {} s; nothing was imported",
+                    body_timeout.as_secs()
+                ),
+            )
+        }
+        Ok(Err(_)) => {
             return refused(
                 &state,
                 &request,

@@ -162,6 +162,9 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+/// The values of [`ImportError::reason`].
+pub const FAILURE_REASONS: [&str; 5] = ["too_large", "unreadable", "invalid", "busy", "database"];
+
 impl ImportError {
     /// The `reason` label of `digitalatlas_import_failures_total` and the failure log.
     pub fn reason(&self) -> &'static str {

@@ -139,6 +139,15 @@ impl Default for SelfMetrics {
             chart_renders.clone(),
         );
         let import_failures = Family::<FailureLabels, Counter>::default();
+        // Every dataset × reason from 0, so that `increase()` sees the first failure.
+        for dataset in crate::import::Dataset::ALL {
+            for reason in crate::import::FAILURE_REASONS {
+                import_failures.get_or_create(&FailureLabels {
+                    dataset: dataset.as_str().to_string(),
+                    reason: reason.to_string(),
+                });
+            }
+        }
         registry.register(
             "digitalatlas_import_failures",
             "Imports over HTTP that were refused or failed (nothing written), by dataset and \
