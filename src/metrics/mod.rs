@@ -142,7 +142,7 @@ impl Default for SelfMetrics {
         // Every dataset × reason from 0, so that `increase()` sees the first failure.
         for dataset in crate::import::Dataset::ALL {
             for reason in crate::import::FAILURE_REASONS {
-                import_failures.get_or_create(&FailureLabels {
+                let _ = import_failures.get_or_create(&FailureLabels {
                     dataset: dataset.as_str().to_string(),
                     reason: reason.to_string(),
                 });
