@@ -132,6 +132,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             state.tokens = std::sync::Arc::new(serve.load_tokens()?);
             state.limits = serve.limits.limits();
             state.pools = std::sync::Arc::new(crate::http::limits::Pools::new(serve.http_limits()));
+            state.cors = serve.cors_allow_origins.clone();
             match crate::server::raise_open_files_limit() {
                 Some(files) if files < serve.max_connections as u64 + 64 => tracing::warn!(
                     open_files = files,

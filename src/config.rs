@@ -105,6 +105,12 @@ pub struct ServeConfig {
     /// `SELECT MAX(id)`), and rebuild the figures when there is one; 0 turns it off.
     #[arg(long, env = "DIGITALATLAS_CHANGE_POLL_MS", default_value_t = 1000)]
     pub change_poll_ms: u64,
+    /// Origins whose pages may read the public API, GeoJSON, charts and pages from a browser
+    /// (CORS): `*` (default; the data are public aggregates), a comma-separated list such as
+    /// `https://grafana.example.org`, or empty for none. Never for the import endpoints.
+    #[arg(long, env = "DIGITALATLAS_CORS_ALLOW_ORIGINS", default_value = "*",
+          value_parser = crate::http::cors::CorsOrigins::parse)]
+    pub cors_allow_origins: crate::http::cors::CorsOrigins,
     /// Import the synthetic demo dataset (Demodaten) before serving.
     #[arg(long, env = "DIGITALATLAS_DEMO")]
     pub demo: bool,

@@ -54,6 +54,7 @@ pub async fn prepare_with(
         geo: Arc::default(),
         charts: Arc::default(),
         pools: Arc::default(),
+        cors: Default::default(),
     })
 }
 

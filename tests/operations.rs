@@ -155,3 +155,91 @@ fn logs_are_plain_in_a_file_and_json_on_request() {
     }
     assert!(lines > 0, "no log lines");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_lets_other_origins_read_but_never_import() {
+    use digitalatlas::http::cors::CorsOrigins;
+    let grafana = "https://grafana.example.org";
+    for origins in [CorsOrigins::Any, CorsOrigins::parse(grafana).unwrap()] {
+        let db = common::sqlite_db();
+        let mut state = digitalatlas::server::prepare(&db.url).await.unwrap();
+        state.cors = origins.clone();
+        let server = digitalatlas::server::start(state, "127.0.0.1:0".parse().unwrap(), false)
+            .await
+            .unwrap();
+        let base = common::base_url(&server);
+        let c = reqwest::Client::new();
+        let expected = if origins == CorsOrigins::Any {
+            "*"
+        } else {
+            grafana
+        };
+        for path in [
+            "/api/v1/geo/kreise.geojson",
+            "/api/v1/coverage?level=land",
+            "/metrics",
+        ] {
+            let r = c
+                .get(format!("{base}{path}"))
+                .header("origin", grafana)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            assert_eq!(
+                r.headers()["access-control-allow-origin"],
+                expected,
+                "{path}"
+            );
+            // The preflight a browser sends first.
+            let r = c
+                .request(reqwest::Method::OPTIONS, format!("{base}{path}"))
+                .header("origin", grafana)
+                .header("access-control-request-method", "GET")
+                .header("access-control-request-headers", "if-none-match")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "preflight {path}");
+            let methods = r.headers()["access-control-allow-methods"]
+                .to_str()
+                .unwrap();
+            assert!(
+                methods.contains("GET") && !methods.contains("POST"),
+                "{methods}"
+            );
+        }
+        // The import endpoints answer no origin, preflight or not.
+        let r = c
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{base}/api/v1/imports/prozesse"),
+            )
+            .header("origin", grafana)
+            .header("access-control-request-method", "POST")
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_client_error(), "{}", r.status());
+        assert!(!r.headers().contains_key("access-control-allow-origin"));
+        let r = c
+            .post(format!("{base}/api/v1/imports/prozesse"))
+            .header("origin", grafana)
+            .body("x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        assert!(!r.headers().contains_key("access-control-allow-origin"));
+        if origins != CorsOrigins::Any {
+            let r = c
+                .get(format!("{base}/api/v1/registry"))
+                .header("origin", "https://elsewhere.example")
+                .send()
+                .await
+                .unwrap();
+            assert!(!r.headers().contains_key("access-control-allow-origin"));
+        }
+        server.stop().await.unwrap();
+    }
+}

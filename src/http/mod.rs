@@ -1,6 +1,7 @@
 //! HTTP surface: one router per resource, merged here, sharing one `AppState`.
 
 pub mod charts;
+pub mod cors;
 pub mod coverage;
 pub mod etag;
 pub mod geo;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub charts: Arc<charts::ChartCache>,
     /// Connection, time and heavy-work limits and their pools.
     pub pools: Arc<limits::Pools>,
+    /// Origins whose pages may read the public routes from a browser.
+    pub cors: cors::CorsOrigins,
 }
 
 impl AppState {
@@ -93,6 +96,11 @@ pub fn router(state: AppState) -> Router {
             state.pools.limits.request_timeout,
             request_timeout,
         ));
+    // CORS for the reads only (and their preflight `OPTIONS`), never for the imports.
+    let reads = match state.cors.layer() {
+        Some(cors) => reads.layer(cors),
+        None => reads,
+    };
     Router::new()
         .merge(reads)
         .merge(imports::router())
