@@ -1,6 +1,7 @@
 //! The Grafana dashboards against the real service with the demo data: every PromQL expression,
 //! with its template variables filled, returns a non-empty result from a real Prometheus that
-//! scraped the service; every Infinity URL answers 200 with rows that carry every field the
+//! scraped the service, and the same result from a Prometheus that scraped two replicas (the
+//! figure dashboards; the Betrieb dashboard is per instance by design); every Infinity URL answers 200 with rows that carry every field the
 //! panel uses; every map layer URL answers GeoJSON. (Their schema is checked by
 //! dashboards/grafana/validate.mjs in scripts/test.)
 
@@ -78,6 +79,12 @@ async fn every_dashboard_query_answers_with_data() {
         "sum(rate(digitalatlas_http_requests_total[1m])) > 0",
     )
     .await;
+    // A second replica on the same database, and a Prometheus that scrapes both.
+    let replica = common::start_server(&_db.url).await;
+    let (a, b) = (server.addr.to_string(), replica.addr.to_string());
+    let replicated =
+        common::start_prometheus_scraping(&[&a, &b], "count(digitalatlas_demo_data) == 2").await;
+    let mut replica_checked = 0;
     for (file, d) in dashboards() {
         // Template variables: their queries must find values.
         for v in d["templating"]["list"].as_array().unwrap() {
@@ -110,6 +117,16 @@ async fn every_dashboard_query_answers_with_data() {
                             let expr = fill(t["expr"].as_str().unwrap(), vars);
                             let r = common::prom_query(&c, &p.url, &expr).await;
                             assert!(!r.is_empty(), "{file} / {title}: empty result for {expr}");
+                            let (Some(two), false) = (&replicated, file.contains("-ops")) else {
+                                continue;
+                            };
+                            let r2 = common::prom_query(&c, &two.url, &expr).await;
+                            assert_eq!(
+                                vector(&r2),
+                                vector(&r),
+                                "{file} / {title}: two replicas answer otherwise than one: {expr}"
+                            );
+                            replica_checked += 1;
                         }
                         prom_checked += 1;
                     }
@@ -151,6 +168,29 @@ async fn every_dashboard_query_answers_with_data() {
     assert!(api_checked >= 8, "{api_checked} Infinity queries checked");
     if prometheus.is_some() {
         assert!(prom_checked >= 20, "{prom_checked} PromQL queries checked");
+        assert!(
+            replica_checked >= 30,
+            "{replica_checked} queries checked with two replicas"
+        );
     }
+    replica.stop().await.unwrap();
     server.stop().await.unwrap();
+}
+
+/// An instant vector as sorted (labels without the target's, value) pairs.
+fn vector(result: &[Value]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = result
+        .iter()
+        .map(|s| {
+            let mut m = s["metric"].as_object().cloned().unwrap_or_default();
+            m.remove("instance");
+            m.remove("job");
+            (
+                serde_json::to_string(&m).unwrap(),
+                s["value"][1].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
 }

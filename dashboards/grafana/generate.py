@@ -14,11 +14,29 @@ PROM = {"type": "prometheus", "uid": "digitalatlas-prometheus"}
 API = {"type": "yesoreyeram-infinity-datasource", "uid": "digitalatlas-api"}
 OUT = pathlib.Path(__file__).parent / "dashboards"
 
+# The label names of every metric family, from the golden file of the metric contract
+# (tests/golden/metrics.txt, checked against the service by tests/golden.rs).
+GOLDEN = pathlib.Path(__file__).resolve().parents[2] / "tests" / "golden" / "metrics.txt"
+LABELS = {
+    line.split(" ", 1)[0]: [l for l in line.rsplit("{", 1)[1].rstrip("}\n").split(",") if l]
+    for line in GOLDEN.read_text(encoding="utf-8").splitlines()
+}
+
+
+def one(metric, selector=""):
+    """One series per label set of `metric`, however many replicas Prometheus scrapes.
+
+    Every replica of the service reports the same figures; `max by` the metric's own labels
+    drops `instance` (and any other target label) so that sums do not double and joins find
+    exactly one match per key."""
+    labels = LABELS[metric]
+    sel = "{" + selector + "}" if selector else ""
+    return f"max by ({', '.join(labels)}) ({metric}{sel})"
+
+
 # Restricts a series that carries a `kreis` label to the chosen Regierungsbezirk and Kreis.
-IN_AREA = (
-    ' * on (kreis) group_left () digitalatlas_kreis_info'
-    '{regierungsbezirk=~"$regierungsbezirk", kreis=~"$kreis"}'
-)
+IN_AREA = " * on (kreis) group_left () " + one(
+    "digitalatlas_kreis_info", 'regierungsbezirk=~"$regierungsbezirk", kreis=~"$kreis"')
 
 
 class Board:
@@ -193,7 +211,7 @@ def demo_panel(b, w=24):
     """A banner that says whether the figures are synthetic demo data."""
     b.panel("stat", "Datengrundlage",
             "Zeigt „Demodaten“, wenn der Dienst synthetische Demodaten statt amtlicher Meldungen enthält.",
-            [prom("digitalatlas_demo_data", "Daten", True)], w, 3,
+            [prom(one("digitalatlas_demo_data"), "Daten", True)], w, 3,
             {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "background", "textMode": "value"},
             {"mappings": [{"type": "value", "options": {
                 "0": {"text": "amtliche Meldungen", "color": "green", "index": 0},
@@ -213,24 +231,25 @@ def ozg_board():
     demo_panel(b)
     b.panel("stat", "Standardprozesse flächendeckend",
             "Standardprozesse, die in jeder Gemeinde aktiv sind (100 %, nicht 99 %).",
-            [prom('digitalatlas_ozg_processes_flaechendeckend{art="standard"}', "Standard", True)],
+            [prom(one("digitalatlas_ozg_processes_flaechendeckend", 'art="standard"'), "Standard", True)],
             6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "value"})
     b.panel("stat", "Prozesse in mindestens einer Kommune",
             "Standard- und Universalprozesse, die mindestens eine Gemeinde freigeschaltet hat.",
-            [prom("digitalatlas_ozg_processes_in_at_least_one_kommune", "{{art}}", True)],
+            [prom(one("digitalatlas_ozg_processes_in_at_least_one_kommune"), "{{art}}", True)],
             6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "value"})
     b.panel("stat", "Bürgerkonten",
             "service-bw-Konten von Bürgerinnen und Bürgern zum letzten Stichtag.",
-            [prom('digitalatlas_servicebw_accounts{account_type="buerger"}', "Bürgerkonten", True)],
+            [prom(one("digitalatlas_servicebw_accounts", 'account_type="buerger"'), "Bürgerkonten", True)],
             6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}}, {"unit": "short"})
     b.panel("stat", "Organisationskonten",
             "service-bw-Konten von Unternehmen und Organisationen zum letzten Stichtag.",
-            [prom('digitalatlas_servicebw_accounts{account_type="organisation"}', "Organisationskonten", True)],
+            [prom(one("digitalatlas_servicebw_accounts", 'account_type="organisation"'), "Organisationskonten", True)],
             6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}}, {"unit": "short"})
     b.panel("bargauge", "Kommunen je Prozess",
             "Wie viele Gemeinden im gewählten Gebiet den Prozess freigeschaltet haben.",
-            [prom('sort_desc(sum by (process) (digitalatlas_ozg_gemeinden_with_process' + IN_AREA
-                  + ') * on (process) group_left (name) digitalatlas_process_info)', "{{name}}", True)],
+            [prom("sort_desc(sum by (process) (" + one("digitalatlas_ozg_gemeinden_with_process") + IN_AREA
+                  + ") * on (process) group_left (name) " + one("digitalatlas_process_info") + ")",
+                  "{{name}}", True)],
             12, 14, {"orientation": "horizontal", "displayMode": "basic", "showUnfilled": True,
                      "reduceOptions": {"calcs": ["lastNotNull"], "values": False}},
             {"min": 0})
@@ -259,9 +278,12 @@ def ozg_board():
                                            "1": {"text": "✓", "color": "green", "index": 1}}}]}]}])
     b.panel("barchart", "Gemeinden nach Zahl aktiver Standardprozesse",
             "Wie viele Gemeinden 0, 1, 2, … Standardprozesse freigeschaltet haben.",
-            [prom('sort(count_values without () ("standardprozesse", '
-                  '(digitalatlas_ozg_processes_active{art="standard"} * on (ags) group_left (kreis) '
-                  'digitalatlas_gemeinde_info)' + IN_AREA + '))', "{{standardprozesse}}", True, "table")],
+            # Plain `count_values` aggregates every other label away: one series per number of
+            # active processes (`without ()` would keep one series of 1 per Gemeinde).
+            [prom('sort(count_values ("standardprozesse", ('
+                  + one("digitalatlas_ozg_processes_active", 'art="standard"')
+                  + " * on (ags) group_left (kreis) " + one("digitalatlas_gemeinde_info") + ")"
+                  + IN_AREA + "))", "{{standardprozesse}}", True, "table")],
             12, 9, {"xField": "standardprozesse", "orientation": "vertical", "showValue": "auto",
                     "legend": {"showLegend": False, "displayMode": "list", "placement": "bottom"}},
             transformations=[{"id": "convertFieldType", "options": {"conversions": [
@@ -270,8 +292,9 @@ def ozg_board():
                 {"id": "organize", "options": {"excludeByName": {"Time": True}}}])
     b.panel("bargauge", "Flächendeckend vs. in mindestens einer Kommune",
             "Prozesse, die überall aktiv sind, neben denen, die irgendwo aktiv sind.",
-            [prom("digitalatlas_ozg_processes_flaechendeckend", "flächendeckend ({{art}})", True, ref="A"),
-             prom("digitalatlas_ozg_processes_in_at_least_one_kommune", "in mind. einer Kommune ({{art}})", True, ref="B")],
+            [prom(one("digitalatlas_ozg_processes_flaechendeckend"), "flächendeckend ({{art}})", True, ref="A"),
+             prom(one("digitalatlas_ozg_processes_in_at_least_one_kommune"),
+                  "in mind. einer Kommune ({{art}})", True, ref="B")],
             12, 9, {"orientation": "horizontal", "displayMode": "gradient",
                     "reduceOptions": {"calcs": ["lastNotNull"], "values": False}}, {"min": 0})
     b.panel("timeseries", "service-bw-Konten im Zeitverlauf",
@@ -312,8 +335,8 @@ def lotsen_board():
     b.area_variables()
     b.api_variable()
     demo_panel(b)
-    covered = "sum(digitalatlas_administrations_with_any_lotse" + IN_AREA + ")"
-    total = "sum(digitalatlas_administrations" + IN_AREA + ")"
+    covered = "sum(" + one("digitalatlas_administrations_with_any_lotse") + IN_AREA + ")"
+    total = "sum(" + one("digitalatlas_administrations") + IN_AREA + ")"
     b.panel("stat", "Verwaltungen mit Digitallotse",
             "Gemeinden und Landratsämter im gewählten Gebiet mit mindestens einem Lotsen.",
             [prom(covered, "mit Lotse", True)], 6, 5,
@@ -326,11 +349,11 @@ def lotsen_board():
              "thresholds": thresholds(("red", None), ("orange", 0.5), ("green", 1))})
     b.panel("stat", "Digitallotsen",
             "Qualifizierte Personen (Pseudonyme, keine Namen) im gewählten Gebiet.",
-            [prom("sum(digitalatlas_lotsen_any_programme" + IN_AREA + ")", "Lotsen", True)], 6, 5,
+            [prom("sum(" + one("digitalatlas_lotsen_any_programme") + IN_AREA + ")", "Lotsen", True)], 6, 5,
             {"reduceOptions": {"calcs": ["lastNotNull"]}})
     b.panel("stat", "Förderung (Bildungsgutscheine)",
             "Ausgezahlte Gutscheine: 100 EUR je Seminartag Basis, höchstens 50 EUR je Tag Aufbau.",
-            [prom("digitalatlas_funding_euros", "{{programme}}", True)], 6, 5,
+            [prom(one("digitalatlas_funding_euros"), "{{programme}}", True)], 6, 5,
             {"reduceOptions": {"calcs": ["lastNotNull"]}}, {"unit": "currencyEUR"})
     b.panel("timeseries", "Fortschritt zum Ziel (Land)",
             "Verwaltungen mit Lotse je Monatsende seit Projektstart (November 2018), neben dem Ziel "
@@ -349,7 +372,7 @@ def lotsen_board():
                              {"id": "color", "value": {"mode": "fixed", "fixedColor": "red"}}]}])
     b.panel("piechart", "Basis und Aufbau",
             "Lotsen mit Basisqualifizierung und mit Aufbauschulung im gewählten Gebiet.",
-            [prom("sum by (programme) (digitalatlas_lotsen" + IN_AREA + ")", "{{programme}}", True)],
+            [prom("sum by (programme) (" + one("digitalatlas_lotsen") + IN_AREA + ")", "{{programme}}", True)],
             8, 10, {"reduceOptions": {"calcs": ["lastNotNull"], "values": False},
                     "pieType": "donut", "legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}})
     b.panel("barchart", "Nach Regierungsbezirk",
@@ -362,17 +385,17 @@ def lotsen_board():
                     "legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}})
     b.panel("bargauge", "Nach Größenklasse",
             "Anteil der Gemeinden mit Lotse je Einwohnergrößenklasse.",
-            [prom("digitalatlas_size_class_gemeinden_with_any_lotse / digitalatlas_size_class_gemeinden",
-                  "{{size_class}}", True)],
+            [prom(one("digitalatlas_size_class_gemeinden_with_any_lotse") + " / "
+                  + one("digitalatlas_size_class_gemeinden"), "{{size_class}}", True)],
             12, 9, {"orientation": "horizontal", "displayMode": "gradient",
                     "reduceOptions": {"calcs": ["lastNotNull"], "values": False}},
             {"unit": "percentunit", "min": 0, "max": 1})
     b.panel("bargauge", "Nach Kreis",
             "Anteil der Verwaltungen mit Lotse je Kreis, aufsteigend: oben, wo am meisten fehlt.",
-            [prom("sort((sum by (kreis) (digitalatlas_administrations_with_any_lotse) / "
-                  "sum by (kreis) (digitalatlas_administrations)) * on (kreis) group_left (name) "
-                  'digitalatlas_kreis_info{regierungsbezirk=~"$regierungsbezirk", kreis=~"$kreis"})',
-                  "{{name}}", True)],
+            [prom("sort((sum by (kreis) (" + one("digitalatlas_administrations_with_any_lotse") + ") / "
+                  "sum by (kreis) (" + one("digitalatlas_administrations") + ")) * on (kreis) group_left (name) "
+                  + one("digitalatlas_kreis_info", 'regierungsbezirk=~"$regierungsbezirk", kreis=~"$kreis"')
+                  + ")", "{{name}}", True)],
             12, 16, {"orientation": "horizontal", "displayMode": "basic", "showUnfilled": True,
                      "reduceOptions": {"calcs": ["lastNotNull"], "values": False}},
             {"unit": "percentunit", "min": 0, "max": 1})
@@ -416,16 +439,16 @@ def ops_board():
     b.panel("stat", "Alter des Datenstands",
             "Sekunden seit dem letzten Neuaufbau der Kennzahlen (spätestens nach jedem Import und "
             "jeder Aktualisierung).",
-            [prom("time() - digitalatlas_snapshot_timestamp_seconds", "Alter", True)], 6, 4,
+            [prom("time() - digitalatlas_snapshot_timestamp_seconds", "{{instance}}", True)], 6, 4,
             {"reduceOptions": {"calcs": ["lastNotNull"]}},
             {"unit": "s", "thresholds": thresholds(("green", None), ("orange", 300), ("red", 3600))})
     b.panel("stat", "Demodaten", "1, wenn synthetische Demodaten geladen sind.",
-            [prom("digitalatlas_demo_data", "Demodaten", True)], 6, 4,
+            [prom(one("digitalatlas_demo_data"), "Demodaten", True)], 6, 4,
             {"reduceOptions": {"calcs": ["lastNotNull"]}},
             {"mappings": [{"type": "value", "options": {"0": {"text": "nein", "index": 0},
                                                          "1": {"text": "ja (Demodaten)", "index": 1}}}]})
     b.panel("stat", "Version", "Version des laufenden Dienstes.",
-            [prom("digitalatlas_build_info", "{{version}}", True)], 6, 4,
+            [prom(one("digitalatlas_build_info"), "{{version}}", True)], 6, 4,
             {"reduceOptions": {"calcs": ["lastNotNull"]}, "textMode": "name"})
     b.panel("timeseries", "Anfragen je Sekunde", "HTTP-Anfragen je Route.",
             [prom("sum by (route) (rate(digitalatlas_http_requests_total[$__rate_interval]))", "{{route}}")],
@@ -442,14 +465,14 @@ def ops_board():
     b.panel("timeseries", "Neuaufbau der Kennzahlen",
             "Dauer des letzten Neuaufbaus, Generation (jeder Neuaufbau) und Datenstand-Version "
             "(steigt nur, wenn neue Daten kamen oder ein neuer Tag begann).",
-            [prom("digitalatlas_snapshot_build_duration_seconds", "Dauer"),
-             prom("digitalatlas_snapshot_generation", "Generation", ref="B"),
-             prom("digitalatlas_snapshot_data_version", "Datenstand-Version", ref="C")], 12, 8, {},
-            overrides=[{"matcher": {"id": "byRegexp", "options": "Generation|Datenstand-Version"},
+            [prom("digitalatlas_snapshot_build_duration_seconds", "Dauer {{instance}}"),
+             prom("digitalatlas_snapshot_generation", "Generation {{instance}}", ref="B"),
+             prom("digitalatlas_snapshot_data_version", "Datenstand-Version {{instance}}", ref="C")], 12, 8, {},
+            overrides=[{"matcher": {"id": "byRegexp", "options": "(Generation|Datenstand-Version).*"},
                         "properties": [{"id": "custom.axisPlacement", "value": "right"}, {"id": "unit", "value": "none"}]}],
             defaults={"unit": "s"})
     b.panel("table", "Letzte Importe", "Je Datensatz, wie lange der letzte Import her ist.",
-            [prom("time() - digitalatlas_last_import_timestamp_seconds", "{{dataset}}", True, "table")],
+            [prom("time() - " + one("digitalatlas_last_import_timestamp_seconds"), "{{dataset}}", True, "table")],
             12, 8, {"showHeader": True},
             {"unit": "s"}, transformations=[{"id": "organize", "options": {
                 "excludeByName": {"Time": True, "__name__": True, "job": True, "instance": True}}}])

@@ -211,13 +211,20 @@ pub struct Prometheus {
 }
 
 pub async fn start_prometheus(target: &str, ready_query: &str) -> Option<Prometheus> {
+    start_prometheus_scraping(&[target], ready_query).await
+}
+
+/// As [`start_prometheus`], scraping several targets (replicas) in one job.
+pub async fn start_prometheus_scraping(targets: &[&str], ready_query: &str) -> Option<Prometheus> {
     let prometheus = tool("prometheus")?;
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("prometheus.yml");
+    let targets: Vec<String> = targets.iter().map(|t| format!("'{t}'")).collect();
     std::fs::write(
         &config,
         format!(
-            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: digitalatlas\n    static_configs:\n      - targets: ['{target}']\n"
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: digitalatlas\n    static_configs:\n      - targets: [{}]\n",
+            targets.join(", ")
         ),
     )
     .unwrap();
