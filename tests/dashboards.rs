@@ -117,6 +117,25 @@ async fn every_dashboard_query_answers_with_data() {
                             let expr = fill(t["expr"].as_str().unwrap(), vars);
                             let r = common::prom_query(&c, &p.url, &expr).await;
                             assert!(!r.is_empty(), "{file} / {title}: empty result for {expr}");
+                            if title == "Gemeinden nach Zahl aktiver Standardprozesse" {
+                                // A histogram: a few bars that add up to the Gemeinden in scope.
+                                let kreis = vars[1].1.replace(".*", "");
+                                let gemeinden = common::get_json(
+                                    &c,
+                                    &format!("{base}/api/v1/regions?level=gemeinde&kreis={kreis}"),
+                                )
+                                .await;
+                                let total: f64 = r
+                                    .iter()
+                                    .map(|s| s["value"][1].as_str().unwrap().parse::<f64>().unwrap())
+                                    .sum();
+                                assert!(r.len() <= 25, "{title}: {} bars", r.len());
+                                assert_eq!(
+                                    total as usize,
+                                    gemeinden.as_array().unwrap().len(),
+                                    "{title}: {expr}"
+                                );
+                            }
                             let (Some(two), false) = (&replicated, file.contains("-ops")) else {
                                 continue;
                             };
