@@ -7,12 +7,20 @@ every PromQL expression against a real Prometheus, every Infinity URL against th
 """
 
 import json
+import argparse
 import pathlib
 import sys
 
 PROM = {"type": "prometheus", "uid": "digitalatlas-prometheus"}
 API = {"type": "yesoreyeram-infinity-datasource", "uid": "digitalatlas-api"}
 OUT = pathlib.Path(__file__).parent / "dashboards"
+
+# Where browsers reach this service, written into the map layers' GeoJSON URLs as an absolute
+# URL when the dashboards are generated (`--api-url`). Grafana fetches a GeoJSON layer's
+# `config.src` and a lookup layer's `gazetteer` as given, without template interpolation before
+# Grafana 12 (see the README's table), so a dashboard variable there leaves the maps empty.
+DEFAULT_API_URL = "http://127.0.0.1:8080"
+API_URL = DEFAULT_API_URL
 
 # The label names of every metric family, from the golden file of the metric contract
 # (tests/golden/metrics.txt, checked against the service by tests/golden.rs).
@@ -100,16 +108,6 @@ class Board:
                 "current": {"text": "All", "value": "$__all"},
             },
         ]
-
-    def api_variable(self):
-        self.variables.append({
-            "name": "api_url",
-            "label": "digitalatlas-URL (für Kartenebenen)",
-            "type": "textbox",
-            "query": "http://127.0.0.1:8080",
-            "current": {"text": "http://127.0.0.1:8080", "value": "http://127.0.0.1:8080"},
-            "hide": 2,
-        })
 
     def json(self):
         return {
@@ -227,7 +225,6 @@ def ozg_board():
         ["ozg", "service-bw"],
     )
     b.area_variables()
-    b.api_variable()
     demo_panel(b)
     b.panel("stat", "Standardprozesse flächendeckend",
             "Standardprozesse, die in jeder Gemeinde aktiv sind (100 %, nicht 99 %).",
@@ -315,7 +312,7 @@ def ozg_board():
                 "type": "markers",
                 "name": "Gemeinden",
                 "location": {"mode": "lookup", "lookup": "AGS",
-                             "gazetteer": "$api_url/api/v1/geo/gemeinden.geojson"},
+                             "gazetteer": API_URL + "/api/v1/geo/gemeinden.geojson"},
                 "config": {"size": {"fixed": 4}, "color": {"field": "Standardprozesse", "fixed": "green"},
                            "fillOpacity": 0.8, "shape": "circle"},
                 "tooltip": True,
@@ -333,7 +330,6 @@ def lotsen_board():
         ["digitallotsen"],
     )
     b.area_variables()
-    b.api_variable()
     demo_panel(b)
     covered = "sum(" + one("digitalatlas_administrations_with_any_lotse") + IN_AREA + ")"
     total = "sum(" + one("digitalatlas_administrations") + IN_AREA + ")"
@@ -406,9 +402,9 @@ def lotsen_board():
                       [("key", "Kreis", "string"), ("name", "Name", "string"),
                        ("share_with_lotse", "Anteil mit Lotse", "number")])],
             12, 16, geomap_options([
-                geojson_layer("Gemeinden", "$api_url/api/v1/geo/gemeinden.geojson",
+                geojson_layer("Gemeinden", API_URL + "/api/v1/geo/gemeinden.geojson",
                               [(v, c) for v, c, _ in LOTSE_COLORS]),
-                geojson_layer("Kreise", "$api_url/api/v1/geo/kreise.geojson",
+                geojson_layer("Kreise", API_URL + "/api/v1/geo/kreise.geojson",
                               [("0", "#fee5d9"), ("1-24", "#fcae91"), ("25-49", "#fb6a4a"),
                                ("50-74", "#de2d26"), ("75-100", "#a50f15")], 0.25),
             ]))
@@ -480,11 +476,22 @@ def ops_board():
 
 
 def main():
-    check = "--check" in sys.argv
-    OUT.mkdir(exist_ok=True)
+    global API_URL
+    args = argparse.ArgumentParser(description="Writes the digitalatlas Grafana dashboards.")
+    args.add_argument("--check", action="store_true",
+                      help="only check that the committed files are up to date")
+    args.add_argument("--api-url", default=DEFAULT_API_URL,
+                      help="where browsers reach digitalatlas (for the map layers), "
+                           f"default {DEFAULT_API_URL}")
+    args.add_argument("--out", type=pathlib.Path, default=OUT,
+                      help="directory to write the dashboards to (Grafana's provider path)")
+    opts = args.parse_args()
+    API_URL = opts.api_url.rstrip("/")
+    check, out = opts.check, opts.out
+    out.mkdir(parents=True, exist_ok=True)
     stale = []
     for b in (ozg_board(), lotsen_board(), ops_board()):
-        path = OUT / f"{b.uid}.json"
+        path = out / f"{b.uid}.json"
         text = json.dumps(b.json(), ensure_ascii=False, indent=2) + "\n"
         if check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
