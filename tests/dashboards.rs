@@ -128,7 +128,9 @@ async fn every_dashboard_query_answers_with_data() {
                                 .await;
                                 let total: f64 = r
                                     .iter()
-                                    .map(|s| s["value"][1].as_str().unwrap().parse::<f64>().unwrap())
+                                    .map(|s| {
+                                        s["value"][1].as_str().unwrap().parse::<f64>().unwrap()
+                                    })
                                     .sum();
                                 assert!(r.len() <= 25, "{title}: {} bars", r.len());
                                 assert_eq!(
@@ -193,7 +195,41 @@ async fn every_dashboard_query_answers_with_data() {
                     assert_eq!(r.headers()["access-control-allow-origin"], "*", "{url}");
                     let g: Value = r.json().await.unwrap();
                     assert_eq!(g["type"], "FeatureCollection", "{file} / {title}: {url}");
-                    assert!(!g["features"].as_array().unwrap().is_empty());
+                    let features = g["features"].as_array().unwrap();
+                    assert!(!features.is_empty());
+                    // Every style rule reads a property the features have, and every feature
+                    // matches one of the rules (Grafana: the first matching rule wins).
+                    let rules = layer["config"]["rules"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                    let mut left: Vec<&Value> = features.iter().collect();
+                    for rule in &rules {
+                        let check = &rule["check"];
+                        let prop = check["property"].as_str().unwrap();
+                        assert!(
+                            features.iter().all(|f| !f["properties"][prop].is_null()),
+                            "{file} / {title}: property {prop} missing in {url}"
+                        );
+                        let matches = |v: &Value| match check["operation"].as_str().unwrap() {
+                            "eq" => match v {
+                                Value::String(s) => Some(s.as_str()) == check["value"].as_str(),
+                                other => {
+                                    Some(other.to_string().as_str()) == check["value"].as_str()
+                                }
+                            },
+                            "gte" => v.as_f64() >= check["value"].as_f64(),
+                            op => panic!("{file} / {title}: operation {op} not checked here"),
+                        };
+                        left.retain(|f| !matches(&f["properties"][prop]));
+                    }
+                    if !rules.is_empty() {
+                        assert!(
+                            left.is_empty(),
+                            "{file} / {title}: {} features fall through every rule",
+                            left.len()
+                        );
+                    }
                     layers_checked += 1;
                 }
             }

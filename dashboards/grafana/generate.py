@@ -181,12 +181,14 @@ def geojson_layer(name, src, rules, opacity=0.8):
         "name": name,
         "config": {
             "src": src,
+            # First matching rule wins (checkFeatureMatchesStyleRule: eq compares as text,
+            # gte/lte as numbers when the value is a number).
             "rules": [
                 {
-                    "check": {"property": "coverage_class", "operation": "eq", "value": value},
+                    "check": {"property": prop, "operation": op, "value": value},
                     "style": {"color": {"fixed": color}, "opacity": opacity},
                 }
-                for value, color in rules
+                for prop, op, value, color in rules
             ],
             "style": {"color": {"fixed": "#bbbbbb"}, "opacity": 0.4},
         },
@@ -302,22 +304,21 @@ def ozg_board():
                        ("konten_organisation", "Organisationskonten", "number")], fmt="timeseries")],
             12, 9, {"legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}},
             {"unit": "short", "custom": {"drawStyle": "line", "lineWidth": 2}})
-    b.panel("geomap", "Aktive Standardprozesse je Gemeinde",
-            "Je Gemeinde ein Punkt, eingefärbt nach der Zahl aktiver Standardprozesse. Die Punkte "
-            "werden über die AGS mit den Gemeindegrenzen von digitalatlas verknüpft.",
+    b.panel("geomap", "Aktive Standardprozesse je Gemeinde (Land)",
+            "Jede Gemeinde eingefärbt nach der Zahl ihrer aktiven Standardprozesse: dunkelgrün 18 "
+            "und mehr, hellgrün 12–17, gelb 6–11, orange 1–5, rot keiner (weiße Flecken). Zeigt "
+            "immer das ganze Land; die Tabelle „Kommune × Prozess“ folgt den Filtern.",
             [infinity("/api/v1/ozg/matrix?kreis=$kreis&regierungsbezirk=$regierungsbezirk&art=standard",
                       [("verwaltung", "AGS", "string"), ("name", "Gemeinde", "string"),
                        ("art", "Art", "string"), ("standard_active", "Standardprozesse", "number")])],
-            12, 14, geomap_options([{
-                "type": "markers",
-                "name": "Gemeinden",
-                "location": {"mode": "lookup", "lookup": "AGS",
-                             "gazetteer": API_URL + "/api/v1/geo/gemeinden.geojson"},
-                "config": {"size": {"fixed": 4}, "color": {"field": "Standardprozesse", "fixed": "green"},
-                           "fillOpacity": 0.8, "shape": "circle"},
-                "tooltip": True,
-            }]),
-            {"color": {"mode": "continuous-GrYlRd"}, "min": 0, "max": 24})
+            12, 14, geomap_options([
+                geojson_layer("Gemeinden", API_URL + "/api/v1/geo/gemeinden.geojson",
+                              [("standard_active", "gte", 18, "#1a9850"),
+                               ("standard_active", "gte", 12, "#91cf60"),
+                               ("standard_active", "gte", 6, "#fee08b"),
+                               ("standard_active", "gte", 1, "#fc8d59"),
+                               ("standard_active", "eq", "0", "#d73027")]),
+            ]))
     return b
 
 
@@ -395,7 +396,7 @@ def lotsen_board():
             12, 16, {"orientation": "horizontal", "displayMode": "basic", "showUnfilled": True,
                      "reduceOptions": {"calcs": ["lastNotNull"], "values": False}},
             {"unit": "percentunit", "min": 0, "max": 1})
-    b.panel("geomap", "Karte: Digitallotsen je Gemeinde und Kreis",
+    b.panel("geomap", "Karte: Digitallotsen je Gemeinde und Kreis (Land)",
             "Gemeinden nach Lotsenstand (grau: kein Lotse, hellblau: Basis, dunkelblau: Aufbau), "
             "darüber die Kreise nach Anteil der Verwaltungen mit Lotse.",
             [infinity("/api/v1/coverage?level=kreis",
@@ -403,10 +404,11 @@ def lotsen_board():
                        ("share_with_lotse", "Anteil mit Lotse", "number")])],
             12, 16, geomap_options([
                 geojson_layer("Gemeinden", API_URL + "/api/v1/geo/gemeinden.geojson",
-                              [(v, c) for v, c, _ in LOTSE_COLORS]),
+                              [("coverage_class", "eq", v, c) for v, c, _ in LOTSE_COLORS]),
                 geojson_layer("Kreise", API_URL + "/api/v1/geo/kreise.geojson",
-                              [("0", "#fee5d9"), ("1-24", "#fcae91"), ("25-49", "#fb6a4a"),
-                               ("50-74", "#de2d26"), ("75-100", "#a50f15")], 0.25),
+                              [("coverage_class", "eq", v, c) for v, c in
+                               [("0", "#fee5d9"), ("1-24", "#fcae91"), ("25-49", "#fb6a4a"),
+                                ("50-74", "#de2d26"), ("75-100", "#a50f15")]], 0.25),
             ]))
     b.panel("table", "Ansprechliste: Verwaltungen ohne Lotse",
             "Gemeinden und Landratsämter ohne Digitallotse, die größten zuerst (für die "
