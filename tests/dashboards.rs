@@ -160,6 +160,26 @@ async fn every_dashboard_query_answers_with_data() {
                             let rows: Value = resp.json().await.unwrap();
                             let rows = rows.as_array().unwrap_or_else(|| panic!("{url}: not rows"));
                             assert!(!rows.is_empty(), "{file} / {title}: no rows from {url}");
+                            if t["format"] == "timeseries" {
+                                // A history panel covers the Projektstart (11/2018) to today
+                                // within its own range `now-Ny/y`.
+                                let from = panel["timeFrom"].as_str().unwrap_or_else(|| {
+                                    panic!("{file} / {title}: history panel without timeFrom")
+                                });
+                                let years: i32 = from
+                                    .strip_prefix("now-")
+                                    .and_then(|r| r.strip_suffix("y/y"))
+                                    .and_then(|n| n.parse().ok())
+                                    .unwrap_or_else(|| panic!("{file} / {title}: timeFrom {from}"));
+                                let this_year: i32 =
+                                    digitalatlas::clock::now_rfc3339()[..4].parse().unwrap();
+                                assert!(
+                                    this_year - years <= 2018,
+                                    "{file} / {title}: {from} starts after November 2018"
+                                );
+                                let first = rows[0]["date"].as_str().unwrap_or("");
+                                assert!(first <= "2018-11-30", "{file} / {title}: starts {first}");
+                            }
                             for col in t["columns"].as_array().unwrap() {
                                 let sel = col["selector"].as_str().unwrap();
                                 assert!(

@@ -15,6 +15,10 @@ PROM = {"type": "prometheus", "uid": "digitalatlas-prometheus"}
 API = {"type": "yesoreyeram-infinity-datasource", "uid": "digitalatlas-api"}
 OUT = pathlib.Path(__file__).parent / "dashboards"
 
+# History panels (Infinity time series of month ends since the Projektstart, November 2018)
+# show their own range: from 1 January ten years back, which covers November 2018 until 2028.
+HISTORY = "now-10y/y"
+
 # Where browsers reach this service, written into the map layers' GeoJSON URLs as an absolute
 # URL when the dashboards are generated (`--api-url`). Grafana fetches a GeoJSON layer's
 # `config.src` and a lookup layer's `gazetteer` as given, without template interpolation before
@@ -62,7 +66,7 @@ class Board:
         return pos
 
     def panel(self, kind, title, description, targets, w, h, options=None, defaults=None,
-              overrides=None, transformations=None, datasource=None):
+              overrides=None, transformations=None, datasource=None, time_from=None):
         p = {
             "id": len(self.panels) + 1,
             "type": kind,
@@ -76,6 +80,10 @@ class Board:
         }
         if transformations:
             p["transformations"] = transformations
+        if time_from:
+            # The panel's own relative time range (`timeFrom`, e.g. `now-2y/y` in
+            # @grafana/schema), whatever the dashboard's time picker says.
+            p["timeFrom"] = time_from
         self.panels.append(p)
         return p
 
@@ -303,7 +311,7 @@ def ozg_board():
                       [("date", "Monat", "timestamp"), ("konten_buerger", "Bürgerkonten", "number"),
                        ("konten_organisation", "Organisationskonten", "number")], fmt="timeseries")],
             12, 9, {"legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}},
-            {"unit": "short", "custom": {"drawStyle": "line", "lineWidth": 2}})
+            {"unit": "short", "custom": {"drawStyle": "line", "lineWidth": 2}}, time_from=HISTORY)
     b.panel("geomap", "Aktive Standardprozesse je Gemeinde (Land)",
             "Jede Gemeinde eingefärbt nach der Zahl ihrer aktiven Standardprozesse: dunkelgrün 18 "
             "und mehr, hellgrün 12–17, gelb 6–11, orange 1–5, rot keiner (weiße Flecken). Zeigt "
@@ -366,7 +374,8 @@ def lotsen_board():
             {"custom": {"drawStyle": "line", "lineWidth": 2}},
             [{"matcher": {"id": "byName", "options": "Ziel (alle Verwaltungen)"},
               "properties": [{"id": "custom.lineStyle", "value": {"fill": "dash", "dash": [10, 10]}},
-                             {"id": "color", "value": {"mode": "fixed", "fixedColor": "red"}}]}])
+                             {"id": "color", "value": {"mode": "fixed", "fixedColor": "red"}}]}],
+            time_from=HISTORY)
     b.panel("piechart", "Basis und Aufbau",
             "Lotsen mit Basisqualifizierung und mit Aufbauschulung im gewählten Gebiet.",
             [prom("sum by (programme) (" + one("digitalatlas_lotsen") + IN_AREA + ")", "{{programme}}", True)],
@@ -460,15 +469,16 @@ def ops_board():
             12, 8, {}, {"unit": "s"})
     b.panel("timeseries", "Dauer der Abfrage durch Prometheus", "scrape_duration_seconds des Jobs.",
             [prom("scrape_duration_seconds" + job, "{{instance}}")], 12, 8, {}, {"unit": "s"})
-    b.panel("timeseries", "Neuaufbau der Kennzahlen",
-            "Dauer des letzten Neuaufbaus, Generation (jeder Neuaufbau) und Datenstand-Version "
-            "(steigt nur, wenn neue Daten kamen oder ein neuer Tag begann).",
-            [prom("digitalatlas_snapshot_build_duration_seconds", "Dauer {{instance}}"),
-             prom("digitalatlas_snapshot_generation", "Generation {{instance}}", ref="B"),
-             prom("digitalatlas_snapshot_data_version", "Datenstand-Version {{instance}}", ref="C")], 12, 8, {},
-            overrides=[{"matcher": {"id": "byRegexp", "options": "(Generation|Datenstand-Version).*"},
-                        "properties": [{"id": "custom.axisPlacement", "value": "right"}, {"id": "unit", "value": "none"}]}],
-            defaults={"unit": "s"})
+    b.panel("timeseries", "Neuaufbau der Kennzahlen: Dauer",
+            "Wie lange der letzte Neuaufbau der Kennzahlen dauerte, je Replikat.",
+            [prom("digitalatlas_snapshot_build_duration_seconds", "{{instance}}")], 12, 8, {},
+            {"unit": "s"})
+    b.panel("timeseries", "Neuaufbau der Kennzahlen: Generation und Datenstand",
+            "Generation (zählt jeden Neuaufbau) und Datenstand-Version (steigt nur, wenn neue Daten "
+            "kamen oder ein neuer Tag begann), je Replikat; Zähler, keine Zeiten.",
+            [prom("digitalatlas_snapshot_generation", "Generation {{instance}}"),
+             prom("digitalatlas_snapshot_data_version", "Datenstand-Version {{instance}}", ref="B")],
+            12, 8, {}, {"unit": "none", "decimals": 0})
     b.panel("table", "Letzte Importe", "Je Datensatz, wie lange der letzte Import her ist.",
             [prom("time() - " + one("digitalatlas_last_import_timestamp_seconds"), "{{dataset}}", True, "table")],
             12, 8, {"showHeader": True},
