@@ -236,19 +236,19 @@ def ozg_board():
     )
     b.area_variables()
     demo_panel(b)
-    b.panel("stat", "Standardprozesse flächendeckend",
+    b.panel("stat", "Standardprozesse flächendeckend (Land)",
             "Standardprozesse, die in jeder Gemeinde aktiv sind (100 %, nicht 99 %).",
             [prom(one("digitalatlas_ozg_processes_flaechendeckend", 'art="standard"'), "Standard", True)],
             6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "value"})
-    b.panel("stat", "Prozesse in mindestens einer Kommune",
+    b.panel("stat", "Prozesse in mindestens einer Kommune (Land)",
             "Standard- und Universalprozesse, die mindestens eine Gemeinde freigeschaltet hat.",
             [prom(one("digitalatlas_ozg_processes_in_at_least_one_kommune"), "{{art}}", True)],
             6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "value"})
-    b.panel("stat", "Bürgerkonten",
+    b.panel("stat", "Bürgerkonten (Land)",
             "service-bw-Konten von Bürgerinnen und Bürgern zum letzten Stichtag.",
             [prom(one("digitalatlas_servicebw_accounts", 'account_type="buerger"'), "Bürgerkonten", True)],
             6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}}, {"unit": "short"})
-    b.panel("stat", "Organisationskonten",
+    b.panel("stat", "Organisationskonten (Land)",
             "service-bw-Konten von Unternehmen und Organisationen zum letzten Stichtag.",
             [prom(one("digitalatlas_servicebw_accounts", 'account_type="organisation"'), "Organisationskonten", True)],
             6, 4, {"reduceOptions": {"calcs": ["lastNotNull"]}}, {"unit": "short"})
@@ -297,14 +297,14 @@ def ozg_board():
                 {"targetField": "standardprozesse", "destinationType": "number"}]}},
                 {"id": "sortBy", "options": {"sort": [{"field": "standardprozesse"}]}},
                 {"id": "organize", "options": {"excludeByName": {"Time": True}}}])
-    b.panel("bargauge", "Flächendeckend vs. in mindestens einer Kommune",
+    b.panel("bargauge", "Flächendeckend vs. in mindestens einer Kommune (Land)",
             "Prozesse, die überall aktiv sind, neben denen, die irgendwo aktiv sind.",
             [prom(one("digitalatlas_ozg_processes_flaechendeckend"), "flächendeckend ({{art}})", True, ref="A"),
              prom(one("digitalatlas_ozg_processes_in_at_least_one_kommune"),
                   "in mind. einer Kommune ({{art}})", True, ref="B")],
             12, 9, {"orientation": "horizontal", "displayMode": "gradient",
                     "reduceOptions": {"calcs": ["lastNotNull"], "values": False}}, {"min": 0})
-    b.panel("timeseries", "service-bw-Konten im Zeitverlauf",
+    b.panel("timeseries", "service-bw-Konten im Zeitverlauf (Land)",
             "Bürger- und Organisationskonten je Monatsende seit Projektstart (aus den importierten "
             "Stichtagen, unabhängig davon, seit wann Prometheus abfragt).",
             [infinity("/api/v1/timeseries?metric=konten_buerger,konten_organisation&step=month",
@@ -356,7 +356,7 @@ def lotsen_board():
             "Qualifizierte Personen (Pseudonyme, keine Namen) im gewählten Gebiet.",
             [prom("sum(" + one("digitalatlas_lotsen_any_programme") + IN_AREA + ")", "Lotsen", True)], 6, 5,
             {"reduceOptions": {"calcs": ["lastNotNull"]}})
-    b.panel("stat", "Förderung (Bildungsgutscheine)",
+    b.panel("stat", "Förderung (Bildungsgutscheine, Land)",
             "Ausgezahlte Gutscheine: 100 EUR je Seminartag Basis, höchstens 50 EUR je Tag Aufbau.",
             [prom(one("digitalatlas_funding_euros"), "{{programme}}", True)], 6, 5,
             {"reduceOptions": {"calcs": ["lastNotNull"]}}, {"unit": "currencyEUR"})
@@ -381,7 +381,7 @@ def lotsen_board():
             [prom("sum by (programme) (" + one("digitalatlas_lotsen") + IN_AREA + ")", "{{programme}}", True)],
             8, 10, {"reduceOptions": {"calcs": ["lastNotNull"], "values": False},
                     "pieType": "donut", "legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}})
-    b.panel("barchart", "Nach Regierungsbezirk",
+    b.panel("barchart", "Nach Regierungsbezirk (Land)",
             "Verwaltungen mit und ohne Lotse je Regierungsbezirk.",
             [infinity("/api/v1/coverage?level=regierungsbezirk",
                       [("name", "Regierungsbezirk", "string"),
@@ -389,7 +389,7 @@ def lotsen_board():
                        ("administrations_without_lotse", "ohne Lotse", "number")])],
             12, 9, {"xField": "Regierungsbezirk", "stacking": "normal", "orientation": "horizontal",
                     "legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}})
-    b.panel("bargauge", "Nach Größenklasse",
+    b.panel("bargauge", "Nach Größenklasse (Land)",
             "Anteil der Gemeinden mit Lotse je Einwohnergrößenklasse.",
             [prom(one("digitalatlas_size_class_gemeinden_with_any_lotse") + " / "
                   + one("digitalatlas_size_class_gemeinden"), "{{size_class}}", True)],
