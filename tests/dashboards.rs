@@ -94,17 +94,45 @@ async fn every_dashboard_query_answers_with_data() {
             }
             let q = v["query"].as_str().unwrap();
             let inner = q
-                .strip_prefix("label_values(")
-                .and_then(|r| r.rsplit_once(','))
-                .map(|(m, _)| m)
+                .strip_prefix("query_result(")
+                .and_then(|r| r.strip_suffix(')'))
                 .unwrap_or_else(|| panic!("{file}: variable query {q}"));
-            if let Some(p) = &prometheus {
-                let r = common::prom_query(&c, &p.url, &fill(inner, &FILLS[1])).await;
+            let regex = v["regex"].as_str().unwrap();
+            let Some(p) = &prometheus else { continue };
+            for (prom, fills) in [(p, &FILLS[0]), (p, &FILLS[1])]
+                .into_iter()
+                .chain(replicated.iter().map(|r| (r, &FILLS[1])))
+            {
+                let r = common::prom_query(&c, &prom.url, &fill(inner, fills)).await;
+                let options = variable_options(&r, regex);
                 assert!(
-                    !r.is_empty(),
+                    !options.is_empty(),
                     "{file}: variable {} finds nothing",
                     v["name"]
                 );
+                let keys: std::collections::BTreeSet<&String> =
+                    options.iter().map(|(_, k)| k).collect();
+                assert_eq!(
+                    keys.len(),
+                    options.len(),
+                    "{file}: {} lists a key twice",
+                    v["name"]
+                );
+                for (text, key) in &options {
+                    assert!(
+                        key.chars().all(|c| c.is_ascii_digit())
+                            && !text.is_empty()
+                            && !text.chars().all(|c| c.is_ascii_digit()),
+                        "{file}: {} option {text:?} = {key:?}: want a name shown for a key",
+                        v["name"]
+                    );
+                }
+                if v["name"] == "kreis" {
+                    assert!(
+                        options.contains(&("Landkreis Böblingen".to_string(), "08115".to_string())),
+                        "{file}: {options:?}"
+                    );
+                }
             }
         }
         let filtered = d["templating"]["list"]
@@ -300,4 +328,52 @@ fn vector(result: &[Value]) -> Vec<(String, String)> {
         .collect();
     out.sort();
     out
+}
+
+/// The options a Grafana query variable shows for a `query_result(...)` answer: each series as
+/// Grafana's Prometheus `metricFindQuery` prints it (`name{k="v",...} value ts`), then the
+/// variable's regex applied with JavaScript's own engine (node), taking the named groups `text`
+/// and `value` as Grafana's `metricNamesToVariableValues` does.
+fn variable_options(result: &[Value], regex: &str) -> Vec<(String, String)> {
+    let lines: Vec<String> = result
+        .iter()
+        .map(|s| {
+            let m = s["metric"].as_object().unwrap();
+            let name = m.get("__name__").and_then(Value::as_str).unwrap_or("");
+            let labels: Vec<String> = m
+                .iter()
+                .filter(|(k, _)| *k != "__name__")
+                .map(|(k, v)| format!("{k}=\"{}\"", v.as_str().unwrap()))
+                .collect();
+            let ts = s["value"][0].as_f64().unwrap() * 1000.0;
+            format!(
+                "{name}{{{}}} {} {ts}",
+                labels.join(","),
+                s["value"][1].as_str().unwrap()
+            )
+        })
+        .collect();
+    let script = "const [re, lines] = JSON.parse(process.argv[1]);\
+        const m = re.match(/^\\/(.*)\\/([gimsuy]*)$/);\
+        const regex = new RegExp(m[1], m[2]);\
+        console.log(JSON.stringify(lines.map((l) => { const r = regex.exec(l);\
+        return r && r.groups ? [r.groups.text, r.groups.value] : null; })));";
+    let node = common::tool("node").expect("node (scripts/test installs it)");
+    let out = std::process::Command::new(node)
+        .arg("-e")
+        .arg(script)
+        .arg(serde_json::to_string(&(regex, &lines)).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parsed: Vec<Option<(String, String)>> = serde_json::from_slice(&out.stdout).unwrap();
+    parsed
+        .into_iter()
+        .zip(&lines)
+        .map(|(o, l)| o.unwrap_or_else(|| panic!("regex {regex} does not match {l}")))
+        .collect()
 }

@@ -88,13 +88,23 @@ class Board:
         return p
 
     def area_variables(self):
+        # The dropdowns show names and use keys: `query_result` lists one series per unit
+        # (`max by` its key and name, so also with several replicas), and the regex's named
+        # groups `text` and `value` (Grafana 7.4+) take the name and the key out of each line.
+        # Lookaheads, so that the order in which the labels are printed does not matter.
+        def names(key, metric, selector=""):
+            sel = "{" + selector + "}" if selector else ""
+            return {
+                "query": f"query_result(max by ({key}, name) ({metric}{sel}))",
+                "regex": f'/^(?=.*\\b{key}="(?<value>[^"]+)")(?=.*\\bname="(?<text>[^"]+)")/',
+            }
         self.variables += [
             {
                 "name": "regierungsbezirk",
                 "label": "Regierungsbezirk",
                 "type": "query",
                 "datasource": PROM,
-                "query": "label_values(digitalatlas_regierungsbezirk_info, regierungsbezirk)",
+                **names("regierungsbezirk", "digitalatlas_regierungsbezirk_info"),
                 "refresh": 1,
                 "includeAll": True,
                 "allValue": ".*",
@@ -107,7 +117,7 @@ class Board:
                 "label": "Kreis",
                 "type": "query",
                 "datasource": PROM,
-                "query": 'label_values(digitalatlas_kreis_info{regierungsbezirk=~"$regierungsbezirk"}, kreis)',
+                **names("kreis", "digitalatlas_kreis_info", 'regierungsbezirk=~"$regierungsbezirk"'),
                 "refresh": 2,
                 "includeAll": True,
                 "allValue": ".*",
