@@ -350,3 +350,76 @@ async fn openapi_document_lists_every_view() {
     assert!(row["administrations_without_lotse"].is_object());
     server.stop().await.unwrap();
 }
+
+/// service-bw accounts per Kommune and Kreis: the demo's per-Kommune rows add up to the Land's
+/// count of the same Stichtag in every view (coverage per level, matrix, time series, metrics).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_per_kommune_and_kreis_add_up_in_every_view() {
+    let (server, _db) = common::demo_server().await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+    let sum = |rows: &Value, col: &str| -> i64 {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[col].as_i64().unwrap())
+            .sum()
+    };
+    let land = common::get_json(&c, &format!("{base}/api/v1/coverage?level=land")).await;
+    let land_buerger = land[0]["accounts_buerger"].as_i64().unwrap();
+    assert!(land_buerger > 1_000_000, "{land}");
+    for level in ["regierungsbezirk", "kreis", "gemeinde"] {
+        let rows = common::get_json(&c, &format!("{base}/api/v1/coverage?level={level}")).await;
+        assert_eq!(sum(&rows, "accounts_buerger"), land_buerger, "{level}");
+        assert_eq!(
+            sum(&rows, "accounts_organisation"),
+            land[0]["accounts_organisation"].as_i64().unwrap(),
+            "{level}"
+        );
+    }
+    // The per-Kommune Stichtag is a quarter end: the Land count of that day is the same.
+    let at = common::get_json(
+        &c,
+        &format!("{base}/api/v1/timeseries?metric=konten_buerger,accounts_buerger&step=quarter&from=2026-01-01&to=2026-09-30"),
+    )
+    .await;
+    let at = at.as_array().unwrap();
+    let last_quarter = &at[at.len() - 1];
+    assert_eq!(last_quarter["date"], "2026-09-30");
+    assert_eq!(
+        last_quarter["konten_buerger"], last_quarter["accounts_buerger"],
+        "{last_quarter}"
+    );
+    // Before the first per-Kommune Stichtag there is no per-Kommune count.
+    let early = common::get_json(
+        &c,
+        &format!("{base}/api/v1/coverage?level=kreis&as_of=2020-06-30"),
+    )
+    .await;
+    assert_eq!(sum(&early, "accounts_buerger"), 0);
+    // The Kommune × Prozess matrix carries them per administration.
+    let matrix = common::get_json(&c, &format!("{base}/api/v1/ozg/matrix?kreis=08115")).await;
+    let kreis = common::get_json(&c, &format!("{base}/api/v1/coverage?level=kreis")).await;
+    let boeblingen = kreis
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "08115")
+        .unwrap();
+    assert_eq!(
+        sum(&matrix, "accounts_buerger"),
+        boeblingen["accounts_buerger"].as_i64().unwrap()
+    );
+    // And the bounded metric family: one series per Kreis and account type.
+    let metrics = common::get_text(&c, &format!("{base}/metrics")).await;
+    let series = metrics
+        .lines()
+        .filter(|l| l.starts_with("digitalatlas_servicebw_accounts_by_kreis{"))
+        .count();
+    assert_eq!(series, 44 * 2);
+    assert_eq!(
+        common::metric_sum(&metrics, "digitalatlas_servicebw_accounts_by_kreis"),
+        (land_buerger + land[0]["accounts_organisation"].as_i64().unwrap()) as f64
+    );
+    server.stop().await.unwrap();
+}

@@ -270,6 +270,18 @@ def ozg_board():
             12, 14, {"orientation": "horizontal", "displayMode": "basic", "showUnfilled": True,
                      "reduceOptions": {"calcs": ["lastNotNull"], "values": False}},
             {"min": 0})
+    b.panel("bargauge", "Konten je Kreis",
+            "service-bw-Konten (Bürger- und Organisationskonten zusammen) der Verwaltungen je Kreis "
+            "zum letzten Stichtag mit Zahlen je Kommune; die meisten oben.",
+            [prom("sort_desc(sum by (kreis, name) ("
+                  + one("digitalatlas_servicebw_accounts_by_kreis")
+                  + " * on (kreis) group_left (name) "
+                  + one("digitalatlas_kreis_info",
+                        'regierungsbezirk=~"$regierungsbezirk", kreis=~"$kreis"') + "))",
+                  "{{name}}", True)],
+            12, 14, {"orientation": "horizontal", "displayMode": "basic", "showUnfilled": True,
+                     "reduceOptions": {"calcs": ["lastNotNull"], "values": False}},
+            {"min": 0, "unit": "short"})
     b.panel("table", "Prozesse: Aktivierungen und Bevölkerungsanteil",
             "Der Katalog mit der Zahl der Gemeinden, die den Prozess anbieten, und dem Anteil der "
             "Bevölkerung, der ihn online nutzen kann.",

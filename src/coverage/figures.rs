@@ -29,7 +29,13 @@ pub struct UnitFigures {
     /// Sum over the unit's Gemeinden of active Standardprozesse (for averages).
     pub standard_processes_active: u64,
     pub universal_processes_active: u64,
+    /// service-bw accounts of the unit's administrations at the latest per-Kommune Stichtag on
+    /// or before the day: [bürger, organisation] (see [`ACCOUNT_TYPES`]).
+    pub accounts: [i64; 2],
 }
+
+/// The account types the schema allows, in the order of `UnitFigures::accounts`.
+pub const ACCOUNT_TYPES: [&str; 2] = ["buerger", "organisation"];
 
 impl UnitFigures {
     /// The figures of the units together, for disjoint units (e.g. all Länder of the registry):
@@ -51,6 +57,9 @@ impl UnitFigures {
             t.gemeinden_with_process += u.gemeinden_with_process;
             t.standard_processes_active += u.standard_processes_active;
             t.universal_processes_active += u.universal_processes_active;
+            for k in 0..2 {
+                t.accounts[k] += u.accounts[k];
+            }
         }
         t
     }
@@ -117,6 +126,10 @@ pub struct Figures {
     pub processes_flaechendeckend: [u32; 2],
     pub processes_in_at_least_one: [u32; 2],
     pub accounts: Vec<AccountFigure>,
+    /// Per administration: accounts [bürger, organisation] at the latest per-Kommune Stichtag.
+    pub admin_accounts: Vec<[i64; 2]>,
+    /// That Stichtag per account type (None: no per-Kommune counts up to the day).
+    pub admin_accounts_date: [Option<NaiveDate>; 2],
 }
 
 impl Figures {
@@ -227,6 +240,15 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> Figures {
         processes_in_at_least_one[art] += u32::from(pf.gemeinden > 0);
     }
 
+    let (admin_accounts, admin_accounts_date) = admin_accounts(raw, day);
+    for (a, counts) in raw.admins.iter().zip(&admin_accounts) {
+        for &u in &a.units {
+            for (total, count) in units[u].accounts.iter_mut().zip(counts) {
+                *total += count;
+            }
+        }
+    }
+
     Figures {
         as_of: day,
         units,
@@ -237,6 +259,8 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> Figures {
         processes_flaechendeckend,
         processes_in_at_least_one,
         accounts: accounts(raw, day),
+        admin_accounts,
+        admin_accounts_date,
     }
 }
 
@@ -268,6 +292,30 @@ fn accounts(raw: &RawData, day: NaiveDate) -> Vec<AccountFigure> {
             })
         })
         .collect()
+}
+
+/// Per administration and account type, the count at the latest Stichtag on or before `day`
+/// that has per-Kommune counts (Land-wide rows are left out: they belong to no Kommune).
+fn admin_accounts(raw: &RawData, day: NaiveDate) -> (Vec<[i64; 2]>, [Option<NaiveDate>; 2]) {
+    let mut per_admin = vec![[0i64; 2]; raw.admins.len()];
+    let mut dates = [None; 2];
+    for (k, t) in ACCOUNT_TYPES.iter().enumerate() {
+        let of_type = || {
+            raw.accounts
+                .iter()
+                .filter(|c| c.account_type == *t && c.admin.is_some() && c.date <= day)
+        };
+        let Some(date) = of_type().map(|c| c.date).max() else {
+            continue;
+        };
+        dates[k] = Some(date);
+        for c in of_type().filter(|c| c.date == date) {
+            if let Some(a) = c.admin {
+                per_admin[a as usize][k] += c.count;
+            }
+        }
+    }
+    (per_admin, dates)
 }
 
 /// The Digitallotsen class of an administration, as maps and tables show it: `aufbau` (a Lotse

@@ -312,7 +312,8 @@ pub fn generate(seed: u64) -> DemoFiles {
         today,
         0,
     );
-    let konten = accounts(&mut Rng::new(seed ^ 0x6b6f6e), today, 1.0);
+    let gemeinden = gemeinde_populations(&reference);
+    let konten = accounts(&mut Rng::new(seed ^ 0x6b6f6e), today, 1.0, &gemeinden);
     DemoFiles {
         files: vec![
             ("prozesse.csv", crate::import::Dataset::Prozesse, prozesse),
@@ -384,10 +385,27 @@ fn sessions(from: NaiveDate, to: NaiveDate, n: usize) -> Vec<NaiveDate> {
 
 /// Month-end service-bw account counts, growing along a logistic curve.
 /// `scale` multiplies the Land's curve (Baden-Württemberg = 1).
-fn accounts(rng: &mut Rng, today: NaiveDate, scale: f64) -> String {
+/// The Gemeinden of `reference` with their population: (AGS, population).
+pub(crate) fn gemeinde_populations(reference: &ReferenceData) -> Vec<(String, f64)> {
+    reference
+        .regions
+        .iter()
+        .filter(|r| r.level == Level::Gemeinde)
+        .map(|r| (r.ags.clone(), r.population as f64))
+        .collect()
+}
+
+/// Quarter ends (the last four up to `today`) get per-Gemeinde account rows as well.
+const PER_KOMMUNE_STICHTAGE: usize = 4;
+
+/// The Land-wide account counts at every month end, and at the last quarter ends the same
+/// totals split across the Gemeinden (by population, with a local factor), so that the
+/// per-Kommune rows of a Stichtag add up to exactly its Land-wide count.
+fn accounts(rng: &mut Rng, today: NaiveDate, scale: f64, gemeinden: &[(String, f64)]) -> String {
     let mut s = String::from("stichtag,kontotyp,verwaltung,anzahl\n");
     let mut month = d("2019-01-01");
     let mut i = 0.0;
+    let mut totals: Vec<(NaiveDate, [i64; 2])> = Vec::new();
     loop {
         let end = (month + chrono::Months::new(1)) - Days::new(1);
         if end > today {
@@ -400,10 +418,54 @@ fn accounts(rng: &mut Rng, today: NaiveDate, scale: f64) -> String {
         let orga = (logistic(110_000.0 * scale, 4.5, 0.8) * noise).round();
         let _ = writeln!(s, "{},buerger,,{buerger}", iso(end));
         let _ = writeln!(s, "{},organisation,,{orga}", iso(end));
+        if end.month().is_multiple_of(3) {
+            totals.push((end, [buerger as i64, orga as i64]));
+        }
         month = month + chrono::Months::new(1);
         i += 1.0;
     }
+    // A Gemeinde's share of the accounts: its population with a factor that stays with it.
+    let weights: Vec<[f64; 2]> = gemeinden
+        .iter()
+        .map(|(_, pop)| {
+            [
+                pop * (0.6 + 0.8 * rng.unit()),
+                pop * (0.4 + 1.2 * rng.unit()),
+            ]
+        })
+        .collect();
+    let from = totals.len().saturating_sub(PER_KOMMUNE_STICHTAGE);
+    for (day, total) in &totals[from..] {
+        for (k, kind) in ["buerger", "organisation"].iter().enumerate() {
+            let w: Vec<f64> = weights.iter().map(|w| w[k]).collect();
+            for ((ags, _), count) in gemeinden.iter().zip(split_exactly(total[k], &w)) {
+                let _ = writeln!(s, "{},{kind},{ags},{count}", iso(*day));
+            }
+        }
+    }
     s
+}
+
+/// `total` split in proportion to `weights` into whole numbers that add up to `total`
+/// (largest remainder).
+fn split_exactly(total: i64, weights: &[f64]) -> Vec<i64> {
+    let sum: f64 = weights.iter().sum();
+    if sum <= 0.0 || weights.is_empty() {
+        return vec![0; weights.len()];
+    }
+    let exact: Vec<f64> = weights.iter().map(|w| total as f64 * w / sum).collect();
+    let mut out: Vec<i64> = exact.iter().map(|e| e.floor() as i64).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    let missing = total - out.iter().sum::<i64>();
+    for &i in order.iter().cycle().take(missing.max(0) as usize) {
+        out[i] += 1;
+    }
+    out
 }
 
 /// Writes the files into `dir`.
@@ -459,4 +521,33 @@ pub async fn import_files(
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod account_tests {
+    use super::*;
+
+    #[test]
+    fn per_kommune_accounts_add_up_to_the_land_totals() {
+        assert_eq!(split_exactly(10, &[1.0, 1.0, 1.0]), vec![4, 3, 3]);
+        assert_eq!(split_exactly(0, &[1.0, 2.0]), vec![0, 0]);
+        let files = generate(DEFAULT_SEED);
+        let konten = &files.files.iter().find(|f| f.0 == "konten.csv").unwrap().2;
+        let mut land: BTreeMap<(String, String), i64> = BTreeMap::new();
+        let mut kommunen: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for line in konten.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let key = (f[0].to_string(), f[1].to_string());
+            let n: i64 = f[3].parse().unwrap();
+            if f[2].is_empty() {
+                land.insert(key, n);
+            } else {
+                *kommunen.entry(key).or_default() += n;
+            }
+        }
+        assert_eq!(kommunen.len(), 2 * PER_KOMMUNE_STICHTAGE);
+        for (key, sum) in &kommunen {
+            assert_eq!(Some(sum), land.get(key), "{key:?}");
+        }
+    }
 }

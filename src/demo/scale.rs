@@ -317,7 +317,12 @@ pub fn activity(seed: u64, reference: &ReferenceData) -> DemoFiles {
         today,
         EXTRA_PROCESSES,
     );
-    let konten = super::accounts(&mut Rng::new(seed ^ 0x6b6f6e), today, 7.4);
+    let konten = super::accounts(
+        &mut Rng::new(seed ^ 0x6b6f6e),
+        today,
+        7.4,
+        &super::gemeinde_populations(reference),
+    );
     DemoFiles {
         files: vec![
             ("prozesse.csv", Dataset::Prozesse, prozesse),

@@ -71,6 +71,11 @@ pub struct CoverageRow {
     pub gemeinden_with_process: u32,
     /// Average number of active Standardprozesse per Gemeinde.
     pub standard_processes_avg: f64,
+    /// service-bw accounts of citizens in the unit's administrations, at the latest Stichtag
+    /// with per-Kommune counts on or before `as_of` (0 without one).
+    pub accounts_buerger: i64,
+    /// The same for organisation accounts.
+    pub accounts_organisation: i64,
 }
 
 #[utoipa::path(get, path = "/api/v1/coverage", params(Params), tag = "coverage",
@@ -142,6 +147,8 @@ impl CoverageRow {
                 f.standard_processes_active as f64,
                 f.administrations[g] as f64,
             ),
+            accounts_buerger: f.accounts[0],
+            accounts_organisation: f.accounts[1],
         }
     }
 }

@@ -163,7 +163,7 @@ pub async fn processes(
 const MAX_MATRIX_CELLS: usize = 2_000_000;
 
 /// The fixed columns of the matrix; one column per process id follows (1 = active, 0 = not).
-pub const MATRIX_COLUMNS: [&str; 10] = [
+pub const MATRIX_COLUMNS: [&str; 12] = [
     "verwaltung",
     "name",
     "art",
@@ -174,10 +174,12 @@ pub const MATRIX_COLUMNS: [&str; 10] = [
     "lotse",
     "standard_active",
     "universal_active",
+    "accounts_buerger",
+    "accounts_organisation",
 ];
 
 #[utoipa::path(get, path = "/api/v1/ozg/matrix", params(Params), tag = "ozg",
-    responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, then one column per process id with 1 (active) or 0", content((Vec<Object> = "application/json"), (String = "text/csv"))),
+    responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, `accounts_buerger`, `accounts_organisation` (service-bw accounts at the latest per-Kommune Stichtag, 0 without one), then one column per process id with 1 (active) or 0", content((Vec<Object> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
 pub async fn matrix(
@@ -223,6 +225,8 @@ pub async fn matrix(
                 Value::from(lotse_class(f.admin_lotsen[i])),
                 Value::from(f.admin_ozg[i].standard),
                 Value::from(f.admin_ozg[i].universal),
+                Value::from(f.admin_accounts[i][0]),
+                Value::from(f.admin_accounts[i][1]),
             ];
             row.extend(
                 procs

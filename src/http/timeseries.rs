@@ -53,7 +53,7 @@ const MAX_CELLS: usize = 500_000;
 const MAX_DATES: usize = 600;
 
 /// Numeric columns of `/api/v1/coverage` that make a series.
-pub const METRICS: [&str; 25] = [
+pub const METRICS: [&str; 27] = [
     "population",
     "administrations",
     "gemeinden",
@@ -79,6 +79,8 @@ pub const METRICS: [&str; 25] = [
     "gemeinden_with_process",
     "standard_processes_avg",
     "administrations_without_lotse",
+    "accounts_buerger",
+    "accounts_organisation",
 ];
 
 /// The ends of the steps from `from` to `to`: the last day of each month (quarter, year), `to`

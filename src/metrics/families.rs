@@ -83,6 +83,12 @@ struct AccountType {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KreisAccountType {
+    kreis: String,
+    account_type: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct KreisInfo {
     kreis: String,
     name: String,
@@ -449,6 +455,29 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
                 account_type: a.account_type.clone(),
             })
             .set(a.count);
+    }
+
+    // Kreise × 2 account types: bounded by the registry (Germany 400 × 2).
+    let accounts_by_kreis: Family<KreisAccountType, Gauge> = family(
+        &mut reg,
+        "digitalatlas_servicebw_accounts_by_kreis",
+        "service-bw user accounts of the Kreis' administrations at the latest Stichtag with \
+         per-Kommune counts",
+    );
+    if f.admin_accounts_date.iter().any(Option::is_some) {
+        for &u in raw.kreise.iter() {
+            for (k, t) in crate::coverage::figures::ACCOUNT_TYPES.iter().enumerate() {
+                if f.admin_accounts_date[k].is_none() {
+                    continue;
+                }
+                accounts_by_kreis
+                    .get_or_create(&KreisAccountType {
+                        kreis: raw.units[u].key.clone(),
+                        account_type: t.to_string(),
+                    })
+                    .set(f.units[u].accounts[k]);
+            }
+        }
     }
 
     let build_info: Family<VersionLabel, Gauge> = family(
