@@ -82,8 +82,20 @@ async fn every_dashboard_query_answers_with_data() {
     // A second replica on the same database, and a Prometheus that scrapes both.
     let replica = common::start_server(&_db.url).await;
     let (a, b) = (server.addr.to_string(), replica.addr.to_string());
-    let replicated =
-        common::start_prometheus_scraping(&[&a, &b], "count(digitalatlas_demo_data) == 2").await;
+    let replicated = common::start_prometheus_scraping(
+        &[&a, &b],
+        "count(count_over_time(digitalatlas_demo_data[1m]) >= 2) == 2",
+    )
+    .await;
+    let contracts: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("dashboards/grafana/contracts.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut contracts_checked = 0;
     let mut replica_checked = 0;
     let mut layers_checked = 0;
     for (file, d) in dashboards() {
@@ -142,6 +154,11 @@ async fn every_dashboard_query_answers_with_data() {
             .any(|v| v["name"] == "kreis");
         for panel in panels(&d) {
             let title = panel["title"].as_str().unwrap_or("?").to_string();
+            let uid = d["uid"].as_str().unwrap();
+            let contract = contracts[uid][&title]
+                .as_str()
+                .unwrap_or_else(|| panic!("{file} / {title}: no contract in contracts.json"))
+                .to_string();
             // On a dashboard with the area filters, a panel follows them or says it shows the
             // whole Land.
             let follows = panel["targets"].as_array().unwrap().iter().any(|t| {
@@ -162,31 +179,20 @@ async fn every_dashboard_query_answers_with_data() {
                             let expr = fill(t["expr"].as_str().unwrap(), vars);
                             let r = common::prom_query(&c, &p.url, &expr).await;
                             assert!(!r.is_empty(), "{file} / {title}: empty result for {expr}");
-                            if title == "Gemeinden nach Zahl aktiver Standardprozesse" {
-                                // A histogram: a few bars that add up to the Gemeinden in scope.
-                                let kreis = vars[1].1.replace(".*", "");
-                                let gemeinden = common::get_json(
-                                    &c,
-                                    &format!("{base}/api/v1/regions?level=gemeinde&kreis={kreis}"),
-                                )
-                                .await;
-                                let total: f64 = r
-                                    .iter()
-                                    .map(|s| {
-                                        s["value"][1].as_str().unwrap().parse::<f64>().unwrap()
-                                    })
-                                    .sum();
-                                assert!(r.len() <= 25, "{title}: {} bars", r.len());
-                                assert_eq!(
-                                    total as usize,
-                                    gemeinden.as_array().unwrap().len(),
-                                    "{title}: {expr}"
-                                );
-                            }
-                            let (Some(two), false) = (&replicated, file.contains("-ops")) else {
-                                continue;
-                            };
+                            let Some(two) = &replicated else { continue };
                             let r2 = common::prom_query(&c, &two.url, &expr).await;
+                            // What the panel must show, with two replicas scraped.
+                            let scope = Scope::of(&c, &base, vars).await;
+                            check_series(
+                                &contract,
+                                &r2,
+                                &scope,
+                                &format!("{file} / {title}: {expr}"),
+                            );
+                            contracts_checked += 1;
+                            if file.contains("-ops") {
+                                continue; // per instance by design
+                            }
                             assert_eq!(
                                 vector(&r2),
                                 vector(&r),
@@ -204,6 +210,14 @@ async fn every_dashboard_query_answers_with_data() {
                             let rows: Value = resp.json().await.unwrap();
                             let rows = rows.as_array().unwrap_or_else(|| panic!("{url}: not rows"));
                             assert!(!rows.is_empty(), "{file} / {title}: no rows from {url}");
+                            let scope = Scope::of(&c, &base, vars).await;
+                            check_rows(
+                                &contract,
+                                rows,
+                                &scope,
+                                &format!("{file} / {title}: {url}"),
+                            );
+                            contracts_checked += 1;
                             if t["format"] == "timeseries" {
                                 // A history panel covers the Projektstart (11/2018) to today
                                 // within its own range `now-Ny/y`.
@@ -307,6 +321,10 @@ async fn every_dashboard_query_answers_with_data() {
             replica_checked >= 30,
             "{replica_checked} queries checked with two replicas"
         );
+        assert!(
+            contracts_checked >= 76,
+            "{contracts_checked} panel contracts checked"
+        );
     }
     replica.stop().await.unwrap();
     server.stop().await.unwrap();
@@ -376,4 +394,109 @@ fn variable_options(result: &[Value], regex: &str) -> Vec<(String, String)> {
         .zip(&lines)
         .map(|(o, l)| o.unwrap_or_else(|| panic!("regex {regex} does not match {l}")))
         .collect()
+}
+
+/// The area a filled query covers, with the figures the contracts compare against.
+struct Scope {
+    kreise: usize,
+    gemeinden: usize,
+    administrations: usize,
+    processes: usize,
+    size_classes: usize,
+    /// The `/api/v1/coverage` row of the area (the Land, or the Kreis).
+    coverage: Value,
+}
+
+impl Scope {
+    async fn of(c: &reqwest::Client, base: &str, vars: &[(&str, &str)]) -> Scope {
+        let kreis = vars
+            .iter()
+            .find(|(k, _)| *k == "kreis")
+            .map(|(_, v)| v.replace(".*", ""))
+            .unwrap_or_default();
+        let count = |v: Value| v.as_array().map_or(0, Vec::len);
+        let get = |path: String| async move { common::get_json(c, &format!("{base}{path}")).await };
+        let coverage = if kreis.is_empty() {
+            get("/api/v1/coverage?level=land".into()).await[0].clone()
+        } else {
+            let rows = get("/api/v1/coverage?level=kreis".into()).await;
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["key"] == kreis.as_str())
+                .cloned()
+                .unwrap()
+        };
+        Scope {
+            kreise: if kreis.is_empty() {
+                count(get("/api/v1/regions?level=kreis".into()).await)
+            } else {
+                1
+            },
+            gemeinden: count(get(format!("/api/v1/regions?level=gemeinde&kreis={kreis}")).await),
+            administrations: coverage["administrations"].as_u64().unwrap() as usize,
+            processes: count(get("/api/v1/ozg/processes".into()).await),
+            size_classes: count(get("/api/v1/coverage?level=groessenklasse".into()).await),
+            coverage,
+        }
+    }
+}
+
+/// Checks a Prometheus answer against the panel's contract (see generate.py's CONTRACTS).
+fn check_series(contract: &str, r: &[Value], scope: &Scope, what: &str) {
+    let values: Vec<f64> = r
+        .iter()
+        .map(|s| s["value"][1].as_str().unwrap().parse().unwrap())
+        .collect();
+    // What the panel shows with the demo data (for the README's panel list).
+    eprintln!(
+        "panel {what}\n  -> {contract}: {} series, sum {}, first {:?}",
+        r.len(),
+        values.iter().sum::<f64>(),
+        values.first()
+    );
+    let want = |n: usize| assert_eq!(r.len(), n, "{what}: {contract} wants {n} series");
+    match contract {
+        "one" => want(1),
+        "per_art" | "per_programme" | "per_replica" => want(2),
+        "per_kreis" => want(scope.kreise),
+        "per_process" => want(scope.processes),
+        "per_size_class" => want(scope.size_classes),
+        "per_dataset" => want(4),
+        "some" => assert!(!r.is_empty(), "{what}"),
+        "histogram" => {
+            assert!(r.len() <= 25, "{what}: {} bars", r.len());
+            assert_eq!(
+                values.iter().sum::<f64>() as usize,
+                scope.gemeinden,
+                "{what}"
+            );
+        }
+        c if c.starts_with("equals:") => {
+            want(1);
+            let col = &c["equals:".len()..];
+            let expected = scope.coverage[col].as_f64().unwrap();
+            assert!(
+                (values[0] - expected).abs() < 1e-9,
+                "{what}: {} != {col} {expected}",
+                values[0]
+            );
+        }
+        other => panic!("{what}: contract {other} is not for a Prometheus panel"),
+    }
+}
+
+/// Checks Infinity rows against the panel's contract.
+fn check_rows(contract: &str, rows: &[Value], scope: &Scope, what: &str) {
+    eprintln!("panel {what}\n  -> {contract}: {} rows", rows.len());
+    match contract {
+        "rows" | "history" => assert!(!rows.is_empty(), "{what}"),
+        "administrations" => assert_eq!(rows.len(), scope.administrations, "{what}"),
+        "regierungsbezirke" => assert_eq!(rows.len(), 4, "{what}"),
+        other => panic!("{what}: contract {other} is not for an Infinity panel"),
+    }
+    if contract == "history" {
+        let first = rows[0]["date"].as_str().unwrap_or("");
+        assert!(first <= "2018-11-30", "{what}: starts {first}");
+    }
 }

@@ -509,6 +509,59 @@ def ops_board():
     return b
 
 
+# What each panel must show, checked by tests/dashboards.rs against a Prometheus that scraped
+# two replicas (at least twice) and against the live API, for one Kreis and for "All". One word
+# per panel, for every target of it:
+#   one            exactly one series (a stat)
+#   equals:COLUMN  one series equal to COLUMN of /api/v1/coverage for the area in scope
+#   per_art, per_programme, per_size_class, per_kreis, per_process, per_replica, per_dataset
+#                  one series per kind (2), programme (2), size class, Kreis in scope, process,
+#                  scraped replica, imported dataset
+#   histogram      at most 25 series that add up to the Gemeinden in scope
+#   some           at least one series (rates and latencies per route or status)
+#   rows           at least one row (Infinity tables)
+#   administrations  one row per administration in scope
+#   regierungsbezirke  one row per Regierungsbezirk
+#   history        month ends from November 2018 on, and a `timeFrom` that shows them
+CONTRACTS = {
+    "Datengrundlage": "one",
+    "Standardprozesse flächendeckend (Land)": "one",
+    "Prozesse in mindestens einer Kommune (Land)": "per_art",
+    "Bürgerkonten (Land)": "one",
+    "Organisationskonten (Land)": "one",
+    "Kommunen je Prozess": "per_process",
+    "Konten je Kreis": "per_kreis",
+    "Prozesse: Aktivierungen und Bevölkerungsanteil": "rows",
+    "Kommune × Prozess": "administrations",
+    "Gemeinden nach Zahl aktiver Standardprozesse": "histogram",
+    "Flächendeckend vs. in mindestens einer Kommune (Land)": "per_art",
+    "service-bw-Konten im Zeitverlauf (Land)": "history",
+    "Aktive Standardprozesse je Gemeinde (Land)": "administrations",
+    "Verwaltungen mit Digitallotse": "equals:administrations_with_lotse",
+    "Zielerreichung": "equals:share_with_lotse",
+    "Digitallotsen": "equals:lotsen",
+    "Förderung (Bildungsgutscheine, Land)": "per_programme",
+    "Fortschritt zum Ziel (Land)": "history",
+    "Basis und Aufbau": "per_programme",
+    "Nach Regierungsbezirk (Land)": "regierungsbezirke",
+    "Nach Größenklasse (Land)": "per_size_class",
+    "Nach Kreis": "per_kreis",
+    "Karte: Digitallotsen je Gemeinde und Kreis (Land)": "rows",
+    "Ansprechliste: Verwaltungen ohne Lotse": "rows",
+    "Erreichbar": "per_replica",
+    "Alter des Datenstands": "per_replica",
+    "Demodaten": "one",
+    "Version": "one",
+    "Anfragen je Sekunde": "some",
+    "Antworten nach Status": "some",
+    "Latenz (95. Perzentil)": "some",
+    "Dauer der Abfrage durch Prometheus": "per_replica",
+    "Neuaufbau der Kennzahlen: Dauer": "per_replica",
+    "Neuaufbau der Kennzahlen: Generation und Datenstand": "per_replica",
+    "Letzte Importe": "per_dataset",
+}
+
+
 def main():
     global API_URL
     args = argparse.ArgumentParser(description="Writes the digitalatlas Grafana dashboards.")
@@ -524,7 +577,25 @@ def main():
     check, out = opts.check, opts.out
     out.mkdir(parents=True, exist_ok=True)
     stale = []
-    for b in (ozg_board(), lotsen_board(), ops_board()):
+    boards = (ozg_board(), lotsen_board(), ops_board())
+    contracts = {}
+    for b in boards:
+        titles = [p["title"] for p in b.panels]
+        missing = [t for t in titles if t not in CONTRACTS]
+        if missing:
+            sys.exit(f"{b.uid}: panels without a contract in CONTRACTS: {missing}")
+        contracts[b.uid] = {t: CONTRACTS[t] for t in titles}
+    unused = set(CONTRACTS) - {t for c in contracts.values() for t in c}
+    if unused:
+        sys.exit(f"CONTRACTS of panels that do not exist: {sorted(unused)}")
+    contracts_path = OUT.parent / "contracts.json"
+    contracts_text = json.dumps(contracts, ensure_ascii=False, indent=2) + "\n"
+    if check:
+        if contracts_path.read_text(encoding="utf-8") != contracts_text:
+            stale.append(str(contracts_path))
+    else:
+        contracts_path.write_text(contracts_text, encoding="utf-8")
+    for b in boards:
         path = out / f"{b.uid}.json"
         text = json.dumps(b.json(), ensure_ascii=False, indent=2) + "\n"
         if check:
