@@ -218,6 +218,47 @@ async fn every_dashboard_query_answers_with_data() {
                                 &format!("{file} / {title}: {url}"),
                             );
                             contracts_checked += 1;
+                            if title == "Kommune × Prozess" {
+                                // Every column that no override names is a process column,
+                                // headed by the process' name, holding 1 or 0 (shown ✓ / –).
+                                let fixed: Vec<&str> = panel["fieldConfig"]["overrides"]
+                                    .as_array()
+                                    .unwrap()
+                                    .iter()
+                                    .map(|o| {
+                                        assert_eq!(o["matcher"]["id"], "byName", "{title}");
+                                        o["matcher"]["options"].as_str().unwrap()
+                                    })
+                                    .collect();
+                                let names: Vec<String> =
+                                    common::get_json(&c, &format!("{base}/api/v1/ozg/processes"))
+                                        .await
+                                        .as_array()
+                                        .unwrap()
+                                        .iter()
+                                        .map(|p| p["name"].as_str().unwrap().to_string())
+                                        .collect();
+                                let row = rows[0].as_object().unwrap();
+                                for f in &fixed {
+                                    assert!(row.contains_key(*f), "{title}: no column {f}");
+                                }
+                                let procs: Vec<&String> = row
+                                    .keys()
+                                    .filter(|k| !fixed.contains(&k.as_str()))
+                                    .collect();
+                                assert_eq!(procs.len(), names.len(), "{title}: {procs:?}");
+                                for k in procs {
+                                    assert!(
+                                        names.contains(k),
+                                        "{title}: column {k} is no process name"
+                                    );
+                                    assert!(
+                                        row[k] == 0 || row[k] == 1,
+                                        "{title}: {k} = {}",
+                                        row[k]
+                                    );
+                                }
+                            }
                             if t["format"] == "timeseries" {
                                 // A history panel covers the Projektstart (11/2018) to today
                                 // within its own range `now-Ny/y`.

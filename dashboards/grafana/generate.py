@@ -295,16 +295,25 @@ def ozg_board():
             overrides=[{"matcher": {"id": "byRegexp", "options": "Anteil.*"},
                         "properties": [{"id": "unit", "value": "percentunit"},
                                        {"id": "custom.cellOptions", "value": {"type": "gauge", "mode": "basic"}}]}])
+    # The matrix' fixed columns (API contract, /api/v1/ozg/matrix); every other column is a
+    # process (1 = switched on), shown as ✓ whatever its id looks like.
+    fixed = ["verwaltung", "name", "art", "kreis", "kreis_name", "regierungsbezirk", "population",
+             "lotse", "standard_active", "universal_active", "accounts_buerger",
+             "accounts_organisation"]
     b.panel("table", "Kommune × Prozess",
-            "Die zentrale Tabelle: je Verwaltung (Gemeinde oder Landratsamt) ihre Digitallotsen und "
-            "für jeden Prozess 1 = freigeschaltet, 0 = nicht. Filter über Regierungsbezirk und Kreis.",
-            [infinity("/api/v1/ozg/matrix?kreis=$kreis&regierungsbezirk=$regierungsbezirk", [])],
+            "Die zentrale Tabelle: je Verwaltung (Gemeinde oder Landratsamt) ihre Digitallotsen, "
+            "ihre service-bw-Konten und für jeden Prozess (Spalten mit dem Prozessnamen) ✓ = "
+            "freigeschaltet, – = nicht. Filter über Regierungsbezirk und Kreis.",
+            [infinity("/api/v1/ozg/matrix?kreis=$kreis&regierungsbezirk=$regierungsbezirk&header=name", [])],
             24, 14, {"showHeader": True, "cellHeight": "sm"},
-            overrides=[{"matcher": {"id": "byRegexp", "options": "^(SP|UP|EP).*"},
-                        "properties": [{"id": "custom.cellOptions", "value": {"type": "color-background"}},
-                                       {"id": "mappings", "value": [{"type": "value", "options": {
-                                           "0": {"text": "–", "color": "transparent", "index": 0},
-                                           "1": {"text": "✓", "color": "green", "index": 1}}}]}]}])
+            {"custom": {"cellOptions": {"type": "color-background"}},
+             "mappings": [{"type": "value", "options": {
+                 "0": {"text": "–", "color": "transparent", "index": 0},
+                 "1": {"text": "✓", "color": "green", "index": 1}}}]},
+            overrides=[{"matcher": {"id": "byName", "options": col},
+                        "properties": [{"id": "mappings", "value": []},
+                                       {"id": "custom.cellOptions", "value": {"type": "auto"}}]}
+                       for col in fixed])
     b.panel("barchart", "Gemeinden nach Zahl aktiver Standardprozesse",
             "Wie viele Gemeinden 0, 1, 2, … Standardprozesse freigeschaltet haben.",
             # Plain `count_values` aggregates every other label away: one series per number of
@@ -429,7 +438,8 @@ def lotsen_board():
             {"unit": "percentunit", "min": 0, "max": 1})
     b.panel("geomap", "Karte: Digitallotsen je Gemeinde und Kreis (Land)",
             "Gemeinden nach Lotsenstand (grau: kein Lotse, hellblau: Basis, dunkelblau: Aufbau), "
-            "darüber die Kreise nach Anteil der Verwaltungen mit Lotse.",
+            "darüber die Kreise nach Anteil der Verwaltungen mit Lotse (rot: keiner, grün: drei "
+            "Viertel und mehr).",
             [infinity("/api/v1/coverage?level=kreis",
                       [("key", "Kreis", "string"), ("name", "Name", "string"),
                        ("share_with_lotse", "Anteil mit Lotse", "number")])],
@@ -438,8 +448,8 @@ def lotsen_board():
                               [("coverage_class", "eq", v, c) for v, c, _ in LOTSE_COLORS]),
                 geojson_layer("Kreise", API_URL + "/api/v1/geo/kreise.geojson",
                               [("coverage_class", "eq", v, c) for v, c in
-                               [("0", "#fee5d9"), ("1-24", "#fcae91"), ("25-49", "#fb6a4a"),
-                                ("50-74", "#de2d26"), ("75-100", "#a50f15")]], 0.25),
+                               [("0", "#d73027"), ("1-24", "#fc8d59"), ("25-49", "#fee08b"),
+                                ("50-74", "#91cf60"), ("75-100", "#1a9850")]], 0.25),
             ]))
     b.panel("table", "Ansprechliste: Verwaltungen ohne Lotse",
             "Gemeinden und Landratsämter ohne Digitallotse, die größten zuerst (für die "

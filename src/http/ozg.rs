@@ -39,6 +39,10 @@ pub struct Params {
     /// json (default) or csv.
     #[param(pattern = "^(json|csv)?$")]
     format: Option<String>,
+    /// Matrix only: key the process columns by `id` (default) or by the process' `name` (the
+    /// id is added where two processes share a name), as a table for people shows them.
+    #[param(pattern = "^(id|name)?$")]
+    header: Option<String>,
 }
 
 /// One process with how many Kommunen have switched it on.
@@ -203,8 +207,29 @@ pub async fn matrix(
         )));
     }
     let f = snap.as_of(day);
+    let by_name = match given(&p.header) {
+        None | Some("id") => false,
+        Some("name") => true,
+        Some(h) => {
+            return Err(ApiError::BadRequest(format!(
+                "unknown header {h:?}: use id or name"
+            )))
+        }
+    };
     let mut columns: Vec<String> = MATRIX_COLUMNS.iter().map(|c| c.to_string()).collect();
-    columns.extend(procs.iter().map(|&pi| raw.processes[pi].id.clone()));
+    columns.extend(procs.iter().map(|&pi| {
+        let proc = &raw.processes[pi];
+        let shared = procs
+            .iter()
+            .filter(|&&o| raw.processes[o].name == proc.name)
+            .count()
+            > 1;
+        match (by_name, shared) {
+            (false, _) => proc.id.clone(),
+            (true, false) => proc.name.clone(),
+            (true, true) => format!("{} ({})", proc.name, proc.id),
+        }
+    }));
     let rows: Vec<Vec<Value>> = admins
         .iter()
         .map(|&i| {
