@@ -488,7 +488,10 @@ def ops_board():
                                                          "1": {"text": "ja (Demodaten)", "index": 1}}}]})
     b.panel("stat", "Version", "Version des laufenden Dienstes.",
             [prom(one("digitalatlas_build_info"), "{{version}}", True)], 6, 4,
-            {"reduceOptions": {"calcs": ["lastNotNull"]}, "textMode": "name"})
+            # The value is always 1: show the series' name, which is the version label.
+            {"reduceOptions": {"calcs": ["lastNotNull"], "values": False}, "textMode": "name",
+             "colorMode": "none"},
+            {"displayName": "${__field.labels.version}"})
     b.panel("timeseries", "Anfragen je Sekunde", "HTTP-Anfragen je Route.",
             [prom("sum by (route) (rate(digitalatlas_http_requests_total[$__rate_interval]))", "{{route}}")],
             12, 8, {}, {"unit": "reqps"})
