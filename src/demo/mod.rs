@@ -436,7 +436,7 @@ fn accounts(rng: &mut Rng, today: NaiveDate, scale: f64, gemeinden: &[(String, f
         .collect();
     let from = totals.len().saturating_sub(PER_KOMMUNE_STICHTAGE);
     for (day, total) in &totals[from..] {
-        for (k, kind) in ["buerger", "organisation"].iter().enumerate() {
+        for (k, kind) in crate::coverage::figures::ACCOUNT_TYPES.iter().enumerate() {
             let w: Vec<f64> = weights.iter().map(|w| w[k]).collect();
             for ((ags, _), count) in gemeinden.iter().zip(split_exactly(total[k], &w)) {
                 let _ = writeln!(s, "{},{kind},{ags},{count}", iso(*day));

@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use csv::StringRecord;
 
 /// The file formats an import accepts.
@@ -338,19 +338,13 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
         .map_err(|e| read_error(0, format!("unreadable first sheet: {e}")))?;
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
-    // The row being collected: its sheet row (0-based) and cells by column.
-    let mut current: Option<(u32, Vec<String>)> = None;
-    let flush = |row: Option<(u32, Vec<String>)>,
-                 headers: &mut Option<Vec<String>>,
-                 rows: &mut Vec<Row>|
-     -> Result<(), ReadError> {
-        let Some((r, cells)) = row else { return Ok(()) };
-        if cells.iter().all(String::is_empty) {
-            return Ok(());
-        }
+    // The row being collected: its sheet row (0-based) and its cells by column.
+    let (mut row_at, mut row): (Option<u32>, Vec<String>) = (None, Vec::new());
+    let mut flush = |at: Option<u32>, cells: Vec<String>| -> Result<(), ReadError> {
+        let Some(r) = at else { return Ok(()) };
         let line = r as u64 + 1;
         if headers.is_none() {
-            *headers = Some(cells);
+            headers = Some(cells);
             return Ok(());
         }
         if rows.len() >= max_rows {
@@ -364,13 +358,13 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
     };
     loop {
         let cell = cells.next_cell().map_err(|e| {
-            let line = current.as_ref().map(|c| c.0 as u64 + 1).unwrap_or(0);
+            let line = row_at.map_or(0, |r| r as u64 + 1);
             read_error(line, format!("unreadable first sheet: {e}"))
         })?;
         let Some(cell) = cell else { break };
-        let text = data_ref_text(cell.get_value());
+        let text = cell_text(cell.get_value());
         if text.is_empty() {
-            continue;
+            continue; // only cells with a value make a row (a styled empty cell does not)
         }
         let (r, c) = cell.get_position();
         if c as usize >= MAX_COLUMNS {
@@ -384,21 +378,20 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
                 ),
             ));
         }
-        match &mut current {
-            Some((row, _)) if *row == r => {}
-            Some((row, _)) if *row > r => return Err(read_error(
+        match row_at {
+            Some(at) if at == r => {}
+            Some(at) if at > r => return Err(read_error(
                 r as u64 + 1,
                 "the sheet's rows are out of order; save the file again in a spreadsheet program",
             )),
-            _ => flush(current.replace((r, Vec::new())), &mut headers, &mut rows)?,
+            _ => flush(row_at.replace(r), std::mem::take(&mut row))?,
         }
-        let row = &mut current.as_mut().expect("set above").1;
         if row.len() <= c as usize {
             row.resize(c as usize + 1, String::new());
         }
         row[c as usize] = text;
     }
-    flush(current.take(), &mut headers, &mut rows)?;
+    flush(row_at, row)?;
     let headers =
         headers.ok_or_else(|| read_error(1, "the first sheet is empty (no header row)"))?;
     Ok(Table {
@@ -408,36 +401,20 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
     })
 }
 
-/// A streamed cell as text (see [`cell_text`]).
-fn data_ref_text(cell: &calamine::DataRef<'_>) -> String {
-    use calamine::DataRef;
+/// A cell as the text a clerk would see; dates become ISO dates, whole numbers lose their `.0`.
+fn cell_text(cell: &DataRef<'_>) -> String {
     match cell {
+        DataRef::Empty => String::new(),
         DataRef::SharedString(s) => s.trim().to_string(),
         DataRef::String(s) => s.trim().to_string(),
-        DataRef::Empty => String::new(),
-        DataRef::Int(i) => cell_text(&Data::Int(*i)),
-        DataRef::Float(f) => cell_text(&Data::Float(*f)),
-        DataRef::Bool(b) => cell_text(&Data::Bool(*b)),
-        DataRef::DateTime(dt) => cell_text(&Data::DateTime(*dt)),
-        DataRef::DateTimeIso(s) => cell_text(&Data::DateTimeIso(s.clone())),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(dt) => excel_serial_to_date(dt.as_f64()),
+        DataRef::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
         DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => cell_text(&Data::Error(e.clone())),
-    }
-}
-
-/// A cell as the text a clerk would see; dates become ISO dates, whole numbers lose their `.0`.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => excel_serial_to_date(dt.as_f64()),
-        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::Error(e) => format!("#{e:?}"),
     }
 }
 

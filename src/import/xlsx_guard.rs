@@ -50,10 +50,10 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) => {
+                    let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
                     return Err(format!(
-                        "unreadable entry {:?} of the XLSX archive: {e}",
-                        entry.name()
-                    ))
+                        "unreadable entry {name:?} of the XLSX archive: {e}"
+                    ));
                 }
             };
             total += n as u64;
