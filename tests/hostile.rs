@@ -78,11 +78,8 @@ fn run_measured(args: &[&str]) -> (i32, String, u64) {
 
 #[test]
 fn hostile_files_are_refused_by_the_cli_in_bounded_memory() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("db.sqlite").display()
-    );
+    let test_db = common::sqlite_db();
+    let db = test_db.url.clone();
     for (path, dataset, expected) in corpus() {
         let file = path.to_str().unwrap();
         for dry in [true, false] {

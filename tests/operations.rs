@@ -112,11 +112,8 @@ fn an_unreachable_database_is_named_in_one_line_at_start_up() {
 
 #[test]
 fn logs_are_plain_in_a_file_and_json_on_request() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("db.sqlite").display()
-    );
+    let test_db = common::sqlite_db();
+    let db = test_db.url.clone();
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/prozesse.csv");
     // stderr is a pipe here, as it is for a log file or the journal: no colour codes.
     let out = Command::new(BIN)
