@@ -8,7 +8,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::import::hex;
+use crate::format::hex;
 
 /// The scope that allows reading the import log.
 pub const READ_IMPORTS: &str = "imports:read";

@@ -2,6 +2,7 @@
 //! OZG online services they have switched on in service-bw. See ARCHITECTURE.md for the map.
 
 pub mod auth;
+pub mod boundaries;
 pub mod charts;
 pub mod cli;
 pub mod clock;
@@ -9,10 +10,13 @@ pub mod config;
 pub mod coverage;
 pub mod demo;
 pub mod error;
+pub mod format;
 pub mod http;
 pub mod import;
 pub mod metrics;
+pub mod model;
 pub mod page;
+pub mod rebuild;
 pub mod registry;
 pub mod report;
 pub mod server;

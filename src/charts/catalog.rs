@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+
 use plotters::style::RGBColor;
 
 use super::bars::Bars;
@@ -14,7 +14,8 @@ use crate::coverage::figures::{lotse_class, ratio};
 use crate::coverage::raw::{AdminKind, Art, SizeClass, UnitLevel};
 use crate::coverage::snapshot::Snapshot;
 use crate::coverage::{ALL_KINDS, ANY};
-use crate::demo::published;
+use crate::model::calendar::{iso_date, project_start, step_ends};
+use crate::model::published;
 
 /// What a map shows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -81,21 +82,10 @@ fn share_legend(what: &str) -> Vec<(RGBColor, String)> {
         .collect()
 }
 
-/// A choropleth of Gemeinden or Kreise.
-/// Whether the shipped boundaries (Baden-Württemberg's) draw this registry: every Kreis of the
-/// registry has a shape. A registry beyond them (e.g. the synthetic Germany) has no maps.
-pub fn boundaries_cover(raw: &crate::coverage::RawData) -> bool {
-    let shapes: std::collections::HashSet<&str> = crate::charts::map::shapes(Layer::Kreise)
-        .iter()
-        .map(|s| s.key.as_str())
-        .collect();
-    !raw.kreise.is_empty()
-        && raw
-            .kreise
-            .iter()
-            .all(|&u| shapes.contains(raw.units[u].key.as_str()))
-}
+/// Whether the shipped boundaries draw this registry (see [`crate::boundaries::cover`]).
+pub use crate::boundaries::cover as boundaries_cover;
 
+/// A choropleth of Gemeinden or Kreise.
 pub fn map(
     snap: &Snapshot,
     layer: Layer,
@@ -231,8 +221,8 @@ pub fn map(
 /// published milestones, the forecast.
 pub fn progress(snap: &Snapshot) -> Progress {
     let raw = &snap.raw;
-    let start = NaiveDate::from_ymd_opt(2018, 11, 1).unwrap_or_default();
-    let ends = crate::http::timeseries::step_ends(start, snap.current.as_of, 1);
+    let start = project_start();
+    let ends = step_ends(start, snap.current.as_of, 1);
     let points: Vec<Point> = ends
         .iter()
         .zip(snap.days_figures(&ends))
@@ -246,7 +236,7 @@ pub fn progress(snap: &Snapshot) -> Progress {
         })
         .collect();
     let target = raw.total(&snap.current.units).administrations[ALL_KINDS] as f64;
-    let d = |s: &str| crate::coverage::raw::iso_date(s).unwrap_or_default();
+    let d = |s: &str| iso_date(s).unwrap_or_default();
     // The published figures are Baden-Württemberg's.
     let bw = raw.laender().map(|i| raw.units[i].key.as_str()).eq(["08"]);
     let mut milestones = vec![

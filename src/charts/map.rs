@@ -3,98 +3,15 @@
 //! boundary licence requires.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{err, frame, legend, Chart, ChartError, Frame};
-use crate::registry::reference::{GEMEINDEN_GEOJSON, KREISE_GEOJSON};
 
-/// Attribution required by the BKG VG250 licence (data/SOURCES.md).
-pub const ATTRIBUTION: &str = "Grenzen: © GeoBasis-DE / BKG (2017), Daten verändert";
+pub use crate::boundaries::ATTRIBUTION;
 
-/// One region's outline: its key and rings in projected coordinates (x east, y north).
-#[derive(Debug)]
-pub struct Shape {
-    pub key: String,
-    pub rings: Vec<Vec<(f64, f64)>>,
-    /// Area of the outer rings in projected units, for drawing large shapes first.
-    pub area: f64,
-}
-
-/// Which boundaries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Layer {
-    Gemeinden,
-    Kreise,
-}
-
-/// Longitude is scaled by cos(48.7°) so that the Land keeps its proportions.
-const LON_SCALE: f64 = 0.660;
-
-fn ring(v: &serde_json::Value) -> Vec<(f64, f64)> {
-    v.as_array()
-        .map(|pts| {
-            pts.iter()
-                .filter_map(|p| Some((p[0].as_f64()? * LON_SCALE, p[1].as_f64()?)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn ring_area(r: &[(f64, f64)]) -> f64 {
-    let n = r.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (r[i], r[(i + 1) % n]);
-            a.0 * b.1 - b.0 * a.1
-        })
-        .sum::<f64>()
-        .abs()
-        / 2.0
-}
-
-/// The shapes of a layer, parsed once, largest first (so enclaves are drawn over their hosts).
-pub fn shapes(layer: Layer) -> &'static [Shape] {
-    static GEMEINDEN: OnceLock<Vec<Shape>> = OnceLock::new();
-    static KREISE: OnceLock<Vec<Shape>> = OnceLock::new();
-    let (cell, text, key) = match layer {
-        Layer::Gemeinden => (&GEMEINDEN, GEMEINDEN_GEOJSON, "ags"),
-        Layer::Kreise => (&KREISE, KREISE_GEOJSON, "kreis_ars"),
-    };
-    cell.get_or_init(|| {
-        let doc: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-        let mut out: Vec<Shape> = doc["features"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|f| {
-                let key = f["properties"][key].as_str()?.to_string();
-                let g = &f["geometry"];
-                let polygons: Vec<&serde_json::Value> = match g["type"].as_str()? {
-                    "Polygon" => vec![&g["coordinates"]],
-                    "MultiPolygon" => g["coordinates"].as_array()?.iter().collect(),
-                    _ => return None,
-                };
-                let mut rings = Vec::new();
-                let mut area = 0.0;
-                for p in polygons {
-                    for (i, r) in p.as_array()?.iter().enumerate() {
-                        let r = ring(r);
-                        if i == 0 {
-                            area += ring_area(&r);
-                        }
-                        rings.push(r);
-                    }
-                }
-                Some(Shape { key, rings, area })
-            })
-            .collect();
-        out.sort_by(|a, b| b.area.total_cmp(&a.area));
-        out
-    })
-}
+pub use crate::boundaries::{shapes, Layer, Shape};
 
 /// A choropleth: fills per key, the legend, and the frame.
 pub struct Choropleth {

@@ -103,7 +103,7 @@ impl Chart for Progress {
         chart
             .configure_mesh()
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| crate::page::html::num(*y as i64))
+            .y_label_formatter(&|y| crate::format::num(*y as i64))
             .x_desc("Jahr")
             .y_desc("Anzahl")
             .label_style((FONT, font))
@@ -121,7 +121,7 @@ impl Chart for Progress {
             .map_err(err)?
             .label(format!(
                 "Ziel: {} Verwaltungen",
-                crate::page::html::num(self.target as i64)
+                crate::format::num(self.target as i64)
             ))
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], red.stroke_width(2)));
         chart

@@ -6,116 +6,10 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::import::dataset::Record;
+pub use crate::model::calendar::iso_date;
+pub use crate::model::{AdminKind, Art, Process, Programme, SizeClass};
+use crate::model::{Cell, LastImport, Record, RecordSink};
 use crate::registry::{Level, Registry};
-use crate::store::batch::Cell;
-
-/// A date as the import stores it (ISO `YYYY-MM-DD`), parsed by hand because it runs for every
-/// record on every rebuild.
-pub fn iso_date(value: &str) -> Option<NaiveDate> {
-    let b = value.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |acc, c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AdminKind {
-    Gemeinde = 0,
-    Landratsamt = 1,
-}
-
-impl AdminKind {
-    pub const ALL: [AdminKind; 2] = [AdminKind::Gemeinde, AdminKind::Landratsamt];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AdminKind::Gemeinde => "gemeinde",
-            AdminKind::Landratsamt => "landratsamt",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Programme {
-    Basis = 0,
-    Aufbau = 1,
-}
-
-impl Programme {
-    pub const ALL: [Programme; 2] = [Programme::Basis, Programme::Aufbau];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Programme::Basis => "basis",
-            Programme::Aufbau => "aufbau",
-        }
-    }
-    pub fn parse(v: &str) -> Option<Programme> {
-        Programme::ALL.into_iter().find(|p| p.as_str() == v)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Art {
-    Standard,
-    Universal,
-}
-
-impl Art {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Art::Standard => "standard",
-            Art::Universal => "universal",
-        }
-    }
-}
-
-/// Population size classes of Gemeinden, as German statistics use them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SizeClass {
-    Under5k = 0,
-    From5kTo20k = 1,
-    From20kTo100k = 2,
-    From100k = 3,
-}
-
-impl SizeClass {
-    pub const ALL: [SizeClass; 4] = [
-        SizeClass::Under5k,
-        SizeClass::From5kTo20k,
-        SizeClass::From20kTo100k,
-        SizeClass::From100k,
-    ];
-    pub fn of(population: i64) -> SizeClass {
-        match population {
-            p if p < 5_000 => SizeClass::Under5k,
-            p if p < 20_000 => SizeClass::From5kTo20k,
-            p if p < 100_000 => SizeClass::From20kTo100k,
-            _ => SizeClass::From100k,
-        }
-    }
-    pub fn key(self) -> &'static str {
-        match self {
-            SizeClass::Under5k => "unter-5000",
-            SizeClass::From5kTo20k => "5000-20000",
-            SizeClass::From20kTo100k => "20000-100000",
-            SizeClass::From100k => "ab-100000",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            SizeClass::Under5k => "unter 5.000 Einwohner",
-            SizeClass::From5kTo20k => "5.000 bis unter 20.000 Einwohner",
-            SizeClass::From20kTo100k => "20.000 bis unter 100.000 Einwohner",
-            SizeClass::From100k => "100.000 Einwohner und mehr",
-        }
-    }
-}
 
 /// An administration: a Gemeinde (id = AGS) or a Landratsamt (id = Kreis key).
 #[derive(Debug, Clone)]
@@ -129,14 +23,6 @@ pub struct Admin {
     pub population: i64,
     /// Indexes of every unit this administration counts in (Land, RB, Kreis, Gemeinde, size class).
     pub units: Vec<usize>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Process {
-    pub id: String,
-    pub name: String,
-    pub art: Art,
-    pub leika: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -263,22 +149,15 @@ impl RawData {
     pub fn build(registry: Arc<Registry>, records: Records) -> RawData {
         let mut raw = RawData::index(registry, records.administrations);
         raw.set_processes(records.processes);
-        let mut participants = HashMap::new();
+        let mut sink = raw.sink();
         for (participant, admin, programme, day, cents) in &records.qualifications {
-            raw.add_qualification(
-                &mut participants,
-                participant,
-                admin,
-                *programme,
-                *day,
-                *cents,
-            );
+            sink.qualification(participant, admin, *programme, *day, *cents);
         }
         for (admin, process, from, until) in &records.activations {
-            raw.add_activation(admin, process, *from, *until);
+            sink.activation(admin, process, *from, *until);
         }
-        for (day, kind, scope, count) in records.accounts {
-            raw.add_account(day, kind, &scope, count);
+        for (day, kind, scope, count) in &records.accounts {
+            sink.account(*day, kind, scope, *count);
         }
         raw.last_imports = records.last_imports;
         raw.demo = records.demo;
@@ -472,6 +351,12 @@ impl RawData {
         }
     }
 
+    /// Takes the latest import of every dataset from the import log.
+    pub fn set_last_imports(&mut self, imports: &[LastImport]) {
+        self.import_ids = imports.iter().map(|i| (i.dataset.clone(), i.log_id)).collect();
+        self.last_imports = imports.iter().map(|i| (i.dataset.clone(), i.at)).collect();
+    }
+
     /// Notes an import that the data already reflects.
     pub fn record_import(&mut self, dataset: &str, log_id: i64, at: i64) {
         for (list, value) in [(&mut self.import_ids, log_id), (&mut self.last_imports, at)] {
@@ -503,66 +388,12 @@ impl RawData {
         self.processes = processes;
     }
 
-    /// Adds one course; `participants` numbers the pseudonymous ids of one load. Records that
-    /// reference unknown keys (impossible through the import path, which validates them) are
-    /// skipped rather than trusted; so are the `add_*` methods below.
-    pub fn add_qualification<'a>(
-        &mut self,
-        participants: &mut HashMap<&'a str, u32>,
-        participant: &'a str,
-        admin: &str,
-        programme: Programme,
-        completed_on: NaiveDate,
-        voucher_cents: i64,
-    ) {
-        let Some(&admin) = self.admin_idx.get(admin) else {
-            return;
-        };
-        let next = participants.len() as u32;
-        let participant = *participants.entry(participant).or_insert(next);
-        self.qualifications.push(Qualification {
-            participant,
-            admin,
-            programme,
-            completed_on,
-            voucher_cents,
-        });
-    }
-
-    pub fn add_activation(
-        &mut self,
-        admin: &str,
-        process: &str,
-        from: NaiveDate,
-        until: Option<NaiveDate>,
-    ) {
-        if let (Some(&admin), Some(&process)) =
-            (self.admin_idx.get(admin), self.process_idx.get(process))
-        {
-            self.activations.push(Activation {
-                admin,
-                process,
-                from,
-                until,
-            });
+    /// A sink that indexes records into this data (see [`RawSink`]).
+    pub fn sink(&mut self) -> RawSink<'_> {
+        RawSink {
+            raw: self,
+            participants: HashMap::new(),
         }
-    }
-
-    pub fn add_account(&mut self, date: NaiveDate, account_type: String, scope: &str, count: i64) {
-        let admin = if scope.is_empty() {
-            None
-        } else {
-            match self.admin_idx.get(scope) {
-                Some(&a) => Some(a),
-                None => return,
-            }
-        };
-        self.accounts.push(AccountCount {
-            date,
-            account_type,
-            admin,
-            count,
-        });
     }
 
     pub fn unit_index(&self, level: UnitLevel, key: &str) -> Option<usize> {
@@ -601,5 +432,79 @@ impl RawData {
     /// The figures of the whole registry (all Länder together) out of per-unit figures.
     pub fn total(&self, units: &[super::figures::UnitFigures]) -> super::figures::UnitFigures {
         super::figures::UnitFigures::sum(self.laender().filter_map(|i| units.get(i)))
+    }
+}
+
+/// Indexes records as the store reads them. Records that reference unknown keys (impossible
+/// through the import path, which validates them) are skipped rather than trusted.
+pub struct RawSink<'r> {
+    raw: &'r mut RawData,
+    /// Numbers the pseudonymous participant ids of one load.
+    participants: HashMap<String, u32>,
+}
+
+impl RecordSink for RawSink<'_> {
+    fn qualification(
+        &mut self,
+        participant: &str,
+        admin: &str,
+        programme: Programme,
+        completed_on: NaiveDate,
+        voucher_cents: i64,
+    ) {
+        let Some(&admin) = self.raw.admin_idx.get(admin) else {
+            return;
+        };
+        let participant = match self.participants.get(participant) {
+            Some(&id) => id,
+            None => {
+                let id = self.participants.len() as u32;
+                self.participants.insert(participant.to_string(), id);
+                id
+            }
+        };
+        self.raw.qualifications.push(Qualification {
+            participant,
+            admin,
+            programme,
+            completed_on,
+            voucher_cents,
+        });
+    }
+
+    fn activation(
+        &mut self,
+        admin: &str,
+        process: &str,
+        from: NaiveDate,
+        until: Option<NaiveDate>,
+    ) {
+        if let (Some(&admin), Some(&process)) =
+            (self.raw.admin_idx.get(admin), self.raw.process_idx.get(process))
+        {
+            self.raw.activations.push(Activation {
+                admin,
+                process,
+                from,
+                until,
+            });
+        }
+    }
+
+    fn account(&mut self, date: NaiveDate, account_type: &str, scope: &str, count: i64) {
+        let admin = if scope.is_empty() {
+            None
+        } else {
+            match self.raw.admin_idx.get(scope) {
+                Some(&a) => Some(a),
+                None => return,
+            }
+        };
+        self.raw.accounts.push(AccountCount {
+            date,
+            account_type: account_type.to_string(),
+            admin,
+            count,
+        });
     }
 }

@@ -4,16 +4,13 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use chrono::NaiveDate;
 
 use super::figures::{compute, AccountFigure, Figures, UnitFigures};
 use super::raw::RawData;
-use crate::import::{Dataset, Summary};
-use crate::registry::Registry;
-use crate::store::{Store, StoreError};
 
 /// An immutable view of all figures. Views that encode something expensive (metrics text) keep it
 /// next to the snapshot they encoded, so each snapshot is encoded once.
@@ -178,16 +175,7 @@ impl Snapshot {
     }
 }
 
-pub fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
-}
-
-pub fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
+pub use crate::model::calendar::{today, unix_now};
 
 /// Holds the current snapshot and replaces it after data changes.
 pub struct Coverage {
@@ -205,18 +193,6 @@ impl std::fmt::Debug for Coverage {
 }
 
 impl Coverage {
-    /// Loads the data and builds the first snapshot.
-    pub async fn load(store: &Store, registry: Arc<Registry>) -> Result<Coverage, StoreError> {
-        let t = Instant::now();
-        let raw = store.load_raw(registry, None).await?;
-        let mut snap = Snapshot::build(1, raw, today());
-        snap.build_duration = t.elapsed();
-        Ok(Coverage {
-            current: ArcSwap::from_pointee(snap),
-            rebuild_lock: tokio::sync::Mutex::new(()),
-        })
-    }
-
     /// Holds a given snapshot (e.g. one built as of a past day, for a report).
     pub fn from_snapshot(snap: Snapshot) -> Coverage {
         Coverage {
@@ -230,44 +206,14 @@ impl Coverage {
         self.current.load_full()
     }
 
-    /// Reloads the records and swaps in a new snapshot.
-    pub async fn rebuild(&self, store: &Store) -> Result<Arc<Snapshot>, StoreError> {
-        let _guard = self.rebuild_lock.lock().await;
-        self.reload(store, Instant::now()).await
+    /// Serialises rebuilds: the holder of the guard is the only one to build and swap.
+    pub async fn lock_rebuild(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.rebuild_lock.lock().await
     }
 
-    /// A new snapshot after `summary`'s import. Activations, the one large table, are taken over
-    /// from the import's validated records when no other import came in between (its log id
-    /// follows the snapshot's latest); everything else is a reload, as in [`Coverage::rebuild`].
-    pub async fn after_import(
-        &self,
-        store: &Store,
-        summary: &Summary,
-    ) -> Result<Arc<Snapshot>, StoreError> {
-        let _guard = self.rebuild_lock.lock().await;
-        let t = Instant::now();
-        let old = self.current.load_full();
-        let latest = old.raw.import_ids.iter().map(|(_, id)| *id).max();
-        let follows = latest.is_some_and(|id| summary.log_id == id + 1);
-        if summary.dry_run || summary.dataset != Dataset::Aktivierungen || !follows {
-            return self.reload(store, t).await;
-        }
-        let mut raw = RawData::clone(&old.raw);
-        raw.upsert_activations(&summary.records);
-        raw.record_import(summary.dataset.as_str(), summary.log_id, unix_now() as i64);
-        Ok(self.swap(&old, raw, t))
-    }
-
-    /// Reads what changed since the current snapshot; the caller holds `rebuild_lock`.
-    async fn reload(&self, store: &Store, started: Instant) -> Result<Arc<Snapshot>, StoreError> {
-        let old = self.current.load_full();
-        let raw = store
-            .load_raw(old.raw.registry.clone(), Some(&old.raw))
-            .await?;
-        Ok(self.swap(&old, raw, started))
-    }
-
-    fn swap(&self, old: &Snapshot, raw: RawData, started: Instant) -> Arc<Snapshot> {
+    /// Builds a snapshot of `raw` as of today that continues `old` and makes it the current one;
+    /// the caller holds [`Coverage::lock_rebuild`].
+    pub fn swap(&self, old: &Snapshot, raw: RawData, started: Instant) -> Arc<Snapshot> {
         let mut snap = Snapshot::build(old.generation + 1, raw, today());
         snap.continue_from(old);
         snap.build_duration = started.elapsed();

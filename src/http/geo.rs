@@ -5,7 +5,7 @@
 //! snapshot and served with an ETag; `If-None-Match` answers 304.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -21,19 +21,12 @@ use crate::coverage::figures::lotse_class;
 use crate::coverage::raw::{AdminKind, UnitLevel};
 use crate::coverage::snapshot::Snapshot;
 use crate::error::ApiError;
-use crate::registry::reference::{GEMEINDEN_GEOJSON, KREISE_GEOJSON};
+use crate::boundaries::{features, Layer};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/geo/gemeinden.geojson", get(gemeinden))
         .route("/api/v1/geo/kreise.geojson", get(kreise))
-}
-
-/// The two layers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Layer {
-    Gemeinden,
-    Kreise,
 }
 
 /// One layer of one snapshot, encoded once in every encoding.
@@ -54,31 +47,6 @@ pub struct GeoCache {
     layers: Mutex<HashMap<Layer, Arc<Encoded>>>,
     /// One encoding at a time per process: concurrent first requests wait for it.
     building: tokio::sync::Mutex<()>,
-}
-
-/// The boundary files, parsed once: the feature list with its geometry and key.
-fn boundaries(layer: Layer) -> &'static [(String, Value)] {
-    static GEMEINDEN: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    static KREISE: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    let (cell, text, key) = match layer {
-        Layer::Gemeinden => (&GEMEINDEN, GEMEINDEN_GEOJSON, "ags"),
-        Layer::Kreise => (&KREISE, KREISE_GEOJSON, "kreis_ars"),
-    };
-    cell.get_or_init(|| {
-        let doc: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-        doc["features"]
-            .as_array()
-            .map(|features| {
-                features
-                    .iter()
-                    .filter_map(|f| {
-                        let k = f["properties"][key].as_str()?.to_string();
-                        Some((k, f["geometry"].clone()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    })
 }
 
 /// The class a static map layer is styled by. Gemeinden: `keine`, `basis`, `aufbau` (their
@@ -116,9 +84,10 @@ pub fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
         .filter(|(_, a)| a.kind == AdminKind::Gemeinde)
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
-    let features: Vec<Value> = boundaries(layer)
+    let features: Vec<Value> = features(layer)
         .iter()
-        .filter_map(|(key, geometry)| {
+        .filter_map(|feature| {
+            let (key, geometry) = (&feature.key, &feature.geometry);
             let &u = units.get(key.as_str())?;
             let unit = &raw.units[u];
             let row = CoverageRow::of(raw, unit, &f.units[u], f.as_of);
@@ -179,7 +148,7 @@ fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Encoded 
     }
     Encoded {
         data_version: snap.data_version,
-        covered: crate::charts::catalog::boundaries_cover(&snap.raw),
+        covered: crate::boundaries::cover(&snap.raw),
         etag,
         identity: identity.into(),
         gzip: gzip.into(),
@@ -249,7 +218,7 @@ fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
 async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
     let e = state.geo.get(snap, layer).await?;
-    if boundaries(layer).is_empty() || !e.covered {
+    if features(layer).is_empty() || !e.covered {
         return Err(ApiError::NotFound(
             "the shipped boundaries (Baden-Württemberg) do not cover this registry's Kreise".into(),
         ));

@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -46,11 +45,10 @@ pub struct Params {
 }
 
 /// The first day of the programme; the default start of every series.
-pub const PROJECT_START: &str = "2018-11-01";
 /// Most dates × units one request may ask for.
 const MAX_CELLS: usize = 500_000;
 /// Most dates in one series.
-const MAX_DATES: usize = 600;
+const MAX_DATES: usize = crate::model::calendar::MAX_STEPS;
 
 /// Numeric columns of `/api/v1/coverage` that make a series.
 pub const METRICS: [&str; 27] = [
@@ -83,27 +81,7 @@ pub const METRICS: [&str; 27] = [
     "accounts_organisation",
 ];
 
-/// The ends of the steps from `from` to `to`: the last day of each month (quarter, year), `to`
-/// for the last one.
-pub fn step_ends(from: NaiveDate, to: NaiveDate, months: u32) -> Vec<NaiveDate> {
-    let mut out = Vec::new();
-    let Some(mut start) = NaiveDate::from_ymd_opt(from.year(), from.month(), 1) else {
-        return out;
-    };
-    if months > 1 {
-        let m0 = (start.month0() / months) * months;
-        start = NaiveDate::from_ymd_opt(start.year(), m0 + 1, 1).unwrap_or(start);
-    }
-    while start <= to && out.len() <= MAX_DATES {
-        let Some(next) = start.checked_add_months(Months::new(months)) else {
-            break;
-        };
-        let end = next - Days::new(1);
-        out.push(end.min(to));
-        start = next;
-    }
-    out
-}
+pub use crate::model::calendar::{step_ends, PROJECT_START};
 
 #[utoipa::path(get, path = "/api/v1/timeseries", params(Params), tag = "coverage",
     responses((status = 200, description = "Rows of `date` (and `key`, `name` without a key) plus one column per metric", content((Vec<Object> = "application/json"), (String = "text/csv"))),
@@ -256,6 +234,7 @@ fn metric_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -1,48 +1,19 @@
 //! The four datasets: their canonical columns, how a row becomes a typed record, and where it is
 //! stored. Validation collects every problem of a file instead of stopping at the first.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
 use super::fields;
 use super::table::{Row, Table};
-use crate::registry::{Ags, KreisKey};
-use crate::store::batch::Cell;
+pub use crate::model::{join_key, Cell, Dataset, Record, KEY_SEPARATOR};
+pub use crate::model::KnownKeys as Context;
+use crate::model::{Ags, KreisKey};
 use csv::StringRecord;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dataset {
-    Qualifikationen,
-    Prozesse,
-    Aktivierungen,
-    Konten,
-}
-
+/// The file format of each dataset.
 impl Dataset {
-    pub const ALL: [Dataset; 4] = [
-        Dataset::Qualifikationen,
-        Dataset::Prozesse,
-        Dataset::Aktivierungen,
-        Dataset::Konten,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dataset::Qualifikationen => "qualifikationen",
-            Dataset::Prozesse => "prozesse",
-            Dataset::Aktivierungen => "aktivierungen",
-            Dataset::Konten => "konten",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Dataset> {
-        Dataset::ALL
-            .into_iter()
-            .find(|d| d.as_str() == value.trim().to_ascii_lowercase())
-    }
-
     /// Canonical header of the file: (column, required).
     pub fn columns(self) -> &'static [(&'static str, bool)] {
         match self {
@@ -89,97 +60,6 @@ impl Dataset {
         }
     }
 
-    /// Where the records go: table, natural-key columns, value columns (cells in that order).
-    pub fn storage(self) -> StorageSpec {
-        match self {
-            Dataset::Qualifikationen => StorageSpec {
-                table: "qualifications",
-                key: &["participant_id", "course", "completed_on"],
-                values: &[
-                    ("administration_id", ColType::Text),
-                    ("programme", ColType::Text),
-                    ("provider", ColType::Text),
-                    ("seminar_days", ColType::Int),
-                    ("voucher_cents", ColType::Int),
-                ],
-            },
-            Dataset::Prozesse => StorageSpec {
-                table: "processes",
-                key: &["process_id"],
-                values: &[
-                    ("name", ColType::Text),
-                    ("art", ColType::Text),
-                    ("leika_key", ColType::OptText),
-                    ("ozg_id", ColType::OptText),
-                    ("themenfeld", ColType::OptText),
-                ],
-            },
-            Dataset::Aktivierungen => StorageSpec {
-                table: "activations",
-                key: &["administration_id", "process_id", "activated_on"],
-                values: &[("deactivated_on", ColType::OptText)],
-            },
-            Dataset::Konten => StorageSpec {
-                table: "servicebw_accounts",
-                key: &["reference_date", "account_type", "scope"],
-                values: &[("count", ColType::Int)],
-            },
-        }
-    }
-}
-
-impl std::fmt::Display for Dataset {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColType {
-    Text,
-    OptText,
-    Int,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct StorageSpec {
-    pub table: &'static str,
-    /// Natural-key columns (all TEXT).
-    pub key: &'static [&'static str],
-    pub values: &'static [(&'static str, ColType)],
-}
-
-/// One validated record: its natural key and its value cells.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    pub line: u64,
-    /// The natural key's text parts joined by [`KEY_SEPARATOR`]: one allocation per record, and
-    /// one comparison when records are sorted (parts never contain control characters).
-    pub key: String,
-    pub values: Vec<Cell>,
-}
-
-/// Joins the parts of a natural key; sorts like the tuple of parts, being below every printable
-/// character.
-pub const KEY_SEPARATOR: char = '\u{1f}';
-
-/// A natural key from its parts.
-pub fn join_key(parts: &[&str]) -> String {
-    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            key.push(KEY_SEPARATOR);
-        }
-        key.push_str(p);
-    }
-    key
-}
-
-impl Record {
-    /// The key's parts in column order.
-    pub fn key_parts(&self) -> std::str::Split<'_, char> {
-        self.key.split(KEY_SEPARATOR)
-    }
 }
 
 /// One problem in a file, pointing at the place.
@@ -189,17 +69,6 @@ pub struct Issue {
     pub column: String,
     pub value: String,
     pub reason: String,
-}
-
-/// What validation needs to know about the database.
-#[derive(Debug, Clone, Default)]
-pub struct Context {
-    /// Administration ids (AGS or Landratsamt Kreis key).
-    pub administrations: HashSet<String>,
-    /// Kreis keys of Stadtkreise, whose administration is the Gemeinde, not a Landratsamt.
-    pub stadtkreise: HashSet<String>,
-    pub processes: HashSet<String>,
-    pub leika_keys: HashSet<String>,
 }
 
 /// Column names that carry personal data; they are never read, and the import warns about them.

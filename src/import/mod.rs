@@ -163,7 +163,7 @@ pub enum ImportError {
 }
 
 /// The values of [`ImportError::reason`].
-pub const FAILURE_REASONS: [&str; 5] = ["too_large", "unreadable", "invalid", "busy", "database"];
+pub use crate::model::FAILURE_REASONS;
 
 impl ImportError {
     /// The `reason` label of `digitalatlas_import_failures_total` and the failure log.
@@ -374,7 +374,4 @@ async fn run_unlogged(
     })
 }
 
-/// Lower-case hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::format::hex;

@@ -19,27 +19,7 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// 1234567 -> "1.234.567" (German grouping).
-pub fn num(v: i64) -> String {
-    let s = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if v < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-/// 0.4567 -> "45,7 %".
-pub fn pct(v: f64) -> String {
-    format!("{:.1} %", v * 100.0).replace('.', ",")
-}
+pub use crate::format::{num, pct};
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1a1a1a;line-height:1.45}\
 header,main,footer{max-width:1100px;margin:0 auto;padding:0 1rem}\
@@ -130,13 +110,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_and_formats_german_numbers() {
+    fn escapes() {
         assert_eq!(
             esc("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
-        assert_eq!(num(11_245_898), "11.245.898");
-        assert_eq!(num(999), "999");
-        assert_eq!(pct(0.4567), "45,7 %");
     }
 }

@@ -200,7 +200,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
         ns = raw.processes_of(Art::Standard),
         one = f.processes_in_at_least_one[Art::Standard as usize],
     );
-    let maps = crate::charts::catalog::boundaries_cover(raw);
+    let maps = crate::boundaries::cover(raw);
     if maps {
         b.push_str("<h2>Karten</h2>");
         b.push_str(&figure(links, "map/gemeinden", "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz", (1000, 1000)));
@@ -391,7 +391,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
             ]
         })
         .collect();
-    if crate::charts::catalog::boundaries_cover(raw) {
+    if crate::boundaries::cover(raw) {
         b.push_str(&figure(
             links,
             &format!("map/gemeinden?kreis={key}"),

@@ -1,14 +1,14 @@
 //! The official regions of the Land: reference data shipped with the binary, the typed keys, and the
 //! in-memory index the views use once the registry has been read back from the database.
 
-pub mod keys;
+
 pub mod reference;
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};
+pub use crate::model::keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};
 
 /// Level of a region in the administrative hierarchy.
 #[derive(

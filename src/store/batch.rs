@@ -3,40 +3,7 @@
 
 use sqlx::AnyConnection;
 
-/// One bindable cell value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
-    OptText(Option<String>),
-    Int(i64),
-    Float(f64),
-}
-
-impl From<&str> for Cell {
-    fn from(v: &str) -> Self {
-        Cell::Text(v.to_string())
-    }
-}
-impl From<String> for Cell {
-    fn from(v: String) -> Self {
-        Cell::Text(v)
-    }
-}
-impl From<Option<String>> for Cell {
-    fn from(v: Option<String>) -> Self {
-        Cell::OptText(v)
-    }
-}
-impl From<i64> for Cell {
-    fn from(v: i64) -> Self {
-        Cell::Int(v)
-    }
-}
-impl From<f64> for Cell {
-    fn from(v: f64) -> Self {
-        Cell::Float(v)
-    }
-}
+pub use crate::model::Cell;
 
 /// Rows per statement. Each batch travels as one JSON text parameter that the database unpacks
 /// itself (`json_each` in SQLite, `json_array_elements` in PostgreSQL): sqlx's cost per bound
@@ -49,18 +16,6 @@ impl Cell {
             Cell::Text(_) | Cell::OptText(_) => "text",
             Cell::Int(_) => "bigint",
             Cell::Float(_) => "double precision",
-        }
-    }
-}
-
-impl serde::Serialize for Cell {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Cell::Text(v) => s.serialize_str(v),
-            Cell::OptText(Some(v)) => s.serialize_str(v),
-            Cell::OptText(None) => s.serialize_none(),
-            Cell::Int(v) => s.serialize_i64(*v),
-            Cell::Float(v) => s.serialize_f64(*v),
         }
     }
 }

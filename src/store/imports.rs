@@ -6,10 +6,12 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use super::batch::{insert_rows, select_json, BatchRow, Cell};
+use super::batch::{insert_rows, select_json, BatchRow};
+use crate::model::Cell;
 use super::fingerprint::{self, CellRef};
 use super::{Store, StoreError};
-use crate::import::dataset::{ColType, Context, Dataset, Record, StorageSpec, KEY_SEPARATOR};
+use super::tables::{ColType, StorageSpec};
+use crate::model::{Dataset, KnownKeys as Context, Record, KEY_SEPARATOR};
 
 /// Row counts of one import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

@@ -3,7 +3,8 @@
 //! backends understand (numbered `$n` parameters, `ON CONFLICT`, no autoincrement).
 
 pub mod batch;
-pub mod coverage;
+pub mod records;
+pub mod tables;
 mod fingerprint;
 pub mod imports;
 pub mod registry;

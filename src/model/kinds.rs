@@ -1,0 +1,97 @@
+//! The kinds the figures are broken down by: administration kind, qualification programme,
+//! process art, Gemeinde size class and service-bw account type.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AdminKind {
+    Gemeinde = 0,
+    Landratsamt = 1,
+}
+
+impl AdminKind {
+    pub const ALL: [AdminKind; 2] = [AdminKind::Gemeinde, AdminKind::Landratsamt];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdminKind::Gemeinde => "gemeinde",
+            AdminKind::Landratsamt => "landratsamt",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Programme {
+    Basis = 0,
+    Aufbau = 1,
+}
+
+impl Programme {
+    pub const ALL: [Programme; 2] = [Programme::Basis, Programme::Aufbau];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Programme::Basis => "basis",
+            Programme::Aufbau => "aufbau",
+        }
+    }
+    pub fn parse(v: &str) -> Option<Programme> {
+        Programme::ALL.into_iter().find(|p| p.as_str() == v)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Art {
+    Standard,
+    Universal,
+}
+
+impl Art {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Art::Standard => "standard",
+            Art::Universal => "universal",
+        }
+    }
+}
+
+/// Population size classes of Gemeinden, as German statistics use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SizeClass {
+    Under5k = 0,
+    From5kTo20k = 1,
+    From20kTo100k = 2,
+    From100k = 3,
+}
+
+impl SizeClass {
+    pub const ALL: [SizeClass; 4] = [
+        SizeClass::Under5k,
+        SizeClass::From5kTo20k,
+        SizeClass::From20kTo100k,
+        SizeClass::From100k,
+    ];
+    pub fn of(population: i64) -> SizeClass {
+        match population {
+            p if p < 5_000 => SizeClass::Under5k,
+            p if p < 20_000 => SizeClass::From5kTo20k,
+            p if p < 100_000 => SizeClass::From20kTo100k,
+            _ => SizeClass::From100k,
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            SizeClass::Under5k => "unter-5000",
+            SizeClass::From5kTo20k => "5000-20000",
+            SizeClass::From20kTo100k => "20000-100000",
+            SizeClass::From100k => "ab-100000",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            SizeClass::Under5k => "unter 5.000 Einwohner",
+            SizeClass::From5kTo20k => "5.000 bis unter 20.000 Einwohner",
+            SizeClass::From20kTo100k => "20.000 bis unter 100.000 Einwohner",
+            SizeClass::From100k => "100.000 Einwohner und mehr",
+        }
+    }
+}
+
+/// The account types the schema allows, in the order of `UnitFigures::accounts`.
+pub const ACCOUNT_TYPES: [&str; 2] = ["buerger", "organisation"];

@@ -1,0 +1,19 @@
+//! The bottom layer: the words every other layer speaks. Datasets and their typed records, the
+//! kinds of administration, programme, process and size class, the region key newtypes, the
+//! calendar (project start, step ends, ISO dates) and the published milestones.
+//!
+//! Depends on nothing in the crate. Knows no SQL, no HTTP, no file format.
+
+pub mod calendar;
+pub mod dataset;
+pub mod keys;
+pub mod kinds;
+pub mod published;
+pub mod record;
+
+pub use dataset::{Dataset, FAILURE_REASONS};
+pub use keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};
+pub use kinds::{AdminKind, Art, Programme, SizeClass, ACCOUNT_TYPES};
+pub use record::{
+    join_key, Cell, KnownKeys, LastImport, Process, Record, RecordSink, KEY_SEPARATOR,
+};

@@ -1,0 +1,137 @@
+//! Validated records as import delivers them and store writes them: a natural key and value cells.
+//! Also the catalogue entry of a process and the keys validation checks against.
+
+use std::collections::HashSet;
+
+/// One value of a record, in the column order of its dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+    Float(f64),
+}
+
+impl From<&str> for Cell {
+    fn from(v: &str) -> Self {
+        Cell::Text(v.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(v: String) -> Self {
+        Cell::Text(v)
+    }
+}
+impl From<Option<String>> for Cell {
+    fn from(v: Option<String>) -> Self {
+        Cell::OptText(v)
+    }
+}
+impl From<i64> for Cell {
+    fn from(v: i64) -> Self {
+        Cell::Int(v)
+    }
+}
+impl From<f64> for Cell {
+    fn from(v: f64) -> Self {
+        Cell::Float(v)
+    }
+}
+
+impl serde::Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Text(v) => s.serialize_str(v),
+            Cell::OptText(Some(v)) => s.serialize_str(v),
+            Cell::OptText(None) => s.serialize_none(),
+            Cell::Int(v) => s.serialize_i64(*v),
+            Cell::Float(v) => s.serialize_f64(*v),
+        }
+    }
+}
+
+/// One validated record: its natural key and its value cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub line: u64,
+    /// The natural key's text parts joined by [`KEY_SEPARATOR`]: one allocation per record, and
+    /// one comparison when records are sorted (parts never contain control characters).
+    pub key: String,
+    pub values: Vec<Cell>,
+}
+
+/// Joins the parts of a natural key; sorts like the tuple of parts, being below every printable
+/// character.
+pub const KEY_SEPARATOR: char = '\u{1f}';
+
+/// A natural key from its parts.
+pub fn join_key(parts: &[&str]) -> String {
+    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push(KEY_SEPARATOR);
+        }
+        key.push_str(p);
+    }
+    key
+}
+
+impl Record {
+    /// The key's parts in column order.
+    pub fn key_parts(&self) -> std::str::Split<'_, char> {
+        self.key.split(KEY_SEPARATOR)
+    }
+}
+
+/// A process of the OZG catalogue (dataset `prozesse`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Process {
+    pub id: String,
+    pub name: String,
+    pub art: super::Art,
+    pub leika: Option<String>,
+}
+
+/// What validation needs to know about the database.
+#[derive(Debug, Clone, Default)]
+pub struct KnownKeys {
+    /// Administration ids (AGS or Landratsamt Kreis key).
+    pub administrations: HashSet<String>,
+    /// Kreis keys of Stadtkreise, whose administration is the Gemeinde, not a Landratsamt.
+    pub stadtkreise: HashSet<String>,
+    pub processes: HashSet<String>,
+    pub leika_keys: HashSet<String>,
+}
+
+
+/// Receives stored records one at a time: the store reads a table and calls this for every row,
+/// the coverage engine indexes them. Strings are borrowed from the store's buffer.
+pub trait RecordSink {
+    fn qualification(
+        &mut self,
+        participant: &str,
+        administration: &str,
+        programme: super::Programme,
+        completed_on: chrono::NaiveDate,
+        voucher_cents: i64,
+    );
+    fn activation(
+        &mut self,
+        administration: &str,
+        process: &str,
+        from: chrono::NaiveDate,
+        until: Option<chrono::NaiveDate>,
+    );
+    /// `scope` is the administration, or empty for a Land-wide count.
+    fn account(&mut self, date: chrono::NaiveDate, account_type: &str, scope: &str, count: i64);
+}
+
+/// The latest import of one dataset, as the import log says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastImport {
+    pub dataset: String,
+    /// The import log id: a table whose id is unchanged need not be read again.
+    pub log_id: i64,
+    /// Unix seconds.
+    pub at: i64,
+}

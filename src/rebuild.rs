@@ -1,0 +1,117 @@
+//! Keeping the snapshot current: reading what changed from the store into the coverage engine's
+//! raw data, and swapping in a new snapshot after an import. The one place that knows both
+//! `store` and `coverage`; neither of them knows the other.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::coverage::{Coverage, RawData, Snapshot};
+use crate::import::Summary;
+use crate::model::calendar::{today, unix_now};
+use crate::model::Dataset;
+use crate::registry::Registry;
+use crate::store::{Store, StoreError};
+
+impl Store {
+    /// Loads and indexes all records. With the `previous` snapshot's data (same registry), its
+    /// registry-derived part is shared, and every table with no import since is taken over
+    /// instead of read again: after an import only that dataset's table is read.
+    pub async fn load_raw(
+        &self,
+        registry: Arc<Registry>,
+        previous: Option<&RawData>,
+    ) -> Result<RawData, StoreError> {
+        let previous = previous.filter(|p| Arc::ptr_eq(&p.registry, &registry));
+        let mut raw = match previous {
+            Some(p) => p.empty_like(),
+            None => RawData::index(registry, self.read_administrations().await?),
+        };
+        raw.set_last_imports(&self.last_imports().await?);
+        let unchanged = |dataset: Dataset| {
+            previous
+                .is_some_and(|p| p.import_id(dataset.as_str()) == raw.import_id(dataset.as_str()))
+        };
+        let keep_processes = unchanged(Dataset::Prozesse);
+        let keep_qualifications = unchanged(Dataset::Qualifikationen);
+        // Activations point at processes by index: new processes mean reading them again.
+        let keep_activations = keep_processes && unchanged(Dataset::Aktivierungen);
+        let keep_accounts = unchanged(Dataset::Konten);
+
+        match previous {
+            Some(p) if keep_processes => {
+                raw.processes = p.processes.clone();
+                raw.process_idx = p.process_idx.clone();
+            }
+            _ => raw.set_processes(self.read_processes().await?),
+        }
+        match previous {
+            Some(p) if keep_qualifications => raw.qualifications = p.qualifications.clone(),
+            _ => self.read_qualifications(&mut raw.sink()).await?,
+        }
+        match previous {
+            Some(p) if keep_activations => raw.activations = p.activations.clone(),
+            _ => self.read_activations(&mut raw.sink()).await?,
+        }
+        match previous {
+            Some(p) if keep_accounts => raw.accounts = p.accounts.clone(),
+            _ => self.read_accounts(&mut raw.sink()).await?,
+        }
+        raw.demo = match previous {
+            Some(p) if raw.import_ids == p.import_ids => p.demo,
+            _ => self.has_demo_imports().await?,
+        };
+        Ok(raw)
+    }
+}
+
+impl Coverage {
+    /// Loads the data and builds the first snapshot.
+    pub async fn load(store: &Store, registry: Arc<Registry>) -> Result<Coverage, StoreError> {
+        let t = Instant::now();
+        let raw = store.load_raw(registry, None).await?;
+        let mut snap = Snapshot::build(1, raw, today());
+        snap.build_duration = t.elapsed();
+        Ok(Coverage::from_snapshot(snap))
+    }
+
+    /// Reloads the records and swaps in a new snapshot.
+    pub async fn rebuild(&self, store: &Store) -> Result<Arc<Snapshot>, StoreError> {
+        let _guard = self.lock_rebuild().await;
+        reload(self, store, Instant::now()).await
+    }
+
+    /// A new snapshot after `summary`'s import. Activations, the one large table, are taken over
+    /// from the import's validated records when no other import came in between (its log id
+    /// follows the snapshot's latest); everything else is a reload, as in [`Coverage::rebuild`].
+    pub async fn after_import(
+        &self,
+        store: &Store,
+        summary: &Summary,
+    ) -> Result<Arc<Snapshot>, StoreError> {
+        let _guard = self.lock_rebuild().await;
+        let t = Instant::now();
+        let old = self.snapshot();
+        let latest = old.raw.import_ids.iter().map(|(_, id)| *id).max();
+        let follows = latest.is_some_and(|id| summary.log_id == id + 1);
+        if summary.dry_run || summary.dataset != Dataset::Aktivierungen || !follows {
+            return reload(self, store, t).await;
+        }
+        let mut raw = RawData::clone(&old.raw);
+        raw.upsert_activations(&summary.records);
+        raw.record_import(summary.dataset.as_str(), summary.log_id, unix_now() as i64);
+        Ok(self.swap(&old, raw, t))
+    }
+}
+
+/// Reads what changed since the current snapshot; the caller holds the rebuild lock.
+async fn reload(
+    coverage: &Coverage,
+    store: &Store,
+    started: Instant,
+) -> Result<Arc<Snapshot>, StoreError> {
+    let old = coverage.snapshot();
+    let raw = store
+        .load_raw(old.raw.registry.clone(), Some(&old.raw))
+        .await?;
+    Ok(coverage.swap(&old, raw, started))
+}

@@ -1,0 +1,168 @@
+//! Reading the stored records, one pass per table, into a [`RecordSink`]. Knows nothing of what
+//! the reader makes of them.
+
+use chrono::NaiveDate;
+use sqlx::{AnyConnection, Row};
+
+use super::batch::{parse_rows, select_json, select_rows};
+use super::{Store, StoreError};
+use crate::model::calendar::iso_date;
+use crate::model::{AdminKind, Art, LastImport, Process, Programme, RecordSink};
+
+fn date(value: &str) -> Result<NaiveDate, sqlx::Error> {
+    iso_date(value).ok_or_else(|| {
+        sqlx::Error::Decode(format!("stored date {value:?} is not YYYY-MM-DD").into())
+    })
+}
+
+fn decode_err(what: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("stored {what} {value:?} is not known").into())
+}
+
+impl Store {
+    /// (id, kind) of every administration.
+    pub async fn read_administrations(&self) -> Result<Vec<(String, AdminKind)>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<(String, String)> =
+            select_rows(&mut conn, "administrations", &["id", "kind"]).await?;
+        let mut admins = Vec::with_capacity(rows.len());
+        for (id, kind) in rows {
+            let kind = match kind.as_str() {
+                "gemeinde" => AdminKind::Gemeinde,
+                "landratsamt" => AdminKind::Landratsamt,
+                other => return Err(decode_err("administration kind", other).into()),
+            };
+            admins.push((id, kind));
+        }
+        Ok(admins)
+    }
+
+    /// The latest import of every dataset ever imported, by dataset name.
+    pub async fn last_imports(&self) -> Result<Vec<LastImport>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT dataset, MAX(id), MAX(imported_at) FROM import_log GROUP BY dataset ORDER BY dataset",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let at: String = row.try_get(2)?;
+            out.push(LastImport {
+                dataset: row.try_get(0)?,
+                log_id: row.try_get(1)?,
+                at: chrono::DateTime::parse_from_rfc3339(&at)
+                    .map(|t| t.timestamp())
+                    .unwrap_or(0),
+            });
+        }
+        Ok(out)
+    }
+
+    /// True when synthetic demo data was ever imported.
+    pub async fn has_demo_imports(&self) -> Result<bool, StoreError> {
+        let demo: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM import_log WHERE source_name LIKE 'demo:%'")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(demo > 0)
+    }
+
+    /// The process catalogue.
+    pub async fn read_processes(&self) -> Result<Vec<Process>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<(String, String, String, Option<String>)> = select_rows(
+            &mut conn,
+            "processes",
+            &["process_id", "name", "art", "leika_key"],
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, art, leika)| Process {
+                id,
+                name,
+                art: if art == "universal" {
+                    Art::Universal
+                } else {
+                    Art::Standard
+                },
+                leika,
+            })
+            .collect())
+    }
+
+    // The large tables come as one JSON document each (see `batch::select_json`), read with
+    // borrowed strings: no allocation per value. Their columns hold keys, codes and dates, which
+    // JSON never escapes.
+
+    /// Every qualification into `sink`.
+    pub async fn read_qualifications(
+        &self,
+        sink: &mut (dyn RecordSink + Send),
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let text = qualifications_json(&mut conn).await?;
+        let rows: Vec<(&str, &str, &str, &str, i64)> = parse_rows(&text, "qualifications")?;
+        for (participant, admin, programme, completed, cents) in rows {
+            let programme =
+                Programme::parse(programme).ok_or_else(|| decode_err("programme", programme))?;
+            sink.qualification(participant, admin, programme, date(completed)?, cents);
+        }
+        Ok(())
+    }
+
+    /// Every activation into `sink`.
+    pub async fn read_activations(
+        &self,
+        sink: &mut (dyn RecordSink + Send),
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let text = select_json(
+            &mut conn,
+            "activations",
+            &[
+                "administration_id",
+                "process_id",
+                "activated_on",
+                "deactivated_on",
+            ],
+        )
+        .await?;
+        let rows: Vec<(&str, &str, &str, Option<&str>)> = parse_rows(&text, "activations")?;
+        for (admin, process, from, until) in rows {
+            let until = until.map(date).transpose()?;
+            sink.activation(admin, process, date(from)?, until);
+        }
+        Ok(())
+    }
+
+    /// Every account count into `sink`.
+    pub async fn read_accounts(&self, sink: &mut (dyn RecordSink + Send)) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<(String, String, String, i64)> = select_rows(
+            &mut conn,
+            "servicebw_accounts",
+            &["reference_date", "account_type", "scope", "count"],
+        )
+        .await?;
+        for (day, kind, scope, count) in rows {
+            sink.account(date(&day)?, &kind, &scope, count);
+        }
+        Ok(())
+    }
+}
+
+async fn qualifications_json(conn: &mut AnyConnection) -> Result<String, sqlx::Error> {
+    select_json(
+        conn,
+        "qualifications",
+        &[
+            "participant_id",
+            "administration_id",
+            "programme",
+            "completed_on",
+            "voucher_cents",
+        ],
+    )
+    .await
+}
