@@ -146,7 +146,10 @@ fn shape(f: &Feature) -> Option<Shape> {
 /// Whether the shipped boundaries draw this registry: every Kreis of the registry has a shape.
 /// A registry beyond them (e.g. the synthetic Germany) has no maps.
 pub fn cover(raw: &RawData) -> bool {
-    let keys: HashSet<&str> = features(Layer::Kreise).iter().map(|f| f.key.as_str()).collect();
+    let keys: HashSet<&str> = features(Layer::Kreise)
+        .iter()
+        .map(|f| f.key.as_str())
+        .collect();
     !raw.kreise.is_empty()
         && raw
             .kreise

@@ -10,10 +10,11 @@ use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
 use tower::ServiceExt;
 
-use crate::coverage::raw::{AdminKind, RawData};
+use crate::coverage::raw::RawData;
 use crate::coverage::snapshot::Snapshot;
 use crate::coverage::Coverage;
 use crate::http::AppState;
+use crate::model::AdminKind;
 use crate::page::{self, chart_file, Links, DOWNLOADS, PAGE_CHARTS};
 
 /// What a report wrote.

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-
 use plotters::style::RGBColor;
 
 use super::bars::Bars;
@@ -11,11 +10,12 @@ use super::map::{Choropleth, Layer, ATTRIBUTION};
 use super::progress::{Milestone, Point, Progress};
 use super::{data_date, ChartError, Frame};
 use crate::coverage::figures::{lotse_class, ratio};
-use crate::coverage::raw::{AdminKind, Art, SizeClass, UnitLevel};
+use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
 use crate::coverage::{ALL_KINDS, ANY};
 use crate::model::calendar::{iso_date, project_start, step_ends};
 use crate::model::published;
+use crate::model::{AdminKind, Art, SizeClass};
 
 /// What a map shows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

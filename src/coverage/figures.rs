@@ -34,8 +34,7 @@ pub struct UnitFigures {
     pub accounts: [i64; 2],
 }
 
-/// The account types the schema allows, in the order of `UnitFigures::accounts`.
-pub const ACCOUNT_TYPES: [&str; 2] = ["buerger", "organisation"];
+pub use crate::model::ACCOUNT_TYPES;
 
 impl UnitFigures {
     /// The figures of the units together, for disjoint units (e.g. all Länder of the registry):

@@ -353,7 +353,10 @@ impl RawData {
 
     /// Takes the latest import of every dataset from the import log.
     pub fn set_last_imports(&mut self, imports: &[LastImport]) {
-        self.import_ids = imports.iter().map(|i| (i.dataset.clone(), i.log_id)).collect();
+        self.import_ids = imports
+            .iter()
+            .map(|i| (i.dataset.clone(), i.log_id))
+            .collect();
         self.last_imports = imports.iter().map(|i| (i.dataset.clone(), i.at)).collect();
     }
 
@@ -479,9 +482,10 @@ impl RecordSink for RawSink<'_> {
         from: NaiveDate,
         until: Option<NaiveDate>,
     ) {
-        if let (Some(&admin), Some(&process)) =
-            (self.raw.admin_idx.get(admin), self.raw.process_idx.get(process))
-        {
+        if let (Some(&admin), Some(&process)) = (
+            self.raw.admin_idx.get(admin),
+            self.raw.process_idx.get(process),
+        ) {
             self.raw.activations.push(Activation {
                 admin,
                 process,

@@ -28,7 +28,7 @@ pub use crate::model::published;
 
 /// The generated files: (file name, dataset, CSV text), in import order.
 pub struct DemoFiles {
-    pub files: Vec<(&'static str, crate::import::Dataset, String)>,
+    pub files: Vec<(&'static str, crate::model::Dataset, String)>,
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -302,18 +302,18 @@ pub fn generate(seed: u64) -> DemoFiles {
     let konten = accounts(&mut Rng::new(seed ^ 0x6b6f6e), today, 1.0, &gemeinden);
     DemoFiles {
         files: vec![
-            ("prozesse.csv", crate::import::Dataset::Prozesse, prozesse),
+            ("prozesse.csv", crate::model::Dataset::Prozesse, prozesse),
             (
                 "qualifikationen.csv",
-                crate::import::Dataset::Qualifikationen,
+                crate::model::Dataset::Qualifikationen,
                 q,
             ),
             (
                 "aktivierungen.csv",
-                crate::import::Dataset::Aktivierungen,
+                crate::model::Dataset::Aktivierungen,
                 aktivierungen,
             ),
-            ("konten.csv", crate::import::Dataset::Konten, konten),
+            ("konten.csv", crate::model::Dataset::Konten, konten),
         ],
     }
 }
@@ -422,7 +422,7 @@ fn accounts(rng: &mut Rng, today: NaiveDate, scale: f64, gemeinden: &[(String, f
         .collect();
     let from = totals.len().saturating_sub(PER_KOMMUNE_STICHTAGE);
     for (day, total) in &totals[from..] {
-        for (k, kind) in crate::coverage::figures::ACCOUNT_TYPES.iter().enumerate() {
+        for (k, kind) in crate::model::ACCOUNT_TYPES.iter().enumerate() {
             let w: Vec<f64> = weights.iter().map(|w| w[k]).collect();
             for ((ags, _), count) in gemeinden.iter().zip(split_exactly(total[k], &w)) {
                 let _ = writeln!(s, "{},{kind},{ags},{count}", iso(*day));

@@ -9,7 +9,7 @@ use chrono::Days;
 
 use super::rng::Rng;
 use super::{aufbau_row, basis_row, catalogue, d, day_between, participant_id, DemoFiles};
-use crate::import::Dataset;
+use crate::model::Dataset;
 use crate::registry::reference::{ReferenceData, ReferenceError, DIR_FILES};
 
 /// A Land: key, name, Gemeinden, kreisfreie Städte, Landkreise, Regierungsbezirke (0 = none),
@@ -375,5 +375,30 @@ mod tests {
         let parts = apportion(100, &[1.0, 0.0, 3.0], 2);
         assert_eq!(parts.iter().sum::<usize>(), 100);
         assert!(parts.iter().all(|&p| p >= 2));
+    }
+
+    #[test]
+    fn a_registry_directory_error_names_file_line_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = registry(3);
+        files.write(dir.path()).unwrap();
+        let loaded = ReferenceData::from_dir(dir.path()).unwrap();
+        assert_eq!(loaded.edition.edition, "SYNTH_DE_3");
+
+        let path = dir.path().join("kreise.csv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        // population of the third Kreis is not a number
+        let mut cells: Vec<&str> = lines[3].split(',').collect();
+        cells[5] = "viele";
+        lines[3] = cells.join(",");
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let err = ReferenceData::from_dir(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("kreise.csv, line 4"), "{err}");
+        assert!(err.contains("field 6"), "{err}");
+
+        std::fs::remove_file(&path).unwrap();
+        let err = ReferenceData::from_dir(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("kreise.csv"), "{err}");
     }
 }

@@ -11,9 +11,10 @@ use super::params::{given, parse_date, parse_level, table, ApiQuery};
 use super::AppState;
 use crate::coverage::figures::ratio;
 use crate::coverage::figures::UnitFigures;
-use crate::coverage::raw::{AdminKind, Programme, RawData, Unit};
+use crate::coverage::raw::{RawData, Unit};
 use crate::coverage::{ALL_KINDS, ANY};
 use crate::error::ApiError;
+use crate::model::{AdminKind, Programme};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/coverage", get(coverage))

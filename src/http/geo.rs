@@ -17,11 +17,12 @@ use serde_json::{Map, Value};
 
 use super::coverage::CoverageRow;
 use super::AppState;
+use crate::boundaries::{features, Layer};
 use crate::coverage::figures::lotse_class;
-use crate::coverage::raw::{AdminKind, UnitLevel};
+use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
 use crate::error::ApiError;
-use crate::boundaries::{features, Layer};
+use crate::model::AdminKind;
 
 pub fn router() -> Router<AppState> {
     Router::new()

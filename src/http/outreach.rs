@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::params::{given, kreis_filter, table, ApiQuery};
 use super::AppState;
 use crate::coverage::figures::lotse_class;
-use crate::coverage::raw::AdminKind;
 use crate::error::ApiError;
+use crate::model::AdminKind;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/outreach", get(outreach))

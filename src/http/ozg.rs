@@ -12,8 +12,8 @@ use serde_json::Value;
 use super::params::{dynamic_table, given, kreis_filter, parse_date, table, ApiQuery};
 use super::AppState;
 use crate::coverage::figures::{lotse_class, ratio};
-use crate::coverage::raw::{AdminKind, Art};
 use crate::error::ApiError;
+use crate::model::{AdminKind, Art};
 
 pub fn router() -> Router<AppState> {
     Router::new()

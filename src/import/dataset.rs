@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::fields;
 use super::table::{Row, Table};
-pub use crate::model::{join_key, Cell, Dataset, Record, KEY_SEPARATOR};
 pub use crate::model::KnownKeys as Context;
+pub use crate::model::{join_key, Cell, Dataset, Record, KEY_SEPARATOR};
 use crate::model::{Ags, KreisKey};
 use csv::StringRecord;
 
@@ -59,7 +59,6 @@ impl Dataset {
             Dataset::Konten => &["stichtag", "kontotyp", "verwaltung"],
         }
     }
-
 }
 
 /// One problem in a file, pointing at the place.

@@ -6,8 +6,9 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
-use crate::coverage::raw::{AdminKind, Art, Programme, SizeClass, UnitLevel};
+use crate::coverage::raw::UnitLevel;
 use crate::coverage::{Snapshot, ALL_KINDS, ANY};
+use crate::model::{AdminKind, Art, Programme, SizeClass};
 
 type FloatGauge = Gauge<f64, AtomicU64>;
 
@@ -466,7 +467,7 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
     );
     if f.admin_accounts_date.iter().any(Option::is_some) {
         for &u in raw.kreise.iter() {
-            for (k, t) in crate::coverage::figures::ACCOUNT_TYPES.iter().enumerate() {
+            for (k, t) in crate::model::ACCOUNT_TYPES.iter().enumerate() {
                 if f.admin_accounts_date[k].is_none() {
                     continue;
                 }

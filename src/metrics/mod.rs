@@ -140,8 +140,8 @@ impl Default for SelfMetrics {
         );
         let import_failures = Family::<FailureLabels, Counter>::default();
         // Every dataset × reason from 0, so that `increase()` sees the first failure.
-        for dataset in crate::import::Dataset::ALL {
-            for reason in crate::import::FAILURE_REASONS {
+        for dataset in crate::model::Dataset::ALL {
+            for reason in crate::model::FAILURE_REASONS {
                 let _ = import_failures.get_or_create(&FailureLabels {
                     dataset: dataset.as_str().to_string(),
                     reason: reason.to_string(),

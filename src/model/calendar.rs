@@ -31,7 +31,6 @@ pub fn iso_date(value: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
-
 /// The ends of the steps from `from` to `to`: the last day of each month (quarter, year), `to`
 /// for the last one. Stops after [`MAX_STEPS`] + 1 ends, so that a caller can refuse a range
 /// that is too long without building it.
@@ -93,7 +92,12 @@ mod tests {
         );
         assert_eq!(
             step_ends(d("2021-02-15"), d("2021-12-31"), 3),
-            [d("2021-03-31"), d("2021-06-30"), d("2021-09-30"), d("2021-12-31")]
+            [
+                d("2021-03-31"),
+                d("2021-06-30"),
+                d("2021-09-30"),
+                d("2021-12-31")
+            ]
         );
         assert_eq!(step_ends(d("2020-05-01"), d("2021-02-01"), 12).len(), 2);
         assert_eq!(

@@ -75,6 +75,9 @@ mod tests {
             assert_eq!(d.as_str().parse::<Dataset>(), Ok(d));
         }
         assert_eq!(Dataset::parse(" Konten "), Some(Dataset::Konten));
-        assert!("lotsen".parse::<Dataset>().unwrap_err().contains("qualifikationen"));
+        assert!("lotsen"
+            .parse::<Dataset>()
+            .unwrap_err()
+            .contains("qualifikationen"));
     }
 }

@@ -103,7 +103,6 @@ pub struct KnownKeys {
     pub leika_keys: HashSet<String>,
 }
 
-
 /// Receives stored records one at a time: the store reads a table and calls this for every row,
 /// the coverage engine indexes them. Strings are borrowed from the store's buffer.
 pub trait RecordSink {

@@ -7,9 +7,10 @@ pub mod html;
 use std::fmt::Write;
 
 use crate::coverage::figures::{lotse_class, ratio};
-use crate::coverage::raw::{AdminKind, Art, UnitLevel};
+use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
 use crate::coverage::{ALL_KINDS, ANY};
+use crate::model::{AdminKind, Art};
 use html::{esc, num, pct, table};
 
 /// Where pages link to: the live server or the files of a static report.

@@ -1,7 +1,6 @@
 //! The official regions of the Land: reference data shipped with the binary, the typed keys, and the
 //! in-memory index the views use once the registry has been read back from the database.
 
-
 pub mod reference;
 
 use std::collections::HashMap;

@@ -480,29 +480,4 @@ mod tests {
             .sum();
         assert_eq!(rb_sum, 11_245_898);
     }
-
-    #[test]
-    fn a_registry_directory_error_names_file_line_and_field() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = crate::demo::scale::registry(3);
-        files.write(dir.path()).unwrap();
-        let loaded = ReferenceData::from_dir(dir.path()).unwrap();
-        assert_eq!(loaded.edition.edition, "SYNTH_DE_3");
-
-        let path = dir.path().join("kreise.csv");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-        // population of the third Kreis is not a number
-        let mut cells: Vec<&str> = lines[3].split(',').collect();
-        cells[5] = "viele";
-        lines[3] = cells.join(",");
-        std::fs::write(&path, lines.join("\n")).unwrap();
-        let err = ReferenceData::from_dir(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("kreise.csv, line 4"), "{err}");
-        assert!(err.contains("field 6"), "{err}");
-
-        std::fs::remove_file(&path).unwrap();
-        let err = ReferenceData::from_dir(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("kreise.csv"), "{err}");
-    }
 }

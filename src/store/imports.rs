@@ -7,10 +7,10 @@ use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 use super::batch::{insert_rows, select_json, BatchRow};
-use crate::model::Cell;
 use super::fingerprint::{self, CellRef};
-use super::{Store, StoreError};
 use super::tables::{ColType, StorageSpec};
+use super::{Store, StoreError};
+use crate::model::Cell;
 use crate::model::{Dataset, KnownKeys as Context, Record, KEY_SEPARATOR};
 
 /// Row counts of one import.

@@ -3,11 +3,11 @@
 //! backends understand (numbered `$n` parameters, `ON CONFLICT`, no autoincrement).
 
 pub mod batch;
-pub mod records;
-pub mod tables;
 mod fingerprint;
 pub mod imports;
+pub mod records;
 pub mod registry;
+pub mod tables;
 
 use std::borrow::Cow;
 use std::str::FromStr;

@@ -137,7 +137,10 @@ impl Store {
     }
 
     /// Every account count into `sink`.
-    pub async fn read_accounts(&self, sink: &mut (dyn RecordSink + Send)) -> Result<(), StoreError> {
+    pub async fn read_accounts(
+        &self,
+        sink: &mut (dyn RecordSink + Send),
+    ) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await?;
         let rows: Vec<(String, String, String, i64)> = select_rows(
             &mut conn,
