@@ -1,22 +1,26 @@
 //! digitalatlas: which Kommunen in Baden-Württemberg have trained Kommunale Digitallotsen and which
 //! OZG online services they have switched on in service-bw. See ARCHITECTURE.md for the map.
 
+// What is `pub` is the library's API for the binary, the tests, the benches and the fuzz targets;
+// everything else is `pub(crate)` or private.
+#![warn(unreachable_pub, missing_debug_implementations)]
+
 pub mod auth;
-pub mod boundaries;
+mod boundaries;
 pub mod charts;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod coverage;
 pub mod demo;
-pub mod error;
-pub mod format;
+mod error;
+mod format;
 pub mod http;
 pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod page;
-pub mod rebuild;
+mod rebuild;
 pub mod registry;
 pub mod report;
 pub mod server;

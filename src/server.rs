@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::http::limits::HttpLimits;
 use crate::http::{router, AppState};
 use crate::registry::reference::ReferenceData;
-use crate::store::registry::RegistryLoad;
+use crate::store::RegistryLoad;
 use crate::store::Store;
 
 /// Opens the database, applies migrations and fills the embedded registry on first start.
@@ -235,7 +235,7 @@ pub fn raise_open_files_limit() -> Option<u64> {
             rlim_max: 0,
         };
         // SAFETY: getrlimit/setrlimit only read and write the struct passed to them.
-        unsafe {
+            unsafe {
             if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
                 return None;
             }

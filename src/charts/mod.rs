@@ -2,10 +2,10 @@
 //! maps (`map`), progress over time with a forecast (`progress`) and bar charts (`bars`). Fonts
 //! are embedded (DejaVu Sans, see assets/fonts); no system font is needed.
 
-pub mod bars;
+mod bars;
 pub mod catalog;
 pub mod map;
-pub mod progress;
+mod progress;
 
 use std::sync::OnceLock;
 

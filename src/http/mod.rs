@@ -1,21 +1,21 @@
 //! HTTP surface: one router per resource, merged here, sharing one `AppState`.
 
-pub mod charts;
+mod charts;
 pub mod cors;
-pub mod coverage;
-pub mod etag;
-pub mod geo;
-pub mod health;
-pub mod imports;
+mod coverage;
+mod etag;
+mod geo;
+mod health;
+mod imports;
 pub mod limits;
-pub mod metrics;
-pub mod openapi;
-pub mod outreach;
-pub mod ozg;
-pub mod page;
+mod metrics;
+mod openapi;
+mod outreach;
+mod ozg;
+mod page;
 pub mod params;
-pub mod regions;
-pub mod timeseries;
+mod regions;
+mod timeseries;
 
 use std::sync::Arc;
 

@@ -2,12 +2,14 @@
 //! and one module per table family. SQL lives here only, written in the portable subset both
 //! backends understand (numbered `$n` parameters, `ON CONFLICT`, no autoincrement).
 
-pub mod batch;
+mod batch;
 mod fingerprint;
 pub mod imports;
-pub mod records;
-pub mod registry;
-pub mod tables;
+mod records;
+mod registry;
+
+pub use registry::RegistryLoad;
+mod tables;
 
 use std::borrow::Cow;
 use std::str::FromStr;
