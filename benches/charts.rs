@@ -35,7 +35,7 @@ async fn main() {
     let warm = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Lotsen, None).unwrap();
     render(Format::Png, (1000, 1000), &warm).unwrap();
 
-    let cases: Vec<(&str, Render)> = vec![
+    let cases: Vec<(&str, Render<'_>)> = vec![
         (
             "Gemeinde choropleth PNG 1000×1000 (Lotsen)",
             Box::new(|| {

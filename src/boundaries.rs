@@ -38,13 +38,13 @@ impl Layer {
 
 /// One feature of a layer: its key (AGS or Kreis key) and its GeoJSON geometry.
 #[derive(Debug)]
-pub struct Feature {
+pub(crate) struct Feature {
     pub key: String,
     pub geometry: Value,
 }
 
 /// The features of a layer, parsed once from the embedded file.
-pub fn features(layer: Layer) -> &'static [Feature] {
+pub(crate) fn features(layer: Layer) -> &'static [Feature] {
     static GEMEINDEN: OnceLock<Vec<Feature>> = OnceLock::new();
     static KREISE: OnceLock<Vec<Feature>> = OnceLock::new();
     let (cell, text, key) = match layer {

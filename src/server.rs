@@ -60,7 +60,7 @@ pub async fn prepare_with(
 
 /// Rebuilds the snapshot every `every`, so that imports made by other processes (the CLI) show up
 /// and the snapshot age stays a health signal.
-pub fn spawn_refresh(state: AppState, every: std::time::Duration) -> JoinHandle<()> {
+pub fn spawn_refresh(state: AppState, every: Duration) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.tick().await;
@@ -74,7 +74,7 @@ pub fn spawn_refresh(state: AppState, every: std::time::Duration) -> JoinHandle<
 /// Every `every`, asks the database for the newest import-log id (one indexed `MAX`) and
 /// rebuilds the snapshot when another process or replica imported something, so that an import
 /// on one replica shows on every other within about `every`, without a full refresh.
-pub fn spawn_change_poll(state: AppState, every: std::time::Duration) -> JoinHandle<()> {
+pub fn spawn_change_poll(state: AppState, every: Duration) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -99,6 +99,7 @@ pub fn spawn_change_poll(state: AppState, every: std::time::Duration) -> JoinHan
 }
 
 /// A server running on a background task, as tests and `serve` use it.
+#[allow(missing_debug_implementations)] // holds the server task and its shutdown channel
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub state: AppState,
@@ -235,7 +236,7 @@ pub fn raise_open_files_limit() -> Option<u64> {
             rlim_max: 0,
         };
         // SAFETY: getrlimit/setrlimit only read and write the struct passed to them.
-            unsafe {
+        unsafe {
             if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
                 return None;
             }

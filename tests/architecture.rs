@@ -125,10 +125,16 @@ fn every_module_has_a_row_and_every_row_a_module() {
     rust_files(Path::new("src"), &mut files);
     let modules: BTreeSet<String> = files.iter().filter_map(|f| module_of(f)).collect();
     let rows: BTreeSet<String> = table.keys().cloned().collect();
-    assert_eq!(modules, rows, "modules of src/ vs rows of the dependency table");
+    assert_eq!(
+        modules, rows,
+        "modules of src/ vs rows of the dependency table"
+    );
     for (module, deps) in &table {
         for d in deps {
-            assert!(rows.contains(d), "`{module}` may use `{d}`, which is no module");
+            assert!(
+                rows.contains(d),
+                "`{module}` may use `{d}`, which is no module"
+            );
         }
     }
 }
@@ -151,7 +157,10 @@ fn the_table_has_no_cycle() {
         }
         placed.extend(next);
     }
-    let left: Vec<&String> = table.keys().filter(|m| !placed.contains(m.as_str())).collect();
+    let left: Vec<&String> = table
+        .keys()
+        .filter(|m| !placed.contains(m.as_str()))
+        .collect();
     assert!(left.is_empty(), "these modules are on a cycle: {left:?}");
 }
 

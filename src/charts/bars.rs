@@ -6,6 +6,7 @@ use plotters::prelude::*;
 
 use super::{err, frame, Chart, ChartError, Frame, FONT};
 
+#[derive(Debug)]
 pub struct Bars {
     pub frame: Frame,
     /// (label, value), drawn top to bottom in this order.

@@ -14,6 +14,7 @@ pub use crate::boundaries::ATTRIBUTION;
 pub use crate::boundaries::{shapes, Layer, Shape};
 
 /// A choropleth: fills per key, the legend, and the frame.
+#[derive(Debug)]
 pub struct Choropleth {
     pub frame: Frame,
     pub layer: Layer,

@@ -25,6 +25,7 @@ pub struct Milestone {
     pub label: String,
 }
 
+#[derive(Debug)]
 pub struct Progress {
     pub frame: Frame,
     pub points: Vec<Point>,
@@ -34,13 +35,13 @@ pub struct Progress {
 }
 
 /// Years as a float axis: 2021.5 is mid-2021.
-pub fn year(d: NaiveDate) -> f64 {
+pub(super) fn year(d: NaiveDate) -> f64 {
     d.year() as f64 + d.ordinal0() as f64 / 365.25
 }
 
 /// When the target is reached at the recent rate: least squares over the last 12 points of
 /// administrations with a Lotse; None if there is no growth. Returns (year, slope per year).
-pub fn forecast(points: &[Point], target: f64) -> Option<(f64, f64)> {
+pub(super) fn forecast(points: &[Point], target: f64) -> Option<(f64, f64)> {
     let recent = &points[points.len().saturating_sub(12)..];
     if recent.len() < 3 {
         return None;
@@ -68,7 +69,7 @@ pub fn forecast(points: &[Point], target: f64) -> Option<(f64, f64)> {
 }
 
 /// "03/2031" from a float year.
-pub fn month_label(y: f64) -> String {
+pub(super) fn month_label(y: f64) -> String {
     let year = y.floor();
     let month = ((y - year) * 12.0).floor() as u32 + 1;
     format!("{:02}/{}", month.min(12), year as i32)

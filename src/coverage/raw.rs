@@ -440,6 +440,7 @@ impl RawData {
 
 /// Indexes records as the store reads them. Records that reference unknown keys (impossible
 /// through the import path, which validates them) are skipped rather than trusted.
+#[derive(Debug)]
 pub struct RawSink<'r> {
     raw: &'r mut RawData,
     /// Numbers the pseudonymous participant ids of one load.

@@ -9,7 +9,7 @@ use super::rng::Rng;
 use crate::registry::reference::ReferenceData;
 
 /// Aufbau course topics and their seminar days.
-pub const AUFBAU_COURSES: [(&str, i64); 4] = [
+pub(super) const AUFBAU_COURSES: [(&str, i64); 4] = [
     ("Prozessmanagement", 2),
     ("Onlinedienste in service-bw", 1),
     ("Digitale Bürgerbeteiligung", 1),
@@ -56,7 +56,7 @@ const UNIVERSAL: [(&str, &str, f64); 6] = [
 ];
 
 /// One administration as the OZG part sees it.
-pub struct OzgAdmin {
+pub(super) struct OzgAdmin {
     pub id: String,
     pub lra: bool,
     pub weight: f64,
@@ -78,7 +78,7 @@ fn themenfeld_of(reference: &ReferenceData, ozg_id: &str) -> String {
 
 /// Builds the `prozesse` and `aktivierungen` CSV files: the 24 Standardprozesse, the
 /// Universalprozesse and `extra` further processes from other LeiKa-Leistungen (the scale demo).
-pub fn ozg(
+pub(super) fn ozg(
     rng: &mut Rng,
     reference: &ReferenceData,
     admins: &[OzgAdmin],

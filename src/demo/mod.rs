@@ -27,6 +27,7 @@ pub const PROVIDERS: [&str; 2] = [
 pub use crate::model::published;
 
 /// The generated files: (file name, dataset, CSV text), in import order.
+#[derive(Debug)]
 pub struct DemoFiles {
     pub files: Vec<(&'static str, crate::model::Dataset, String)>,
 }

@@ -84,6 +84,7 @@ const LAENDER: [LandSpec; 16] = [
 pub const EXTRA_PROCESSES: usize = 570;
 
 /// The generated registry directory: (file name, CSV text) for every file of [`DIR_FILES`].
+#[derive(Debug)]
 pub struct RegistryFiles {
     pub files: Vec<(&'static str, String)>,
 }

@@ -23,14 +23,14 @@ use crate::charts::{render, Format, MAX_SIZE, MIN_SIZE};
 use crate::coverage::snapshot::Snapshot;
 use crate::error::ApiError;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/charts/map/{layer}", get(map))
         .route("/charts/{name}", get(chart))
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Params {
+pub(super) struct Params {
     format: Option<String>,
     width: Option<u32>,
     height: Option<u32>,
@@ -40,7 +40,7 @@ pub struct Params {
 }
 
 /// The chart names under `/charts/{name}` and their default sizes.
-pub const CHARTS: [(&str, (u32, u32)); 4] = [
+pub(super) const CHARTS: [(&str, (u32, u32)); 4] = [
     ("progress", (1100, 650)),
     ("processes", (1000, 900)),
     ("kreise", (1000, 1000)),
@@ -48,7 +48,7 @@ pub const CHARTS: [(&str, (u32, u32)); 4] = [
 ];
 
 /// Default size of a map (the Land is a little taller than wide).
-pub const MAP_SIZE: (u32, u32) = (1000, 1000);
+pub(super) const MAP_SIZE: (u32, u32) = (1000, 1000);
 
 /// One rendered image and its entity tag.
 #[derive(Debug, Clone)]
@@ -108,7 +108,7 @@ fn format(p: &Params) -> Result<Format, ApiError> {
 }
 
 /// Renders (or takes from the cache) one chart of the snapshot.
-pub async fn image(
+pub(super) async fn image(
     state: &AppState,
     headers: &HeaderMap,
     name: &str,

@@ -16,13 +16,13 @@ use crate::coverage::{ALL_KINDS, ANY};
 use crate::error::ApiError;
 use crate::model::{AdminKind, Programme};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/coverage", get(coverage))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct Params {
+pub(super) struct Params {
     /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
     #[param(pattern = "^(land|regierungsbezirk|kreis|gemeinde|groessenklasse)?$")]
     level: Option<String>,
@@ -36,7 +36,7 @@ pub struct Params {
 
 /// One unit's figures as a flat row; the names are the column names of the JSON and CSV.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CoverageRow {
+pub(super) struct CoverageRow {
     pub level: &'static str,
     pub key: String,
     pub name: String,
@@ -82,7 +82,7 @@ pub struct CoverageRow {
 #[utoipa::path(get, path = "/api/v1/coverage", params(Params), tag = "coverage",
     responses((status = 200, description = "One row per unit of the level", content((Vec<CoverageRow> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody)))]
-pub async fn coverage(
+pub(super) async fn coverage(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
@@ -106,7 +106,12 @@ pub async fn coverage(
 
 impl CoverageRow {
     /// The row of one unit from its figures.
-    pub fn of(raw: &RawData, u: &Unit, f: &UnitFigures, as_of: chrono::NaiveDate) -> CoverageRow {
+    pub(super) fn of(
+        raw: &RawData,
+        u: &Unit,
+        f: &UnitFigures,
+        as_of: chrono::NaiveDate,
+    ) -> CoverageRow {
         let g = AdminKind::Gemeinde as usize;
         let l = AdminKind::Landratsamt as usize;
         let b = Programme::Basis as usize;

@@ -6,14 +6,14 @@ use axum::http::{header, HeaderMap};
 use sha2::Digest;
 
 /// A strong entity tag for `bytes`: the first 96 bits of their SHA-256, quoted.
-pub fn of(bytes: &[u8]) -> String {
+pub(super) fn of(bytes: &[u8]) -> String {
     let digest = sha2::Sha256::digest(bytes);
     let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
     format!("\"{hex}\"")
 }
 
 /// Whether the request's `If-None-Match` names `etag` (or `*`); weak tags compare equal.
-pub fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
+pub(super) fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()

@@ -24,7 +24,7 @@ use crate::coverage::snapshot::Snapshot;
 use crate::error::ApiError;
 use crate::model::AdminKind;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/geo/gemeinden.geojson", get(gemeinden))
         .route("/api/v1/geo/kreise.geojson", get(kreise))
@@ -53,7 +53,7 @@ pub struct GeoCache {
 /// The class a static map layer is styled by. Gemeinden: `keine`, `basis`, `aufbau` (their
 /// Digitallotsen); Kreise: the share of administrations with a Lotse in 25 % bands, `0`,
 /// `1-24`, `25-49`, `50-74`, `75-100`.
-pub fn kreis_class(share: f64) -> &'static str {
+pub(super) fn kreis_class(share: f64) -> &'static str {
     match share {
         s if s <= 0.0 => "0",
         s if s < 0.25 => "1-24",
@@ -64,7 +64,7 @@ pub fn kreis_class(share: f64) -> &'static str {
 }
 
 /// The layer as a GeoJSON FeatureCollection with the snapshot's figures.
-pub fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
+pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
     let raw = &snap.raw;
     let f = &snap.current;
     let level = match layer {
@@ -263,7 +263,7 @@ async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Resp
     responses((status = 200, description = "FeatureCollection of the Gemeinden (feature id = AGS) with their figures and `coverage_class` (keine, basis, aufbau)", body = Object, content_type = "application/geo+json"),
               (status = 304, description = "Not modified (If-None-Match)"),
               (status = 404, description = "The shipped boundaries do not cover this registry", body = super::openapi::ErrorBody)))]
-pub async fn gemeinden(
+pub(super) async fn gemeinden(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -274,7 +274,7 @@ pub async fn gemeinden(
     responses((status = 200, description = "FeatureCollection of the Kreise (feature id = Kreis key) with their figures and `coverage_class` (0, 1-24, 25-49, 50-74, 75-100: percent of administrations with a Lotse)", body = Object, content_type = "application/geo+json"),
               (status = 304, description = "Not modified (If-None-Match)"),
               (status = 404, description = "The shipped boundaries do not cover this registry", body = super::openapi::ErrorBody)))]
-pub async fn kreise(
+pub(super) async fn kreise(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {

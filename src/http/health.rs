@@ -12,7 +12,7 @@ use crate::error::ApiError;
 /// How long `/readyz` waits for the database.
 const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -20,14 +20,14 @@ pub fn router() -> Router<AppState> {
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "The process answers", body = Object)))]
-pub async fn healthz() -> Json<Value> {
+pub(super) async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, description = "Database reachable and migrated", body = Object),
               (status = 503, description = "Not ready", body = super::openapi::ErrorBody)))]
-pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     // Within 2 s, whatever the pool's acquire timeout: a load balancer must learn quickly.
     let answer = tokio::time::timeout(READY_TIMEOUT, state.store.ready()).await;
     let Ok(answer) = answer else {

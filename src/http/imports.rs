@@ -14,7 +14,7 @@ use super::AppState;
 use crate::auth::{Token, READ_IMPORTS};
 use crate::import::{self, Dataset, ImportError};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/imports", get(list))
         .route("/api/v1/imports/{dataset}", post(upload))
@@ -54,7 +54,7 @@ fn authenticate<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<&'a Toke
 }
 
 #[derive(Debug, Deserialize)]
-pub struct UploadParams {
+pub(super) struct UploadParams {
     #[serde(default)]
     dry_run: Option<String>,
     /// Name recorded in the log; defaults to `http-upload`.
@@ -212,7 +212,7 @@ fn error_response(state: &AppState, e: ImportError) -> Response {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ListParams {
+pub(super) struct ListParams {
     #[serde(default)]
     limit: Option<i64>,
 }

@@ -13,7 +13,7 @@ use axum::Router;
 use super::AppState;
 use crate::metrics::{OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(metrics))
 }
 
@@ -59,7 +59,7 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
 }
 
 /// Counts and times every request under its route template (never the raw path).
-pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(super) async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()

@@ -30,6 +30,9 @@ use crate::registry::Registry;
 use crate::store::Store;
 
 /// What every handler may read. Cheap to clone.
+// No Debug: it would print whole snapshots, and the tests' `.err().expect(…)` on
+// `Result<AppState, _>` relies on it having none.
+#[allow(missing_debug_implementations)]
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
@@ -62,10 +65,7 @@ impl AppState {
 
     fn refresh(
         &self,
-        rebuilt: Result<
-            std::sync::Arc<crate::coverage::snapshot::Snapshot>,
-            crate::store::StoreError,
-        >,
+        rebuilt: Result<Arc<crate::coverage::snapshot::Snapshot>, crate::store::StoreError>,
     ) {
         match rebuilt {
             Ok(snap) => {

@@ -10,7 +10,7 @@ use super::AppState;
 
 /// Every error answer: a message and the status.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
+pub(super) struct ErrorBody {
     pub error: String,
     pub status: u16,
 }
@@ -37,9 +37,9 @@ pub struct ErrorBody {
     ),
     components(schemas(ErrorBody))
 )]
-pub struct ApiDoc;
+pub(super) struct ApiDoc;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route(
         "/api/openapi.json",
         get(|| async { Json(ApiDoc::openapi()) }),

@@ -14,13 +14,13 @@ use crate::coverage::figures::lotse_class;
 use crate::error::ApiError;
 use crate::model::AdminKind;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/outreach", get(outreach))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct Params {
+pub(super) struct Params {
     /// lotse (default), aufbau, or process:ID (a process id of `/api/v1/ozg/processes`).
     #[param(pattern = "^(lotse|aufbau|process:.+)?$")]
     missing: Option<String>,
@@ -39,7 +39,7 @@ pub struct Params {
 
 /// One administration that still lacks what was asked for.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct OutreachRow {
+pub(super) struct OutreachRow {
     /// 1 = largest population.
     pub rank: u32,
     /// AGS of a Gemeinde or Kreis key of a Landratsamt.
@@ -64,7 +64,7 @@ pub struct OutreachRow {
     responses((status = 200, description = "Administrations lacking it, largest population first", content((Vec<OutreachRow> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis or process", body = super::openapi::ErrorBody)))]
-pub async fn outreach(
+pub(super) async fn outreach(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {

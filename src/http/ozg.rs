@@ -15,7 +15,7 @@ use crate::coverage::figures::{lotse_class, ratio};
 use crate::error::ApiError;
 use crate::model::{AdminKind, Art};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/ozg/processes", get(processes))
         .route("/api/v1/ozg/matrix", get(matrix))
@@ -23,7 +23,7 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct Params {
+pub(super) struct Params {
     /// Only this Kreis (5-digit key; `.*` or empty: all, as Grafana's "All").
     #[param(pattern = "^([0-9]{5}|\\.\\*|\\*|all|\\$__all)?$")]
     kreis: Option<String>,
@@ -47,7 +47,7 @@ pub struct Params {
 
 /// One process with how many Kommunen have switched it on.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ProcessRow {
+pub(super) struct ProcessRow {
     pub process_id: String,
     pub name: String,
     /// standard or universal.
@@ -104,7 +104,7 @@ fn parse_art(v: Option<&str>) -> Result<Option<Art>, ApiError> {
     responses((status = 200, description = "One row per process", content((Vec<ProcessRow> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
-pub async fn processes(
+pub(super) async fn processes(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
@@ -167,7 +167,7 @@ pub async fn processes(
 const MAX_MATRIX_CELLS: usize = 2_000_000;
 
 /// The fixed columns of the matrix; one column per process id follows (1 = active, 0 = not).
-pub const MATRIX_COLUMNS: [&str; 12] = [
+pub(super) const MATRIX_COLUMNS: [&str; 12] = [
     "verwaltung",
     "name",
     "art",
@@ -186,7 +186,7 @@ pub const MATRIX_COLUMNS: [&str; 12] = [
     responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, `accounts_buerger`, `accounts_organisation` (service-bw accounts at the latest per-Kommune Stichtag, 0 without one), then one column per process id with 1 (active) or 0", content((Vec<Object> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
-pub async fn matrix(
+pub(super) async fn matrix(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {

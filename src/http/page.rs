@@ -12,7 +12,7 @@ use super::AppState;
 use crate::error::ApiError;
 use crate::page::{self, Links};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/kreis/{key}", get(kreis))
@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Params {
+pub(super) struct Params {
     sort: Option<String>,
     q: Option<String>,
 }

@@ -14,6 +14,7 @@ use crate::coverage::raw::{RawData, UnitLevel};
 use crate::error::ApiError;
 
 /// `Query<T>` whose rejection is an `ApiError::BadRequest` with a JSON body.
+#[derive(Debug)]
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {

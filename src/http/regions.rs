@@ -12,7 +12,7 @@ use super::AppState;
 use crate::error::ApiError;
 use crate::registry::{KreisKey, Level, RbKey, Region, RegionKey};
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/regions", get(list))
         .route("/api/v1/regions/{key}", get(one))
@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ListParams {
+pub(super) struct ListParams {
     /// gemeinde (default), kreis, regierungsbezirk or land.
     #[param(pattern = "^(land|regierungsbezirk|kreis|gemeinde)?$")]
     level: Option<String>,
@@ -37,7 +37,7 @@ pub struct ListParams {
     responses((status = 200, description = "The regions of a level", body = Vec<Region>),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis or Regierungsbezirk", body = super::openapi::ErrorBody)))]
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Vec<Region>>, ApiError> {
@@ -98,7 +98,7 @@ pub async fn list(
     responses((status = 200, description = "The region", body = Region),
               (status = 400, description = "Not a key", body = super::openapi::ErrorBody),
               (status = 404, description = "No such region", body = super::openapi::ErrorBody)))]
-pub async fn one(
+pub(super) async fn one(
     State(state): State<AppState>,
     Path(key): Path<String>,
 ) -> Result<Json<Region>, ApiError> {

@@ -15,13 +15,13 @@ use super::AppState;
 use crate::coverage::raw::UnitLevel;
 use crate::error::ApiError;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/timeseries", get(timeseries))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct Params {
+pub(super) struct Params {
     /// Comma-separated figures: any numeric column of `/api/v1/coverage` (default
     /// `administrations_with_lotse`), or `konten_<kontotyp>` (Land level only).
     metric: Option<String>,
@@ -51,7 +51,7 @@ const MAX_CELLS: usize = 500_000;
 const MAX_DATES: usize = crate::model::calendar::MAX_STEPS;
 
 /// Numeric columns of `/api/v1/coverage` that make a series.
-pub const METRICS: [&str; 27] = [
+pub(super) const METRICS: [&str; 27] = [
     "population",
     "administrations",
     "gemeinden",
@@ -81,13 +81,13 @@ pub const METRICS: [&str; 27] = [
     "accounts_organisation",
 ];
 
-pub use crate::model::calendar::{step_ends, PROJECT_START};
+pub(super) use crate::model::calendar::{step_ends, PROJECT_START};
 
 #[utoipa::path(get, path = "/api/v1/timeseries", params(Params), tag = "coverage",
     responses((status = 200, description = "Rows of `date` (and `key`, `name` without a key) plus one column per metric", content((Vec<Object> = "application/json"), (String = "text/csv"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown unit", body = super::openapi::ErrorBody)))]
-pub async fn timeseries(
+pub(super) async fn timeseries(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {

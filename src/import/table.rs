@@ -218,7 +218,7 @@ struct JsonRows {
 impl<'de> serde::de::Visitor<'de> for &mut JsonRows {
     type Value = ();
 
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an array of objects")
     }
 
@@ -279,7 +279,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for JsonObject<'_> {
 impl<'de> serde::de::Visitor<'de> for JsonObject<'_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an object")
     }
 

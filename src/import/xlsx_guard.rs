@@ -7,7 +7,7 @@ use std::io::{Cursor, Read};
 
 /// The largest decompressed size accepted for an XLSX file of `compressed` bytes: a generous
 /// multiple of the file (real workbooks compress 5 to 15 times) plus a constant for small files.
-pub fn max_inflated(compressed: usize) -> u64 {
+pub(super) fn max_inflated(compressed: usize) -> u64 {
     (compressed as u64).saturating_mul(40) + 32 * 1024 * 1024
 }
 
@@ -16,7 +16,7 @@ const MAX_ENTRIES: usize = 10_000;
 
 /// Refuses archives that are unreadable, have too many entries, or inflate beyond
 /// [`max_inflated`].
-pub fn check(bytes: &[u8]) -> Result<(), String> {
+pub(super) fn check(bytes: &[u8]) -> Result<(), String> {
     let limit = max_inflated(bytes.len());
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| format!("not a readable XLSX workbook (zip archive): {e}"))?;

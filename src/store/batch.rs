@@ -3,7 +3,7 @@
 
 use sqlx::AnyConnection;
 
-pub use crate::model::Cell;
+pub(super) use crate::model::Cell;
 
 /// Rows per statement. Each batch travels as one JSON text parameter that the database unpacks
 /// itself (`json_each` in SQLite, `json_array_elements` in PostgreSQL): sqlx's cost per bound
@@ -22,7 +22,7 @@ impl Cell {
 
 /// A row that can travel in a batch: it serializes as a JSON array of its cells in column order
 /// and names the PostgreSQL type of each cell.
-pub trait BatchRow: serde::Serialize {
+pub(super) trait BatchRow: serde::Serialize {
     fn pg_types(&self) -> Vec<&'static str>;
 }
 
@@ -34,7 +34,7 @@ impl BatchRow for Vec<Cell> {
 
 /// Inserts `rows` into `table` in batches. `suffix` is appended to every statement, e.g.
 /// `ON CONFLICT DO NOTHING` or an `ON CONFLICT (...) DO UPDATE SET ...` clause.
-pub async fn insert_rows<R: BatchRow>(
+pub(super) async fn insert_rows<R: BatchRow>(
     conn: &mut AnyConnection,
     table: &str,
     columns: &[&str],
@@ -86,7 +86,7 @@ pub async fn insert_rows<R: BatchRow>(
 /// All rows of `columns` from `table` as one JSON document built by the database: one round trip
 /// instead of one message per row (sqlx delivered ~6–10 µs per row on SQLite).
 /// Each row deserializes as `T`: a tuple in column order, or `Vec<serde_json::Value>`.
-pub async fn select_rows<T: serde::de::DeserializeOwned>(
+pub(super) async fn select_rows<T: serde::de::DeserializeOwned>(
     conn: &mut AnyConnection,
     table: &str,
     columns: &[&str],
@@ -96,7 +96,7 @@ pub async fn select_rows<T: serde::de::DeserializeOwned>(
 }
 
 /// The JSON text of [`select_rows`], for callers that deserialize rows borrowing from it.
-pub async fn select_json(
+pub(super) async fn select_json(
     conn: &mut AnyConnection,
     table: &str,
     columns: &[&str],
@@ -116,7 +116,7 @@ pub async fn select_json(
 }
 
 /// Rows of a [`select_json`] document; `T` may borrow from `text`.
-pub fn parse_rows<'a, T: serde::Deserialize<'a>>(
+pub(super) fn parse_rows<'a, T: serde::Deserialize<'a>>(
     text: &'a str,
     table: &str,
 ) -> Result<Vec<T>, sqlx::Error> {

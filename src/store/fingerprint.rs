@@ -8,13 +8,13 @@ use super::batch::Cell;
 
 /// Two independent 64-bit SipHashes (fixed keys, so fingerprints are stable within a process).
 #[derive(Default)]
-pub struct Fingerprint {
+pub(super) struct Fingerprint {
     a: std::collections::hash_map::DefaultHasher,
     b: std::collections::hash_map::DefaultHasher,
 }
 
 impl Fingerprint {
-    pub fn new() -> Fingerprint {
+    pub(super) fn new() -> Fingerprint {
         let mut f = Fingerprint::default();
         f.b.write_u8(0x5a);
         f
@@ -32,7 +32,7 @@ impl Fingerprint {
     }
 
     /// Adds one cell; the encoding is injective (kind tag, length, content).
-    pub fn cell(&mut self, c: CellRef<'_>) {
+    pub(super) fn cell(&mut self, c: CellRef<'_>) {
         match c {
             CellRef::Text(v) => self.tagged(1, v.as_bytes()),
             CellRef::OptText(None) => self.bytes(&[2, 0]),
@@ -42,14 +42,14 @@ impl Fingerprint {
         }
     }
 
-    pub fn finish(&self) -> u128 {
+    pub(super) fn finish(&self) -> u128 {
         (u128::from(self.a.finish()) << 64) | u128::from(self.b.finish())
     }
 }
 
 /// A cell's value, borrowed from a [`Cell`] or from a stored row being read.
 #[derive(Debug, Clone, Copy)]
-pub enum CellRef<'a> {
+pub(super) enum CellRef<'a> {
     Text(&'a str),
     OptText(Option<&'a str>),
     Int(i64),
@@ -68,14 +68,14 @@ impl<'a> From<&'a Cell> for CellRef<'a> {
 }
 
 /// The fingerprint of a joined natural key.
-pub fn of_key(key: &str) -> u128 {
+pub(super) fn of_key(key: &str) -> u128 {
     let mut f = Fingerprint::new();
     f.tagged(0, key.as_bytes());
     f.finish()
 }
 
 /// The fingerprint of a list of value cells.
-pub fn of_cells<'a>(cells: impl IntoIterator<Item = CellRef<'a>>) -> u128 {
+pub(super) fn of_cells<'a>(cells: impl IntoIterator<Item = CellRef<'a>>) -> u128 {
     let mut f = Fingerprint::new();
     for c in cells {
         f.cell(c);

@@ -62,7 +62,7 @@ pub struct Provenance {
 /// A validated record as a batch row: its key parts, then its value cells.
 struct RecordRow<'a>(&'a Record);
 
-impl serde::Serialize for RecordRow<'_> {
+impl Serialize for RecordRow<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let r = self.0;
@@ -124,7 +124,7 @@ struct StoredRows<'s, 'm> {
 impl<'de> serde::de::Visitor<'de> for StoredRows<'_, '_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an array of rows")
     }
 
