@@ -9,20 +9,61 @@
 use sha2::{Digest, Sha256};
 
 use crate::format::hex;
+use crate::model::Dataset;
 
 /// The scope that allows reading the import log.
 pub const READ_IMPORTS: &str = "imports:read";
+
+/// What a token may do. Parsed when the configuration is read: a misspelt scope stops the
+/// start-up instead of silently granting nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// `*`: everything.
+    All,
+    /// A dataset name: import files of that dataset.
+    Import(Dataset),
+    /// `imports:read`: read the import log.
+    ReadImports,
+}
+
+impl Scope {
+    pub fn parse(text: &str) -> Option<Scope> {
+        match text.trim() {
+            "*" => Some(Scope::All),
+            READ_IMPORTS => Some(Scope::ReadImports),
+            other => Dataset::ALL
+                .into_iter()
+                .find(|d| d.as_str() == other)
+                .map(Scope::Import),
+        }
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scope::All => f.write_str("*"),
+            Scope::Import(d) => f.write_str(d.as_str()),
+            Scope::ReadImports => f.write_str(READ_IMPORTS),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     pub name: String,
     hash: String,
-    scopes: Vec<String>,
+    scopes: Vec<Scope>,
 }
 
 impl Token {
+    /// Whether the token grants `scope` (a dataset name, `imports:read`).
     pub fn allows(&self, scope: &str) -> bool {
-        self.scopes.iter().any(|s| s == "*" || s == scope)
+        Scope::parse(scope).is_some_and(|s| self.grants(s))
+    }
+
+    pub fn grants(&self, scope: Scope) -> bool {
+        self.scopes.iter().any(|&s| s == Scope::All || s == scope)
     }
 }
 
@@ -62,10 +103,23 @@ impl Tokens {
             if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(err("the hash must be 64 hex digits (SHA-256)"));
             }
+            let scopes = scopes
+                .split(',')
+                .map(|s| {
+                    Scope::parse(s).ok_or_else(|| {
+                        let datasets: Vec<&str> = Dataset::ALL.iter().map(|d| d.as_str()).collect();
+                        err(&format!(
+                            "unknown scope {:?}: use *, {READ_IMPORTS} or a dataset ({})",
+                            s.trim(),
+                            datasets.join(", ")
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<Scope>, TokenConfigError>>()?;
             tokens.push(Token {
                 name: name.to_string(),
                 hash: hash.to_ascii_lowercase(),
-                scopes: scopes.split(',').map(|s| s.trim().to_string()).collect(),
+                scopes,
             });
         }
         Ok(Tokens(tokens))
@@ -121,5 +175,9 @@ mod tests {
         let e = Tokens::parse("vs nothex qualifikationen", "tokens.txt").unwrap_err();
         assert_eq!(e.entry, 1);
         assert!(Tokens::parse("only-a-name", "env").is_err());
+        // A misspelt scope is refused, naming the ones there are.
+        let e = Tokens::parse(&format!("vs {} qualifikation", hash_token("x")), "env").unwrap_err();
+        assert!(e.reason.contains("unknown scope \"qualifikation\""), "{e}");
+        assert!(e.reason.contains("qualifikationen"), "{e}");
     }
 }

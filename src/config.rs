@@ -10,6 +10,18 @@ use crate::http::limits::HttpLimits;
 use crate::import::Limits;
 use crate::store::DEFAULT_DATABASE_URL;
 
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read tokens file {path}: {source}")]
+    TokensFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Tokens(#[from] crate::auth::TokenConfigError),
+}
+
 /// Where the data lives; shared by every command.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseConfig {
@@ -131,11 +143,13 @@ impl ServeConfig {
         }
     }
 
-    pub fn load_tokens(&self) -> anyhow::Result<Tokens> {
+    pub fn load_tokens(&self) -> Result<Tokens, ConfigError> {
         let mut tokens = Tokens::default();
         if let Some(path) = &self.tokens_file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("cannot read tokens file {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::TokensFile {
+                path: path.display().to_string(),
+                source: e,
+            })?;
             tokens = tokens.merge(Tokens::parse(&text, &path.display().to_string())?);
         }
         if let Some(text) = &self.tokens {

@@ -10,12 +10,15 @@ use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
 use tower::ServiceExt;
 
+use crate::boundaries::Layer;
+use crate::charts::catalog::MapMetric;
+use crate::charts::ChartId;
 use crate::coverage::raw::RawData;
 use crate::coverage::snapshot::Snapshot;
 use crate::coverage::Coverage;
 use crate::http::AppState;
 use crate::model::AdminKind;
-use crate::page::{self, chart_file, Links, DOWNLOADS, PAGE_CHARTS};
+use crate::page::{self, Links, DOWNLOADS};
 
 /// What a report wrote.
 #[derive(Debug, Default)]
@@ -25,20 +28,72 @@ pub struct Written {
     pub downloads: usize,
 }
 
-fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
-    }
-    std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{uri}: {status}: {body}")]
+    Answer {
+        uri: String,
+        status: StatusCode,
+        body: String,
+    },
+    #[error("{uri}: {message}")]
+    Request { uri: String, message: String },
 }
 
-async fn fetch(router: &axum::Router, uri: &str) -> anyhow::Result<axum::body::Bytes> {
-    let req = Request::get(uri).body(Body::empty())?;
-    let resp = router.clone().oneshot(req).await?;
+fn write(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let failed = |p: &Path| {
+        let path = p.display().to_string();
+        move |source| ReportError::Write { path, source }
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(failed(dir))?;
+    }
+    std::fs::write(path, bytes).map_err(failed(path))
+}
+
+/// Draws a chart through the HTTP handler (as the page links it) into `charts/`.
+async fn write_chart(
+    router: &axum::Router,
+    out: &Path,
+    chart: &ChartId,
+) -> Result<(), ReportError> {
+    let bytes = fetch(router, &format!("/charts/{}", chart.path())).await?;
+    write(
+        &out.join("charts").join(format!("{}.png", chart.file())),
+        &bytes,
+    )
+}
+
+/// One answer of the service's own handlers, called in-process.
+async fn fetch(router: &axum::Router, uri: &str) -> Result<axum::body::Bytes, ReportError> {
+    let failed = |message: String| ReportError::Request {
+        uri: uri.to_string(),
+        message,
+    };
+    let req = Request::get(uri)
+        .body(Body::empty())
+        .map_err(|e| failed(e.to_string()))?;
+    let resp = router
+        .clone()
+        .oneshot(req)
+        .await
+        .map_err(|e| failed(e.to_string()))?;
     let status = resp.status();
-    let body = axum::body::to_bytes(resp.into_body(), usize::MAX).await?;
+    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .map_err(|e| failed(e.to_string()))?;
     if status != StatusCode::OK {
-        anyhow::bail!("{uri}: {status}: {}", String::from_utf8_lossy(&body));
+        return Err(ReportError::Answer {
+            uri: uri.to_string(),
+            status,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        });
     }
     Ok(body)
 }
@@ -48,7 +103,7 @@ pub async fn write_report(
     state: &AppState,
     out: &Path,
     as_of: Option<NaiveDate>,
-) -> anyhow::Result<Written> {
+) -> Result<Written, ReportError> {
     let current = state.coverage.snapshot();
     let day = as_of.unwrap_or(current.current.as_of);
     let raw: RawData = RawData::clone(&current.raw);
@@ -79,13 +134,7 @@ pub async fn write_report(
             if !maps {
                 continue;
             }
-            let chart = format!("map/gemeinden?kreis={key}");
-            let bytes = fetch(&router, &format!("/charts/{chart}")).await?;
-            write(
-                &out.join("charts")
-                    .join(format!("{}.png", chart_file(&chart))),
-                &bytes,
-            )?;
+            write_chart(&router, out, &page::kreis_map(key)).await?;
             w.charts += 1;
         }
     }
@@ -103,17 +152,16 @@ pub async fn write_report(
             w.pages += 1;
         }
     }
-    for chart in PAGE_CHARTS
+    let extra = [
+        ChartId::map(Layer::Kreise, MapMetric::Standardprozesse),
+        ChartId::Kreise,
+    ];
+    for chart in page::page_charts()
         .iter()
-        .chain(["map/kreise?metric=standardprozesse", "kreise"].iter())
-        .filter(|c| maps || !c.starts_with("map/"))
+        .chain(extra.iter())
+        .filter(|c| maps || !matches!(c, ChartId::Map { .. }))
     {
-        let bytes = fetch(&router, &format!("/charts/{chart}")).await?;
-        write(
-            &out.join("charts")
-                .join(format!("{}.png", chart_file(chart))),
-            &bytes,
-        )?;
+        write_chart(&router, out, chart).await?;
         w.charts += 1;
     }
     for (_, api, file) in DOWNLOADS

@@ -14,10 +14,21 @@ use crate::http::limits::HttpLimits;
 use crate::http::{router, AppState};
 use crate::registry::reference::ReferenceData;
 use crate::store::RegistryLoad;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
+
+/// Why the service could not start or stop cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("the server task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
 
 /// Opens the database, applies migrations and fills the embedded registry on first start.
-pub async fn prepare(database_url: &str) -> anyhow::Result<AppState> {
+pub async fn prepare(database_url: &str) -> Result<AppState, ServerError> {
     prepare_with(database_url, &ReferenceData::embedded()).await
 }
 
@@ -25,7 +36,7 @@ pub async fn prepare(database_url: &str) -> anyhow::Result<AppState> {
 pub async fn prepare_with(
     database_url: &str,
     reference: &ReferenceData,
-) -> anyhow::Result<AppState> {
+) -> Result<AppState, ServerError> {
     let store = Store::open(database_url).await?;
     let load = store.ensure_registry(reference).await?;
     let registry = store.load_registry().await?;
@@ -109,7 +120,7 @@ pub struct RunningServer {
 
 impl RunningServer {
     /// Stops accepting, lets in-flight requests finish, and waits for the server task.
-    pub async fn stop(mut self) -> anyhow::Result<()> {
+    pub async fn stop(mut self) -> Result<(), ServerError> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -119,7 +130,7 @@ impl RunningServer {
     }
 
     /// Waits until the server ends (after a shutdown signal).
-    pub async fn wait(self) -> anyhow::Result<()> {
+    pub async fn wait(self) -> Result<(), ServerError> {
         self.task.await??;
         self.state.store.close().await;
         Ok(())
@@ -132,7 +143,7 @@ pub async fn start(
     state: AppState,
     listen: SocketAddr,
     on_signal: bool,
-) -> anyhow::Result<RunningServer> {
+) -> Result<RunningServer, ServerError> {
     let listener = TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();

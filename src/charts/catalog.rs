@@ -29,6 +29,15 @@ pub enum MapMetric {
 }
 
 impl MapMetric {
+    /// The `metric` query value.
+    pub fn as_param(&self) -> String {
+        match self {
+            MapMetric::Lotsen => "lotsen".into(),
+            MapMetric::Standardprozesse => "standardprozesse".into(),
+            MapMetric::Process(id) => format!("process:{id}"),
+        }
+    }
+
     pub fn parse(v: &str) -> Option<MapMetric> {
         match v {
             "" | "lotsen" => Some(MapMetric::Lotsen),

@@ -4,10 +4,13 @@
 
 mod bars;
 pub mod catalog;
+mod id;
 pub mod map;
 mod progress;
 
 use std::sync::OnceLock;
+
+pub use id::ChartId;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -64,6 +64,41 @@ impl UnitFigures {
     }
 
     /// Share of administrations with a Lotse (any programme), 0..1.
+    /// Administrations of a kind (`None`: all kinds).
+    pub fn administrations_of(&self, kind: Option<AdminKind>) -> u32 {
+        self.administrations[kind.map_or(ALL_KINDS, |k| k as usize)]
+    }
+
+    /// Administrations of a kind (`None`: all) with a Lotse of a programme (`None`: any).
+    pub fn with_lotse(&self, kind: Option<AdminKind>, programme: Option<Programme>) -> u32 {
+        self.with_lotsen[kind.map_or(ALL_KINDS, |k| k as usize)]
+            [programme.map_or(ANY, |p| p as usize)]
+    }
+
+    /// Distinct Lotsen of a kind of administration (`None`: all) and programme (`None`: any).
+    pub fn lotsen_of(&self, kind: Option<AdminKind>, programme: Option<Programme>) -> u32 {
+        self.lotsen[kind.map_or(ALL_KINDS, |k| k as usize)][programme.map_or(ANY, |p| p as usize)]
+    }
+
+    /// Administrations still without a Lotse.
+    pub fn without_lotse(&self) -> u32 {
+        self.administrations_of(None) - self.with_lotse(None, None)
+    }
+
+    /// The vouchers of a programme in euros.
+    pub fn funding_euros(&self, programme: Programme) -> f64 {
+        self.funding_cents[programme as usize] as f64 / 100.0
+    }
+
+    /// Average number of active Standardprozesse per Gemeinde.
+    pub fn standard_processes_avg(&self) -> f64 {
+        ratio(
+            self.standard_processes_active as f64,
+            self.administrations_of(Some(AdminKind::Gemeinde)) as f64,
+        )
+    }
+
+    /// Share of administrations with a Lotse, 0..1.
     pub fn share_with_lotse(&self) -> f64 {
         ratio(
             self.with_lotsen[ALL_KINDS][ANY] as f64,

@@ -15,12 +15,12 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use super::params::{given, ApiQuery};
+use super::params::{given, kreis_index, ApiQuery};
+use super::query::{AllOr, ImageFormat, KreisFilter};
 use super::AppState;
-use crate::charts::catalog::{self, MapMetric};
-use crate::charts::map::Layer;
-use crate::charts::{render, Format, MAX_SIZE, MIN_SIZE};
-use crate::coverage::snapshot::Snapshot;
+use crate::boundaries::{self, Layer};
+use crate::charts::catalog::MapMetric;
+use crate::charts::{ChartId, MAX_SIZE, MIN_SIZE};
 use crate::error::ApiError;
 
 pub(super) fn router() -> Router<AppState> {
@@ -31,24 +31,15 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Params {
-    format: Option<String>,
+    /// png (default) or svg.
+    format: Option<ImageFormat>,
     width: Option<u32>,
     height: Option<u32>,
+    /// Maps: lotsen (default), standardprozesse or process:ID.
     metric: Option<String>,
     /// Maps: only this Kreis (5-digit key), zoomed.
-    kreis: Option<String>,
+    kreis: Option<KreisFilter>,
 }
-
-/// The chart names under `/charts/{name}` and their default sizes.
-pub(super) const CHARTS: [(&str, (u32, u32)); 4] = [
-    ("progress", (1100, 650)),
-    ("processes", (1000, 900)),
-    ("kreise", (1000, 1000)),
-    ("size-classes", (900, 400)),
-];
-
-/// Default size of a map (the Land is a little taller than wide).
-pub(super) const MAP_SIZE: (u32, u32) = (1000, 1000);
 
 /// One rendered image and its entity tag.
 #[derive(Debug, Clone)]
@@ -101,22 +92,23 @@ fn size(p: &Params, default: (u32, u32)) -> Result<(u32, u32), ApiError> {
     Ok((w, h))
 }
 
-fn format(p: &Params) -> Result<Format, ApiError> {
-    let f = given(&p.format).unwrap_or("png");
-    Format::parse(f)
-        .ok_or_else(|| ApiError::BadRequest(format!("unknown format {f:?}: use png or svg")))
-}
-
 /// Renders (or takes from the cache) one chart of the snapshot.
-pub(super) async fn image(
+async fn image(
     state: &AppState,
     headers: &HeaderMap,
-    name: &str,
-    key: String,
-    format: Format,
-    size: (u32, u32),
-    build: impl FnOnce(&Snapshot, Format, (u32, u32)) -> Result<Vec<u8>, ApiError> + Send + 'static,
+    chart: ChartId,
+    p: &Params,
 ) -> Result<Response, ApiError> {
+    let format = p.format.unwrap_or_default().format();
+    let size = size(p, chart.default_size())?;
+    let key = format!(
+        "{}/{}/{}x{}",
+        chart.path(),
+        format.extension(),
+        size.0,
+        size.1
+    );
+    let name = chart.name();
     let snap = state.coverage.snapshot();
     let image = match state.charts.get(snap.data_version, &key) {
         Some(image) => image,
@@ -128,7 +120,16 @@ pub(super) async fn image(
             let rendered = state
                 .pools
                 .heavy(move || {
-                    build(&s, format, size).map(|bytes| Image {
+                    // Runs only when the image is not cached: once per data version.
+                    if matches!(chart, ChartId::Map { .. }) && !boundaries::cover(&s.raw) {
+                        return Err(ApiError::NotFound(
+                            "the shipped boundaries (Baden-Württemberg) do not cover this \
+                             registry's Kreise: no maps"
+                                .into(),
+                        ));
+                    }
+                    let bytes = chart.render(&s, format, size)?;
+                    Ok(Image {
                         etag: super::etag::of(&bytes),
                         bytes: bytes.into(),
                     })
@@ -143,8 +144,7 @@ pub(super) async fn image(
             image
         }
     };
-    let etag =
-        HeaderValue::from_str(&image.etag).map_err(|_| ApiError::Internal("ETag header".into()))?;
+    let etag = HeaderValue::from_str(&image.etag)?;
     let cache = (
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=60"),
@@ -166,81 +166,39 @@ pub(super) async fn image(
         .into_response())
 }
 
-fn internal(e: crate::charts::ChartError) -> ApiError {
-    ApiError::Internal(e.to_string())
-}
-
 async fn map(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(layer): Path<String>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let layer = match layer.as_str() {
-        "gemeinden" => Layer::Gemeinden,
-        "kreise" => Layer::Kreise,
-        l => {
-            return Err(ApiError::NotFound(format!(
-                "no map {l:?}: use gemeinden or kreise"
-            )))
-        }
-    };
-    let metric_text = given(&p.metric).unwrap_or("lotsen").to_string();
-    let metric = MapMetric::parse(&metric_text).ok_or_else(|| {
+    let layer = Layer::parse(&layer)
+        .ok_or_else(|| ApiError::NotFound(format!("no map {layer:?}: use gemeinden or kreise")))?;
+    let metric_text = given(&p.metric).unwrap_or("lotsen");
+    let metric = MapMetric::parse(metric_text).ok_or_else(|| {
         ApiError::BadRequest(format!(
             "unknown metric {metric_text:?}: use lotsen, standardprozesse or process:ID"
         ))
     })?;
+    let snap = state.coverage.snapshot();
     if let MapMetric::Process(id) = &metric {
-        if !state
-            .coverage
-            .snapshot()
-            .raw
-            .processes
-            .iter()
-            .any(|p| &p.id == id)
-        {
+        if !snap.raw.processes.iter().any(|p| &p.id == id) {
             return Err(ApiError::NotFound(format!("no process with id {id:?}")));
         }
     }
-    let focus = match given(&p.kreis) {
-        Some(k) => {
-            let key = crate::registry::KreisKey::parse(k)?;
-            let snap = state.coverage.snapshot();
-            crate::http::params::kreis_index(&snap.raw, key.as_str())?;
+    let kreis = match p.kreis.clone().unwrap_or_default() {
+        AllOr::One(key) => {
+            kreis_index(&snap.raw, &key)?;
             Some(key.as_str().to_string())
         }
-        None => None,
+        AllOr::All => None,
     };
-    let (format, size) = (format(&p)?, size(&p, MAP_SIZE)?);
-    let key = format!(
-        "map/{layer:?}/{metric_text}/{}/{}/{}x{}",
-        focus.as_deref().unwrap_or("land"),
-        format.extension(),
-        size.0,
-        size.1
-    );
-    image(
-        &state,
-        &headers,
-        "map",
-        key,
-        format,
-        size,
-        move |snap, format, size| {
-            // Runs only when the image is not cached: once per data version where maps exist.
-            if !catalog::boundaries_cover(&snap.raw) {
-                return Err(ApiError::NotFound(
-                    "the shipped boundaries (Baden-Württemberg) do not cover this registry's \
-                     Kreise: no maps"
-                        .into(),
-                ));
-            }
-            let chart = catalog::map(snap, layer, &metric, focus.as_deref()).map_err(internal)?;
-            render(format, size, &chart).map_err(internal)
-        },
-    )
-    .await
+    let chart = ChartId::Map {
+        layer,
+        metric,
+        kreis,
+    };
+    image(&state, &headers, chart, &p).await
 }
 
 async fn chart(
@@ -249,30 +207,12 @@ async fn chart(
     Path(name): Path<String>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let Some(&(name, default)) = CHARTS.iter().find(|(n, _)| *n == name) else {
-        return Err(ApiError::NotFound(format!(
+    let chart = ChartId::parse(&name).ok_or_else(|| {
+        let names: Vec<&str> = ChartId::NAMED.iter().map(ChartId::name).collect();
+        ApiError::NotFound(format!(
             "no chart {name:?}: use {} or map/gemeinden, map/kreise",
-            CHARTS.map(|c| c.0).join(", ")
-        )));
-    };
-    let (format, size) = (format(&p)?, size(&p, default)?);
-    let key = format!("{name}/{}/{}x{}", format.extension(), size.0, size.1);
-    image(
-        &state,
-        &headers,
-        name,
-        key,
-        format,
-        size,
-        move |snap, format, size| {
-            match name {
-                "progress" => render(format, size, &catalog::progress(snap)),
-                "processes" => render(format, size, &catalog::processes(snap)),
-                "kreise" => render(format, size, &catalog::kreise(snap)),
-                _ => render(format, size, &catalog::size_classes(snap)),
-            }
-            .map_err(internal)
-        },
-    )
-    .await
+            names.join(", ")
+        ))
+    })?;
+    image(&state, &headers, chart, &p).await
 }

@@ -7,12 +7,13 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::params::{given, parse_date, parse_level, table, ApiQuery};
+use super::params::{table, ApiQuery};
+use super::query::{Day, Format, Level};
 use super::AppState;
-use crate::coverage::figures::ratio;
+
 use crate::coverage::figures::UnitFigures;
 use crate::coverage::raw::{RawData, Unit};
-use crate::coverage::{ALL_KINDS, ANY};
+
 use crate::error::ApiError;
 use crate::model::{AdminKind, Programme};
 
@@ -24,14 +25,14 @@ pub(super) fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub(super) struct Params {
     /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
-    #[param(pattern = "^(land|regierungsbezirk|kreis|gemeinde|groessenklasse)?$")]
-    level: Option<String>,
+    #[param(inline)]
+    level: Option<Level>,
     /// Figures as of this day (YYYY-MM-DD), default today.
-    #[param(format = Date)]
-    as_of: Option<String>,
+    #[param(inline)]
+    as_of: Option<Day>,
     /// json (default) or csv.
-    #[param(pattern = "^(json|csv)?$")]
-    format: Option<String>,
+    #[param(inline)]
+    format: Option<Format>,
 }
 
 /// One unit's figures as a flat row; the names are the column names of the JSON and CSV.
@@ -86,12 +87,9 @@ pub(super) async fn coverage(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let level = parse_level(p.level.as_deref())?;
+    let level = p.level.unwrap_or_default().unit_level();
     let snap = state.coverage.snapshot();
-    let day = match given(&p.as_of) {
-        Some(v) => parse_date("as_of", v)?,
-        None => snap.current.as_of,
-    };
+    let day = p.as_of.and_then(|d| d.0).unwrap_or(snap.current.as_of);
     let figures = snap.as_of(day);
     let raw = &snap.raw;
     let rows = raw
@@ -101,7 +99,7 @@ pub(super) async fn coverage(
         .filter(|(u, _)| u.level == level)
         .map(|(u, f)| CoverageRow::of(raw, u, f, figures.as_of))
         .collect::<Vec<_>>();
-    table(rows, p.format.as_deref())
+    table(rows, p.format.unwrap_or_default())
 }
 
 impl CoverageRow {
@@ -112,10 +110,9 @@ impl CoverageRow {
         f: &UnitFigures,
         as_of: chrono::NaiveDate,
     ) -> CoverageRow {
-        let g = AdminKind::Gemeinde as usize;
-        let l = AdminKind::Landratsamt as usize;
-        let b = Programme::Basis as usize;
-        let a = Programme::Aufbau as usize;
+        let g = Some(AdminKind::Gemeinde);
+        let l = Some(AdminKind::Landratsamt);
+        let (b, a) = (Some(Programme::Basis), Some(Programme::Aufbau));
         CoverageRow {
             level: u.level.as_str(),
             key: u.key.clone(),
@@ -125,34 +122,30 @@ impl CoverageRow {
             as_of: as_of.format("%Y-%m-%d").to_string(),
             demo: raw.demo,
             population: u.population,
-            administrations: f.administrations[ALL_KINDS],
-            gemeinden: f.administrations[g],
-            landratsaemter: f.administrations[l],
-            administrations_with_lotse: f.with_lotsen[ALL_KINDS][ANY],
-            administrations_without_lotse: f.administrations[ALL_KINDS]
-                - f.with_lotsen[ALL_KINDS][ANY],
-            administrations_with_basis: f.with_lotsen[ALL_KINDS][b],
-            administrations_with_aufbau: f.with_lotsen[ALL_KINDS][a],
-            gemeinden_with_lotse: f.with_lotsen[g][ANY],
-            gemeinden_with_basis: f.with_lotsen[g][b],
-            gemeinden_with_aufbau: f.with_lotsen[g][a],
-            landratsaemter_with_lotse: f.with_lotsen[l][ANY],
-            landratsaemter_with_basis: f.with_lotsen[l][b],
-            landratsaemter_with_aufbau: f.with_lotsen[l][a],
+            administrations: f.administrations_of(None),
+            gemeinden: f.administrations_of(g),
+            landratsaemter: f.administrations_of(l),
+            administrations_with_lotse: f.with_lotse(None, None),
+            administrations_without_lotse: f.without_lotse(),
+            administrations_with_basis: f.with_lotse(None, b),
+            administrations_with_aufbau: f.with_lotse(None, a),
+            gemeinden_with_lotse: f.with_lotse(g, None),
+            gemeinden_with_basis: f.with_lotse(g, b),
+            gemeinden_with_aufbau: f.with_lotse(g, a),
+            landratsaemter_with_lotse: f.with_lotse(l, None),
+            landratsaemter_with_basis: f.with_lotse(l, b),
+            landratsaemter_with_aufbau: f.with_lotse(l, a),
             share_with_lotse: f.share_with_lotse(),
-            lotsen: f.lotsen[ALL_KINDS][ANY],
-            lotsen_basis: f.lotsen[ALL_KINDS][b],
-            lotsen_aufbau: f.lotsen[ALL_KINDS][a],
-            lotsen_gemeinden: f.lotsen[g][ANY],
-            lotsen_landratsaemter: f.lotsen[l][ANY],
-            funding_basis_euros: f.funding_cents[b] as f64 / 100.0,
-            funding_aufbau_euros: f.funding_cents[a] as f64 / 100.0,
+            lotsen: f.lotsen_of(None, None),
+            lotsen_basis: f.lotsen_of(None, b),
+            lotsen_aufbau: f.lotsen_of(None, a),
+            lotsen_gemeinden: f.lotsen_of(g, None),
+            lotsen_landratsaemter: f.lotsen_of(l, None),
+            funding_basis_euros: f.funding_euros(Programme::Basis),
+            funding_aufbau_euros: f.funding_euros(Programme::Aufbau),
             population_with_lotse: f.population_with_lotse,
             gemeinden_with_process: f.gemeinden_with_process,
-            standard_processes_avg: ratio(
-                f.standard_processes_active as f64,
-                f.administrations[g] as f64,
-            ),
+            standard_processes_avg: f.standard_processes_avg(),
             accounts_buerger: f.accounts[0],
             accounts_organisation: f.accounts[1],
         }

@@ -177,9 +177,7 @@ impl GeoCache {
         let s = snap.clone();
         let previous = self.layers.lock().ok().and_then(|l| l.get(&layer).cloned());
         let encoded = Arc::new(
-            tokio::task::spawn_blocking(move || encode(&s, layer, previous.as_deref()))
-                .await
-                .map_err(|e| ApiError::Internal(format!("GeoJSON encoding: {e}")))?,
+            tokio::task::spawn_blocking(move || encode(&s, layer, previous.as_deref())).await?,
         );
         if let Ok(mut l) = self.layers.lock() {
             l.insert(layer, encoded.clone());
@@ -224,8 +222,7 @@ async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Resp
             "the shipped boundaries (Baden-Württemberg) do not cover this registry's Kreise".into(),
         ));
     }
-    let etag =
-        HeaderValue::from_str(&e.etag).map_err(|_| ApiError::Internal("ETag header".into()))?;
+    let etag = HeaderValue::from_str(&e.etag)?;
     let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
     if super::etag::not_modified(&headers, &e.etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), vary]).into_response());

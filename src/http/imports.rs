@@ -2,7 +2,8 @@
 //! `GET /api/v1/imports` (the import log, token required). Reads elsewhere stay public.
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -10,8 +11,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::bearer::Bearer;
 use super::AppState;
-use crate::auth::{Token, READ_IMPORTS};
+use crate::auth::Scope;
+use crate::error::ApiError;
 use crate::import::{self, Dataset, ImportError};
 
 pub(super) fn router() -> Router<AppState> {
@@ -20,37 +23,21 @@ pub(super) fn router() -> Router<AppState> {
         .route("/api/v1/imports/{dataset}", post(upload))
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    let mut resp = (
-        status,
-        Json(json!({ "error": message.into(), "status": status.as_u16() })),
-    )
-        .into_response();
-    if status == StatusCode::UNAUTHORIZED {
-        resp.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static("Bearer"),
-        );
-    }
-    resp
-}
+/// The `{dataset}` of the URL; an unknown one is a 404 naming the datasets.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct DatasetPath(Dataset);
 
-/// The token presented in `Authorization: Bearer …`, if it is a configured one.
-/// Both failures answer 401; the message says which.
-fn authenticate<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<&'a Token, &'static str> {
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let Some(presented) = presented else {
-        return Err("missing bearer token (Authorization: Bearer TOKEN)");
-    };
-    state.tokens.verify(presented).ok_or("unknown token")
+impl<S: Send + Sync> FromRequestParts<S> for DatasetPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(name) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::NotFound(e.body_text()))?;
+        name.parse::<Dataset>()
+            .map(DatasetPath)
+            .map_err(ApiError::NotFound)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,30 +51,16 @@ pub(super) struct UploadParams {
 
 async fn upload(
     State(state): State<AppState>,
-    Path(dataset): Path<String>,
+    bearer: Bearer,
+    DatasetPath(dataset): DatasetPath,
     Query(params): Query<UploadParams>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let token = match authenticate(&state, &headers) {
-        Ok(t) => t,
-        Err(message) => return error(StatusCode::UNAUTHORIZED, message),
+    let token = match bearer.require(Scope::Import(dataset)) {
+        Ok(token) => token,
+        Err(e) => return e.into_response(),
     };
-    let Some(dataset) = Dataset::parse(&dataset) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            format!(
-                "unknown dataset {dataset:?}; use one of {}",
-                Dataset::ALL.map(|d| d.as_str()).join(", ")
-            ),
-        );
-    };
-    if !token.allows(dataset.as_str()) {
-        return error(
-            StatusCode::FORBIDDEN,
-            format!("token {:?} may not write {dataset}", token.name),
-        );
-    }
     let limit = state.limits.max_bytes;
     let mut request = import::Request {
         dataset,
@@ -130,13 +103,11 @@ async fn upload(
     let bytes = match tokio::time::timeout(body_timeout, axum::body::to_bytes(body, limit)).await {
         Ok(Ok(b)) => b,
         Err(_) => {
-            return error(
-                StatusCode::REQUEST_TIMEOUT,
-                format!(
-                    "the body did not arrive within {} s; nothing was imported",
-                    body_timeout.as_secs()
-                ),
-            )
+            return ApiError::RequestTimeout(format!(
+                "the body did not arrive within {} s; nothing was imported",
+                body_timeout.as_secs()
+            ))
+            .into_response()
         }
         Ok(Err(_)) => {
             return refused(
@@ -193,20 +164,18 @@ fn error_response(state: &AppState, e: ImportError) -> Response {
         ImportError::Invalid(report) | ImportError::Unreadable(report) => {
             (StatusCode::UNPROCESSABLE_ENTITY, Json(report)).into_response()
         }
-        ImportError::TooLarge { limit, .. } => error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the body exceeds the limit of {limit} bytes"),
-        ),
+        ImportError::TooLarge { limit, .. } => {
+            ApiError::PayloadTooLarge(format!("the body exceeds the limit of {limit} bytes"))
+                .into_response()
+        }
         e if e.is_retryable() => super::limits::busy(
             format!("{e}; nothing was written"),
             state.limits.wait.as_secs().clamp(1, 60),
         ),
         ImportError::Store(e) => {
             tracing::error!(error = %e, "import failed in the database");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the import failed in the database; nothing was written",
-            )
+            ApiError::Internal("the import failed in the database; nothing was written".into())
+                .into_response()
         }
     }
 }
@@ -219,32 +188,16 @@ pub(super) struct ListParams {
 
 async fn list(
     State(state): State<AppState>,
+    bearer: Bearer,
     Query(params): Query<ListParams>,
-    headers: HeaderMap,
-) -> Response {
-    let token = match authenticate(&state, &headers) {
-        Ok(t) => t,
-        Err(message) => return error(StatusCode::UNAUTHORIZED, message),
-    };
-    if !token.allows(READ_IMPORTS) {
-        return error(
-            StatusCode::FORBIDDEN,
-            format!("token {:?} lacks scope {READ_IMPORTS}", token.name),
-        );
-    }
+) -> Result<Response, ApiError> {
+    bearer.require(Scope::ReadImports)?;
     let limit = params.limit.unwrap_or(100).clamp(1, 10_000);
-    let (imported, failed) = match tokio::try_join!(
+    let (imported, failed) = tokio::try_join!(
         state.store.import_log(limit),
         state.store.import_failures(limit)
-    ) {
-        Ok(both) => both,
-        Err(e) => {
-            return error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("database unavailable: {e}"),
-            )
-        }
-    };
+    )
+    .map_err(|e| ApiError::Unavailable(format!("database unavailable: {e}")))?;
     // Imports and failures together, newest first: `status` tells them apart.
     let mut entries: Vec<(String, serde_json::Value)> = imported
         .into_iter()
@@ -261,5 +214,5 @@ async fn list(
         .collect();
     entries.sort_by(|a, b| b.0.cmp(&a.0));
     entries.truncate(limit as usize);
-    Json(entries.into_iter().map(|(_, v)| v).collect::<Vec<_>>()).into_response()
+    Ok(Json(entries.into_iter().map(|(_, v)| v).collect::<Vec<_>>()).into_response())
 }

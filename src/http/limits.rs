@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -57,11 +56,11 @@ impl Default for Pools {
 
 /// Too many requests of one kind at once: 503 with `Retry-After`.
 pub fn busy(message: impl Into<String>, retry_after_s: u64) -> Response {
-    let mut resp = ApiError::Unavailable(message.into()).into_response();
-    if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
-        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    ApiError::Busy {
+        message: message.into(),
+        retry_after_s,
     }
-    resp
+    .into_response()
 }
 
 impl Pools {
@@ -98,7 +97,7 @@ impl Pools {
             out
         })
         .await
-        .map_err(|e| ApiError::Internal(format!("worker: {e}")).into_response())?;
+        .map_err(|e| ApiError::from(e).into_response())?;
         Ok(out)
     }
 

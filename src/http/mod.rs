@@ -1,5 +1,6 @@
 //! HTTP surface: one router per resource, merged here, sharing one `AppState`.
 
+mod bearer;
 mod charts;
 pub mod cors;
 mod coverage;
@@ -14,6 +15,7 @@ mod outreach;
 mod ozg;
 mod page;
 pub mod params;
+mod query;
 mod regions;
 mod timeseries;
 

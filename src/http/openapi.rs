@@ -45,3 +45,19 @@ pub(super) fn router() -> Router<AppState> {
         get(|| async { Json(ApiDoc::openapi()) }),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same check as tests/golden.rs, without a server: quick while changing parameter types.
+    #[test]
+    fn the_document_equals_the_golden_file() {
+        let golden = include_str!("../../tests/golden/openapi.json");
+        let doc = serde_json::to_string_pretty(&ApiDoc::openapi()).unwrap() + "\n";
+        assert!(
+            doc == golden,
+            "OpenAPI document differs from tests/golden/openapi.json"
+        );
+    }
+}

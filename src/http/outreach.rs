@@ -8,11 +8,13 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::params::{given, kreis_filter, table, ApiQuery};
+use super::params::{kreis_filter, table, ApiQuery};
+use super::query::{Format, KreisFilter, Missing, RbFilter};
 use super::AppState;
 use crate::coverage::figures::lotse_class;
+use crate::coverage::outreach::{served_population, Lack};
+use crate::coverage::raw::Admin;
 use crate::error::ApiError;
-use crate::model::AdminKind;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/outreach", get(outreach))
@@ -22,19 +24,19 @@ pub(super) fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub(super) struct Params {
     /// lotse (default), aufbau, or process:ID (a process id of `/api/v1/ozg/processes`).
-    #[param(pattern = "^(lotse|aufbau|process:.+)?$")]
-    missing: Option<String>,
+    #[param(inline)]
+    missing: Option<Missing>,
     /// Only this Kreis (5-digit key; `.*` or empty: all, as Grafana's "All").
-    #[param(pattern = "^([0-9]{5}|\\.\\*|\\*|all|\\$__all)?$")]
-    kreis: Option<String>,
+    #[param(inline)]
+    kreis: Option<KreisFilter>,
     /// Only this Regierungsbezirk (3-digit key; `.*` or empty: all).
-    #[param(pattern = "^([0-9]{3}|\\.\\*|\\*|all|\\$__all)?$")]
-    regierungsbezirk: Option<String>,
+    #[param(inline)]
+    regierungsbezirk: Option<RbFilter>,
     /// At most this many rows (default all).
     limit: Option<usize>,
     /// json (default) or csv.
-    #[param(pattern = "^(json|csv)?$")]
-    format: Option<String>,
+    #[param(inline)]
+    format: Option<Format>,
 }
 
 /// One administration that still lacks what was asked for.
@@ -71,72 +73,54 @@ pub(super) async fn outreach(
     let snap = state.coverage.snapshot();
     let raw = &snap.raw;
     let f = &snap.current;
-    let kreise = kreis_filter(raw, &p.kreis, &p.regierungsbezirk)?;
-    let missing = given(&p.missing).unwrap_or("lotse");
-    enum Lacks {
-        Lotse,
-        Aufbau,
-        Process(usize),
-    }
-    let lacks = match missing {
-        "lotse" => Lacks::Lotse,
-        "aufbau" => Lacks::Aufbau,
-        m => match m.strip_prefix("process:") {
-            Some(id) => Lacks::Process(
-                raw.processes
-                    .iter()
-                    .position(|pr| pr.id == id)
-                    .ok_or_else(|| ApiError::NotFound(format!("no process with id {id:?}")))?,
-            ),
-            None => {
-                return Err(ApiError::BadRequest(format!(
-                    "unknown missing {m:?}: use lotse, aufbau or process:ID"
-                )))
-            }
-        },
+    let kreise = kreis_filter(
+        raw,
+        &p.kreis.clone().unwrap_or_default(),
+        &p.regierungsbezirk.clone().unwrap_or_default(),
+    )?;
+    let missing = p.missing.clone().unwrap_or_default();
+    let lack = match &missing {
+        Missing::Lotse => Lack::Lotse,
+        Missing::Aufbau => Lack::Aufbau,
+        Missing::Process(id) => Lack::Process(
+            raw.processes
+                .iter()
+                .position(|pr| &pr.id == id)
+                .ok_or_else(|| ApiError::NotFound(format!("no process with id {id:?}")))?,
+        ),
     };
-    let mut rows: Vec<OutreachRow> = raw
-        .admins
-        .iter()
+    let missing = match missing {
+        Missing::Lotse => "lotse".to_string(),
+        Missing::Aufbau => "aufbau".to_string(),
+        Missing::Process(id) => format!("process:{id}"),
+    };
+    let in_area = |a: &Admin| kreise.as_ref().is_none_or(|k| k[a.kreis]);
+    let mut rows: Vec<OutreachRow> = f
+        .outreach(raw, lack, in_area)
+        .into_iter()
         .enumerate()
-        .filter(|(_, a)| kreise.as_ref().is_none_or(|k| k[a.kreis]))
-        .filter(|&(i, _)| match lacks {
-            Lacks::Lotse => f.admin_lotsen[i] == [false, false],
-            Lacks::Aufbau => !f.admin_lotsen[i][1],
-            Lacks::Process(pi) => !f.is_active(raw, i, pi),
-        })
-        .map(|(i, a)| {
+        .map(|(rank, i)| {
+            let a = &raw.admins[i];
             let k = &raw.units[raw.kreise[a.kreis]];
             OutreachRow {
-                rank: 0,
+                rank: rank as u32 + 1,
                 verwaltung: a.id.clone(),
                 name: a.name.clone(),
                 art: a.kind.as_str(),
                 kreis: k.key.clone(),
                 kreis_name: k.name.clone(),
                 regierungsbezirk: k.parent.clone().unwrap_or_default(),
-                population: match a.kind {
-                    AdminKind::Gemeinde => a.population,
-                    AdminKind::Landratsamt => k.population,
-                },
+                population: served_population(raw, a),
                 lotse: lotse_class(f.admin_lotsen[i]),
                 standard_active: f.admin_ozg[i].standard,
                 universal_active: f.admin_ozg[i].universal,
-                missing: missing.to_string(),
+                missing: missing.clone(),
                 demo: raw.demo,
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
-        b.population
-            .cmp(&a.population)
-            .then_with(|| a.verwaltung.cmp(&b.verwaltung))
-    });
-    for (i, r) in rows.iter_mut().enumerate() {
-        r.rank = i as u32 + 1;
-    }
     if let Some(limit) = p.limit {
         rows.truncate(limit);
     }
-    table(rows, given(&p.format))
+    table(rows, p.format.unwrap_or_default())
 }

@@ -9,7 +9,8 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::params::{dynamic_table, given, kreis_filter, parse_date, table, ApiQuery};
+use super::params::{dynamic_table, kreis_filter, table, ApiQuery};
+use super::query::{ArtFilter, Day, Format, Header, KreisFilter, RbFilter};
 use super::AppState;
 use crate::coverage::figures::{lotse_class, ratio};
 use crate::error::ApiError;
@@ -25,24 +26,24 @@ pub(super) fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub(super) struct Params {
     /// Only this Kreis (5-digit key; `.*` or empty: all, as Grafana's "All").
-    #[param(pattern = "^([0-9]{5}|\\.\\*|\\*|all|\\$__all)?$")]
-    kreis: Option<String>,
+    #[param(inline)]
+    kreis: Option<KreisFilter>,
     /// Only this Regierungsbezirk (3-digit key; `.*` or empty: all).
-    #[param(pattern = "^([0-9]{3}|\\.\\*|\\*|all|\\$__all)?$")]
-    regierungsbezirk: Option<String>,
+    #[param(inline)]
+    regierungsbezirk: Option<RbFilter>,
     /// standard or universal: only processes of this kind.
-    #[param(pattern = "^(standard|universal)?$")]
-    art: Option<String>,
+    #[param(inline)]
+    art: Option<ArtFilter>,
     /// Figures as of this day (YYYY-MM-DD), default today.
-    #[param(format = Date)]
-    as_of: Option<String>,
+    #[param(inline)]
+    as_of: Option<Day>,
     /// json (default) or csv.
-    #[param(pattern = "^(json|csv)?$")]
-    format: Option<String>,
+    #[param(inline)]
+    format: Option<Format>,
     /// Matrix only: key the process columns by `id` (default) or by the process' `name` (the
     /// id is added where two processes share a name), as a table for people shows them.
-    #[param(pattern = "^(id|name)?$")]
-    header: Option<String>,
+    #[param(inline)]
+    header: Option<Header>,
 }
 
 /// One process with how many Kommunen have switched it on.
@@ -79,24 +80,14 @@ struct Selection {
 impl Selection {
     fn of(snap: &crate::coverage::Snapshot, p: &Params) -> Result<Selection, ApiError> {
         Ok(Selection {
-            kreise: kreis_filter(&snap.raw, &p.kreis, &p.regierungsbezirk)?,
-            art: parse_art(given(&p.art))?,
-            day: match given(&p.as_of) {
-                Some(v) => parse_date("as_of", v)?,
-                None => snap.current.as_of,
-            },
+            kreise: kreis_filter(
+                &snap.raw,
+                &p.kreis.clone().unwrap_or_default(),
+                &p.regierungsbezirk.clone().unwrap_or_default(),
+            )?,
+            art: p.art.unwrap_or_default().art(),
+            day: p.as_of.and_then(|d| d.0).unwrap_or(snap.current.as_of),
         })
-    }
-}
-
-fn parse_art(v: Option<&str>) -> Result<Option<Art>, ApiError> {
-    match v {
-        None => Ok(None),
-        Some("standard") => Ok(Some(Art::Standard)),
-        Some("universal") => Ok(Some(Art::Universal)),
-        Some(a) => Err(ApiError::BadRequest(format!(
-            "unknown art {a:?}: use standard or universal"
-        ))),
     }
 }
 
@@ -160,7 +151,7 @@ pub(super) async fn processes(
             }
         })
         .collect();
-    table(rows, given(&p.format))
+    table(rows, p.format.unwrap_or_default())
 }
 
 /// Most cells (administrations × processes) the matrix answers without a Kreis.
@@ -207,15 +198,7 @@ pub(super) async fn matrix(
         )));
     }
     let f = snap.as_of(day);
-    let by_name = match given(&p.header) {
-        None | Some("id") => false,
-        Some("name") => true,
-        Some(h) => {
-            return Err(ApiError::BadRequest(format!(
-                "unknown header {h:?}: use id or name"
-            )))
-        }
-    };
+    let by_name = p.header.unwrap_or_default() == Header::Name;
     let mut columns: Vec<String> = MATRIX_COLUMNS.iter().map(|c| c.to_string()).collect();
     columns.extend(procs.iter().map(|&pi| {
         let proc = &raw.processes[pi];
@@ -261,5 +244,5 @@ pub(super) async fn matrix(
             row
         })
         .collect();
-    dynamic_table(&columns, rows, given(&p.format))
+    dynamic_table(&columns, rows, p.format.unwrap_or_default())
 }

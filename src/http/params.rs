@@ -6,12 +6,13 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::query::{AllOr, Format};
 use crate::coverage::raw::{RawData, UnitLevel};
 use crate::error::ApiError;
+use crate::model::{KreisKey, RbKey};
 
 /// `Query<T>` whose rejection is an `ApiError::BadRequest` with a JSON body.
 #[derive(Debug)]
@@ -28,59 +29,37 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// An optional parameter, with empty treated as absent.
-pub fn given(v: &Option<String>) -> Option<&str> {
+/// An optional text parameter, with empty treated as absent.
+pub(crate) fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-pub fn parse_level(v: Option<&str>) -> Result<UnitLevel, ApiError> {
-    match v {
-        None | Some("") => Ok(UnitLevel::Land),
-        Some(l) => UnitLevel::parse(l).ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "unknown level {l:?}: use land, regierungsbezirk, kreis, gemeinde or groessenklasse"
-            ))
-        }),
-    }
-}
-
-pub fn parse_date(name: &str, v: &str) -> Result<NaiveDate, ApiError> {
-    // Any calendar day with a four-digit year (before the first record every figure is 0).
-    crate::coverage::raw::iso_date(v.trim())
-        .filter(|d| chrono::Datelike::year(d) >= 1)
-        .ok_or_else(|| ApiError::BadRequest(format!("{name} {v:?} is not a date (YYYY-MM-DD)")))
 }
 
 /// A filter parameter: absent, empty, or Grafana's "All" value (`.*`, `*`, `all`, `$__all`)
 /// mean no filter.
-pub fn filter(v: &Option<String>) -> Option<&str> {
+pub(crate) fn filter(v: &Option<String>) -> Option<&str> {
     given(v).filter(|s| !matches!(*s, ".*" | "*" | "all" | "$__all"))
 }
 
 /// The Kreis indexes (into `raw.kreise`) a `kreis` / `regierungsbezirk` filter pair selects;
-/// `None` for all.
-pub fn kreis_filter(
+/// `None` for all. A key that is well-formed but unknown is a 404.
+pub(crate) fn kreis_filter(
     raw: &RawData,
-    kreis: &Option<String>,
-    regierungsbezirk: &Option<String>,
+    kreis: &AllOr<KreisKey>,
+    regierungsbezirk: &AllOr<RbKey>,
 ) -> Result<Option<Vec<bool>>, ApiError> {
-    let k = filter(kreis).map(|k| kreis_index(raw, k)).transpose()?;
-    let rb = filter(regierungsbezirk)
-        .map(|v| {
-            let key = crate::registry::RbKey::parse(v)?;
-            if raw
-                .units
-                .iter()
-                .any(|u| u.level == UnitLevel::Regierungsbezirk && u.key == key.as_str())
-            {
-                Ok(key)
-            } else {
-                Err(ApiError::NotFound(format!(
-                    "no Regierungsbezirk with key {key}"
-                )))
-            }
-        })
-        .transpose()?;
+    let k = kreis.one().map(|k| kreis_index(raw, k)).transpose()?;
+    let rb = regierungsbezirk.one();
+    if let Some(key) = rb {
+        let known = raw
+            .units
+            .iter()
+            .any(|u| u.level == UnitLevel::Regierungsbezirk && u.key == key.as_str());
+        if !known {
+            return Err(ApiError::NotFound(format!(
+                "no Regierungsbezirk with key {key}"
+            )));
+        }
+    }
     if k.is_none() && rb.is_none() {
         return Ok(None);
     }
@@ -90,17 +69,14 @@ pub fn kreis_filter(
             .enumerate()
             .map(|(i, &u)| {
                 k.is_none_or(|k| k == i)
-                    && rb
-                        .as_ref()
-                        .is_none_or(|rb| raw.units[u].parent.as_deref() == Some(rb.as_str()))
+                    && rb.is_none_or(|rb| raw.units[u].parent.as_deref() == Some(rb.as_str()))
             })
             .collect(),
     ))
 }
 
-/// The index into `raw.kreise` of a Kreis key (5 digits), or a 400 / 404.
-pub fn kreis_index(raw: &RawData, key: &str) -> Result<usize, ApiError> {
-    let key = crate::registry::KreisKey::parse(key)?;
+/// The index into `raw.kreise` of a Kreis key, or a 404.
+pub(crate) fn kreis_index(raw: &RawData, key: &KreisKey) -> Result<usize, ApiError> {
     raw.kreise
         .iter()
         .position(|&u| raw.units[u].key == key.as_str())
@@ -108,31 +84,26 @@ pub fn kreis_index(raw: &RawData, key: &str) -> Result<usize, ApiError> {
 }
 
 /// Answers JSON, or CSV when `format=csv`.
-pub fn table<T: Serialize>(rows: Vec<T>, format: Option<&str>) -> Result<Response, ApiError> {
+pub(crate) fn table<T: Serialize>(rows: Vec<T>, format: Format) -> Result<Response, ApiError> {
     match format {
-        None | Some("") | Some("json") => Ok(Json(rows).into_response()),
-        Some("csv") => {
-            let csv_err = |e: csv::Error| ApiError::Internal(format!("CSV encoding: {e}"));
+        Format::Json => Ok(Json(rows).into_response()),
+        Format::Csv => {
             let mut plain = csv::Writer::from_writer(Vec::new());
             for r in &rows {
-                plain.serialize(r).map_err(csv_err)?;
+                plain.serialize(r)?;
             }
-            let plain = plain
-                .into_inner()
-                .map_err(|e| ApiError::Internal(format!("CSV encoding: {e}")))?;
+            let plain = plain.into_inner()?;
             // Written once by serde, then every cell neutralised (see `spreadsheet_safe`).
             let mut w = csv::Writer::from_writer(Vec::with_capacity(plain.len() + 64));
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .from_reader(plain.as_slice());
             for record in reader.records() {
-                let record = record.map_err(csv_err)?;
-                w.write_record(record.iter().map(|c| spreadsheet_safe(c).into_owned()))
-                    .map_err(csv_err)?;
+                let record = record?;
+                w.write_record(record.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
             }
             csv_response(w)
         }
-        Some(f) => Err(bad_format(f)),
     }
 }
 
@@ -149,47 +120,38 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub fn bad_format(f: &str) -> ApiError {
-    ApiError::BadRequest(format!("unknown format {f:?}: use json or csv"))
-}
-
-pub fn csv_response(w: csv::Writer<Vec<u8>>) -> Result<Response, ApiError> {
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Internal(format!("CSV encoding: {e}")))?;
+pub(crate) fn csv_response(w: csv::Writer<Vec<u8>>) -> Result<Response, ApiError> {
+    let bytes = w.into_inner()?;
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response())
 }
 
 /// A table whose columns are known only at run time (time series, the process matrix): JSON
 /// objects with the columns in order, or CSV with them as the header.
-pub fn dynamic_table(
+pub(crate) fn dynamic_table(
     columns: &[String],
     rows: Vec<Vec<serde_json::Value>>,
-    format: Option<&str>,
+    format: Format,
 ) -> Result<Response, ApiError> {
     match format {
-        None | Some("") | Some("json") => {
+        Format::Json => {
             let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
                 .into_iter()
                 .map(|r| columns.iter().cloned().zip(r).collect())
                 .collect();
             Ok(Json(objects).into_response())
         }
-        Some("csv") => {
+        Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let csv_err = |e: csv::Error| ApiError::Internal(format!("CSV encoding: {e}"));
-            w.write_record(columns).map_err(csv_err)?;
+            w.write_record(columns)?;
             for r in rows {
                 w.write_record(r.iter().map(|v| match v {
                     serde_json::Value::String(s) => spreadsheet_safe(s).into_owned(),
                     serde_json::Value::Null => String::new(),
                     other => other.to_string(),
-                }))
-                .map_err(csv_err)?;
+                }))?;
             }
             csv_response(w)
         }
-        Some(f) => Err(bad_format(f)),
     }
 }
 

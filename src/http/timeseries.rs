@@ -9,11 +9,15 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::coverage::CoverageRow;
-use super::params::{dynamic_table, filter, given, parse_date, parse_level, ApiQuery};
+use super::params::{dynamic_table, filter, given, ApiQuery};
+use super::query::{Day, Format, Level, Step};
 use super::AppState;
+use crate::coverage::figure::Figure;
+use crate::coverage::figures::AccountFigure;
 use crate::coverage::raw::UnitLevel;
+use crate::coverage::Snapshot;
 use crate::error::ApiError;
+use crate::model::calendar::project_start;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/timeseries", get(timeseries))
@@ -26,62 +30,84 @@ pub(super) struct Params {
     /// `administrations_with_lotse`), or `konten_<kontotyp>` (Land level only).
     metric: Option<String>,
     /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
-    #[param(pattern = "^(land|regierungsbezirk|kreis|gemeinde|groessenklasse)?$")]
-    level: Option<String>,
+    #[param(inline)]
+    level: Option<Level>,
     /// The unit's key; without it (or `.*`), every unit of the level (long format).
     key: Option<String>,
     /// First day (YYYY-MM-DD), default 2018-11-01 (Projektstart).
-    #[param(format = Date)]
-    from: Option<String>,
+    #[param(inline)]
+    from: Option<Day>,
     /// Last day (YYYY-MM-DD), default today.
-    #[param(format = Date)]
-    to: Option<String>,
+    #[param(inline)]
+    to: Option<Day>,
     /// month (default), quarter or year.
-    #[param(pattern = "^(month|quarter|year)?$")]
-    step: Option<String>,
+    #[param(inline)]
+    step: Option<Step>,
     /// json (default) or csv.
-    #[param(pattern = "^(json|csv)?$")]
-    format: Option<String>,
+    #[param(inline)]
+    format: Option<Format>,
 }
 
-/// The first day of the programme; the default start of every series.
 /// Most dates × units one request may ask for.
 const MAX_CELLS: usize = 500_000;
 /// Most dates in one series.
 const MAX_DATES: usize = crate::model::calendar::MAX_STEPS;
 
-/// Numeric columns of `/api/v1/coverage` that make a series.
-pub(super) const METRICS: [&str; 27] = [
-    "population",
-    "administrations",
-    "gemeinden",
-    "landratsaemter",
-    "administrations_with_lotse",
-    "administrations_with_basis",
-    "administrations_with_aufbau",
-    "gemeinden_with_lotse",
-    "gemeinden_with_basis",
-    "gemeinden_with_aufbau",
-    "landratsaemter_with_lotse",
-    "landratsaemter_with_basis",
-    "landratsaemter_with_aufbau",
-    "share_with_lotse",
-    "lotsen",
-    "lotsen_basis",
-    "lotsen_aufbau",
-    "lotsen_gemeinden",
-    "lotsen_landratsaemter",
-    "funding_basis_euros",
-    "funding_aufbau_euros",
-    "population_with_lotse",
-    "gemeinden_with_process",
-    "standard_processes_avg",
-    "administrations_without_lotse",
-    "accounts_buerger",
-    "accounts_organisation",
-];
+/// One column of a series: a unit figure, or (Land level) the accounts of a type.
+#[derive(Debug, Clone, PartialEq)]
+enum Metric {
+    Figure(Figure),
+    Accounts(String),
+}
 
-pub(super) use crate::model::calendar::{step_ends, PROJECT_START};
+impl Metric {
+    fn name(&self) -> String {
+        match self {
+            Metric::Figure(f) => f.name().to_string(),
+            Metric::Accounts(t) => format!("konten_{t}"),
+        }
+    }
+}
+
+/// The `metric` list, each checked against the level and the imported account types.
+fn parse_metrics(
+    text: Option<&str>,
+    level: UnitLevel,
+    snap: &Snapshot,
+) -> Result<Vec<Metric>, ApiError> {
+    let names: Vec<&str> = text
+        .unwrap_or("administrations_with_lotse")
+        .split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Err(ApiError::BadRequest("metric is empty".into()));
+    }
+    names
+        .into_iter()
+        .map(|m| match m.strip_prefix("konten_") {
+            Some(_) if level != UnitLevel::Land => Err(ApiError::BadRequest(format!(
+                "metric {m:?} exists at level land only"
+            ))),
+            Some(t) if !snap.raw.accounts.iter().any(|a| a.account_type == t) => {
+                Err(ApiError::BadRequest(format!(
+                    "metric {m:?}: no accounts of type {t:?} were imported"
+                )))
+            }
+            Some(t) => Ok(Metric::Accounts(t.to_string())),
+            None => Figure::parse(m).map(Metric::Figure).ok_or_else(|| {
+                let all: Vec<&str> = Figure::ALL.iter().map(|f| f.name()).collect();
+                ApiError::BadRequest(format!(
+                    "unknown metric {m:?}: use {} or konten_<kontotyp>",
+                    all.join(", ")
+                ))
+            }),
+        })
+        .collect()
+}
+
+use crate::model::calendar::step_ends;
 
 #[utoipa::path(get, path = "/api/v1/timeseries", params(Params), tag = "coverage",
     responses((status = 200, description = "Rows of `date` (and `key`, `name` without a key) plus one column per metric", content((Vec<Object> = "application/json"), (String = "text/csv"))),
@@ -91,66 +117,18 @@ pub(super) async fn timeseries(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let level = parse_level(given(&p.level))?;
+    let level = p.level.unwrap_or_default().unit_level();
     let snap = state.coverage.snapshot();
-    let metrics: Vec<String> = given(&p.metric)
-        .unwrap_or("administrations_with_lotse")
-        .split(',')
-        .map(|m| m.trim().to_string())
-        .filter(|m| !m.is_empty())
-        .collect();
-    if metrics.is_empty() {
-        return Err(ApiError::BadRequest("metric is empty".into()));
-    }
-    for m in &metrics {
-        let account = m.strip_prefix("konten_");
-        match account {
-            Some(_) if level != UnitLevel::Land => {
-                return Err(ApiError::BadRequest(format!(
-                    "metric {m:?} exists at level land only"
-                )))
-            }
-            Some(t) if !snap.raw.accounts.iter().any(|a| a.account_type == t) => {
-                return Err(ApiError::BadRequest(format!(
-                    "metric {m:?}: no accounts of type {t:?} were imported"
-                )))
-            }
-            Some(_) => {}
-            None if METRICS.contains(&m.as_str()) => {}
-            None => {
-                return Err(ApiError::BadRequest(format!(
-                    "unknown metric {m:?}: use {} or konten_<kontotyp>",
-                    METRICS.join(", ")
-                )))
-            }
-        }
-    }
-    let today = snap.current.as_of;
-    let to = match given(&p.to) {
-        Some(v) => parse_date("to", v)?,
-        None => today,
-    };
+    let metrics = parse_metrics(given(&p.metric), level, &snap)?;
+    let to = p.to.and_then(|d| d.0).unwrap_or(snap.current.as_of);
     // Without `from`, from the Projektstart (or `to`, if that is earlier).
-    let from = match given(&p.from) {
-        Some(v) => parse_date("from", v)?,
-        None => parse_date("from", PROJECT_START)?.min(to),
-    };
+    let from = p.from.and_then(|d| d.0).unwrap_or(project_start().min(to));
     if from > to {
         return Err(ApiError::BadRequest(format!(
             "from {from} is after to {to}"
         )));
     }
-    let months = match given(&p.step).unwrap_or("month") {
-        "month" => 1,
-        "quarter" => 3,
-        "year" => 12,
-        s => {
-            return Err(ApiError::BadRequest(format!(
-                "unknown step {s:?}: use month, quarter or year"
-            )))
-        }
-    };
-    let dates = step_ends(from, to, months);
+    let dates = step_ends(from, to, p.step.unwrap_or_default().months());
     if dates.len() > MAX_DATES {
         return Err(ApiError::BadRequest(format!(
             "{} to {} has more than {MAX_DATES} steps: choose a shorter range or a longer step",
@@ -180,7 +158,7 @@ pub(super) async fn timeseries(
         )));
     }
     let long = filter(&p.key).is_none();
-    let format = p.format.clone();
+    let format = p.format.unwrap_or_default();
     // At most `max_heavy` series are computed at once (a long-format series holds up to
     // MAX_CELLS rows while it is built).
     let rows = state.pools.heavy(move || {
@@ -188,15 +166,16 @@ pub(super) async fn timeseries(
         for (&day, f) in dates.iter().zip(snap.days_figures(&dates)) {
             for &u in &units {
                 let unit = &snap.raw.units[u];
-                let row = serde_json::to_value(CoverageRow::of(&snap.raw, unit, &f.units[u], day))
-                    .unwrap_or(Value::Null);
                 let mut out = vec![Value::from(day.format("%Y-%m-%d").to_string())];
                 if long {
                     out.push(Value::from(unit.key.clone()));
                     out.push(Value::from(unit.name.clone()));
                 }
                 for m in &metrics {
-                    out.push(metric_value(&row, &f.accounts, m));
+                    out.push(match m {
+                        Metric::Figure(figure) => figure.of(unit, &f.units[u]).to_json(),
+                        Metric::Accounts(t) => account_count(&f.accounts, t),
+                    });
                 }
                 rows.push(out);
             }
@@ -212,23 +191,17 @@ pub(super) async fn timeseries(
         columns.push("key".into());
         columns.push("name".into());
     }
-    columns.extend(metrics);
-    dynamic_table(&columns, rows, format.as_deref())
+    columns.extend(metrics.iter().map(Metric::name));
+    dynamic_table(&columns, rows, format)
 }
 
-fn metric_value(
-    row: &Value,
-    accounts: &[crate::coverage::figures::AccountFigure],
-    m: &str,
-) -> Value {
-    if let Some(t) = m.strip_prefix("konten_") {
-        return accounts
-            .iter()
-            .find(|a| a.account_type == t)
-            .map(|a| Value::from(a.count))
-            .unwrap_or(Value::from(0));
-    }
-    row.get(m).cloned().unwrap_or(Value::Null)
+/// The Land's account count of a type on a day (0 before the first Stichtag).
+fn account_count(accounts: &[AccountFigure], account_type: &str) -> Value {
+    let count = accounts
+        .iter()
+        .find(|a| a.account_type == account_type)
+        .map_or(0, |a| a.count);
+    Value::from(count)
 }
 
 #[cfg(test)]

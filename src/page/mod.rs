@@ -6,7 +6,11 @@ pub mod html;
 
 use std::fmt::Write;
 
+use crate::boundaries::Layer;
+use crate::charts::catalog::MapMetric;
+use crate::charts::ChartId;
 use crate::coverage::figures::{lotse_class, ratio};
+use crate::coverage::outreach::{served_population, Lack};
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
 use crate::coverage::{ALL_KINDS, ANY};
@@ -47,19 +51,20 @@ impl Links {
             Links::Report { .. } => format!("{}gemeinde/{ags}.html", self.root()),
         }
     }
-    /// A chart image: `name` as under `/charts/` (e.g. `map/gemeinden`), PNG.
-    pub fn chart(&self, name: &str) -> String {
+    /// A chart image, PNG.
+    pub fn chart(&self, chart: &ChartId) -> String {
         match self {
-            Links::Server => format!("/charts/{name}"),
-            Links::Report { .. } => format!("{}charts/{}.png", self.root(), chart_file(name)),
+            Links::Server => format!("/charts/{}", chart.path()),
+            Links::Report { .. } => format!("{}charts/{}.png", self.root(), chart.file()),
         }
     }
     /// The same chart as SVG (for slides and print), where the links lead to the service.
-    pub fn chart_svg(&self, name: &str) -> Option<String> {
+    pub fn chart_svg(&self, chart: &ChartId) -> Option<String> {
+        let path = chart.path();
         match self {
             Links::Server => Some(format!(
-                "/charts/{name}{}format=svg",
-                if name.contains('?') { '&' } else { '?' }
+                "/charts/{path}{}format=svg",
+                if path.contains('?') { '&' } else { '?' }
             )),
             Links::Report { .. } => None,
         }
@@ -73,20 +78,26 @@ impl Links {
     }
 }
 
-/// The report's file name (without extension) of a chart path such as `map/gemeinden?metric=x`.
-pub fn chart_file(name: &str) -> String {
-    name.replace(['/', '?', '=', '&', ':'], "-")
+/// The charts the Land page shows (the report draws them as files).
+pub fn page_charts() -> [ChartId; 6] {
+    [
+        ChartId::map(Layer::Gemeinden, MapMetric::Lotsen),
+        ChartId::map(Layer::Kreise, MapMetric::Lotsen),
+        ChartId::map(Layer::Gemeinden, MapMetric::Standardprozesse),
+        ChartId::Progress,
+        ChartId::SizeClasses,
+        ChartId::Processes,
+    ]
 }
 
-/// The charts the pages show, as `/charts/` paths.
-pub const PAGE_CHARTS: [&str; 6] = [
-    "map/gemeinden",
-    "map/kreise",
-    "map/gemeinden?metric=standardprozesse",
-    "progress",
-    "size-classes",
-    "processes",
-];
+/// The map of one Kreis' Gemeinden on its page.
+pub fn kreis_map(key: &str) -> ChartId {
+    ChartId::Map {
+        layer: Layer::Gemeinden,
+        metric: MapMetric::Lotsen,
+        kreis: Some(key.to_string()),
+    }
+}
 
 /// The downloads the page links to: (label, API path, report file name).
 pub const DOWNLOADS: [(&str, &str, &str); 6] = [
@@ -138,7 +149,8 @@ fn footer(snap: &Snapshot) -> String {
 }
 
 /// A chart that opens full size when tapped, with its download links.
-fn figure(links: &Links, chart: &str, alt: &str, (w, h): (u32, u32)) -> String {
+fn figure(links: &Links, chart: &ChartId, alt: &str) -> String {
+    let (w, h) = chart.display_size();
     let png = esc(&links.chart(chart));
     let svg = links
         .chart_svg(chart)
@@ -204,23 +216,22 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
     let maps = crate::boundaries::cover(raw);
     if maps {
         b.push_str("<h2>Karten</h2>");
-        b.push_str(&figure(links, "map/gemeinden", "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz", (1000, 1000)));
-        b.push_str(&figure(links, "map/kreise", "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in Stufen von 20 Prozent, je dunkler desto höher", (1000, 1000)));
-        b.push_str(&figure(links, "map/gemeinden?metric=standardprozesse", "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr", (1000, 1000)));
+        let [gemeinden, kreise, standard, ..] = page_charts();
+        b.push_str(&figure(links, &gemeinden, "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz"));
+        b.push_str(&figure(links, &kreise, "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in Stufen von 20 Prozent, je dunkler desto höher"));
+        b.push_str(&figure(links, &standard, "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr"));
     }
     b.push_str("<h2>Entwicklung</h2>");
-    b.push_str(&figure(links, "progress", "Liniendiagramm: Verwaltungen mit Digitallotse und Zahl der Lotsen seit November 2018, das Ziel von allen Verwaltungen als rote Linie, die veröffentlichten Stände als Punkte und die Prognose gestrichelt", (1100, 650)));
+    b.push_str(&figure(links, &ChartId::Progress, "Liniendiagramm: Verwaltungen mit Digitallotse und Zahl der Lotsen seit November 2018, das Ziel von allen Verwaltungen als rote Linie, die veröffentlichten Stände als Punkte und die Prognose gestrichelt"));
     b.push_str(&figure(
         links,
-        "size-classes",
+        &ChartId::SizeClasses,
         "Balkendiagramm: Anteil der Gemeinden mit Digitallotse je Einwohnergrößenklasse",
-        (900, 400),
     ));
     b.push_str(&figure(
         links,
-        "processes",
+        &ChartId::Processes,
         "Balkendiagramm: Zahl der Gemeinden je freigeschaltetem Onlinedienst",
-        (1000, 900),
     ));
 
     // Kreise, sortable by links.
@@ -304,18 +315,8 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
 fn outreach(snap: &Snapshot, links: &Links, kreis: Option<usize>) -> String {
     let raw = &snap.raw;
     let f = &snap.current;
-    let mut missing: Vec<usize> = (0..raw.admins.len())
-        .filter(|&i| f.admin_lotsen[i] == [false, false])
-        .filter(|&i| kreis.is_none_or(|k| raw.admins[i].kreis == k))
-        .collect();
-    let population = |i: usize| {
-        let a = &raw.admins[i];
-        match a.kind {
-            AdminKind::Gemeinde => a.population,
-            AdminKind::Landratsamt => raw.units[raw.kreise[a.kreis]].population,
-        }
-    };
-    missing.sort_by_key(|&i| (std::cmp::Reverse(population(i)), raw.admins[i].id.clone()));
+    let missing = f.outreach(raw, Lack::Lotse, |a| kreis.is_none_or(|k| a.kreis == k));
+    let population = |i: usize| served_population(raw, &raw.admins[i]);
     let total = missing.len();
     let rows: Vec<Vec<String>> = missing
         .iter()
@@ -395,13 +396,12 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
     if crate::boundaries::cover(raw) {
         b.push_str(&figure(
             links,
-            &format!("map/gemeinden?kreis={key}"),
+            &kreis_map(key),
             &format!(
                 "Karte der Gemeinden im {}: grau ohne Digitallotse, hellblau mit \
              Basisqualifizierung, dunkelblau mit Aufbauschulung",
                 unit.name
             ),
-            (800, 800),
         ));
     }
     b.push_str("<h2>Gemeinden und Landratsamt</h2>");

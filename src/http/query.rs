@@ -1,0 +1,364 @@
+//! Typed query parameters. Every value a parameter may take is a Rust type, parsed once by serde
+//! when the request arrives (a bad value is a JSON 400 naming it), and documented in the OpenAPI
+//! document by the same type: the pattern is built from the type's values, so the document cannot
+//! drift from the code. Empty values mean "not given", as they did when the parameters were text.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+
+use crate::coverage::UnitLevel;
+use crate::model::calendar::iso_date;
+use crate::model::{Art, KeyError, KreisKey, RbKey};
+
+/// A string schema with a pattern, as every typed parameter is documented.
+fn string_schema(pattern: String) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+        .into()
+}
+
+/// Parses a trimmed query value with `parse`; the error message names the parameter's values.
+fn from_text<'de, D: Deserializer<'de>, T>(
+    d: D,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, D::Error> {
+    let text = <Cow<'de, str>>::deserialize(d)?;
+    parse(text.trim()).map_err(serde::de::Error::custom)
+}
+
+/// A parameter with a fixed set of values: the enum, its text per value, its default (what an
+/// empty value means), serde and the OpenAPI schema `^(a|b|c)?$`.
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident, $param:literal, default $default:ident $(= $dtext:literal)?,
+     { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub(crate) enum $name {
+            #[default]
+            $default,
+            $($variant),+
+        }
+
+        impl $name {
+            /// The values a request may name, with their text.
+            const VALUES: &'static [($name, &'static str)] =
+                &[$(($name::$default, $dtext),)? $(($name::$variant, $text)),+];
+
+            pub(crate) fn parse(text: &str) -> Result<$name, String> {
+                if text.is_empty() {
+                    return Ok($name::$default);
+                }
+                $name::VALUES
+                    .iter()
+                    .find(|(_, t)| *t == text)
+                    .map(|(v, _)| *v)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = $name::VALUES.iter().map(|(_, t)| *t).collect();
+                        format!("unknown {} {text:?}: use {}", $param, names.join(", "))
+                    })
+            }
+
+            fn pattern() -> String {
+                let names: Vec<&str> = $name::VALUES.iter().map(|(_, t)| *t).collect();
+                format!("^({})?$", names.join("|"))
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                from_text(d, $name::parse)
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                string_schema($name::pattern())
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+choice!(
+    /// `format`: JSON (default) or CSV.
+    Format, "format", default Json = "json", { Csv = "csv" }
+);
+
+choice!(
+    /// `format` of a chart: PNG (default) or SVG.
+    ImageFormat, "format", default Png = "png", { Svg = "svg" }
+);
+
+impl ImageFormat {
+    pub(crate) fn format(self) -> crate::charts::Format {
+        match self {
+            ImageFormat::Png => crate::charts::Format::Png,
+            ImageFormat::Svg => crate::charts::Format::Svg,
+        }
+    }
+}
+
+choice!(
+    /// `level` of `/api/v1/coverage` and `/api/v1/timeseries` (default: the Land).
+    Level, "level", default Land = "land", {
+        Regierungsbezirk = "regierungsbezirk",
+        Kreis = "kreis",
+        Gemeinde = "gemeinde",
+        Groessenklasse = "groessenklasse",
+    }
+);
+
+impl Level {
+    pub(crate) fn unit_level(self) -> UnitLevel {
+        match self {
+            Level::Land => UnitLevel::Land,
+            Level::Regierungsbezirk => UnitLevel::Regierungsbezirk,
+            Level::Kreis => UnitLevel::Kreis,
+            Level::Gemeinde => UnitLevel::Gemeinde,
+            Level::Groessenklasse => UnitLevel::Groessenklasse,
+        }
+    }
+}
+
+choice!(
+    /// `step` of a time series (default: month ends).
+    Step, "step", default Month = "month", { Quarter = "quarter", Year = "year" }
+);
+
+impl Step {
+    /// Months per step.
+    pub(crate) fn months(self) -> u32 {
+        match self {
+            Step::Month => 1,
+            Step::Quarter => 3,
+            Step::Year => 12,
+        }
+    }
+}
+
+choice!(
+    /// `art` of `/api/v1/ozg/…`: both arts (default), Standard- or Universalprozesse.
+    ArtFilter, "art", default Any, { Standard = "standard", Universal = "universal" }
+);
+
+impl ArtFilter {
+    /// The process art it selects, `None` for both.
+    pub(crate) fn art(self) -> Option<Art> {
+        match self {
+            ArtFilter::Any => None,
+            ArtFilter::Standard => Some(Art::Standard),
+            ArtFilter::Universal => Some(Art::Universal),
+        }
+    }
+}
+
+choice!(
+    /// `header` of the process matrix: process ids (default) or names as column names.
+    Header, "header", default Id = "id", { Name = "name" }
+);
+
+/// A key parameter of fixed length that also accepts Grafana's "All" (`.*`, `*`, `all`,
+/// `$__all`) and empty for "no filter".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum AllOr<K> {
+    #[default]
+    All,
+    One(K),
+}
+
+/// The region keys a filter can hold.
+pub(crate) trait FilterKey: Sized + fmt::Display {
+    const DIGITS: usize;
+    fn parse_key(text: &str) -> Result<Self, KeyError>;
+}
+
+impl FilterKey for KreisKey {
+    const DIGITS: usize = 5;
+    fn parse_key(text: &str) -> Result<Self, KeyError> {
+        KreisKey::parse(text)
+    }
+}
+
+impl FilterKey for RbKey {
+    const DIGITS: usize = 3;
+    fn parse_key(text: &str) -> Result<Self, KeyError> {
+        RbKey::parse(text)
+    }
+}
+
+impl<K: FilterKey> AllOr<K> {
+    pub(crate) fn parse(text: &str) -> Result<AllOr<K>, String> {
+        match text {
+            "" | ".*" | "*" | "all" | "$__all" => Ok(AllOr::All),
+            key => K::parse_key(key).map(AllOr::One).map_err(|e| e.to_string()),
+        }
+    }
+
+    pub(crate) fn one(&self) -> Option<&K> {
+        match self {
+            AllOr::All => None,
+            AllOr::One(k) => Some(k),
+        }
+    }
+}
+
+impl<'de, K: FilterKey> Deserialize<'de> for AllOr<K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<AllOr<K>, D::Error> {
+        from_text(d, AllOr::parse)
+    }
+}
+
+/// `kreis`: one Kreis (5-digit key) or all.
+pub(crate) type KreisFilter = AllOr<KreisKey>;
+/// `regierungsbezirk`: one Regierungsbezirk (3-digit key) or all.
+pub(crate) type RbFilter = AllOr<RbKey>;
+
+fn filter_schema<K: FilterKey>() -> RefOr<Schema> {
+    string_schema(format!(
+        "^([0-9]{{{}}}|\\.\\*|\\*|all|\\$__all)?$",
+        K::DIGITS
+    ))
+}
+
+impl utoipa::PartialSchema for KreisFilter {
+    fn schema() -> RefOr<Schema> {
+        filter_schema::<KreisKey>()
+    }
+}
+
+impl utoipa::ToSchema for KreisFilter {}
+
+impl utoipa::PartialSchema for RbFilter {
+    fn schema() -> RefOr<Schema> {
+        filter_schema::<RbKey>()
+    }
+}
+
+impl utoipa::ToSchema for RbFilter {}
+
+/// A calendar day `YYYY-MM-DD` (empty: not given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Day(pub(crate) Option<NaiveDate>);
+
+impl Day {
+    pub(crate) fn parse(text: &str) -> Result<Day, String> {
+        if text.is_empty() {
+            return Ok(Day(None));
+        }
+        // Any calendar day with a four-digit year (before the first record every figure is 0).
+        iso_date(text)
+            .filter(|d| chrono::Datelike::year(d) >= 1)
+            .map(|d| Day(Some(d)))
+            .ok_or_else(|| format!("{text:?} is not a date (YYYY-MM-DD)"))
+    }
+}
+
+impl utoipa::PartialSchema for Day {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Date,
+            )))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Day {}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
+        from_text(d, Day::parse)
+    }
+}
+
+/// `missing` of `/api/v1/outreach`: a Lotse (default), an Aufbau-qualified Lotse, or a process.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum Missing {
+    #[default]
+    Lotse,
+    Aufbau,
+    Process(String),
+}
+
+impl Missing {
+    pub(crate) fn parse(text: &str) -> Result<Missing, String> {
+        match text {
+            "" | "lotse" => Ok(Missing::Lotse),
+            "aufbau" => Ok(Missing::Aufbau),
+            other => match other.strip_prefix("process:") {
+                Some(id) if !id.trim().is_empty() => Ok(Missing::Process(id.trim().to_string())),
+                _ => Err(format!(
+                    "unknown missing {other:?}: use lotse, aufbau or process:ID"
+                )),
+            },
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Missing {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Missing, D::Error> {
+        from_text(d, Missing::parse)
+    }
+}
+
+impl utoipa::PartialSchema for Missing {
+    fn schema() -> RefOr<Schema> {
+        string_schema("^(lotse|aufbau|process:.+)?$".into())
+    }
+}
+
+impl utoipa::ToSchema for Missing {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_parse_their_values_and_empty_as_default() {
+        assert_eq!(Format::parse(""), Ok(Format::Json));
+        assert_eq!(Format::parse("csv"), Ok(Format::Csv));
+        assert!(Format::parse("xml").unwrap_err().contains("json, csv"));
+        assert_eq!(
+            Level::parse("kreis").map(Level::unit_level),
+            Ok(UnitLevel::Kreis)
+        );
+        assert_eq!(Step::parse("year").map(Step::months), Ok(12));
+        assert_eq!(ArtFilter::parse("").map(ArtFilter::art), Ok(None));
+        assert_eq!(
+            Level::pattern(),
+            "^(land|regierungsbezirk|kreis|gemeinde|groessenklasse)?$"
+        );
+    }
+
+    #[test]
+    fn filters_take_grafanas_all_and_keys() {
+        for all in ["", ".*", "*", "all", "$__all"] {
+            assert_eq!(AllOr::<KreisKey>::parse(all), Ok(AllOr::All));
+        }
+        let one = AllOr::<KreisKey>::parse("08115").unwrap();
+        assert_eq!(one.one().map(|k| k.as_str()), Some("08115"));
+        assert!(AllOr::<KreisKey>::parse("0811").is_err());
+        assert!(AllOr::<RbKey>::parse("08115").is_err());
+    }
+
+    #[test]
+    fn days_and_missing() {
+        assert_eq!(Day::parse(""), Ok(Day(None)));
+        assert!(Day::parse("2019-02-30").is_err());
+        assert!(Day::parse("2019-2-3").is_err());
+        assert_eq!(
+            Missing::parse("process:S1"),
+            Ok(Missing::Process("S1".into()))
+        );
+        assert!(Missing::parse("geld").is_err());
+        assert!(Missing::parse("process:").is_err());
+    }
+}
