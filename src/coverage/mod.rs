@@ -1,6 +1,7 @@
 //! The coverage engine: every figure computed once per data change from the stored records, held in
 //! an immutable snapshot that is swapped atomically. Knows nothing of HTTP.
 
+pub mod area;
 pub mod figure;
 pub mod figures;
 pub mod outreach;

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::params::{dynamic_table, kreis_filter, table, ApiQuery};
 use super::query::{ArtFilter, Day, Format, Header, KreisFilter, RbFilter};
 use super::AppState;
-use crate::coverage::figures::{lotse_class, ratio};
+use crate::coverage::figures::lotse_class;
 use crate::error::ApiError;
 use crate::model::{AdminKind, Art};
 
@@ -103,52 +103,27 @@ pub(super) async fn processes(
     let raw = &snap.raw;
     let Selection { kreise, art, day } = Selection::of(&snap, &p)?;
     let f = snap.as_of(day);
-    let in_area = |a: &crate::coverage::raw::Admin| kreise.as_ref().is_none_or(|k| k[a.kreis]);
-    let gemeinden: Vec<usize> = raw
-        .admins
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.kind == AdminKind::Gemeinde && in_area(a))
-        .map(|(i, _)| i)
-        .collect();
-    let lras: Vec<usize> = raw
-        .admins
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.kind == AdminKind::Landratsamt && in_area(a))
-        .map(|(i, _)| i)
-        .collect();
-    let population_total: i64 = gemeinden.iter().map(|&i| raw.admins[i].population).sum();
+    let in_area = f.processes_in(raw, |a| kreise.as_ref().is_none_or(|k| k[a.kreis]));
     let rows: Vec<ProcessRow> = raw
         .processes
         .iter()
-        .enumerate()
-        .filter(|(_, pr)| art.is_none_or(|a| pr.art == a))
-        .map(|(pi, pr)| {
-            let active: Vec<usize> = gemeinden
-                .iter()
-                .copied()
-                .filter(|&i| f.is_active(raw, i, pi))
-                .collect();
-            let population_active: i64 = active.iter().map(|&i| raw.admins[i].population).sum();
-            let n = active.len() as u32;
-            ProcessRow {
-                process_id: pr.id.clone(),
-                name: pr.name.clone(),
-                art: pr.art.as_str(),
-                leika: pr.leika.clone().unwrap_or_default(),
-                as_of: day.format("%Y-%m-%d").to_string(),
-                demo: raw.demo,
-                gemeinden_active: n,
-                gemeinden_total: gemeinden.len() as u32,
-                share_gemeinden: ratio(n as f64, gemeinden.len() as f64),
-                population_active,
-                population_total,
-                share_population: ratio(population_active as f64, population_total as f64),
-                landratsaemter_active: lras.iter().filter(|&&i| f.is_active(raw, i, pi)).count()
-                    as u32,
-                flaechendeckend: !gemeinden.is_empty() && n as usize == gemeinden.len(),
-            }
+        .zip(&in_area)
+        .filter(|(pr, _)| art.is_none_or(|a| pr.art == a))
+        .map(|(pr, c)| ProcessRow {
+            process_id: pr.id.clone(),
+            name: pr.name.clone(),
+            art: pr.art.as_str(),
+            leika: pr.leika.clone().unwrap_or_default(),
+            as_of: day.format("%Y-%m-%d").to_string(),
+            demo: raw.demo,
+            gemeinden_active: c.gemeinden_active,
+            gemeinden_total: c.gemeinden_total,
+            share_gemeinden: c.share_gemeinden(),
+            population_active: c.population_active,
+            population_total: c.population_total,
+            share_population: c.share_population(),
+            landratsaemter_active: c.landratsaemter_active,
+            flaechendeckend: c.flaechendeckend(),
         })
         .collect();
     table(rows, p.format.unwrap_or_default())

@@ -190,49 +190,63 @@ pub fn snapshot_registry(snap: &Snapshot) -> Registry {
 /// same for every snapshot of one data version. Label values are official keys; names come from the
 /// `*_info` families, joined in PromQL with `group_left`.
 pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
-    let raw = &snap.raw;
-    let per_process: Vec<u32> = snap.current.processes.iter().map(|p| p.gemeinden).collect();
-    let per_kreis = per_kreis_processes(&per_process, raw.kreise.len(), ozg_per_kreis_max_series);
-    let f = &snap.current;
     let mut reg = Registry::default();
+    // Registration order is exposition order; the groups follow the figure catalogue.
+    lotsen_per_kreis(&mut reg, snap, ozg_per_kreis_max_series);
+    regierungsbezirk_info(&mut reg, snap);
+    funding(&mut reg, snap);
+    size_classes(&mut reg, snap);
+    ozg_processes(&mut reg, snap);
+    ozg_per_gemeinde(&mut reg, snap);
+    accounts(&mut reg, snap);
+    data_info(&mut reg, snap);
+    reg
+}
 
+/// Per Kreis: administrations, Lotsen (by kind and programme), population, names, and the
+/// Gemeinden per process (bounded by `ozg_per_kreis_max_series`).
+fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot, ozg_per_kreis_max_series: usize) {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let per_process: Vec<u32> = f.processes.iter().map(|p| p.gemeinden).collect();
+    let per_kreis = per_kreis_processes(&per_process, raw.kreise.len(), ozg_per_kreis_max_series);
     let admins: Family<KreisKind, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_administrations",
         "Administrations that can train Digitallotsen (Gemeinden and Landratsämter) per Kreis",
     );
     let with: Family<KreisKindProgramme, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_administrations_with_lotsen",
         "Administrations with at least one Digitallotse of the programme",
     );
     let with_any: Family<KreisKind, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_administrations_with_any_lotse",
         "Administrations with at least one Digitallotse of any programme",
     );
     let lotsen: Family<KreisKindProgramme, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_lotsen",
         "Digitallotsen (distinct pseudonymous participants) who completed the programme",
     );
     let lotsen_any: Family<KreisKind, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_lotsen_any_programme",
         "Digitallotsen (distinct pseudonymous participants) of any programme",
     );
     let population: Family<KreisLabel, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_population",
         "Population of the Kreis (Gemeinden, 31.12.2024)",
     );
     let kreis_info: Family<KreisInfo, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_kreis_info",
         "Names and types of the Kreise (value always 1)",
     );
     let ozg_kreis: Family<KreisProcess, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_ozg_gemeinden_with_process",
         "Gemeinden of the Kreis with the process active",
     );
@@ -292,9 +306,13 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
                 .set(f.processes[p].gemeinden_by_kreis[pos].into());
         }
     }
+}
 
+/// Names of the Regierungsbezirke.
+fn regierungsbezirk_info(reg: &mut Registry, snap: &Snapshot) {
+    let raw = &snap.raw;
     let rb_info: Family<RbInfo, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_regierungsbezirk_info",
         "Names of the Regierungsbezirke (value always 1)",
     );
@@ -310,10 +328,15 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
             })
             .set(1);
     }
+}
 
+/// The vouchers paid, per programme (all Länder of the registry together).
+fn funding(reg: &mut Registry, snap: &Snapshot) {
+    let raw = &snap.raw;
+    let f = &snap.current;
     let total = raw.total(&f.units);
     let funding: Family<ProgrammeLabel, FloatGauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_funding_euros",
         "Sum of the training vouchers paid, in euros",
     );
@@ -325,14 +348,19 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
             })
             .set(cents as f64 / 100.0);
     }
+}
 
+/// Gemeinden per size class, and those with a Lotse.
+fn size_classes(reg: &mut Registry, snap: &Snapshot) {
+    let raw = &snap.raw;
+    let f = &snap.current;
     let sc_admins: Family<SizeClassLabel, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_size_class_gemeinden",
         "Gemeinden per population size class",
     );
     let sc_with: Family<SizeClassLabel, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_size_class_gemeinden_with_any_lotse",
         "Gemeinden per population size class with at least one Digitallotse",
     );
@@ -349,24 +377,30 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
                 .set(f.units[i].with_lotsen[ALL_KINDS][ANY].into());
         }
     }
+}
 
+/// Per process: Gemeinden, population and Landratsämter with it active, its names; per art:
+/// flächendeckend and in at least one Kommune.
+fn ozg_processes(reg: &mut Registry, snap: &Snapshot) {
+    let raw = &snap.raw;
+    let f = &snap.current;
     let ozg_pop: Family<ProcessLabel, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_ozg_population_with_process",
         "Population of the Gemeinden with the process active",
     );
     let ozg_gemeinden: Family<ProcessLabel, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_ozg_land_gemeinden_with_process",
         "Gemeinden of the Land with the process active (every process, also where the per-Kreis family is bounded)",
     );
     let ozg_lra: Family<ProcessLabel, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_ozg_landratsaemter_with_process",
         "Landratsämter with the process active",
     );
     let process_info: Family<ProcessInfo, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_process_info",
         "Names, kind and LeiKa key of the service-bw processes (value always 1)",
     );
@@ -391,12 +425,12 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
             .set(1);
     }
     let flaechendeckend: Family<ArtLabel, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_ozg_processes_flaechendeckend",
         "Processes active in every Gemeinde of the Land (100 percent)",
     );
     let at_least_one: Family<ArtLabel, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_ozg_processes_in_at_least_one_kommune",
         "Processes active in at least one Gemeinde",
     );
@@ -409,14 +443,19 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
             .get_or_create(&l)
             .set(f.processes_in_at_least_one[art as usize].into());
     }
+}
 
+/// Per Gemeinde: active processes by art, and its name and Kreis.
+fn ozg_per_gemeinde(reg: &mut Registry, snap: &Snapshot) {
+    let raw = &snap.raw;
+    let f = &snap.current;
     let per_gemeinde: Family<AgsArt, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_ozg_processes_active",
         "Processes active in the Gemeinde, by kind",
     );
     let gemeinde_info: Family<GemeindeInfo, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_gemeinde_info",
         "Names and Kreis of the Gemeinden (value always 1)",
     );
@@ -444,9 +483,14 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
             })
             .set(1);
     }
+}
 
+/// service-bw accounts: the Land per type, and per Kreis where per-Kommune counts exist.
+fn accounts(reg: &mut Registry, snap: &Snapshot) {
+    let raw = &snap.raw;
+    let f = &snap.current;
     let accounts: Family<AccountType, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_servicebw_accounts",
         "service-bw user accounts at the latest Stichtag",
     );
@@ -460,7 +504,7 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
 
     // Kreise × 2 account types: bounded by the registry (Germany 400 × 2).
     let accounts_by_kreis: Family<KreisAccountType, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_servicebw_accounts_by_kreis",
         "service-bw user accounts of the Kreis' administrations at the latest Stichtag with \
          per-Kommune counts",
@@ -480,9 +524,13 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
             }
         }
     }
+}
 
+/// Version, demo flag and the last import per dataset.
+fn data_info(reg: &mut Registry, snap: &Snapshot) {
+    let raw = &snap.raw;
     let build_info: Family<VersionLabel, Gauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_build_info",
         "Version of the running digitalatlas (value always 1)",
     );
@@ -492,13 +540,13 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
         })
         .set(1);
     gauge(
-        &mut reg,
+        reg,
         "digitalatlas_demo_data",
         "1 when the figures come from synthetic demo data (Demodaten), else 0",
         if raw.demo { 1.0 } else { 0.0 },
     );
     let last_import: Family<DatasetLabel, FloatGauge> = family(
-        &mut reg,
+        reg,
         "digitalatlas_last_import_timestamp_seconds",
         "When the dataset was last imported (Unix time)",
     );
@@ -509,7 +557,6 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
             })
             .set(*ts as f64);
     }
-    reg
 }
 
 #[cfg(test)]

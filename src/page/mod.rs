@@ -9,7 +9,7 @@ use std::fmt::Write;
 use crate::boundaries::Layer;
 use crate::charts::catalog::MapMetric;
 use crate::charts::ChartId;
-use crate::coverage::figures::{lotse_class, ratio};
+use crate::coverage::figures::lotse_class;
 use crate::coverage::outreach::{served_population, Lack};
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
@@ -474,23 +474,19 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
         f.admin_ozg[i].standard,
         f.admin_ozg[i].universal
     );
+    let land = f.processes_in(raw, |_| true);
     let rows: Vec<Vec<String>> = raw
         .processes
         .iter()
+        .zip(&land)
         .enumerate()
-        .map(|(p, pr)| {
+        .map(|(p, (pr, in_land))| {
             let on = f.is_active(raw, i, p);
             vec![
                 esc(&pr.name),
                 pr.art.as_str().to_string(),
                 if on { "freigeschaltet" } else { "–" }.to_string(),
-                pct(ratio(
-                    f.processes[p].gemeinden as f64,
-                    raw.admins
-                        .iter()
-                        .filter(|a| a.kind == AdminKind::Gemeinde)
-                        .count() as f64,
-                )),
+                pct(in_land.share_gemeinden()),
             ]
         })
         .collect();
