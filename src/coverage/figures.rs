@@ -174,17 +174,40 @@ impl Figures {
 
 /// Computes every figure as of the end of `day` (records dated on `day` count).
 pub fn compute(raw: &RawData, day: NaiveDate) -> Figures {
-    let n_units = raw.units.len();
-    let n_proc = raw.processes.len();
-    let mut units = vec![UnitFigures::default(); n_units];
+    let mut units = vec![UnitFigures::default(); raw.units.len()];
+    count_administrations(raw, &mut units);
+    let admin_lotsen = lotsen(raw, day, &mut units);
+    let ozg = ozg(raw, day, &mut units);
+    let (admin_accounts, admin_accounts_date) = admin_accounts(raw, day);
+    add_unit_accounts(raw, &admin_accounts, &mut units);
+    Figures {
+        as_of: day,
+        units,
+        processes: ozg.processes,
+        admin_ozg: ozg.admin_ozg,
+        admin_lotsen,
+        active: ozg.active,
+        processes_flaechendeckend: ozg.flaechendeckend,
+        processes_in_at_least_one: ozg.in_at_least_one,
+        accounts: accounts(raw, day),
+        admin_accounts,
+        admin_accounts_date,
+    }
+}
 
+/// Administrations per unit and kind: the targets.
+fn count_administrations(raw: &RawData, units: &mut [UnitFigures]) {
     for a in raw.admins.iter() {
         for &u in &a.units {
             units[u].administrations[a.kind as usize] += 1;
             units[u].administrations[ALL_KINDS] += 1;
         }
     }
+}
 
+/// Lotsen on `day`: per unit distinct participants, funding, administrations and population
+/// with a Lotse; returns each administration's [basis, aufbau] flags.
+fn lotsen(raw: &RawData, day: NaiveDate, units: &mut [UnitFigures]) -> Vec<[bool; 2]> {
     // Lotsen: per administration flags, per unit distinct participants.
     let mut admin_lotsen = vec![[false; 2]; raw.admins.len()];
     // (unit, kind, programme, participant) tuples, deduplicated below.
@@ -222,7 +245,21 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> Figures {
             }
         }
     }
+    admin_lotsen
+}
 
+/// The OZG figures of one day.
+struct OzgDay {
+    active: Vec<bool>,
+    processes: Vec<ProcessFigures>,
+    admin_ozg: Vec<AdminOzg>,
+    flaechendeckend: [u32; 2],
+    in_at_least_one: [u32; 2],
+}
+
+/// What is active on `day`: per administration and process, per process, per unit.
+fn ozg(raw: &RawData, day: NaiveDate, units: &mut [UnitFigures]) -> OzgDay {
+    let n_proc = raw.processes.len();
     // OZG: what is active on the day.
     let mut active = vec![false; raw.admins.len() * n_proc];
     for act in raw.activations.iter().filter(|a| a.active_on(day)) {
@@ -273,28 +310,23 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> Figures {
         processes_flaechendeckend[art] += u32::from(pf.flaechendeckend);
         processes_in_at_least_one[art] += u32::from(pf.gemeinden > 0);
     }
+    OzgDay {
+        active,
+        processes,
+        admin_ozg,
+        flaechendeckend: processes_flaechendeckend,
+        in_at_least_one: processes_in_at_least_one,
+    }
+}
 
-    let (admin_accounts, admin_accounts_date) = admin_accounts(raw, day);
-    for (a, counts) in raw.admins.iter().zip(&admin_accounts) {
+/// Adds each administration's account counts to the units it counts in.
+fn add_unit_accounts(raw: &RawData, admin_accounts: &[[i64; 2]], units: &mut [UnitFigures]) {
+    for (a, counts) in raw.admins.iter().zip(admin_accounts) {
         for &u in &a.units {
             for (total, count) in units[u].accounts.iter_mut().zip(counts) {
                 *total += count;
             }
         }
-    }
-
-    Figures {
-        as_of: day,
-        units,
-        processes,
-        admin_ozg,
-        admin_lotsen,
-        active,
-        processes_flaechendeckend,
-        processes_in_at_least_one,
-        accounts: accounts(raw, day),
-        admin_accounts,
-        admin_accounts_date,
     }
 }
 

@@ -18,6 +18,7 @@ use crate::coverage::raw::UnitLevel;
 use crate::coverage::Snapshot;
 use crate::error::ApiError;
 use crate::model::calendar::project_start;
+use chrono::NaiveDate;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/timeseries", get(timeseries))
@@ -117,61 +118,101 @@ pub(super) async fn timeseries(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let level = p.level.unwrap_or_default().unit_level();
     let snap = state.coverage.snapshot();
-    let metrics = parse_metrics(given(&p.metric), level, &snap)?;
-    let to = p.to.and_then(|d| d.0).unwrap_or(snap.current.as_of);
-    // Without `from`, from the Projektstart (or `to`, if that is earlier).
-    let from = p.from.and_then(|d| d.0).unwrap_or(project_start().min(to));
-    if from > to {
-        return Err(ApiError::BadRequest(format!(
-            "from {from} is after to {to}"
-        )));
-    }
-    let dates = step_ends(from, to, p.step.unwrap_or_default().months());
-    if dates.len() > MAX_DATES {
-        return Err(ApiError::BadRequest(format!(
-            "{} to {} has more than {MAX_DATES} steps: choose a shorter range or a longer step",
-            from, to
-        )));
-    }
-    let units: Vec<usize> = snap
-        .raw
-        .units
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| u.level == level)
-        .filter(|(_, u)| filter(&p.key).is_none_or(|k| u.key == k))
-        .map(|(i, _)| i)
-        .collect();
-    if let (Some(k), true) = (filter(&p.key), units.is_empty()) {
-        return Err(ApiError::NotFound(format!(
-            "no unit with key {k:?} at level {}",
-            level.as_str()
-        )));
-    }
-    if units.len() * dates.len() > MAX_CELLS {
-        return Err(ApiError::BadRequest(format!(
-            "{} units × {} dates is too much for one request: give a key or a longer step",
-            units.len(),
-            dates.len()
-        )));
-    }
-    let long = filter(&p.key).is_none();
+    let plan = Plan::of(&p, &snap)?;
     let format = p.format.unwrap_or_default();
     // At most `max_heavy` series are computed at once (a long-format series holds up to
     // MAX_CELLS rows while it is built).
     let rows = state.pools.heavy(move || {
-        let mut rows = Vec::with_capacity(units.len() * dates.len());
-        for (&day, f) in dates.iter().zip(snap.days_figures(&dates)) {
-            for &u in &units {
+        let rows = plan.rows(&snap);
+        (rows, plan)
+    });
+    let (rows, plan) = match rows.await {
+        Ok(rows) => rows,
+        Err(busy) => return Ok(busy),
+    };
+    dynamic_table(&plan.columns(), rows, format)
+}
+
+/// What a request asks for, checked against the limits: the units, the step ends, the columns.
+struct Plan {
+    units: Vec<usize>,
+    dates: Vec<NaiveDate>,
+    metrics: Vec<Metric>,
+    /// Without a key: one row per unit and date, with the unit's key and name.
+    long: bool,
+}
+
+impl Plan {
+    fn of(p: &Params, snap: &Snapshot) -> Result<Plan, ApiError> {
+        let level = p.level.unwrap_or_default().unit_level();
+        let metrics = parse_metrics(given(&p.metric), level, snap)?;
+        let to = p.to.and_then(|d| d.0).unwrap_or(snap.current.as_of);
+        // Without `from`, from the Projektstart (or `to`, if that is earlier).
+        let from = p.from.and_then(|d| d.0).unwrap_or(project_start().min(to));
+        if from > to {
+            return Err(ApiError::BadRequest(format!(
+                "from {from} is after to {to}"
+            )));
+        }
+        let dates = step_ends(from, to, p.step.unwrap_or_default().months());
+        if dates.len() > MAX_DATES {
+            return Err(ApiError::BadRequest(format!(
+                "{from} to {to} has more than {MAX_DATES} steps: choose a shorter range or a longer step"
+            )));
+        }
+        let key = filter(&p.key);
+        let units: Vec<usize> = snap
+            .raw
+            .units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.level == level && key.is_none_or(|k| u.key == k))
+            .map(|(i, _)| i)
+            .collect();
+        if let (Some(k), true) = (key, units.is_empty()) {
+            return Err(ApiError::NotFound(format!(
+                "no unit with key {k:?} at level {}",
+                level.as_str()
+            )));
+        }
+        if units.len() * dates.len() > MAX_CELLS {
+            return Err(ApiError::BadRequest(format!(
+                "{} units × {} dates is too much for one request: give a key or a longer step",
+                units.len(),
+                dates.len()
+            )));
+        }
+        Ok(Plan {
+            units,
+            dates,
+            metrics,
+            long: key.is_none(),
+        })
+    }
+
+    fn columns(&self) -> Vec<String> {
+        let mut columns = vec!["date".to_string()];
+        if self.long {
+            columns.push("key".into());
+            columns.push("name".into());
+        }
+        columns.extend(self.metrics.iter().map(Metric::name));
+        columns
+    }
+
+    /// The rows, from the snapshot's figures of each step end (computed on all cores).
+    fn rows(&self, snap: &Snapshot) -> Vec<Vec<Value>> {
+        let mut rows = Vec::with_capacity(self.units.len() * self.dates.len());
+        for (&day, f) in self.dates.iter().zip(snap.days_figures(&self.dates)) {
+            for &u in &self.units {
                 let unit = &snap.raw.units[u];
                 let mut out = vec![Value::from(day.format("%Y-%m-%d").to_string())];
-                if long {
+                if self.long {
                     out.push(Value::from(unit.key.clone()));
                     out.push(Value::from(unit.name.clone()));
                 }
-                for m in &metrics {
+                for m in &self.metrics {
                     out.push(match m {
                         Metric::Figure(figure) => figure.of(unit, &f.units[u]).to_json(),
                         Metric::Accounts(t) => account_count(&f.accounts, t),
@@ -180,19 +221,8 @@ pub(super) async fn timeseries(
                 rows.push(out);
             }
         }
-        (rows, metrics)
-    });
-    let (rows, metrics) = match rows.await {
-        Ok(rows) => rows,
-        Err(busy) => return Ok(busy),
-    };
-    let mut columns = vec!["date".to_string()];
-    if long {
-        columns.push("key".into());
-        columns.push("name".into());
+        rows
     }
-    columns.extend(metrics.iter().map(Metric::name));
-    dynamic_table(&columns, rows, format)
 }
 
 /// The Land's account count of a type on a day (0 before the first Stichtag).

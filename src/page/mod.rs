@@ -14,7 +14,7 @@ use crate::coverage::outreach::{served_population, Lack};
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
 use crate::coverage::{ALL_KINDS, ANY};
-use crate::model::{AdminKind, Art};
+use crate::model::{AdminKind, Art, Programme};
 use html::{esc, num, pct, table};
 
 /// Where pages link to: the live server or the files of a static report.
@@ -178,50 +178,77 @@ fn search_form(links: &Links) -> String {
 /// Sort keys of the Kreis table.
 pub const KREIS_SORTS: [&str; 4] = ["name", "anteil", "lotsen", "einwohner"];
 
-/// The Land's page.
+/// The Land's page: key figures, maps, progress, the Kreise, the outreach list, downloads.
 pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
     let raw = &snap.raw;
+    let maps = crate::boundaries::cover(raw);
+    let mut b = search_form(links);
+    b.push_str(&key_figures(snap));
+    if maps {
+        b.push_str(&land_maps(links));
+    }
+    b.push_str(&development(links));
+    b.push_str(&kreis_table(snap, links, sort));
+    b.push_str(&outreach(snap, links, None));
+    b.push_str(&downloads(links, maps));
+    html::page(
+        &format!(
+            "Kommunale Digitallotsen und OZG-Onlinedienste in {}",
+            raw.area_name()
+        ),
+        &links.home(),
+        raw.demo,
+        &b,
+        &footer(snap),
+    )
+}
+
+/// The Land's Kennzahlen (all Länder of the registry together).
+fn key_figures(snap: &Snapshot) -> String {
+    let raw = &snap.raw;
     let f = &snap.current;
-    let total = raw.total(&f.units);
-    let lf = &total;
-    let g = AdminKind::Gemeinde as usize;
+    let lf = raw.total(&f.units);
+    let g = Some(AdminKind::Gemeinde);
     let accounts = f
         .accounts
         .iter()
         .find(|a| a.account_type == "buerger")
         .map(|a| num(a.count))
         .unwrap_or_else(|| "–".into());
-    let mut b = String::new();
-    let _ = write!(
-        b,
-        "{search}<h2 id=\"kennzahlen\">Kennzahlen</h2><ul class=\"kennzahlen\">\
+    format!(
+        "<h2 id=\"kennzahlen\">Kennzahlen</h2><ul class=\"kennzahlen\">\
          <li><strong id=\"kz-verwaltungen\">{with} von {all}</strong>Verwaltungen (Gemeinden und \
          Landratsämter) mit Digitallotse ({share})</li>\
          <li><strong id=\"kz-lotsen\">{lotsen}</strong>Digitallotsen, davon {aufbau} mit Aufbauschulung</li>\
          <li><strong id=\"kz-gemeinden\">{gw} von {ga}</strong>Gemeinden mit Lotse</li>\
          <li><strong id=\"kz-flaechendeckend\">{fd} von {ns}</strong>Standardprozessen flächendeckend (in allen Gemeinden), {one} in mindestens einer Kommune</li>\
          <li><strong id=\"kz-konten\">{accounts}</strong>Bürgerkonten auf service-bw</li></ul>",
-        search = search_form(links),
-        with = num(lf.with_lotsen[ALL_KINDS][ANY] as i64),
-        all = num(lf.administrations[ALL_KINDS] as i64),
+        with = num(lf.with_lotse(None, None).into()),
+        all = num(lf.administrations_of(None).into()),
         share = pct(lf.share_with_lotse()),
-        lotsen = num(lf.lotsen[ALL_KINDS][ANY] as i64),
-        aufbau = num(lf.lotsen[ALL_KINDS][1] as i64),
-        gw = num(lf.with_lotsen[g][ANY] as i64),
-        ga = num(lf.administrations[g] as i64),
+        lotsen = num(lf.lotsen_of(None, None).into()),
+        aufbau = num(lf.lotsen_of(None, Some(Programme::Aufbau)).into()),
+        gw = num(lf.with_lotse(g, None).into()),
+        ga = num(lf.administrations_of(g).into()),
         fd = f.processes_flaechendeckend[Art::Standard as usize],
         ns = raw.processes_of(Art::Standard),
         one = f.processes_in_at_least_one[Art::Standard as usize],
-    );
-    let maps = crate::boundaries::cover(raw);
-    if maps {
-        b.push_str("<h2>Karten</h2>");
-        let [gemeinden, kreise, standard, ..] = page_charts();
-        b.push_str(&figure(links, &gemeinden, "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz"));
-        b.push_str(&figure(links, &kreise, "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in Stufen von 20 Prozent, je dunkler desto höher"));
-        b.push_str(&figure(links, &standard, "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr"));
-    }
-    b.push_str("<h2>Entwicklung</h2>");
+    )
+}
+
+/// The three maps of the Land.
+fn land_maps(links: &Links) -> String {
+    let [gemeinden, kreise, standard, ..] = page_charts();
+    let mut b = String::from("<h2>Karten</h2>");
+    b.push_str(&figure(links, &gemeinden, "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz"));
+    b.push_str(&figure(links, &kreise, "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in Stufen von 20 Prozent, je dunkler desto höher"));
+    b.push_str(&figure(links, &standard, "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr"));
+    b
+}
+
+/// Progress over time, size classes and processes.
+fn development(links: &Links) -> String {
+    let mut b = String::from("<h2>Entwicklung</h2>");
     b.push_str(&figure(links, &ChartId::Progress, "Liniendiagramm: Verwaltungen mit Digitallotse und Zahl der Lotsen seit November 2018, das Ziel von allen Verwaltungen als rote Linie, die veröffentlichten Stände als Punkte und die Prognose gestrichelt"));
     b.push_str(&figure(
         links,
@@ -233,16 +260,21 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
         &ChartId::Processes,
         "Balkendiagramm: Zahl der Gemeinden je freigeschaltetem Onlinedienst",
     ));
+    b
+}
 
-    // Kreise, sortable by links.
-    let mut kreise: Vec<usize> = raw.kreise.iter().copied().collect();
+/// The Kreise, sortable by links (`KREIS_SORTS`).
+fn kreis_table(snap: &Snapshot, links: &Links, sort: &str) -> String {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let mut kreise: Vec<usize> = raw.kreise.to_vec();
     match sort {
         "anteil" => kreise.sort_by(|a, b| {
             f.units[*a]
                 .share_with_lotse()
                 .total_cmp(&f.units[*b].share_with_lotse())
         }),
-        "lotsen" => kreise.sort_by_key(|u| std::cmp::Reverse(f.units[*u].lotsen[ALL_KINDS][ANY])),
+        "lotsen" => kreise.sort_by_key(|u| std::cmp::Reverse(f.units[*u].lotsen_of(None, None))),
         "einwohner" => kreise.sort_by_key(|u| std::cmp::Reverse(raw.units[*u].population)),
         _ => kreise.sort_by(|a, b| raw.units[*a].name.cmp(&raw.units[*b].name)),
     }
@@ -264,15 +296,16 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
                 num(unit.population),
                 format!(
                     "{} / {}",
-                    uf.with_lotsen[ALL_KINDS][ANY], uf.administrations[ALL_KINDS]
+                    uf.with_lotse(None, None),
+                    uf.administrations_of(None)
                 ),
                 pct(uf.share_with_lotse()),
-                num(uf.lotsen[ALL_KINDS][ANY] as i64),
-                num(uf.lotsen[ALL_KINDS][1] as i64),
+                num(uf.lotsen_of(None, None).into()),
+                num(uf.lotsen_of(None, Some(Programme::Aufbau)).into()),
             ]
         })
         .collect();
-    b.push_str("<h2 id=\"kreise\">Kreise</h2>");
+    let mut b = String::from("<h2 id=\"kreise\">Kreise</h2>");
     b.push_str(&table(
         "Digitallotsen je Kreis (Spaltenköpfe sortieren)",
         &[
@@ -285,8 +318,12 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
         ],
         &rows,
     ));
-    b.push_str(&outreach(snap, links, None));
-    b.push_str("<h2>Downloads</h2><ul>");
+    b
+}
+
+/// The downloads (without the GeoJSON layers where the boundaries do not cover the registry).
+fn downloads(links: &Links, maps: bool) -> String {
+    let mut b = String::from("<h2>Downloads</h2><ul>");
     for (label, api, file) in DOWNLOADS
         .iter()
         .filter(|(_, api, _)| maps || !api.contains("/geo/"))
@@ -299,16 +336,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
         );
     }
     b.push_str("</ul>");
-    html::page(
-        &format!(
-            "Kommunale Digitallotsen und OZG-Onlinedienste in {}",
-            raw.area_name()
-        ),
-        &links.home(),
-        raw.demo,
-        &b,
-        &footer(snap),
-    )
+    b
 }
 
 /// The 25 largest administrations without a Lotse (in a Kreis, or the Land).

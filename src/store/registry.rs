@@ -36,223 +36,16 @@ impl Store {
         }
 
         let mut tx = self.pool.begin().await?;
-        let skip = "ON CONFLICT DO NOTHING";
-
-        // Parents before children: the hierarchy is enforced by a foreign key.
-        let regions: Vec<Vec<Cell>> = data
-            .regions
-            .iter()
-            .map(|r| {
-                vec![
-                    r.ars.clone().into(),
-                    r.ags.clone().into(),
-                    r.level.as_str().into(),
-                    r.name.clone().into(),
-                    r.name_short.clone().into(),
-                    r.kind.clone().into(),
-                    r.parent.clone().into(),
-                    r.kreis.clone().into(),
-                    r.regierungsbezirk.clone().into(),
-                    r.population.into(),
-                    r.area_km2.into(),
-                ]
-            })
-            .collect();
-        for level in Level::ALL {
-            let rows: Vec<Vec<Cell>> = data
-                .regions
-                .iter()
-                .zip(&regions)
-                .filter(|(r, _)| r.level == level)
-                .map(|(_, row)| row.clone())
-                .collect();
+        for t in registry_tables(data) {
             insert_rows(
                 &mut tx,
-                "regions",
-                &[
-                    "ars",
-                    "ags",
-                    "level",
-                    "name",
-                    "name_short",
-                    "kind",
-                    "parent_ars",
-                    "kreis",
-                    "regierungsbezirk",
-                    "population",
-                    "area_km2",
-                ],
-                &rows,
-                skip,
+                t.table,
+                t.columns,
+                &t.rows,
+                "ON CONFLICT DO NOTHING",
             )
             .await?;
         }
-
-        let planning: Vec<Vec<Cell>> = data
-            .planning_regions
-            .iter()
-            .map(|p| {
-                vec![
-                    p.key.clone().into(),
-                    p.name.clone().into(),
-                    p.seat.clone().into(),
-                    p.regierungsbezirk.clone().into(),
-                ]
-            })
-            .collect();
-        insert_rows(
-            &mut tx,
-            "planning_regions",
-            &["region_key", "name", "seat", "regierungsbezirk"],
-            &planning,
-            skip,
-        )
-        .await?;
-
-        let associations: Vec<Vec<Cell>> = data
-            .associations
-            .iter()
-            .map(|a| {
-                vec![
-                    a.verband_ars.clone().into(),
-                    a.name.clone().into(),
-                    a.kind.clone().into(),
-                    a.seat.clone().into(),
-                    a.kreis.clone().into(),
-                ]
-            })
-            .collect();
-        insert_rows(
-            &mut tx,
-            "municipal_associations",
-            &["verband_ars", "name", "verband_type", "seat", "kreis"],
-            &associations,
-            skip,
-        )
-        .await?;
-
-        let details: Vec<Vec<Cell>> = data
-            .gemeinde_details
-            .iter()
-            .map(|d| {
-                vec![
-                    d.ars.clone().into(),
-                    d.verband_ars.clone().into(),
-                    d.region_key.clone().into(),
-                    d.population_male.into(),
-                    d.plz.clone().into(),
-                    i64::from(d.plz_unique).into(),
-                ]
-            })
-            .collect();
-        insert_rows(
-            &mut tx,
-            "gemeinde_details",
-            &[
-                "ars",
-                "verband_ars",
-                "region_key",
-                "population_male",
-                "plz",
-                "plz_unique",
-            ],
-            &details,
-            skip,
-        )
-        .await?;
-
-        // Every Gemeinde is an administration; so is every Landratsamt (a Kreis that is not a
-        // Stadtkreis, whose administration is the Gemeinde itself).
-        let administrations: Vec<Vec<Cell>> = data
-            .regions
-            .iter()
-            .filter_map(|r| match r.level {
-                Level::Gemeinde => Some(vec![
-                    r.ags.clone().into(),
-                    "gemeinde".into(),
-                    r.ars.clone().into(),
-                    r.kreis.clone().unwrap_or_default().into(),
-                ]),
-                Level::Kreis if r.kind == "Landkreis" => Some(vec![
-                    r.ars.clone().into(),
-                    "landratsamt".into(),
-                    r.ars.clone().into(),
-                    r.ars.clone().into(),
-                ]),
-                _ => None,
-            })
-            .collect();
-        insert_rows(
-            &mut tx,
-            "administrations",
-            &["id", "kind", "region_ars", "kreis"],
-            &administrations,
-            skip,
-        )
-        .await?;
-
-        let ozg: Vec<Vec<Cell>> = data
-            .ozg_services
-            .iter()
-            .map(|o| {
-                vec![
-                    o.ozg_id.clone().into(),
-                    o.name.clone().into(),
-                    o.lebenslage.clone().into(),
-                    o.themenfeld.clone().into(),
-                ]
-            })
-            .collect();
-        insert_rows(
-            &mut tx,
-            "ozg_services",
-            &["ozg_id", "name", "lebenslage", "themenfeld"],
-            &ozg,
-            skip,
-        )
-        .await?;
-
-        let leika: Vec<Vec<Cell>> = data
-            .leika_services
-            .iter()
-            .map(|l| {
-                vec![
-                    l.key.clone().into(),
-                    l.name.clone().into(),
-                    l.leika_type.clone().into(),
-                    Some(l.ozg_id.clone()).filter(|s| !s.is_empty()).into(),
-                ]
-            })
-            .collect();
-        insert_rows(
-            &mut tx,
-            "leika_services",
-            &["leika_key", "name", "leika_type", "ozg_id"],
-            &leika,
-            skip,
-        )
-        .await?;
-
-        insert_rows(
-            &mut tx,
-            "registry_meta",
-            &[
-                "edition",
-                "gebietsstand",
-                "population_date",
-                "source",
-                "loaded_at",
-            ],
-            &[vec![
-                data.edition.edition.clone().into(),
-                data.edition.gebietsstand.clone().into(),
-                data.edition.population_date.clone().into(),
-                data.edition.source.clone().into(),
-                crate::clock::now_rfc3339().into(),
-            ]],
-            skip,
-        )
-        .await?;
         tx.commit().await?;
         Ok(RegistryLoad::Loaded)
     }
@@ -312,5 +105,223 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
+    }
+}
+
+/// The rows of one registry table.
+struct TableRows {
+    table: &'static str,
+    columns: &'static [&'static str],
+    rows: Vec<Vec<Cell>>,
+}
+
+/// Every registry table's rows, in insert order: parents before children (the hierarchy of
+/// regions is enforced by a foreign key), the edition last.
+fn registry_tables(data: &ReferenceData) -> Vec<TableRows> {
+    let mut tables: Vec<TableRows> = Level::ALL
+        .into_iter()
+        .map(|level| region_rows(data, level))
+        .collect();
+    tables.extend([
+        planning_region_rows(data),
+        association_rows(data),
+        gemeinde_detail_rows(data),
+        administration_rows(data),
+        ozg_rows(data),
+        leika_rows(data),
+        edition_rows(data),
+    ]);
+    tables
+}
+
+fn region_rows(data: &ReferenceData, level: Level) -> TableRows {
+    TableRows {
+        table: "regions",
+        columns: &[
+            "ars",
+            "ags",
+            "level",
+            "name",
+            "name_short",
+            "kind",
+            "parent_ars",
+            "kreis",
+            "regierungsbezirk",
+            "population",
+            "area_km2",
+        ],
+        rows: data
+            .regions
+            .iter()
+            .filter(|r| r.level == level)
+            .map(|r| {
+                vec![
+                    r.ars.clone().into(),
+                    r.ags.clone().into(),
+                    r.level.as_str().into(),
+                    r.name.clone().into(),
+                    r.name_short.clone().into(),
+                    r.kind.clone().into(),
+                    r.parent.clone().into(),
+                    r.kreis.clone().into(),
+                    r.regierungsbezirk.clone().into(),
+                    r.population.into(),
+                    r.area_km2.into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn planning_region_rows(data: &ReferenceData) -> TableRows {
+    TableRows {
+        table: "planning_regions",
+        columns: &["region_key", "name", "seat", "regierungsbezirk"],
+        rows: data
+            .planning_regions
+            .iter()
+            .map(|p| {
+                vec![
+                    p.key.clone().into(),
+                    p.name.clone().into(),
+                    p.seat.clone().into(),
+                    p.regierungsbezirk.clone().into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn association_rows(data: &ReferenceData) -> TableRows {
+    TableRows {
+        table: "municipal_associations",
+        columns: &["verband_ars", "name", "verband_type", "seat", "kreis"],
+        rows: data
+            .associations
+            .iter()
+            .map(|a| {
+                vec![
+                    a.verband_ars.clone().into(),
+                    a.name.clone().into(),
+                    a.kind.clone().into(),
+                    a.seat.clone().into(),
+                    a.kreis.clone().into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn gemeinde_detail_rows(data: &ReferenceData) -> TableRows {
+    TableRows {
+        table: "gemeinde_details",
+        columns: &[
+            "ars",
+            "verband_ars",
+            "region_key",
+            "population_male",
+            "plz",
+            "plz_unique",
+        ],
+        rows: data
+            .gemeinde_details
+            .iter()
+            .map(|d| {
+                vec![
+                    d.ars.clone().into(),
+                    d.verband_ars.clone().into(),
+                    d.region_key.clone().into(),
+                    d.population_male.into(),
+                    d.plz.clone().into(),
+                    i64::from(d.plz_unique).into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Every Gemeinde is an administration; so is every Landratsamt (a Kreis that is not a
+/// Stadtkreis, whose administration is the Gemeinde itself).
+fn administration_rows(data: &ReferenceData) -> TableRows {
+    TableRows {
+        table: "administrations",
+        columns: &["id", "kind", "region_ars", "kreis"],
+        rows: data
+            .regions
+            .iter()
+            .filter_map(|r| match r.level {
+                Level::Gemeinde => Some(vec![
+                    r.ags.clone().into(),
+                    "gemeinde".into(),
+                    r.ars.clone().into(),
+                    r.kreis.clone().unwrap_or_default().into(),
+                ]),
+                Level::Kreis if r.kind == "Landkreis" => Some(vec![
+                    r.ars.clone().into(),
+                    "landratsamt".into(),
+                    r.ars.clone().into(),
+                    r.ars.clone().into(),
+                ]),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+fn ozg_rows(data: &ReferenceData) -> TableRows {
+    TableRows {
+        table: "ozg_services",
+        columns: &["ozg_id", "name", "lebenslage", "themenfeld"],
+        rows: data
+            .ozg_services
+            .iter()
+            .map(|o| {
+                vec![
+                    o.ozg_id.clone().into(),
+                    o.name.clone().into(),
+                    o.lebenslage.clone().into(),
+                    o.themenfeld.clone().into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn leika_rows(data: &ReferenceData) -> TableRows {
+    TableRows {
+        table: "leika_services",
+        columns: &["leika_key", "name", "leika_type", "ozg_id"],
+        rows: data
+            .leika_services
+            .iter()
+            .map(|l| {
+                vec![
+                    l.key.clone().into(),
+                    l.name.clone().into(),
+                    l.leika_type.clone().into(),
+                    Some(l.ozg_id.clone()).filter(|s| !s.is_empty()).into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn edition_rows(data: &ReferenceData) -> TableRows {
+    TableRows {
+        table: "registry_meta",
+        columns: &[
+            "edition",
+            "gebietsstand",
+            "population_date",
+            "source",
+            "loaded_at",
+        ],
+        rows: vec![vec![
+            data.edition.edition.clone().into(),
+            data.edition.gebietsstand.clone().into(),
+            data.edition.population_date.clone().into(),
+            data.edition.source.clone().into(),
+            crate::clock::now_rfc3339().into(),
+        ]],
     }
 }
