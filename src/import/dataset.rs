@@ -501,3 +501,232 @@ fn accounts(
         values: vec![count?.into()],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::table::{read, Format};
+
+    /// Two Gemeinden, one Landratsamt, a Stadtkreis, two processes and one LeiKa key.
+    fn ctx() -> Context {
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<HashSet<String>>();
+        Context {
+            administrations: set(&["08111000", "08115003", "08115"]),
+            stadtkreise: set(&["08111"]),
+            processes: set(&["S1", "U1"]),
+            leika_keys: set(&["99050012104000"]),
+        }
+    }
+
+    fn check(dataset: Dataset, csv: &str) -> Validated {
+        let table = read(Format::Csv, csv.as_bytes(), 1000).expect("readable CSV");
+        validate(dataset, &table, &ctx())
+    }
+
+    /// (line, column, reason contains)
+    fn has(v: &Validated, line: u64, column: &str, reason: &str) -> bool {
+        v.issues
+            .iter()
+            .any(|i| i.line == line && i.column == column && i.reason.contains(reason))
+    }
+
+    use std::collections::HashSet;
+
+    #[test]
+    fn qualifications_become_records_with_natural_keys_and_canonical_values() {
+        let v = check(
+            Dataset::Qualifikationen,
+            "teilnehmer_id;verwaltung;programm;kurs;anbieter;abschluss;seminartage;foerderung_eur\n\
+             P-1;8115003;Basisqualifizierung;K1;Akademie;24.07.2019;3;300,00\n\
+             P-2;08115;aufbau;K2;Akademie;2021-06-30;1;50\n",
+        );
+        assert!(v.issues.is_empty(), "{:?}", v.issues);
+        assert_eq!(v.records.len(), 2);
+        let r = &v.records[0];
+        assert_eq!(
+            r.key_parts().collect::<Vec<_>>(),
+            ["P-1", "K1", "2019-07-24"]
+        );
+        assert_eq!(
+            r.values,
+            vec![
+                Cell::Text("08115003".into()),
+                Cell::Text("basis".into()),
+                Cell::Text("Akademie".into()),
+                Cell::Int(3),
+                Cell::Int(30_000),
+            ]
+        );
+        assert_eq!(v.records[1].values[0], Cell::Text("08115".into()));
+        assert_eq!(v.records[1].values[1], Cell::Text("aufbau".into()));
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported_with_line_column_and_value() {
+        let v = check(
+            Dataset::Qualifikationen,
+            "teilnehmer_id,verwaltung,programm,kurs,anbieter,abschluss,seminartage,foerderung_eur\n\
+             P-1,09999999,basis,K1,A,2019-07-24,3,300\n\
+             P-2,08111,basis,K1,A,2019-07-24,3,300\n\
+             P-3,08115003,meister,K1,A,31.02.2019,drei,3.00.0\n",
+        );
+        assert!(has(&v, 2, "verwaltung", "unknown AGS"), "{:?}", v.issues);
+        assert!(has(&v, 3, "verwaltung", "Stadtkreis"), "{:?}", v.issues);
+        assert!(
+            has(&v, 4, "programm", "unknown programme"),
+            "{:?}",
+            v.issues
+        );
+        assert!(v
+            .issues
+            .iter()
+            .any(|i| i.line == 4 && i.column == "abschluss"));
+        assert!(v
+            .issues
+            .iter()
+            .any(|i| i.line == 4 && i.column == "seminartage"));
+        assert!(v
+            .issues
+            .iter()
+            .any(|i| i.line == 4 && i.column == "foerderung_eur"));
+        let bad = v.issues.iter().find(|i| i.column == "programm").unwrap();
+        assert_eq!(bad.value, "meister");
+        assert!(v.records.is_empty());
+    }
+
+    #[test]
+    fn a_missing_required_column_stops_before_the_rows() {
+        let v = check(
+            Dataset::Aktivierungen,
+            "verwaltung,prozess_id\n08111000,S1\n",
+        );
+        assert_eq!(v.issues.len(), 1, "{:?}", v.issues);
+        assert!(has(&v, 1, "aktiviert_am", "required column missing"));
+        assert!(v.issues[0]
+            .reason
+            .contains("verwaltung, prozess_id, aktiviert_am"));
+    }
+
+    #[test]
+    fn personal_and_unknown_columns_are_ignored_with_a_warning() {
+        let v = check(
+            Dataset::Aktivierungen,
+            "verwaltung,prozess_id,aktiviert_am,Vorname,E-Mail,bemerkung\n08111000,S1,2020-01-01,Erika,e@x.de,x\n",
+        );
+        assert!(v.issues.is_empty(), "{:?}", v.issues);
+        assert_eq!(v.warnings.len(), 3, "{:?}", v.warnings);
+        assert!(v.warnings[0].contains("personal data"));
+        assert!(v.warnings[2].contains("unknown column"));
+        // Nothing of the personal columns reaches the record.
+        let r = &v.records[0];
+        assert_eq!(r.values, vec![Cell::OptText(None)]);
+        assert!(!r.key.contains("Erika"));
+    }
+
+    #[test]
+    fn duplicate_keys_point_back_at_the_first_line_and_records_come_sorted() {
+        let v = check(
+            Dataset::Aktivierungen,
+            "verwaltung,prozess_id,aktiviert_am\n\
+             08115003,S1,2020-01-01\n\
+             08111000,U1,2020-01-01\n\
+             08115003,S1,01.01.2020\n",
+        );
+        assert_eq!(v.issues.len(), 1, "{:?}", v.issues);
+        let i = &v.issues[0];
+        assert_eq!(
+            (i.line, i.column.as_str()),
+            (4, "verwaltung+prozess_id+aktiviert_am")
+        );
+        assert!(i.reason.contains("first on line 2"), "{}", i.reason);
+        let keys: Vec<&str> = v.records.iter().map(|r| r.key.as_str()).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn activations_check_process_and_dates() {
+        let v = check(
+            Dataset::Aktivierungen,
+            "verwaltung,prozess_id,aktiviert_am,deaktiviert_am\n\
+             08111000,XX,2020-01-01,\n\
+             08111000,S1,2020-06-01,2020-01-01\n\
+             08111000,S1,2021-01-01,2021-02-01\n",
+        );
+        assert!(
+            has(&v, 2, "prozess_id", "unknown prozess_id"),
+            "{:?}",
+            v.issues
+        );
+        assert!(
+            has(&v, 3, "deaktiviert_am", "before aktiviert_am"),
+            "{:?}",
+            v.issues
+        );
+        assert!(!v.issues.iter().any(|i| i.line == 4));
+    }
+
+    #[test]
+    fn processes_check_art_leika_and_ozg_id() {
+        let v = check(
+            Dataset::Prozesse,
+            "prozess_id,name,art,leika_schluessel,ozg_id\n\
+             S9,Wohngeld,Standardprozess,99050012104000,123\n\
+             S8,Hund,sonder,123,abc\n\
+             S7,Neu,universal,99000000000000,\n",
+        );
+        assert!(has(&v, 3, "art", "unknown art"), "{:?}", v.issues);
+        assert!(
+            has(&v, 3, "leika_schluessel", "14 digits"),
+            "{:?}",
+            v.issues
+        );
+        assert!(has(&v, 3, "ozg_id", "up to 6 digits"), "{:?}", v.issues);
+        // A key outside the shipped catalogue is kept, with a warning.
+        assert!(v
+            .warnings
+            .iter()
+            .any(|w| w.contains("line 4") && w.contains("LeiKa")));
+        let s9 = v.records.iter().find(|r| r.key == "S9").unwrap();
+        assert_eq!(s9.values[1], Cell::Text("standard".into()));
+    }
+
+    #[test]
+    fn accounts_allow_a_land_wide_count_and_aliases() {
+        let v = check(
+            Dataset::Konten,
+            "stichtag,kontotyp,verwaltung,anzahl\n\
+             2025-06-30,Bürgerkonto,,1234\n\
+             2025-06-30,unternehmen,08111000,7\n\
+             2025-06-30,gast,,1\n",
+        );
+        assert!(has(&v, 4, "kontotyp", "unknown kontotyp"), "{:?}", v.issues);
+        let land = v
+            .records
+            .iter()
+            .find(|r| r.key_parts().nth(2) == Some(""))
+            .unwrap();
+        assert_eq!(land.key_parts().nth(1), Some("buerger"));
+        assert_eq!(land.values, vec![Cell::Int(1234)]);
+        assert!(v.records.iter().any(
+            |r| r.key_parts().collect::<Vec<_>>() == ["2025-06-30", "organisation", "08111000"]
+        ));
+    }
+
+    #[test]
+    fn dataset_file_columns_name_their_keys() {
+        for d in Dataset::ALL {
+            let names: Vec<&str> = d.columns().iter().map(|(n, _)| *n).collect();
+            for k in d.key_columns() {
+                assert!(names.contains(k), "{d}: key column {k} is not a column");
+                assert!(
+                    d.columns()
+                        .iter()
+                        .any(|(n, req)| n == k && (*req || d == Dataset::Konten)),
+                    "{d}: key column {k} should be required"
+                );
+            }
+        }
+    }
+}
