@@ -12,7 +12,6 @@ use super::{data_date, ChartError, Frame};
 use crate::coverage::figures::{lotse_class, ratio};
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
-use crate::coverage::{ALL_KINDS, ANY};
 use crate::model::calendar::{iso_date, project_start, step_ends};
 use crate::model::published;
 use crate::model::{AdminKind, Art, SizeClass};
@@ -177,14 +176,14 @@ pub fn map(
                     (MapMetric::Lotsen, _) => uf.share_with_lotse(),
                     (MapMetric::Standardprozesse, _) => ratio(
                         uf.standard_processes_active as f64,
-                        (uf.administrations[AdminKind::Gemeinde as usize] as usize * n_standard)
+                        (uf.administrations_of(Some(AdminKind::Gemeinde)) as usize * n_standard)
                             as f64,
                     ),
                     (_, Some(p)) => {
                         let k = raw.kreise.iter().position(|&x| x == u).unwrap_or(0);
                         ratio(
                             f.processes[p].gemeinden_by_kreis[k] as f64,
-                            uf.administrations[AdminKind::Gemeinde as usize] as f64,
+                            uf.administrations_of(Some(AdminKind::Gemeinde)) as f64,
                         )
                     }
                     _ => 0.0,
@@ -239,12 +238,12 @@ pub fn progress(snap: &Snapshot) -> Progress {
             let u = raw.total(&f.units);
             Point {
                 date: day,
-                administrations_with_lotse: u.with_lotsen[ALL_KINDS][ANY] as f64,
-                lotsen: u.lotsen[ALL_KINDS][ANY] as f64,
+                administrations_with_lotse: u.with_lotse(None, None) as f64,
+                lotsen: u.lotsen_of(None, None) as f64,
             }
         })
         .collect();
-    let target = raw.total(&snap.current.units).administrations[ALL_KINDS] as f64;
+    let target = raw.total(&snap.current.units).administrations_of(None) as f64;
     let d = |s: &str| iso_date(s).unwrap_or_default();
     // The published figures are Baden-Württemberg's.
     let bw = raw.laender().map(|i| raw.units[i].key.as_str()).eq(["08"]);
@@ -351,8 +350,8 @@ pub fn size_classes(snap: &Snapshot) -> Bars {
             Some((
                 c.label().to_string(),
                 ratio(
-                    f.with_lotsen[AdminKind::Gemeinde as usize][ANY] as f64,
-                    f.administrations[AdminKind::Gemeinde as usize] as f64,
+                    f.with_lotse(Some(AdminKind::Gemeinde), None) as f64,
+                    f.administrations_of(Some(AdminKind::Gemeinde)) as f64,
                 ),
             ))
         })

@@ -3,25 +3,22 @@
 
 use chrono::NaiveDate;
 
+use super::counts::{ByKind, ByProgramme, Funding, LotseFlags};
+pub use super::counts::{ALL_KINDS, ANY};
 use super::raw::{AdminKind, Art, Programme, RawData};
-
-/// Index of "any programme" next to `Programme as usize`.
-pub const ANY: usize = 2;
-/// Index of "all kinds" next to `AdminKind as usize`.
-pub const ALL_KINDS: usize = 2;
 
 /// Figures of one unit (Land, Regierungsbezirk, Kreis, Gemeinde, size class); same order as
 /// `RawData::units`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnitFigures {
-    /// Administrations by kind: [gemeinde, landratsamt, all].
-    pub administrations: [u32; 3],
-    /// Administrations with at least one Lotse: [kind or all][basis, aufbau, any].
-    pub with_lotsen: [[u32; 3]; 3],
-    /// Distinct Lotsen (participants): [kind or all][basis, aufbau, any].
-    pub lotsen: [[u32; 3]; 3],
-    /// Voucher sums in cents: [basis, aufbau].
-    pub funding_cents: [i64; 2],
+    /// Administrations by kind (the targets).
+    pub administrations: ByKind<u32>,
+    /// Administrations with at least one Lotse, by kind and programme.
+    pub with_lotsen: ByKind<ByProgramme<u32>>,
+    /// Distinct Lotsen (participants), by kind of administration and programme.
+    pub lotsen: ByKind<ByProgramme<u32>>,
+    /// Voucher sums in cents.
+    pub funding_cents: Funding,
     /// Population of the Gemeinden that have a Lotse (any programme).
     pub population_with_lotse: i64,
     /// Gemeinden with at least one active process.
@@ -42,16 +39,16 @@ impl UnitFigures {
     pub fn sum<'a>(units: impl IntoIterator<Item = &'a UnitFigures>) -> UnitFigures {
         let mut t = UnitFigures::default();
         for u in units {
-            for k in 0..3 {
-                t.administrations[k] += u.administrations[k];
-                for p in 0..3 {
-                    t.with_lotsen[k][p] += u.with_lotsen[k][p];
-                    t.lotsen[k][p] += u.lotsen[k][p];
-                }
+            t.administrations += u.administrations;
+            for kind in [
+                Some(AdminKind::Gemeinde),
+                Some(AdminKind::Landratsamt),
+                None,
+            ] {
+                *t.with_lotsen.get_mut(kind) += *u.with_lotsen.get(kind);
+                *t.lotsen.get_mut(kind) += *u.lotsen.get(kind);
             }
-            for p in 0..2 {
-                t.funding_cents[p] += u.funding_cents[p];
-            }
+            t.funding_cents = t.funding_cents + u.funding_cents;
             t.population_with_lotse += u.population_with_lotse;
             t.gemeinden_with_process += u.gemeinden_with_process;
             t.standard_processes_active += u.standard_processes_active;
@@ -63,21 +60,19 @@ impl UnitFigures {
         t
     }
 
-    /// Share of administrations with a Lotse (any programme), 0..1.
     /// Administrations of a kind (`None`: all kinds).
     pub fn administrations_of(&self, kind: Option<AdminKind>) -> u32 {
-        self.administrations[kind.map_or(ALL_KINDS, |k| k as usize)]
+        *self.administrations.get(kind)
     }
 
     /// Administrations of a kind (`None`: all) with a Lotse of a programme (`None`: any).
     pub fn with_lotse(&self, kind: Option<AdminKind>, programme: Option<Programme>) -> u32 {
-        self.with_lotsen[kind.map_or(ALL_KINDS, |k| k as usize)]
-            [programme.map_or(ANY, |p| p as usize)]
+        *self.with_lotsen.get(kind).get(programme)
     }
 
     /// Distinct Lotsen of a kind of administration (`None`: all) and programme (`None`: any).
     pub fn lotsen_of(&self, kind: Option<AdminKind>, programme: Option<Programme>) -> u32 {
-        self.lotsen[kind.map_or(ALL_KINDS, |k| k as usize)][programme.map_or(ANY, |p| p as usize)]
+        *self.lotsen.get(kind).get(programme)
     }
 
     /// Administrations still without a Lotse.
@@ -87,7 +82,7 @@ impl UnitFigures {
 
     /// The vouchers of a programme in euros.
     pub fn funding_euros(&self, programme: Programme) -> f64 {
-        self.funding_cents[programme as usize] as f64 / 100.0
+        self.funding_cents.get(programme) as f64 / 100.0
     }
 
     /// Average number of active Standardprozesse per Gemeinde.
@@ -101,8 +96,8 @@ impl UnitFigures {
     /// Share of administrations with a Lotse, 0..1.
     pub fn share_with_lotse(&self) -> f64 {
         ratio(
-            self.with_lotsen[ALL_KINDS][ANY] as f64,
-            self.administrations[ALL_KINDS] as f64,
+            self.with_lotse(None, None) as f64,
+            self.administrations_of(None) as f64,
         )
     }
 }
@@ -152,8 +147,8 @@ pub struct Figures {
     pub processes: Vec<ProcessFigures>,
     /// Per administration (same order as `RawData::admins`).
     pub admin_ozg: Vec<AdminOzg>,
-    /// Per administration: [basis, aufbau] Lotse present.
-    pub admin_lotsen: Vec<[bool; 2]>,
+    /// Per administration: which Lotsen it has.
+    pub admin_lotsen: Vec<LotseFlags>,
     /// Per administration × process (row-major, `admins × processes`): active on the day.
     pub active: Vec<bool>,
     /// Processes active in every Gemeinde / in at least one Gemeinde: [standard, universal].
@@ -199,26 +194,28 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> Figures {
 fn count_administrations(raw: &RawData, units: &mut [UnitFigures]) {
     for a in raw.admins.iter() {
         for &u in &a.units {
-            units[u].administrations[a.kind as usize] += 1;
-            units[u].administrations[ALL_KINDS] += 1;
+            *units[u].administrations.get_mut(Some(a.kind)) += 1;
+            units[u].administrations.all += 1;
         }
     }
 }
 
 /// Lotsen on `day`: per unit distinct participants, funding, administrations and population
 /// with a Lotse; returns each administration's [basis, aufbau] flags.
-fn lotsen(raw: &RawData, day: NaiveDate, units: &mut [UnitFigures]) -> Vec<[bool; 2]> {
+fn lotsen(raw: &RawData, day: NaiveDate, units: &mut [UnitFigures]) -> Vec<LotseFlags> {
     // Lotsen: per administration flags, per unit distinct participants.
-    let mut admin_lotsen = vec![[false; 2]; raw.admins.len()];
-    // (unit, kind, programme, participant) tuples, deduplicated below.
-    let mut seen: Vec<(u32, u8, u8, u32)> = Vec::new();
+    let mut admin_lotsen = vec![LotseFlags::default(); raw.admins.len()];
+    // (unit, kind, programme, participant) tuples, deduplicated below; `None` is all kinds /
+    // any programme.
+    type Seen = (u32, Option<AdminKind>, Option<Programme>, u32);
+    let mut seen: Vec<Seen> = Vec::new();
     for q in raw.qualifications.iter().filter(|q| q.completed_on <= day) {
         let a = &raw.admins[q.admin as usize];
-        admin_lotsen[q.admin as usize][q.programme as usize] = true;
+        admin_lotsen[q.admin as usize].set(q.programme);
         for &u in &a.units {
-            units[u].funding_cents[q.programme as usize] += q.voucher_cents;
-            for kind in [a.kind as u8, ALL_KINDS as u8] {
-                for prog in [q.programme as u8, ANY as u8] {
+            units[u].funding_cents.add(q.programme, q.voucher_cents);
+            for kind in [Some(a.kind), None] {
+                for prog in [Some(q.programme), None] {
                     seen.push((u as u32, kind, prog, q.participant));
                 }
             }
@@ -227,20 +224,20 @@ fn lotsen(raw: &RawData, day: NaiveDate, units: &mut [UnitFigures]) -> Vec<[bool
     seen.sort_unstable();
     seen.dedup();
     for (u, kind, prog, _) in seen {
-        units[u as usize].lotsen[kind as usize][prog as usize] += 1;
+        *units[u as usize].lotsen.get_mut(kind).get_mut(prog) += 1;
     }
     for (i, a) in raw.admins.iter().enumerate() {
         let flags = admin_lotsen[i];
-        let any = flags[0] || flags[1];
         for &u in &a.units {
             let f = &mut units[u];
-            for kind in [a.kind as usize, ALL_KINDS] {
+            for kind in [Some(a.kind), None] {
+                let with = f.with_lotsen.get_mut(kind);
                 for p in Programme::ALL {
-                    f.with_lotsen[kind][p as usize] += u32::from(flags[p as usize]);
+                    *with.get_mut(Some(p)) += u32::from(flags.has(p));
                 }
-                f.with_lotsen[kind][ANY] += u32::from(any);
+                with.any += u32::from(flags.any());
             }
-            if any && a.kind == AdminKind::Gemeinde {
+            if flags.any() && a.kind == AdminKind::Gemeinde {
                 f.population_with_lotse += a.population;
             }
         }
@@ -386,10 +383,10 @@ fn admin_accounts(raw: &RawData, day: NaiveDate) -> (Vec<[i64; 2]>, [Option<Naiv
 
 /// The Digitallotsen class of an administration, as maps and tables show it: `aufbau` (a Lotse
 /// with an Aufbauschulung), `basis` (only Basisqualifizierung) or `keine`.
-pub fn lotse_class(flags: [bool; 2]) -> &'static str {
+pub fn lotse_class(flags: LotseFlags) -> &'static str {
     match flags {
-        [_, true] => "aufbau",
-        [true, false] => "basis",
-        [false, false] => "keine",
+        LotseFlags { aufbau: true, .. } => "aufbau",
+        LotseFlags { basis: true, .. } => "basis",
+        _ => "keine",
     }
 }

@@ -2,6 +2,7 @@
 //! an immutable snapshot that is swapped atomically. Knows nothing of HTTP.
 
 pub mod area;
+pub mod counts;
 pub mod figure;
 pub mod figures;
 pub mod outreach;
@@ -18,9 +19,22 @@ mod tests {
 
     use chrono::NaiveDate;
 
+    use super::counts::{ByKind, ByProgramme, Funding};
     use super::raw::{AdminKind, Art, Process, Programme, Records, SizeClass};
     use super::*;
     use crate::registry::{Level, Region, Registry};
+
+    fn kinds(gemeinde: u32, landratsamt: u32, all: u32) -> ByKind<u32> {
+        ByKind {
+            gemeinde,
+            landratsamt,
+            all,
+        }
+    }
+
+    fn progs(basis: u32, aufbau: u32, any: u32) -> ByProgramme<u32> {
+        ByProgramme { basis, aufbau, any }
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -172,24 +186,30 @@ mod tests {
         let f = compute(&raw, d("2022-12-31"));
         let land = unit(&raw, &f, UnitLevel::Land, "08");
         // Targets: 3 Gemeinden + 1 Landratsamt.
-        assert_eq!(land.administrations, [3, 1, 4]);
+        assert_eq!(land.administrations, kinds(3, 1, 4));
         // With a Lotse: Gemeinden basis {08111000}, aufbau {08111000, 08115003}, any both;
         // the Landratsamt has a basis Lotse.
-        assert_eq!(land.with_lotsen[AdminKind::Gemeinde as usize], [1, 2, 2]);
-        assert_eq!(land.with_lotsen[AdminKind::Landratsamt as usize], [1, 0, 1]);
-        assert_eq!(land.with_lotsen[ALL_KINDS], [2, 2, 3]);
+        assert_eq!(land.with_lotsen[AdminKind::Gemeinde], progs(1, 2, 2));
+        assert_eq!(land.with_lotsen[AdminKind::Landratsamt], progs(1, 0, 1));
+        assert_eq!(land.with_lotsen[ALL_KINDS], progs(2, 2, 3));
         // Distinct Lotsen: Gemeinden basis {P1,P2}, aufbau {P2,P4}, any {P1,P2,P4}; LRA {P3}.
-        assert_eq!(land.lotsen[AdminKind::Gemeinde as usize], [2, 2, 3]);
-        assert_eq!(land.lotsen[AdminKind::Landratsamt as usize], [1, 0, 1]);
-        assert_eq!(land.lotsen[ALL_KINDS], [3, 2, 4]);
-        assert_eq!(land.funding_cents, [90_000, 15_000]);
+        assert_eq!(land.lotsen[AdminKind::Gemeinde], progs(2, 2, 3));
+        assert_eq!(land.lotsen[AdminKind::Landratsamt], progs(1, 0, 1));
+        assert_eq!(land.lotsen[ALL_KINDS], progs(3, 2, 4));
+        assert_eq!(
+            land.funding_cents,
+            Funding {
+                basis: 90_000,
+                aufbau: 15_000
+            }
+        );
         assert_eq!(land.population_with_lotse, 650_000);
         assert!((land.share_with_lotse() - 0.75).abs() < 1e-12);
 
         let lk = unit(&raw, &f, UnitLevel::Kreis, "08115");
-        assert_eq!(lk.administrations, [2, 1, 3]);
-        assert_eq!(lk.with_lotsen[ALL_KINDS], [1, 1, 2]);
-        assert_eq!(lk.lotsen[ALL_KINDS], [1, 1, 2]);
+        assert_eq!(lk.administrations, kinds(2, 1, 3));
+        assert_eq!(lk.with_lotsen[ALL_KINDS], progs(1, 1, 2));
+        assert_eq!(lk.lotsen[ALL_KINDS], progs(1, 1, 2));
 
         let small = unit(
             &raw,
@@ -197,7 +217,7 @@ mod tests {
             UnitLevel::Groessenklasse,
             SizeClass::Under5k.key(),
         );
-        assert_eq!(small.administrations, [1, 0, 1]);
+        assert_eq!(small.administrations, kinds(1, 0, 1));
         assert_eq!(small.with_lotsen[ALL_KINDS][ANY], 0);
         let big = unit(
             &raw,
@@ -205,7 +225,7 @@ mod tests {
             UnitLevel::Groessenklasse,
             SizeClass::From100k.key(),
         );
-        assert_eq!(big.lotsen[ALL_KINDS], [2, 1, 2]);
+        assert_eq!(big.lotsen[ALL_KINDS], progs(2, 1, 2));
     }
 
     #[test]
@@ -213,19 +233,25 @@ mod tests {
         let raw = raw();
         let f = compute(&raw, d("2020-12-31"));
         let land = unit(&raw, &f, UnitLevel::Land, "08");
-        assert_eq!(land.with_lotsen[ALL_KINDS], [2, 0, 2]);
-        assert_eq!(land.lotsen[ALL_KINDS], [3, 0, 3]);
-        assert_eq!(land.funding_cents, [90_000, 0]);
+        assert_eq!(land.with_lotsen[ALL_KINDS], progs(2, 0, 2));
+        assert_eq!(land.lotsen[ALL_KINDS], progs(3, 0, 3));
+        assert_eq!(
+            land.funding_cents,
+            Funding {
+                basis: 90_000,
+                aufbau: 0
+            }
+        );
         let f = compute(&raw, d("2019-01-09"));
         assert_eq!(
             unit(&raw, &f, UnitLevel::Land, "08").lotsen[ALL_KINDS],
-            [0, 0, 0]
+            progs(0, 0, 0)
         );
         // The completion day itself counts.
         let f = compute(&raw, d("2019-01-10"));
         assert_eq!(
             unit(&raw, &f, UnitLevel::Land, "08").lotsen[ALL_KINDS],
-            [1, 0, 1]
+            progs(1, 0, 1)
         );
     }
 

@@ -29,8 +29,8 @@ impl Figures {
     /// Does administration `i` lack it?
     pub fn lacks(&self, raw: &RawData, i: usize, lack: Lack) -> bool {
         match lack {
-            Lack::Lotse => self.admin_lotsen[i] == [false, false],
-            Lack::Aufbau => !self.admin_lotsen[i][1],
+            Lack::Lotse => !self.admin_lotsen[i].any(),
+            Lack::Aufbau => !self.admin_lotsen[i].aufbau,
             Lack::Process(p) => !self.is_active(raw, i, p),
         }
     }

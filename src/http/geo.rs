@@ -99,7 +99,7 @@ pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
             let class = match layer {
                 Layer::Gemeinden => {
                     let a = admins.get(key.as_str());
-                    let flags = a.map(|&i| f.admin_lotsen[i]).unwrap_or([false, false]);
+                    let flags = a.map(|&i| f.admin_lotsen[i]).unwrap_or_default();
                     if let Some(&i) = a {
                         props.insert("standard_active".into(), f.admin_ozg[i].standard.into());
                         props.insert("universal_active".into(), f.admin_ozg[i].universal.into());

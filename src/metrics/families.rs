@@ -7,7 +7,7 @@ use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
 use crate::coverage::raw::UnitLevel;
-use crate::coverage::{Snapshot, ALL_KINDS, ANY};
+use crate::coverage::Snapshot;
 use crate::model::{AdminKind, Art, Programme, SizeClass};
 
 type FloatGauge = Gauge<f64, AtomicU64>;
@@ -255,30 +255,30 @@ fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot, ozg_per_kreis_max_serie
         let uf = &f.units[u];
         let kreis = unit.key.clone();
         for kind in AdminKind::ALL {
-            let k = kind as usize;
-            if uf.administrations[k] == 0 {
+            if uf.administrations[kind] == 0 {
                 continue; // a Stadtkreis has no Landratsamt
             }
             let kk = KreisKind {
                 kreis: kreis.clone(),
                 kind: kind.as_str(),
             };
-            admins.get_or_create(&kk).set(uf.administrations[k].into());
+            admins
+                .get_or_create(&kk)
+                .set(uf.administrations[kind].into());
             with_any
                 .get_or_create(&kk)
-                .set(uf.with_lotsen[k][ANY].into());
-            lotsen_any.get_or_create(&kk).set(uf.lotsen[k][ANY].into());
+                .set(uf.with_lotsen[kind].any.into());
+            lotsen_any
+                .get_or_create(&kk)
+                .set(uf.lotsen[kind].any.into());
             for p in Programme::ALL {
                 let l = KreisKindProgramme {
                     kreis: kreis.clone(),
                     kind: kind.as_str(),
                     programme: p.as_str(),
                 };
-                with.get_or_create(&l)
-                    .set(uf.with_lotsen[k][p as usize].into());
-                lotsen
-                    .get_or_create(&l)
-                    .set(uf.lotsen[k][p as usize].into());
+                with.get_or_create(&l).set(uf.with_lotsen[kind][p].into());
+                lotsen.get_or_create(&l).set(uf.lotsen[kind][p].into());
             }
         }
         population
@@ -341,7 +341,7 @@ fn funding(reg: &mut Registry, snap: &Snapshot) {
         "Sum of the training vouchers paid, in euros",
     );
     for p in Programme::ALL {
-        let cents = total.funding_cents[p as usize];
+        let cents = total.funding_cents.get(p);
         funding
             .get_or_create(&ProgrammeLabel {
                 programme: p.as_str(),
@@ -371,10 +371,10 @@ fn size_classes(reg: &mut Registry, snap: &Snapshot) {
             };
             sc_admins
                 .get_or_create(&l)
-                .set(f.units[i].administrations[ALL_KINDS].into());
+                .set(f.units[i].administrations_of(None).into());
             sc_with
                 .get_or_create(&l)
-                .set(f.units[i].with_lotsen[ALL_KINDS][ANY].into());
+                .set(f.units[i].with_lotse(None, None).into());
         }
     }
 }

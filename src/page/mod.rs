@@ -13,7 +13,6 @@ use crate::coverage::figures::lotse_class;
 use crate::coverage::outreach::{served_population, Lack};
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
-use crate::coverage::{ALL_KINDS, ANY};
 use crate::model::{AdminKind, Art, Programme};
 use html::{esc, num, pct, table};
 
@@ -391,11 +390,11 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         "<ul class=\"kennzahlen\"><li><strong id=\"kz-verwaltungen\">{} von {}</strong>Verwaltungen mit Digitallotse ({})</li>\
          <li><strong id=\"kz-lotsen\">{}</strong>Digitallotsen, davon {} mit Aufbauschulung</li>\
          <li><strong>{}</strong>Einwohner</li></ul>",
-        uf.with_lotsen[ALL_KINDS][ANY],
-        uf.administrations[ALL_KINDS],
+        uf.with_lotse(None, None),
+        uf.administrations_of(None),
         pct(uf.share_with_lotse()),
-        num(uf.lotsen[ALL_KINDS][ANY] as i64),
-        num(uf.lotsen[ALL_KINDS][1] as i64),
+        num(uf.lotsen_of(None, None).into()),
+        num(uf.lotsen_of(None, Some(Programme::Aufbau)).into()),
         num(unit.population)
     );
     let mut gemeinden: Vec<usize> = (0..raw.admins.len())
@@ -488,7 +487,7 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
         .units
         .iter()
         .position(|u| u.level == UnitLevel::Gemeinde && u.key == ags);
-    let lotsen = unit.map(|u| f.units[u].lotsen[ALL_KINDS][ANY]).unwrap_or(0);
+    let lotsen = unit.map(|u| f.units[u].lotsen_of(None, None)).unwrap_or(0);
     let mut b = format!(
         "<p>Gemeinde im <a href=\"{}\">{}</a> · {} Einwohner</p>\
          <ul class=\"kennzahlen\"><li><strong id=\"kz-lotse\">{}</strong>Digitallotse ({} Personen)</li>\
