@@ -125,36 +125,37 @@ pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
 
 /// Encodes the layer; the compressed forms are taken over from `previous` when the bytes are
 /// the same (a refresh without new data compresses nothing).
-fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Encoded {
+fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Result<Encoded, ApiError> {
     use std::io::Write;
-    let identity = serde_json::to_vec(&feature_collection(snap, layer)).unwrap_or_default();
+    let identity = serde_json::to_vec(&feature_collection(snap, layer))?;
     let etag = super::etag::of(&identity);
     if let Some(p) = previous.filter(|p| p.etag == etag) {
-        return Encoded {
+        return Ok(Encoded {
             data_version: snap.data_version,
             covered: p.covered,
             etag,
             identity: p.identity.clone(),
             gzip: p.gzip.clone(),
             br: p.br.clone(),
-        };
+        });
     }
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    let _ = gz.write_all(&identity);
-    let gzip = gz.finish().unwrap_or_default();
+    gz.write_all(&identity)?;
+    let gzip = gz.finish()?;
     let mut br = Vec::new();
     {
         let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, 8, 22);
-        let _ = w.write_all(&identity);
+        w.write_all(&identity)?;
+        w.flush()?;
     }
-    Encoded {
+    Ok(Encoded {
         data_version: snap.data_version,
         covered: crate::boundaries::cover(&snap.raw),
         etag,
         identity: identity.into(),
         gzip: gzip.into(),
         br: br.into(),
-    }
+    })
 }
 
 impl GeoCache {
@@ -177,7 +178,7 @@ impl GeoCache {
         let s = snap.clone();
         let previous = self.layers.lock().ok().and_then(|l| l.get(&layer).cloned());
         let encoded = Arc::new(
-            tokio::task::spawn_blocking(move || encode(&s, layer, previous.as_deref())).await?,
+            tokio::task::spawn_blocking(move || encode(&s, layer, previous.as_deref())).await??,
         );
         if let Ok(mut l) = self.layers.lock() {
             l.insert(layer, encoded.clone());

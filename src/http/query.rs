@@ -32,27 +32,41 @@ fn from_text<'de, D: Deserializer<'de>, T>(
     parse(text.trim()).map_err(serde::de::Error::custom)
 }
 
-/// A parameter with a fixed set of values: the enum, its text per value, its default (what an
-/// empty value means), serde and the OpenAPI schema `^(a|b|c)?$`.
+/// A parameter with a fixed set of values: the enum, its text per value, what an empty value
+/// means, serde and the OpenAPI schema `^(a|b|c)?$` (values in the order given). `default X`
+/// names the listed value an empty one means; `empty X` adds a value `X` that only an empty (or
+/// absent) parameter has.
 macro_rules! choice {
-    ($(#[$meta:meta])* $name:ident, $param:literal, default $default:ident $(= $dtext:literal)?,
+    ($(#[$meta:meta])* $name:ident, $param:literal, default $default:ident,
      { $($variant:ident = $text:literal),+ $(,)? }) => {
+        choice!(@enum $(#[$meta])* $name, $param, $default, [], { $($variant = $text),+ });
+    };
+    ($(#[$meta:meta])* $name:ident, $param:literal, empty $empty:ident,
+     { $($variant:ident = $text:literal),+ $(,)? }) => {
+        choice!(@enum $(#[$meta])* $name, $param, $empty, [$empty], { $($variant = $text),+ });
+    };
+    (@enum $(#[$meta:meta])* $name:ident, $param:literal, $default:ident, [$($extra:ident)?],
+     { $($variant:ident = $text:literal),+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub(crate) enum $name {
-            #[default]
-            $default,
+            $($extra,)?
             $($variant),+
+        }
+
+        impl Default for $name {
+            fn default() -> $name {
+                $name::$default
+            }
         }
 
         impl $name {
             /// The values a request may name, with their text.
-            const VALUES: &'static [($name, &'static str)] =
-                &[$(($name::$default, $dtext),)? $(($name::$variant, $text)),+];
+            const VALUES: &'static [($name, &'static str)] = &[$(($name::$variant, $text)),+];
 
             pub(crate) fn parse(text: &str) -> Result<$name, String> {
                 if text.is_empty() {
-                    return Ok($name::$default);
+                    return Ok($name::default());
                 }
                 $name::VALUES
                     .iter()
@@ -88,12 +102,12 @@ macro_rules! choice {
 
 choice!(
     /// `format`: JSON (default) or CSV.
-    Format, "format", default Json = "json", { Csv = "csv" }
+    Format, "format", default Json, { Json = "json", Csv = "csv" }
 );
 
 choice!(
     /// `format` of a chart: PNG (default) or SVG.
-    ImageFormat, "format", default Png = "png", { Svg = "svg" }
+    ImageFormat, "format", default Png, { Png = "png", Svg = "svg" }
 );
 
 impl ImageFormat {
@@ -107,7 +121,8 @@ impl ImageFormat {
 
 choice!(
     /// `level` of `/api/v1/coverage` and `/api/v1/timeseries` (default: the Land).
-    Level, "level", default Land = "land", {
+    Level, "level", default Land, {
+        Land = "land",
         Regierungsbezirk = "regierungsbezirk",
         Kreis = "kreis",
         Gemeinde = "gemeinde",
@@ -128,8 +143,30 @@ impl Level {
 }
 
 choice!(
+    /// `level` of `/api/v1/regions` (default: the Gemeinden).
+    RegionLevel, "level", default Gemeinde, {
+        Land = "land",
+        Regierungsbezirk = "regierungsbezirk",
+        Kreis = "kreis",
+        Gemeinde = "gemeinde",
+    }
+);
+
+impl RegionLevel {
+    pub(crate) fn level(self) -> crate::registry::Level {
+        use crate::registry::Level;
+        match self {
+            RegionLevel::Land => Level::Land,
+            RegionLevel::Regierungsbezirk => Level::Regierungsbezirk,
+            RegionLevel::Kreis => Level::Kreis,
+            RegionLevel::Gemeinde => Level::Gemeinde,
+        }
+    }
+}
+
+choice!(
     /// `step` of a time series (default: month ends).
-    Step, "step", default Month = "month", { Quarter = "quarter", Year = "year" }
+    Step, "step", default Month, { Month = "month", Quarter = "quarter", Year = "year" }
 );
 
 impl Step {
@@ -145,7 +182,7 @@ impl Step {
 
 choice!(
     /// `art` of `/api/v1/ozg/…`: both arts (default), Standard- or Universalprozesse.
-    ArtFilter, "art", default Any, { Standard = "standard", Universal = "universal" }
+    ArtFilter, "art", empty Any, { Standard = "standard", Universal = "universal" }
 );
 
 impl ArtFilter {
@@ -161,7 +198,7 @@ impl ArtFilter {
 
 choice!(
     /// `header` of the process matrix: process ids (default) or names as column names.
-    Header, "header", default Id = "id", { Name = "name" }
+    Header, "header", default Id, { Id = "id", Name = "name" }
 );
 
 /// A key parameter of fixed length that also accepts Grafana's "All" (`.*`, `*`, `all`,
@@ -242,6 +279,42 @@ impl utoipa::PartialSchema for RbFilter {
 }
 
 impl utoipa::ToSchema for RbFilter {}
+
+/// A key parameter without "All": one key, or empty for none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OneKey<K>(pub(crate) Option<K>);
+
+impl<'de, K: FilterKey> Deserialize<'de> for OneKey<K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<OneKey<K>, D::Error> {
+        from_text(d, |text| match text {
+            "" => Ok(OneKey(None)),
+            key => K::parse_key(key)
+                .map(|k| OneKey(Some(k)))
+                .map_err(|e| e.to_string()),
+        })
+    }
+}
+
+/// `kreis` of `/api/v1/regions`: a 5-digit key.
+pub(crate) type OneKreis = OneKey<KreisKey>;
+/// `regierungsbezirk` of `/api/v1/regions`: a 3-digit key.
+pub(crate) type OneRb = OneKey<RbKey>;
+
+impl utoipa::PartialSchema for OneKreis {
+    fn schema() -> RefOr<Schema> {
+        string_schema(format!("^[0-9]{{{}}}$", KreisKey::DIGITS))
+    }
+}
+
+impl utoipa::ToSchema for OneKreis {}
+
+impl utoipa::PartialSchema for OneRb {
+    fn schema() -> RefOr<Schema> {
+        string_schema(format!("^[0-9]{{{}}}$", RbKey::DIGITS))
+    }
+}
+
+impl utoipa::ToSchema for OneRb {}
 
 /// A calendar day `YYYY-MM-DD` (empty: not given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,9 +8,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::params::ApiQuery;
+use super::query::{OneKreis, OneRb, RegionLevel};
 use super::AppState;
 use crate::error::ApiError;
-use crate::registry::{KreisKey, Level, RbKey, Region, RegionKey};
+use crate::registry::{Level, Region, RegionKey};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -23,14 +24,14 @@ pub(super) fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub(super) struct ListParams {
     /// gemeinde (default), kreis, regierungsbezirk or land.
-    #[param(pattern = "^(land|regierungsbezirk|kreis|gemeinde)?$")]
-    level: Option<String>,
+    #[param(inline)]
+    level: Option<RegionLevel>,
     /// Only regions in this Kreis (5-digit key).
-    #[param(pattern = "^[0-9]{5}$")]
-    kreis: Option<String>,
+    #[param(inline)]
+    kreis: Option<OneKreis>,
     /// Only regions in this Regierungsbezirk (3-digit key).
-    #[param(pattern = "^[0-9]{3}$")]
-    regierungsbezirk: Option<String>,
+    #[param(inline)]
+    regierungsbezirk: Option<OneRb>,
 }
 
 #[utoipa::path(get, path = "/api/v1/regions", params(ListParams), tag = "registry",
@@ -41,40 +42,25 @@ pub(super) async fn list(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Vec<Region>>, ApiError> {
-    let level = match params.level.as_deref() {
-        None | Some("") => Level::Gemeinde,
-        Some(l) => Level::parse(l).ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "unknown level {l:?}: use gemeinde, kreis, regierungsbezirk or land"
-            ))
-        })?,
-    };
-    let kreis = match params.kreis.as_deref().filter(|s| !s.is_empty()) {
-        Some(k) => {
-            let key = KreisKey::parse(k)?;
-            if state.registry.kreis(&key).is_none() {
-                return Err(ApiError::NotFound(format!("no Kreis with key {key}")));
-            }
-            Some(key)
+    let level = params.level.unwrap_or_default().level();
+    let kreis = params.kreis.and_then(|k| k.0);
+    if let Some(key) = &kreis {
+        if state.registry.kreis(key).is_none() {
+            return Err(ApiError::NotFound(format!("no Kreis with key {key}")));
         }
-        None => None,
-    };
-    let rb = match params.regierungsbezirk.as_deref().filter(|s| !s.is_empty()) {
-        Some(k) => {
-            let key = RbKey::parse(k)?;
-            if state
-                .registry
-                .get(&RegionKey::Regierungsbezirk(key.clone()))
-                .is_none()
-            {
-                return Err(ApiError::NotFound(format!(
-                    "no Regierungsbezirk with key {key}"
-                )));
-            }
-            Some(key)
+    }
+    let rb = params.regierungsbezirk.and_then(|k| k.0);
+    if let Some(key) = &rb {
+        if state
+            .registry
+            .get(&RegionKey::Regierungsbezirk(key.clone()))
+            .is_none()
+        {
+            return Err(ApiError::NotFound(format!(
+                "no Regierungsbezirk with key {key}"
+            )));
         }
-        None => None,
-    };
+    }
     let rows = state
         .registry
         .level(level)

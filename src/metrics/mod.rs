@@ -33,8 +33,10 @@ pub struct Encoded {
 pub fn encode_snapshot(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Encoded {
     let reg = families::registry(snap, ozg_per_kreis_max_series);
     let mut om = String::with_capacity(256 * 1024);
-    // Writing into a String cannot fail.
-    let _ = prometheus_client::encoding::text::encode_registry(&mut om, &reg);
+    // Writing into a String cannot fail; the encoder refusing a family would be a bug here.
+    if let Err(e) = prometheus_client::encoding::text::encode_registry(&mut om, &reg) {
+        tracing::error!(error = %e, "metrics encoding failed; the exposition is incomplete");
+    }
     Encoded {
         data_version: snap.data_version,
         text: Bytes::from(to_text_004(&om)),
