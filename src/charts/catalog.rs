@@ -93,6 +93,18 @@ fn share_legend(what: &str) -> Vec<(RGBColor, String)> {
 /// Whether the shipped boundaries draw this registry (see [`crate::boundaries::cover`]).
 pub use crate::boundaries::cover as boundaries_cover;
 
+/// What a map shows, resolved against the snapshot.
+#[derive(Debug, Clone, Copy)]
+enum Shown {
+    Lotsen,
+    Standardprozesse,
+    /// Index into `RawData::processes`.
+    Process(usize),
+}
+
+/// Fills per region key, the legend and the title of a map.
+type Painted = (HashMap<String, RGBColor>, Vec<(RGBColor, String)>, String);
+
 /// A choropleth of Gemeinden or Kreise.
 pub fn map(
     snap: &Snapshot,
@@ -101,112 +113,20 @@ pub fn map(
     focus: Option<&str>,
 ) -> Result<Choropleth, ChartError> {
     let raw = &snap.raw;
-    let f = &snap.current;
-    let process = match metric {
-        MapMetric::Process(id) => Some(
+    let shown = match metric {
+        MapMetric::Lotsen => Shown::Lotsen,
+        MapMetric::Standardprozesse => Shown::Standardprozesse,
+        MapMetric::Process(id) => Shown::Process(
             raw.processes
                 .iter()
                 .position(|p| &p.id == id)
                 .ok_or_else(|| ChartError(format!("no process with id {id:?}")))?,
         ),
-        _ => None,
     };
-    let n_standard = raw.processes_of(Art::Standard).max(1);
-    let mut fills = HashMap::new();
-    let legend;
-    let title;
-    match layer {
-        Layer::Gemeinden => {
-            for (i, a) in raw.admins.iter().enumerate() {
-                if a.kind != AdminKind::Gemeinde {
-                    continue;
-                }
-                let color = match (metric, process) {
-                    (MapMetric::Lotsen, _) => {
-                        let class = lotse_class(f.admin_lotsen[i]);
-                        LOTSE_COLORS
-                            .iter()
-                            .find(|(k, _, _)| *k == class)
-                            .map(|c| c.1)
-                            .unwrap_or(LOTSE_COLORS[0].1)
-                    }
-                    (MapMetric::Standardprozesse, _) => {
-                        GREENS[band(f.admin_ozg[i].standard as f64 / n_standard as f64)]
-                    }
-                    (MapMetric::Process(_), Some(p)) => {
-                        if f.is_active(raw, i, p) {
-                            GREENS[4]
-                        } else {
-                            LOTSE_COLORS[0].1
-                        }
-                    }
-                    _ => LOTSE_COLORS[0].1,
-                };
-                fills.insert(a.id.clone(), color);
-            }
-            (legend, title) = match (metric, process) {
-                (MapMetric::Lotsen, _) => (
-                    LOTSE_COLORS
-                        .iter()
-                        .map(|(_, c, l)| (*c, l.to_string()))
-                        .collect(),
-                    "Kommunale Digitallotsen je Gemeinde".to_string(),
-                ),
-                (MapMetric::Standardprozesse, _) => (
-                    share_legend("Standardprozesse aktiv:"),
-                    "Aktive Standardprozesse auf service-bw je Gemeinde".to_string(),
-                ),
-                (_, Some(p)) => (
-                    vec![
-                        (GREENS[4], "freigeschaltet".to_string()),
-                        (LOTSE_COLORS[0].1, "nicht freigeschaltet".to_string()),
-                    ],
-                    format!("Onlinedienst „{}“ je Gemeinde", raw.processes[p].name),
-                ),
-                _ => (Vec::new(), String::new()),
-            };
-        }
-        Layer::Kreise => {
-            for (u, unit) in raw.units.iter().enumerate() {
-                if unit.level != UnitLevel::Kreis {
-                    continue;
-                }
-                let uf = &f.units[u];
-                let share = match (metric, process) {
-                    (MapMetric::Lotsen, _) => uf.share_with_lotse(),
-                    (MapMetric::Standardprozesse, _) => ratio(
-                        uf.standard_processes_active as f64,
-                        (uf.administrations_of(Some(AdminKind::Gemeinde)) as usize * n_standard)
-                            as f64,
-                    ),
-                    (_, Some(p)) => {
-                        let k = raw.kreise.iter().position(|&x| x == u).unwrap_or(0);
-                        ratio(
-                            f.processes[p].gemeinden_by_kreis[k] as f64,
-                            uf.administrations_of(Some(AdminKind::Gemeinde)) as f64,
-                        )
-                    }
-                    _ => 0.0,
-                };
-                fills.insert(unit.key.clone(), GREENS[band(share)]);
-            }
-            (legend, title) = match (metric, process) {
-                (MapMetric::Lotsen, _) => (
-                    share_legend("Verwaltungen mit Lotse:"),
-                    "Kommunale Digitallotsen je Kreis".to_string(),
-                ),
-                (MapMetric::Standardprozesse, _) => (
-                    share_legend("Standardprozesse aktiv:"),
-                    "Aktive Standardprozesse je Kreis (Durchschnitt der Gemeinden)".to_string(),
-                ),
-                (_, Some(p)) => (
-                    share_legend("Gemeinden:"),
-                    format!("Onlinedienst „{}“ je Kreis", raw.processes[p].name),
-                ),
-                _ => (Vec::new(), String::new()),
-            };
-        }
-    }
+    let (fills, legend, title) = match layer {
+        Layer::Gemeinden => gemeinden(snap, shown),
+        Layer::Kreise => kreise_map(snap, shown),
+    };
     let title = match focus.and_then(|k| {
         raw.units
             .iter()
@@ -223,6 +143,86 @@ pub fn map(
         legend,
         kreis_borders: true,
     })
+}
+
+/// Every Gemeinde filled by its Lotse class, its share of Standardprozesse, or one process.
+fn gemeinden(snap: &Snapshot, shown: Shown) -> Painted {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let n_standard = raw.processes_of(Art::Standard);
+    let mut fills = HashMap::new();
+    for (i, a) in raw.admins.iter().enumerate() {
+        if a.kind != AdminKind::Gemeinde {
+            continue;
+        }
+        let color = match shown {
+            Shown::Lotsen => {
+                let class = lotse_class(f.admin_lotsen[i]);
+                LOTSE_COLORS
+                    .iter()
+                    .find(|(k, _, _)| *k == class)
+                    .map_or(LOTSE_COLORS[0].1, |c| c.1)
+            }
+            Shown::Standardprozesse => GREENS[band(f.admin_ozg[i].standard_share(n_standard))],
+            Shown::Process(p) if f.is_active(raw, i, p) => GREENS[4],
+            Shown::Process(_) => LOTSE_COLORS[0].1,
+        };
+        fills.insert(a.id.clone(), color);
+    }
+    let (legend, title) = match shown {
+        Shown::Lotsen => (
+            LOTSE_COLORS
+                .iter()
+                .map(|(_, c, l)| (*c, l.to_string()))
+                .collect(),
+            "Kommunale Digitallotsen je Gemeinde".to_string(),
+        ),
+        Shown::Standardprozesse => (
+            share_legend("Standardprozesse aktiv:"),
+            "Aktive Standardprozesse auf service-bw je Gemeinde".to_string(),
+        ),
+        Shown::Process(p) => (
+            vec![
+                (GREENS[4], "freigeschaltet".to_string()),
+                (LOTSE_COLORS[0].1, "nicht freigeschaltet".to_string()),
+            ],
+            format!("Onlinedienst „{}“ je Gemeinde", raw.processes[p].name),
+        ),
+    };
+    (fills, legend, title)
+}
+
+/// Every Kreis filled by a share: administrations with a Lotse, active Standardprozesse, or
+/// Gemeinden with one process.
+fn kreise_map(snap: &Snapshot, shown: Shown) -> Painted {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let n_standard = raw.processes_of(Art::Standard);
+    let mut fills = HashMap::new();
+    for (pos, &u) in raw.kreise.iter().enumerate() {
+        let uf = &f.units[u];
+        let share = match shown {
+            Shown::Lotsen => uf.share_with_lotse(),
+            Shown::Standardprozesse => uf.standard_processes_share(n_standard),
+            Shown::Process(p) => f.processes[p].share_in_kreis(pos, uf),
+        };
+        fills.insert(raw.units[u].key.clone(), GREENS[band(share)]);
+    }
+    let (legend, title) = match shown {
+        Shown::Lotsen => (
+            share_legend("Verwaltungen mit Lotse:"),
+            "Kommunale Digitallotsen je Kreis".to_string(),
+        ),
+        Shown::Standardprozesse => (
+            share_legend("Standardprozesse aktiv:"),
+            "Aktive Standardprozesse je Kreis (Durchschnitt der Gemeinden)".to_string(),
+        ),
+        Shown::Process(p) => (
+            share_legend("Gemeinden:"),
+            format!("Onlinedienst „{}“ je Kreis", raw.processes[p].name),
+        ),
+    };
+    (fills, legend, title)
 }
 
 /// Administrations with a Lotse and Lotsen per month end since the Projektstart, the target, the

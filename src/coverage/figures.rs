@@ -93,6 +93,14 @@ impl UnitFigures {
         )
     }
 
+    /// Active Standardprozesse per Gemeinde as a share of the `n_standard` there are, 0..1.
+    pub fn standard_processes_share(&self, n_standard: usize) -> f64 {
+        ratio(
+            self.standard_processes_active as f64,
+            self.administrations_of(Some(AdminKind::Gemeinde)) as f64 * n_standard.max(1) as f64,
+        )
+    }
+
     /// Share of administrations with a Lotse, 0..1.
     pub fn share_with_lotse(&self) -> f64 {
         ratio(
@@ -125,11 +133,29 @@ pub struct ProcessFigures {
     pub flaechendeckend: bool,
 }
 
+impl ProcessFigures {
+    /// Share of the Gemeinden of the Kreis at `pos` (in `RawData::kreise`, with figures `kreis`)
+    /// that have the process active, 0..1.
+    pub fn share_in_kreis(&self, pos: usize, kreis: &UnitFigures) -> f64 {
+        ratio(
+            self.gemeinden_by_kreis.get(pos).copied().unwrap_or(0) as f64,
+            kreis.administrations_of(Some(AdminKind::Gemeinde)) as f64,
+        )
+    }
+}
+
 /// Active processes of one administration.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AdminOzg {
     pub standard: u32,
     pub universal: u32,
+}
+
+impl AdminOzg {
+    /// Active Standardprozesse as a share of the `n_standard` there are, 0..1.
+    pub fn standard_share(self, n_standard: usize) -> f64 {
+        ratio(f64::from(self.standard), n_standard.max(1) as f64)
+    }
 }
 
 /// service-bw accounts of one type at the latest Stichtag on or before the day.

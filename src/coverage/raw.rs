@@ -167,108 +167,14 @@ impl RawData {
     /// The registry-derived part: units of every level and size class, and the administrations
     /// with the units they count in. No processes and no records yet.
     pub fn index(registry: Arc<Registry>, administrations: Vec<(String, AdminKind)>) -> RawData {
-        let mut units = Vec::new();
-        let mut unit_of: HashMap<(UnitLevel, &str), usize> = HashMap::new();
-        for level in Level::ALL {
-            for r in registry.level(level) {
-                let ul = match level {
-                    Level::Land => UnitLevel::Land,
-                    Level::Regierungsbezirk => UnitLevel::Regierungsbezirk,
-                    Level::Kreis => UnitLevel::Kreis,
-                    Level::Gemeinde => UnitLevel::Gemeinde,
-                };
-                unit_of.insert((ul, r.ags.as_str()), units.len());
-                units.push(Unit {
-                    level: ul,
-                    key: r.ags.clone(),
-                    name: r.name.clone(),
-                    kind: r.kind.clone(),
-                    parent: r.parent.clone(),
-                    population: r.population,
-                });
-            }
-        }
-        // Size classes belong to the Land, or to no one Land when the registry holds several.
-        let laender: Vec<String> = registry.level(Level::Land).map(|r| r.ags.clone()).collect();
-        let land_key = match laender.as_slice() {
-            [one] => Some(one.clone()),
-            _ => None,
-        };
-        for sc in SizeClass::ALL {
-            let population = registry
-                .level(Level::Gemeinde)
-                .filter(|g| SizeClass::of(g.population) == sc)
-                .map(|g| g.population)
-                .sum();
-            unit_of.insert((UnitLevel::Groessenklasse, sc.key()), units.len());
-            units.push(Unit {
-                level: UnitLevel::Groessenklasse,
-                key: sc.key().into(),
-                name: sc.label().into(),
-                kind: "Größenklasse".into(),
-                parent: land_key.clone(),
-                population,
-            });
-        }
-        let find = |level: UnitLevel, key: &str| unit_of.get(&(level, key)).copied();
+        let units = units_of(&registry);
         let kreise: Vec<usize> = units
             .iter()
             .enumerate()
             .filter(|(_, u)| u.level == UnitLevel::Kreis)
             .map(|(i, _)| i)
             .collect();
-        let kreis_pos: HashMap<&str, usize> = kreise
-            .iter()
-            .enumerate()
-            .map(|(pos, &u)| (units[u].key.as_str(), pos))
-            .collect();
-
-        let mut admins = Vec::with_capacity(administrations.len());
-        let mut admin_idx: HashMap<String, u32> = HashMap::new();
-        let mut sorted = administrations;
-        sorted.sort();
-        for (id, kind) in sorted {
-            let (region_level, kreis_key) = match kind {
-                AdminKind::Gemeinde => (UnitLevel::Gemeinde, id.get(..5).unwrap_or("")),
-                AdminKind::Landratsamt => (UnitLevel::Kreis, id.as_str()),
-            };
-            let (Some(region), Some(&kreis)) = (find(region_level, &id), kreis_pos.get(kreis_key))
-            else {
-                continue;
-            };
-            let kreis_unit = &units[kreise[kreis]];
-            let rb = kreis_unit.parent.clone().unwrap_or_default();
-            let mut unit_list = vec![];
-            // The Land is the key's first two digits (a registry may hold several Länder).
-            unit_list.extend(find(UnitLevel::Land, id.get(..2).unwrap_or("")));
-            unit_list.extend(find(UnitLevel::Regierungsbezirk, &rb));
-            unit_list.push(kreise[kreis]);
-            let (name, population) = match kind {
-                AdminKind::Gemeinde => {
-                    unit_list.push(region);
-                    let pop = units[region].population;
-                    unit_list.extend(find(UnitLevel::Groessenklasse, SizeClass::of(pop).key()));
-                    (units[region].name.clone(), pop)
-                }
-                AdminKind::Landratsamt => (
-                    format!(
-                        "Landratsamt {}",
-                        kreis_unit.name.trim_start_matches("Landkreis ")
-                    ),
-                    0,
-                ),
-            };
-            admin_idx.insert(id.clone(), admins.len() as u32);
-            admins.push(Admin {
-                id,
-                kind,
-                name,
-                kreis,
-                population,
-                units: unit_list,
-            });
-        }
-        drop(unit_of);
+        let (admins, admin_idx) = admins_of(&units, &kreise, administrations);
         RawData::with_index(
             registry,
             Arc::new(units),
@@ -512,4 +418,113 @@ impl RecordSink for RawSink<'_> {
             count,
         });
     }
+}
+
+/// The units of every level of the registry, then the size classes.
+fn units_of(registry: &Registry) -> Vec<Unit> {
+    let mut units = Vec::new();
+    for level in Level::ALL {
+        for r in registry.level(level) {
+            units.push(Unit {
+                level: match level {
+                    Level::Land => UnitLevel::Land,
+                    Level::Regierungsbezirk => UnitLevel::Regierungsbezirk,
+                    Level::Kreis => UnitLevel::Kreis,
+                    Level::Gemeinde => UnitLevel::Gemeinde,
+                },
+                key: r.ags.clone(),
+                name: r.name.clone(),
+                kind: r.kind.clone(),
+                parent: r.parent.clone(),
+                population: r.population,
+            });
+        }
+    }
+    // Size classes belong to the Land, or to no one Land when the registry holds several.
+    let laender: Vec<String> = registry.level(Level::Land).map(|r| r.ags.clone()).collect();
+    let land_key = match laender.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    for sc in SizeClass::ALL {
+        let population = registry
+            .level(Level::Gemeinde)
+            .filter(|g| SizeClass::of(g.population) == sc)
+            .map(|g| g.population)
+            .sum();
+        units.push(Unit {
+            level: UnitLevel::Groessenklasse,
+            key: sc.key().into(),
+            name: sc.label().into(),
+            kind: "Größenklasse".into(),
+            parent: land_key.clone(),
+            population,
+        });
+    }
+    units
+}
+
+/// The administrations, sorted by id, each with the units it counts in (Land, Regierungsbezirk,
+/// Kreis, and for a Gemeinde its own unit and size class); ids the registry lacks are skipped.
+fn admins_of(
+    units: &[Unit],
+    kreise: &[usize],
+    mut administrations: Vec<(String, AdminKind)>,
+) -> (Vec<Admin>, HashMap<String, u32>) {
+    let unit_of: HashMap<(UnitLevel, &str), usize> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| ((u.level, u.key.as_str()), i))
+        .collect();
+    let find = |level: UnitLevel, key: &str| unit_of.get(&(level, key)).copied();
+    let kreis_pos: HashMap<&str, usize> = kreise
+        .iter()
+        .enumerate()
+        .map(|(pos, &u)| (units[u].key.as_str(), pos))
+        .collect();
+    let mut admins = Vec::with_capacity(administrations.len());
+    let mut admin_idx: HashMap<String, u32> = HashMap::new();
+    administrations.sort();
+    for (id, kind) in administrations {
+        let (region_level, kreis_key) = match kind {
+            AdminKind::Gemeinde => (UnitLevel::Gemeinde, id.get(..5).unwrap_or("")),
+            AdminKind::Landratsamt => (UnitLevel::Kreis, id.as_str()),
+        };
+        let (Some(region), Some(&kreis)) = (find(region_level, &id), kreis_pos.get(kreis_key))
+        else {
+            continue;
+        };
+        let kreis_unit = &units[kreise[kreis]];
+        let rb = kreis_unit.parent.clone().unwrap_or_default();
+        let mut unit_list = vec![];
+        // The Land is the key's first two digits (a registry may hold several Länder).
+        unit_list.extend(find(UnitLevel::Land, id.get(..2).unwrap_or("")));
+        unit_list.extend(find(UnitLevel::Regierungsbezirk, &rb));
+        unit_list.push(kreise[kreis]);
+        let (name, population) = match kind {
+            AdminKind::Gemeinde => {
+                unit_list.push(region);
+                let pop = units[region].population;
+                unit_list.extend(find(UnitLevel::Groessenklasse, SizeClass::of(pop).key()));
+                (units[region].name.clone(), pop)
+            }
+            AdminKind::Landratsamt => (
+                format!(
+                    "Landratsamt {}",
+                    kreis_unit.name.trim_start_matches("Landkreis ")
+                ),
+                0,
+            ),
+        };
+        admin_idx.insert(id.clone(), admins.len() as u32);
+        admins.push(Admin {
+            id,
+            kind,
+            name,
+            kreis,
+            population,
+            units: unit_list,
+        });
+    }
+    (admins, admin_idx)
 }

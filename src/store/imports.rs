@@ -218,89 +218,15 @@ impl Store {
                 .map_err(busy)?;
         }
         let stored = existing(&mut tx, &spec).await.map_err(busy)?;
-        let mut inserts = Vec::new();
-        let mut updates = Vec::new();
-        let mut counts = Counts {
-            total: records.len() as i64,
-            ..Counts::default()
-        };
-        if stored.is_empty() {
-            counts.inserted = counts.total;
-            inserts.extend(records.iter().map(RecordRow));
-        } else {
-            for r in records {
-                match stored.get(&fingerprint::of_key(&r.key)) {
-                    None => {
-                        counts.inserted += 1;
-                        inserts.push(RecordRow(r));
-                    }
-                    Some(&v) if v == fingerprint::of_cells(r.values.iter().map(CellRef::from)) => {
-                        counts.unchanged += 1
-                    }
-                    Some(_) => {
-                        counts.updated += 1;
-                        updates.push(RecordRow(r));
-                    }
-                }
-            }
-        }
+        let plan = Plan::of(records, &stored);
         if dry_run {
             tx.rollback().await?;
-            return Ok((counts, 0));
+            return Ok((plan.counts, 0));
         }
-        let columns: Vec<&str> = spec
-            .key
-            .iter()
-            .copied()
-            .chain(spec.values.iter().map(|(n, _)| *n))
-            .collect();
-        insert_rows(&mut tx, spec.table, &columns, &inserts, "").await?;
-        let upsert = format!(
-            "ON CONFLICT ({}) DO UPDATE SET {}",
-            spec.key.join(", "),
-            spec.values
-                .iter()
-                .map(|(n, _)| format!("{n} = excluded.{n}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        insert_rows(&mut tx, spec.table, &columns, &updates, &upsert).await?;
-
-        let next_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM import_log")
-            .fetch_one(&mut *tx)
-            .await?;
-        insert_rows(
-            &mut tx,
-            "import_log",
-            &[
-                "id",
-                "dataset",
-                "source_name",
-                "checksum",
-                "rows_total",
-                "inserted",
-                "updated",
-                "unchanged",
-                "actor",
-                "imported_at",
-            ],
-            &[vec![
-                next_id.into(),
-                dataset.as_str().into(),
-                provenance.source_name.clone().into(),
-                provenance.checksum.clone().into(),
-                counts.total.into(),
-                counts.inserted.into(),
-                counts.updated.into(),
-                counts.unchanged.into(),
-                provenance.actor.clone().into(),
-                crate::clock::now_rfc3339().into(),
-            ]],
-            "",
-        )
-        .await?;
+        write_records(&mut tx, &spec, &plan).await?;
+        let log_id = write_log(&mut tx, dataset, &plan.counts, provenance).await?;
         tx.commit().await.map_err(busy)?;
-        Ok((counts, next_id))
+        Ok((plan.counts, log_id))
     }
 
     /// Takes the import lock row inside `tx`, waiting at most `wait` for another import (in this
@@ -406,4 +332,115 @@ impl Store {
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
     }
+}
+
+/// What an import changes: the new records, the changed ones, and the counts.
+struct Plan<'r> {
+    inserts: Vec<RecordRow<'r>>,
+    updates: Vec<RecordRow<'r>>,
+    counts: Counts,
+}
+
+impl<'r> Plan<'r> {
+    /// Compares `records` with the `stored` fingerprints (value cells by natural key).
+    fn of(records: &'r [Record], stored: &HashMap<u128, u128>) -> Plan<'r> {
+        let mut plan = Plan {
+            inserts: Vec::new(),
+            updates: Vec::new(),
+            counts: Counts {
+                total: records.len() as i64,
+                ..Counts::default()
+            },
+        };
+        if stored.is_empty() {
+            plan.counts.inserted = plan.counts.total;
+            plan.inserts.extend(records.iter().map(RecordRow));
+            return plan;
+        }
+        for r in records {
+            match stored.get(&fingerprint::of_key(&r.key)) {
+                None => {
+                    plan.counts.inserted += 1;
+                    plan.inserts.push(RecordRow(r));
+                }
+                Some(&v) if v == fingerprint::of_cells(r.values.iter().map(CellRef::from)) => {
+                    plan.counts.unchanged += 1
+                }
+                Some(_) => {
+                    plan.counts.updated += 1;
+                    plan.updates.push(RecordRow(r));
+                }
+            }
+        }
+        plan
+    }
+}
+
+/// Inserts the new records and updates the changed ones in place.
+async fn write_records(
+    tx: &mut AnyConnection,
+    spec: &StorageSpec,
+    plan: &Plan<'_>,
+) -> Result<(), sqlx::Error> {
+    let columns: Vec<&str> = spec
+        .key
+        .iter()
+        .copied()
+        .chain(spec.values.iter().map(|(n, _)| *n))
+        .collect();
+    insert_rows(tx, spec.table, &columns, &plan.inserts, "").await?;
+    let upsert = format!(
+        "ON CONFLICT ({}) DO UPDATE SET {}",
+        spec.key.join(", "),
+        spec.values
+            .iter()
+            .map(|(n, _)| format!("{n} = excluded.{n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    insert_rows(tx, spec.table, &columns, &plan.updates, &upsert).await
+}
+
+/// The import log row of a written import; returns its id (`MAX + 1`, serialised by the import
+/// lock).
+async fn write_log(
+    tx: &mut AnyConnection,
+    dataset: Dataset,
+    counts: &Counts,
+    provenance: &Provenance,
+) -> Result<i64, sqlx::Error> {
+    let next_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM import_log")
+        .fetch_one(&mut *tx)
+        .await?;
+    insert_rows(
+        tx,
+        "import_log",
+        &[
+            "id",
+            "dataset",
+            "source_name",
+            "checksum",
+            "rows_total",
+            "inserted",
+            "updated",
+            "unchanged",
+            "actor",
+            "imported_at",
+        ],
+        &[vec![
+            next_id.into(),
+            dataset.as_str().into(),
+            provenance.source_name.clone().into(),
+            provenance.checksum.clone().into(),
+            counts.total.into(),
+            counts.inserted.into(),
+            counts.updated.into(),
+            counts.unchanged.into(),
+            provenance.actor.clone().into(),
+            crate::clock::now_rfc3339().into(),
+        ]],
+        "",
+    )
+    .await?;
+    Ok(next_id)
 }
