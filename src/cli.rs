@@ -114,94 +114,13 @@ fn parse_dataset(value: &str) -> Result<Dataset, String> {
 /// Runs the parsed command to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve(serve) => {
-            let reference = cli.registry.reference()?;
-            let mut state =
-                crate::server::prepare_with(&cli.database.database_url, &reference).await?;
-            state.metrics =
-                std::sync::Arc::new(crate::metrics::SelfMetrics::with_ozg_per_kreis_max_series(
-                    serve.metrics_ozg_per_kreis_max_series,
-                ));
-            if serve.demo {
-                let files = crate::demo::for_registry(serve.seed, &reference);
-                for s in crate::demo::import_files(&state.store, &files).await? {
-                    tracing::info!(summary = %s, "demo data imported");
-                }
-                state.after_import().await;
-            }
-            state.tokens = std::sync::Arc::new(serve.load_tokens()?);
-            state.limits = serve.limits.limits();
-            state.pools = std::sync::Arc::new(crate::http::limits::Pools::new(serve.http_limits()));
-            state.cors = serve.cors_allow_origins.clone();
-            match crate::server::raise_open_files_limit() {
-                Some(files) if files < serve.max_connections as u64 + 64 => tracing::warn!(
-                    open_files = files,
-                    max_connections = serve.max_connections,
-                    "the open-files limit is below --max-connections; raise it (ulimit -n)"
-                ),
-                _ => {}
-            }
-            if serve.change_poll_ms > 0 {
-                crate::server::spawn_change_poll(
-                    state.clone(),
-                    Duration::from_millis(serve.change_poll_ms),
-                );
-            }
-            if state.tokens.is_empty() {
-                tracing::warn!("no import tokens configured: POST /api/v1/imports answers 401");
-            }
-            let refresh = crate::server::spawn_refresh(
-                state.clone(),
-                Duration::from_secs(serve.refresh_seconds.max(1)),
-            );
-            let server = crate::server::start(state, serve.listen, true).await?;
-            server.wait().await?;
-            refresh.abort();
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Serve(serve) => run_serve(&cli.database, &cli.registry, serve).await,
         Command::Import(args) => {
             let reference = cli.registry.reference()?;
             import_file(&cli.database.database_url, &reference, args).await
         }
-        Command::Demo(args) => {
-            let files = match args.scale {
-                Scale::Bw => crate::demo::generate(args.seed),
-                Scale::De => {
-                    let registry = crate::demo::scale::registry(args.seed);
-                    let dir = args.out.join("registry");
-                    registry.write(&dir)?;
-                    println!("{}: synthetic registry of Germany", dir.display());
-                    crate::demo::scale::activity(args.seed, &registry.reference()?)
-                }
-            };
-            crate::demo::write(&files, &args.out)?;
-            for (name, _, text) in &files.files {
-                println!(
-                    "{}: {} rows",
-                    args.out.join(name).display(),
-                    text.lines().count().saturating_sub(1)
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Report(args) => {
-            let reference = cli.registry.reference()?;
-            let state = crate::server::prepare_with(&cli.database.database_url, &reference).await?;
-            if args.demo {
-                let files = crate::demo::for_registry(crate::demo::DEFAULT_SEED, &reference);
-                crate::demo::import_files(&state.store, &files).await?;
-                state.after_import().await;
-            }
-            let w = crate::report::write_report(&state, &args.out, args.as_of).await?;
-            println!(
-                "{}: {} pages, {} charts, {} downloads",
-                args.out.display(),
-                w.pages,
-                w.charts,
-                w.downloads
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Demo(args) => run_demo(args),
+        Command::Report(args) => run_report(&cli.database, &cli.registry, args).await,
         Command::TokenHash => {
             let mut token = String::new();
             std::io::stdin().read_to_string(&mut token)?;
@@ -209,6 +128,103 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `serve`: prepare, configure from the flags, start the background tasks, serve until a signal.
+async fn run_serve(
+    database: &DatabaseConfig,
+    registry: &RegistryConfig,
+    serve: ServeConfig,
+) -> anyhow::Result<ExitCode> {
+    let reference = registry.reference()?;
+    let mut state = crate::server::prepare_with(&database.database_url, &reference).await?;
+    state.metrics =
+        std::sync::Arc::new(crate::metrics::SelfMetrics::with_ozg_per_kreis_max_series(
+            serve.metrics_ozg_per_kreis_max_series,
+        ));
+    if serve.demo {
+        let files = crate::demo::for_registry(serve.seed, &reference);
+        for s in crate::demo::import_files(&state.store, &files).await? {
+            tracing::info!(summary = %s, "demo data imported");
+        }
+        state.after_import().await;
+    }
+    state.tokens = std::sync::Arc::new(serve.load_tokens()?);
+    state.limits = serve.limits.limits();
+    state.pools = std::sync::Arc::new(crate::http::limits::Pools::new(serve.http_limits()));
+    state.cors = serve.cors_allow_origins.clone();
+    match crate::server::raise_open_files_limit() {
+        Some(files) if files < serve.max_connections as u64 + 64 => tracing::warn!(
+            open_files = files,
+            max_connections = serve.max_connections,
+            "the open-files limit is below --max-connections; raise it (ulimit -n)"
+        ),
+        _ => {}
+    }
+    if serve.change_poll_ms > 0 {
+        crate::server::spawn_change_poll(
+            state.clone(),
+            Duration::from_millis(serve.change_poll_ms),
+        );
+    }
+    if state.tokens.is_empty() {
+        tracing::warn!("no import tokens configured: POST /api/v1/imports answers 401");
+    }
+    let refresh = crate::server::spawn_refresh(
+        state.clone(),
+        Duration::from_secs(serve.refresh_seconds.max(1)),
+    );
+    let server = crate::server::start(state, serve.listen, true).await?;
+    server.wait().await?;
+    refresh.abort();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `demo`: write the demo files (Baden-Württemberg, or a synthetic Germany with its registry).
+fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let files = match args.scale {
+        Scale::Bw => crate::demo::generate(args.seed),
+        Scale::De => {
+            let registry = crate::demo::scale::registry(args.seed);
+            let dir = args.out.join("registry");
+            registry.write(&dir)?;
+            println!("{}: synthetic registry of Germany", dir.display());
+            crate::demo::scale::activity(args.seed, &registry.reference()?)
+        }
+    };
+    crate::demo::write(&files, &args.out)?;
+    for (name, _, text) in &files.files {
+        println!(
+            "{}: {} rows",
+            args.out.join(name).display(),
+            text.lines().count().saturating_sub(1)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `report`: the pages, charts and downloads as static files.
+async fn run_report(
+    database: &DatabaseConfig,
+    registry: &RegistryConfig,
+    args: ReportArgs,
+) -> anyhow::Result<ExitCode> {
+    let reference = registry.reference()?;
+    let state = crate::server::prepare_with(&database.database_url, &reference).await?;
+    if args.demo {
+        let files = crate::demo::for_registry(crate::demo::DEFAULT_SEED, &reference);
+        crate::demo::import_files(&state.store, &files).await?;
+        state.after_import().await;
+    }
+    let w = crate::report::write_report(&state, &args.out, args.as_of).await?;
+    println!(
+        "{}: {} pages, {} charts, {} downloads",
+        args.out.display(),
+        w.pages,
+        w.charts,
+        w.downloads
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn import_file(

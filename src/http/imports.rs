@@ -61,7 +61,6 @@ async fn upload(
         Ok(token) => token,
         Err(e) => return e.into_response(),
     };
-    let limit = state.limits.max_bytes;
     let mut request = import::Request {
         dataset,
         source_name: params
@@ -76,51 +75,10 @@ async fn upload(
         dry_run: matches!(params.dry_run.as_deref(), Some("" | "true" | "1" | "yes")),
         actor: token.name.clone(),
     };
-    // A declared length over the limit is refused before a byte of the body is read.
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if let Some(size) = declared.filter(|&n| n > limit as u64) {
-        return refused(
-            &state,
-            &request,
-            ImportError::TooLarge {
-                file: request.source_name.clone(),
-                size: usize::try_from(size).unwrap_or(usize::MAX),
-                limit,
-            },
-        )
-        .await;
-    }
     // One body at a time is read and parsed: bodies are up to the limit each.
-    let _turn = match state.pools.upload().await {
-        Ok(turn) => turn,
-        Err(busy) => return busy,
-    };
-    // A body that trickles in must not hold the one upload turn for ever.
-    let body_timeout = state.pools.limits.request_timeout * 5;
-    let bytes = match tokio::time::timeout(body_timeout, axum::body::to_bytes(body, limit)).await {
-        Ok(Ok(b)) => b,
-        Err(_) => {
-            return ApiError::RequestTimeout(format!(
-                "the body did not arrive within {} s; nothing was imported",
-                body_timeout.as_secs()
-            ))
-            .into_response()
-        }
-        Ok(Err(_)) => {
-            return refused(
-                &state,
-                &request,
-                ImportError::TooLarge {
-                    file: request.source_name.clone(),
-                    size: limit + 1,
-                    limit,
-                },
-            )
-            .await
-        }
+    let (bytes, _turn) = match read_body(&state, &request, &headers, body).await {
+        Ok(read) => read,
+        Err(refusal) => return refusal,
     };
     request.bytes = &bytes;
     match import::run(
@@ -143,6 +101,42 @@ async fn upload(
             }
             error_response(&state, e)
         }
+    }
+}
+
+/// The body, read within the size limit and the body timeout while holding the one upload
+/// turn (returned with it). A declared length over the limit is refused before a byte is read.
+async fn read_body(
+    state: &AppState,
+    request: &import::Request<'_>,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(axum::body::Bytes, tokio::sync::OwnedSemaphorePermit), Response> {
+    let limit = state.limits.max_bytes;
+    let too_large = |size: usize| ImportError::TooLarge {
+        file: request.source_name.clone(),
+        size,
+        limit,
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(size) = declared.filter(|&n| n > limit as u64) {
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        return Err(refused(state, request, too_large(size)).await);
+    }
+    let turn = state.pools.upload().await?;
+    // A body that trickles in must not hold the one upload turn for ever.
+    let body_timeout = state.pools.limits.request_timeout * 5;
+    match tokio::time::timeout(body_timeout, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => Ok((bytes, turn)),
+        Err(_) => Err(ApiError::RequestTimeout(format!(
+            "the body did not arrive within {} s; nothing was imported",
+            body_timeout.as_secs()
+        ))
+        .into_response()),
+        Ok(Err(_)) => Err(refused(state, request, too_large(limit + 1)).await),
     }
 }
 

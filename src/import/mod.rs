@@ -13,7 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use dataset::{Dataset, Issue};
-use table::Format;
+use table::{Format, Table};
 
 use crate::store::imports::{Counts, Provenance};
 use crate::store::{Store, StoreError};
@@ -288,6 +288,22 @@ pub async fn record_refusal(store: &Store, req: &Request<'_>, error: &ImportErro
         .await;
 }
 
+/// The file as a table (off the async workers), or the report of why it cannot be read.
+fn read_table(req: &Request<'_>, format: Format, limits: Limits) -> Result<Table, ImportError> {
+    offload(|| table::read(format, req.bytes, limits.max_rows)).map_err(|e| {
+        ImportError::Unreadable(report_of(
+            req,
+            vec![Issue {
+                line: e.line,
+                column: String::new(),
+                value: String::new(),
+                reason: e.reason,
+            }],
+            vec![],
+        ))
+    })
+}
+
 async fn run_unlogged(
     store: &Store,
     req: &Request<'_>,
@@ -310,18 +326,7 @@ async fn run_unlogged(
     };
     let mut since = std::time::Instant::now();
     progress.set_message(format!("reading {}", req.source_name));
-    let table = offload(|| table::read(format, req.bytes, limits.max_rows)).map_err(|e| {
-        ImportError::Unreadable(report_of(
-            req,
-            vec![Issue {
-                line: e.line,
-                column: String::new(),
-                value: String::new(),
-                reason: e.reason,
-            }],
-            vec![],
-        ))
-    })?;
+    let table = read_table(req, format, limits)?;
     timings.read = lap(&mut since);
     progress.set_length(table.rows.len() as u64);
     progress.set_message("validating");
@@ -358,11 +363,7 @@ async fn run_unlogged(
     Ok(Summary {
         dataset: req.dataset,
         source_name: req.source_name.clone(),
-        format: match format {
-            Format::Csv => "csv",
-            Format::Json => "json",
-            Format::Xlsx => "xlsx",
-        },
+        format: format.name(),
         encoding: table.encoding,
         checksum,
         dry_run: req.dry_run,

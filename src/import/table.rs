@@ -79,6 +79,17 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 }
 
 /// Reads `bytes` as `format`, stopping with an error once more than `max_rows` data rows are seen.
+impl Format {
+    /// The name in an import summary.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
 pub fn read(format: Format, bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
     match format {
         Format::Csv => read_csv(bytes, max_rows),

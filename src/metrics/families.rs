@@ -192,7 +192,8 @@ pub fn snapshot_registry(snap: &Snapshot) -> Registry {
 pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
     let mut reg = Registry::default();
     // Registration order is exposition order; the groups follow the figure catalogue.
-    lotsen_per_kreis(&mut reg, snap, ozg_per_kreis_max_series);
+    lotsen_per_kreis(&mut reg, snap);
+    ozg_per_kreis(&mut reg, snap, ozg_per_kreis_max_series);
     regierungsbezirk_info(&mut reg, snap);
     funding(&mut reg, snap);
     size_classes(&mut reg, snap);
@@ -203,13 +204,10 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
     reg
 }
 
-/// Per Kreis: administrations, Lotsen (by kind and programme), population, names, and the
-/// Gemeinden per process (bounded by `ozg_per_kreis_max_series`).
-fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot, ozg_per_kreis_max_series: usize) {
+/// Per Kreis: administrations, Lotsen (by kind and programme), population, names.
+fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot) {
     let raw = &snap.raw;
     let f = &snap.current;
-    let per_process: Vec<u32> = f.processes.iter().map(|p| p.gemeinden).collect();
-    let per_kreis = per_kreis_processes(&per_process, raw.kreise.len(), ozg_per_kreis_max_series);
     let admins: Family<KreisKind, Gauge> = family(
         reg,
         "digitalatlas_administrations",
@@ -245,12 +243,7 @@ fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot, ozg_per_kreis_max_serie
         "digitalatlas_kreis_info",
         "Names and types of the Kreise (value always 1)",
     );
-    let ozg_kreis: Family<KreisProcess, Gauge> = family(
-        reg,
-        "digitalatlas_ozg_gemeinden_with_process",
-        "Gemeinden of the Kreis with the process active",
-    );
-    for (pos, &u) in raw.kreise.iter().enumerate() {
+    for &u in raw.kreise.iter() {
         let unit = &raw.units[u];
         let uf = &f.units[u];
         let kreis = unit.key.clone();
@@ -294,6 +287,23 @@ fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot, ozg_per_kreis_max_serie
                 regierungsbezirk: unit.parent.clone().unwrap_or_default(),
             })
             .set(1);
+    }
+}
+
+/// Per Kreis and process: the Gemeinden with it active (only the processes that fit within
+/// `ozg_per_kreis_max_series`).
+fn ozg_per_kreis(reg: &mut Registry, snap: &Snapshot, ozg_per_kreis_max_series: usize) {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let per_process: Vec<u32> = f.processes.iter().map(|p| p.gemeinden).collect();
+    let per_kreis = per_kreis_processes(&per_process, raw.kreise.len(), ozg_per_kreis_max_series);
+    let ozg_kreis: Family<KreisProcess, Gauge> = family(
+        reg,
+        "digitalatlas_ozg_gemeinden_with_process",
+        "Gemeinden of the Kreis with the process active",
+    );
+    for (pos, &u) in raw.kreise.iter().enumerate() {
+        let kreis = &raw.units[u].key;
         for (p, process) in raw.processes.iter().enumerate() {
             if !per_kreis[p] {
                 continue;
