@@ -124,163 +124,17 @@ pub fn generate(seed: u64) -> DemoFiles {
     let reference = ReferenceData::embedded();
     let mut rng = Rng::new(seed);
     let admins = administrations(&reference);
-    let gem_idx: Vec<(usize, f64)> = admins
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| !a.lra)
-        .map(|(i, a)| (i, a.weight))
-        .collect();
-    let lra_idx: Vec<(usize, f64)> = admins
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.lra)
-        .map(|(i, a)| (i, a.weight))
-        .collect();
-
-    use published::*;
-    // Who has Lotsen by 30.06.2021, and who of them took Aufbau by then.
-    let kommunen = weighted_sample(&mut rng, &gem_idx, KOMMUNEN_2021);
-    let landkreise = weighted_sample(&mut rng, &lra_idx, LANDKREISE_2021);
-    let lra_2019: BTreeSet<usize> = landkreise[..LANDKREISE_2019].iter().copied().collect();
-    let pick = |set: &[usize]| -> Vec<(usize, f64)> {
-        set.iter().map(|&i| (i, admins[i].weight)).collect()
-    };
-    let aufbau_kommunen = weighted_sample(&mut rng, &pick(&kommunen), AUFBAU_KOMMUNEN_2021);
-    let aufbau_lra = weighted_sample(&mut rng, &pick(&landkreise), AUFBAU_LANDKREISE_2021);
-    let aufbau_admins: Vec<usize> = aufbau_kommunen.iter().chain(&aufbau_lra).copied().collect();
-
-    // Lotsen per administration: each has one; Aufbau administrations get their Aufbau quota
-    // (one each plus the rest by weight); the remaining Lotsen go by weight.
-    let covered: Vec<usize> = kommunen.iter().chain(&landkreise).copied().collect();
-    let mut aufbau_quota: BTreeMap<usize, usize> = aufbau_admins.iter().map(|&i| (i, 1)).collect();
-    for _ in 0..AUFBAU_LOTSEN_2021 - aufbau_admins.len() {
-        let i = aufbau_admins[rng.weighted(
-            &aufbau_admins
-                .iter()
-                .map(|&i| admins[i].weight)
-                .collect::<Vec<_>>(),
-        )];
-        *aufbau_quota.get_mut(&i).expect("aufbau admin") += 1;
-    }
-    let mut lotsen_count: BTreeMap<usize, usize> = covered
-        .iter()
-        .map(|&i| (i, aufbau_quota.get(&i).copied().unwrap_or(1)))
-        .collect();
-    let assigned: usize = lotsen_count.values().sum();
-    let covered_weights: Vec<f64> = covered.iter().map(|&i| admins[i].weight).collect();
-    for _ in 0..LOTSEN_2021 - assigned {
-        let i = covered[rng.weighted(&covered_weights)];
-        *lotsen_count.get_mut(&i).expect("covered admin") += 1;
-    }
-
-    // Participants up to 30.06.2021. 396 complete Basis by 24.07.2019: one from each of the 23
-    // early Landratsämter, none from the 7 late ones, the rest at random.
-    struct Person {
-        admin: usize,
-        id: String,
-        basis: NaiveDate,
-        aufbau: Option<NaiveDate>,
-    }
-    let mut people: Vec<Person> = Vec::new();
-    for (&admin, &n) in &lotsen_count {
-        for _ in 0..n {
-            let serial = people.len() + 1;
-            people.push(Person {
-                admin,
-                id: participant_id(&admins[admin], serial),
-                basis: d(DATE_2021),
-                aufbau: None,
-            });
-        }
-    }
-    let late_lra: BTreeSet<usize> = landkreise[LANDKREISE_2019..].iter().copied().collect();
-    let mut early: BTreeSet<usize> = BTreeSet::new();
-    for &lra in &lra_2019 {
-        let p = people
-            .iter()
-            .position(|p| p.admin == lra)
-            .expect("LRA has a Lotse");
-        early.insert(p);
-    }
-    let mut candidates: Vec<usize> = (0..people.len())
-        .filter(|p| !early.contains(p) && !late_lra.contains(&people[*p].admin))
-        .collect();
-    rng.shuffle(&mut candidates);
-    early.extend(candidates.into_iter().take(LOTSEN_2019 - early.len()));
-    let sessions_early = sessions(d("2018-11-23"), d(DATE_2019), 18);
-    let sessions_late = sessions(d("2019-09-20"), d(DATE_2021), 24);
-    for (i, p) in people.iter_mut().enumerate() {
-        let pool = if early.contains(&i) {
-            &sessions_early
-        } else {
-            &sessions_late
-        };
-        p.basis = pool[rng.below(pool.len() as u64) as usize];
-    }
-    // Projektstart: the first course ends in November 2018.
-    if let Some(&first) = early.iter().next() {
-        people[first].basis = sessions_early[0];
-    }
-    // Aufbau (from 2020) by 30.06.2021: per Aufbau administration its quota of Lotsen, those with
-    // the earliest Basis first.
-    for (&admin, &quota) in &aufbau_quota {
-        let mut mine: Vec<usize> = (0..people.len())
-            .filter(|&i| people[i].admin == admin)
-            .collect();
-        mine.sort_by_key(|&i| (people[i].basis, i));
-        for &i in mine.iter().take(quota) {
-            let from = (people[i].basis + Days::new(30)).max(d("2020-02-01"));
-            let day = if from > d(DATE_2021) {
-                d(DATE_2021)
-            } else {
-                day_between(&mut rng, from, d(DATE_2021))
-            };
-            people[i].aufbau = Some(day.max(people[i].basis));
-        }
-    }
-
-    // After 30.06.2021 the rollout goes on: new Lotsen every month, more likely where none is yet.
-    let mut later: Vec<(usize, NaiveDate, bool)> = Vec::new();
-    let all_weights: Vec<f64> = admins.iter().map(|a| a.weight).collect();
-    let mut month = d("2021-07-01");
-    while month <= today {
-        let end = (month + chrono::Months::new(1)) - Days::new(1);
-        let last = end.min(today);
-        for _ in 0..4 + rng.below(5) {
-            let admin = rng.weighted(&all_weights);
-            let aufbau = rng.unit() < 0.3;
-            later.push((admin, day_between(&mut rng, month, last), aufbau));
-        }
-        month = month + chrono::Months::new(1);
-    }
-
+    // One random stream, drawn from in this order: who has Lotsen by 30.06.2021, when each
+    // qualified, who followed later, the rows.
+    let cover = cover_2021(&mut rng, &admins);
+    let people = people_2021(&mut rng, &admins, &cover);
+    let later = later_lotsen(&mut rng, &admins, today);
     let with_lotse: BTreeSet<usize> = people
         .iter()
         .map(|p| p.admin)
         .chain(later.iter().map(|l| l.0))
         .collect();
-    let mut q = String::from(QUALIFIKATIONEN_HEADER);
-    let mut rows: Vec<String> = Vec::new();
-    for p in &people {
-        basis_row(&mut rows, &mut rng, &p.id, &admins[p.admin], p.basis);
-        if let Some(day) = p.aufbau {
-            aufbau_row(&mut rows, &mut rng, &p.id, &admins[p.admin], day);
-        }
-    }
-    for (admin, day, aufbau) in later {
-        let serial = people.len() + rows.len() + 1;
-        let id = participant_id(&admins[admin], serial);
-        basis_row(&mut rows, &mut rng, &id, &admins[admin], day);
-        if aufbau {
-            let a = day + Days::new(60 + rng.below(300));
-            if a <= today {
-                aufbau_row(&mut rows, &mut rng, &id, &admins[admin], a);
-            }
-        }
-    }
-    rows.sort();
-    q.extend(rows);
-
+    let q = qualifikationen(&mut rng, &admins, &people, later, today);
     let ozg_admins: Vec<catalogue::OzgAdmin> = admins
         .iter()
         .enumerate()
@@ -317,6 +171,205 @@ pub fn generate(seed: u64) -> DemoFiles {
             ("konten.csv", crate::model::Dataset::Konten, konten),
         ],
     }
+}
+
+/// Who has Lotsen by 30.06.2021 (the published Kommunen and Landkreise), who of them took
+/// Aufbau, and how many Lotsen each has.
+struct Cover {
+    landkreise: Vec<usize>,
+    lra_2019: BTreeSet<usize>,
+    aufbau_quota: BTreeMap<usize, usize>,
+    lotsen_count: BTreeMap<usize, usize>,
+}
+
+/// A Lotse of the published period.
+struct Person {
+    admin: usize,
+    id: String,
+    basis: NaiveDate,
+    aufbau: Option<NaiveDate>,
+}
+
+fn cover_2021(rng: &mut Rng, admins: &[Admin]) -> Cover {
+    let gem_idx: Vec<(usize, f64)> = admins
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !a.lra)
+        .map(|(i, a)| (i, a.weight))
+        .collect();
+    let lra_idx: Vec<(usize, f64)> = admins
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.lra)
+        .map(|(i, a)| (i, a.weight))
+        .collect();
+    use published::*;
+    // Who has Lotsen by 30.06.2021, and who of them took Aufbau by then.
+    let kommunen = weighted_sample(rng, &gem_idx, KOMMUNEN_2021);
+    let landkreise = weighted_sample(rng, &lra_idx, LANDKREISE_2021);
+    let lra_2019: BTreeSet<usize> = landkreise[..LANDKREISE_2019].iter().copied().collect();
+    let pick = |set: &[usize]| -> Vec<(usize, f64)> {
+        set.iter().map(|&i| (i, admins[i].weight)).collect()
+    };
+    let aufbau_kommunen = weighted_sample(rng, &pick(&kommunen), AUFBAU_KOMMUNEN_2021);
+    let aufbau_lra = weighted_sample(rng, &pick(&landkreise), AUFBAU_LANDKREISE_2021);
+    let aufbau_admins: Vec<usize> = aufbau_kommunen.iter().chain(&aufbau_lra).copied().collect();
+
+    // Lotsen per administration: each has one; Aufbau administrations get their Aufbau quota
+    // (one each plus the rest by weight); the remaining Lotsen go by weight.
+    let covered: Vec<usize> = kommunen.iter().chain(&landkreise).copied().collect();
+    let mut aufbau_quota: BTreeMap<usize, usize> = aufbau_admins.iter().map(|&i| (i, 1)).collect();
+    for _ in 0..AUFBAU_LOTSEN_2021 - aufbau_admins.len() {
+        let i = aufbau_admins[rng.weighted(
+            &aufbau_admins
+                .iter()
+                .map(|&i| admins[i].weight)
+                .collect::<Vec<_>>(),
+        )];
+        *aufbau_quota.get_mut(&i).expect("aufbau admin") += 1;
+    }
+    let mut lotsen_count: BTreeMap<usize, usize> = covered
+        .iter()
+        .map(|&i| (i, aufbau_quota.get(&i).copied().unwrap_or(1)))
+        .collect();
+    let assigned: usize = lotsen_count.values().sum();
+    let covered_weights: Vec<f64> = covered.iter().map(|&i| admins[i].weight).collect();
+    for _ in 0..LOTSEN_2021 - assigned {
+        let i = covered[rng.weighted(&covered_weights)];
+        *lotsen_count.get_mut(&i).expect("covered admin") += 1;
+    }
+    Cover {
+        landkreise,
+        lra_2019,
+        aufbau_quota,
+        lotsen_count,
+    }
+}
+
+/// The Lotsen up to 30.06.2021 with their Basis and Aufbau days.
+fn people_2021(rng: &mut Rng, admins: &[Admin], cover: &Cover) -> Vec<Person> {
+    use published::*;
+    let Cover {
+        landkreise,
+        lra_2019,
+        aufbau_quota,
+        lotsen_count,
+    } = cover;
+    // Participants up to 30.06.2021. 396 complete Basis by 24.07.2019: one from each of the 23
+    // early Landratsämter, none from the 7 late ones, the rest at random.
+    let mut people: Vec<Person> = Vec::new();
+    for (&admin, &n) in lotsen_count {
+        for _ in 0..n {
+            let serial = people.len() + 1;
+            people.push(Person {
+                admin,
+                id: participant_id(&admins[admin], serial),
+                basis: d(DATE_2021),
+                aufbau: None,
+            });
+        }
+    }
+    let late_lra: BTreeSet<usize> = landkreise[LANDKREISE_2019..].iter().copied().collect();
+    let mut early: BTreeSet<usize> = BTreeSet::new();
+    for &lra in lra_2019 {
+        let p = people
+            .iter()
+            .position(|p| p.admin == lra)
+            .expect("LRA has a Lotse");
+        early.insert(p);
+    }
+    let mut candidates: Vec<usize> = (0..people.len())
+        .filter(|p| !early.contains(p) && !late_lra.contains(&people[*p].admin))
+        .collect();
+    rng.shuffle(&mut candidates);
+    early.extend(candidates.into_iter().take(LOTSEN_2019 - early.len()));
+    let sessions_early = sessions(d("2018-11-23"), d(DATE_2019), 18);
+    let sessions_late = sessions(d("2019-09-20"), d(DATE_2021), 24);
+    for (i, p) in people.iter_mut().enumerate() {
+        let pool = if early.contains(&i) {
+            &sessions_early
+        } else {
+            &sessions_late
+        };
+        p.basis = pool[rng.below(pool.len() as u64) as usize];
+    }
+    // Projektstart: the first course ends in November 2018.
+    if let Some(&first) = early.iter().next() {
+        people[first].basis = sessions_early[0];
+    }
+    // Aufbau (from 2020) by 30.06.2021: per Aufbau administration its quota of Lotsen, those with
+    // the earliest Basis first.
+    for (&admin, &quota) in aufbau_quota {
+        let mut mine: Vec<usize> = (0..people.len())
+            .filter(|&i| people[i].admin == admin)
+            .collect();
+        mine.sort_by_key(|&i| (people[i].basis, i));
+        for &i in mine.iter().take(quota) {
+            let from = (people[i].basis + Days::new(30)).max(d("2020-02-01"));
+            let day = if from > d(DATE_2021) {
+                d(DATE_2021)
+            } else {
+                day_between(rng, from, d(DATE_2021))
+            };
+            people[i].aufbau = Some(day.max(people[i].basis));
+        }
+    }
+    people
+}
+
+/// After 30.06.2021 the rollout goes on: (administration, day, also Aufbau).
+fn later_lotsen(
+    rng: &mut Rng,
+    admins: &[Admin],
+    today: NaiveDate,
+) -> Vec<(usize, NaiveDate, bool)> {
+    // New Lotsen every month, more likely where none is yet.
+    let mut later: Vec<(usize, NaiveDate, bool)> = Vec::new();
+    let all_weights: Vec<f64> = admins.iter().map(|a| a.weight).collect();
+    let mut month = d("2021-07-01");
+    while month <= today {
+        let end = (month + chrono::Months::new(1)) - Days::new(1);
+        let last = end.min(today);
+        for _ in 0..4 + rng.below(5) {
+            let admin = rng.weighted(&all_weights);
+            let aufbau = rng.unit() < 0.3;
+            later.push((admin, day_between(rng, month, last), aufbau));
+        }
+        month = month + chrono::Months::new(1);
+    }
+    later
+}
+
+/// The `qualifikationen` file of all Lotsen, rows sorted.
+fn qualifikationen(
+    rng: &mut Rng,
+    admins: &[Admin],
+    people: &[Person],
+    later: Vec<(usize, NaiveDate, bool)>,
+    today: NaiveDate,
+) -> String {
+    let mut q = String::from(QUALIFIKATIONEN_HEADER);
+    let mut rows: Vec<String> = Vec::new();
+    for p in people {
+        basis_row(&mut rows, rng, &p.id, &admins[p.admin], p.basis);
+        if let Some(day) = p.aufbau {
+            aufbau_row(&mut rows, rng, &p.id, &admins[p.admin], day);
+        }
+    }
+    for (admin, day, aufbau) in later {
+        let serial = people.len() + rows.len() + 1;
+        let id = participant_id(&admins[admin], serial);
+        basis_row(&mut rows, rng, &id, &admins[admin], day);
+        if aufbau {
+            let a = day + Days::new(60 + rng.below(300));
+            if a <= today {
+                aufbau_row(&mut rows, rng, &id, &admins[admin], a);
+            }
+        }
+    }
+    rows.sort();
+    q.extend(rows);
+    q
 }
 
 /// One `qualifikationen` row of a Basisqualifizierung.
