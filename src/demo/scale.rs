@@ -127,130 +127,24 @@ fn apportion(total: usize, weights: &[f64], min: usize) -> Vec<usize> {
 /// The synthetic registry of Germany for `seed`.
 pub fn registry(seed: u64) -> RegistryFiles {
     let mut rng = Rng::new(seed ^ 0x6465);
-    let mut laender = String::from("land_ars,name\n");
-    let mut rbs = String::from("regierungsbezirk_ars,name\n");
-    let mut regionen =
-        String::from("region_schluessel,name,verwaltungssitz,regierungsbezirk_ars\n");
-    let mut kreise =
-        String::from("kreis_ars,name,name_gv,kreis_typ,regierungsbezirk_ars,population,area_km2\n");
-    let mut gemeinden = String::from(
-        "ars,ags,name,name_kurz,gemeindetyp,verband_ars,kreis_ars,regierungsbezirk_ars,\
-         region_schluessel,population,population_male,area_km2,plz,plz_eindeutig\n",
-    );
-    let mut verbaende =
-        String::from("verband_ars,name,verband_typ,verwaltungssitz,kreis_ars,gemeinden_anzahl\n");
+    let mut t = Texts {
+        laender: String::from("land_ars,name\n"),
+        rbs: String::from("regierungsbezirk_ars,name\n"),
+        regionen: String::from("region_schluessel,name,verwaltungssitz,regierungsbezirk_ars\n"),
+        kreise: String::from(
+            "kreis_ars,name,name_gv,kreis_typ,regierungsbezirk_ars,population,area_km2\n",
+        ),
+        gemeinden: String::from(
+            "ars,ags,name,name_kurz,gemeindetyp,verband_ars,kreis_ars,regierungsbezirk_ars,\
+             region_schluessel,population,population_male,area_km2,plz,plz_eindeutig\n",
+        ),
+        verbaende: String::from(
+            "verband_ars,name,verband_typ,verwaltungssitz,kreis_ars,gemeinden_anzahl\n",
+        ),
+    };
     let mut plz = 1067;
-    for &(land, name, n_gem, n_kf, n_lk, n_rb, pop_k, area) in &LAENDER {
-        let _ = writeln!(laender, "{land},{name}");
-        // Länder without Regierungsbezirke get one pseudo-Bezirk with the digit 0, as in the ARS.
-        let rb_keys: Vec<String> = if n_rb == 0 {
-            vec![format!("{land}0")]
-        } else {
-            (1..=n_rb).map(|i| format!("{land}{i}")).collect()
-        };
-        for (i, rb) in rb_keys.iter().enumerate() {
-            let rb_name = if n_rb == 0 {
-                name.to_string()
-            } else {
-                format!("{name} {}", i + 1)
-            };
-            let _ = writeln!(rbs, "{rb},{rb_name}");
-            let _ = writeln!(regionen, "{rb}1,Region {rb_name},Sitz {rb},{rb}");
-        }
-        // Kreise: kreisfreie Städte first, then Landkreise, dealt round-robin to the Bezirke.
-        let n_kreise = n_kf + n_lk;
-        let mut serial = vec![0usize; rb_keys.len()];
-        // Gemeinden of the Landkreise, by a random share per Landkreis.
-        let lk_weights: Vec<f64> = (0..n_lk).map(|_| 0.4 + rng.unit()).collect();
-        let lk_gemeinden = apportion(n_gem - n_kf, &lk_weights, 1);
-        // Population and area weights per Gemeinde, scaled to the Land's totals afterwards.
-        struct G {
-            kreis: usize,
-            pop_w: f64,
-            area_w: f64,
-        }
-        let mut gs: Vec<G> = Vec::with_capacity(n_gem);
-        for k in 0..n_kreise {
-            if k < n_kf {
-                let big = if n_kreise == 1 { 1.0 } else { 40.0 };
-                gs.push(G {
-                    kreis: k,
-                    pop_w: big * (1.0 + 4.0 * rng.unit().powi(3)),
-                    area_w: 6.0 + 10.0 * rng.unit(),
-                });
-            } else {
-                for _ in 0..lk_gemeinden[k - n_kf] {
-                    // Pareto-like sizes: many small Gemeinden, a few towns.
-                    let u = rng.unit().max(1e-6);
-                    gs.push(G {
-                        kreis: k,
-                        pop_w: (0.15 * u.powf(-1.0 / 1.15)).min(60.0),
-                        area_w: 0.5 + 2.0 * rng.unit(),
-                    });
-                }
-            }
-        }
-        let pop_sum: f64 = gs.iter().map(|g| g.pop_w).sum();
-        let area_sum: f64 = gs.iter().map(|g| g.area_w).sum();
-        let mut kreis_pop = vec![0i64; n_kreise];
-        let mut kreis_area = vec![0f64; n_kreise];
-        let mut kreis_keys = Vec::with_capacity(n_kreise);
-        for k in 0..n_kreise {
-            let r = k % rb_keys.len();
-            serial[r] += 1;
-            kreis_keys.push((
-                format!("{}{:02}", rb_keys[r], serial[r]),
-                rb_keys[r].clone(),
-            ));
-        }
-        let mut gem_serial = vec![0usize; n_kreise];
-        for g in &gs {
-            let (kreis, rb) = &kreis_keys[g.kreis];
-            gem_serial[g.kreis] += 1;
-            let s = gem_serial[g.kreis];
-            let ags = format!("{kreis}{s:03}");
-            let ars = format!("{kreis}0{s:03}{s:03}");
-            let population = ((pop_k * 1000.0 * g.pop_w / pop_sum).round() as i64).max(30);
-            let area_km2 = (area * g.area_w / area_sum * 100.0).round() / 100.0;
-            kreis_pop[g.kreis] += population;
-            kreis_area[g.kreis] += area_km2;
-            let kind = if g.kreis < n_kf {
-                "Kreisfreie Stadt"
-            } else if population >= 20_000 {
-                "Stadt"
-            } else {
-                "Gemeinde"
-            };
-            let short = if kind == "Gemeinde" {
-                format!("Gemeinde {ags}")
-            } else {
-                format!("Stadt {ags}")
-            };
-            let _ = writeln!(
-                gemeinden,
-                "{ars},{ags},{short},{short},{kind},{},{kreis},{rb},{rb}1,{population},{},{area_km2:.2},{plz:05},ja",
-                &ars[..9],
-                population / 2
-            );
-            let _ = writeln!(
-                verbaende,
-                "{},{short},verbandsfreie Gemeinde,,{kreis},1",
-                &ars[..9]
-            );
-            plz = if plz >= 99_998 { 1067 } else { plz + 7 };
-        }
-        for (k, (kreis, rb)) in kreis_keys.iter().enumerate() {
-            let (kind, label) = if k < n_kf {
-                ("Kreisfreie Stadt", format!("Kreisfreie Stadt {kreis}"))
-            } else {
-                ("Landkreis", format!("Landkreis {kreis}"))
-            };
-            let _ = writeln!(
-                kreise,
-                "{kreis},{label},{label},{kind},{rb},{},{:.2}",
-                kreis_pop[k], kreis_area[k]
-            );
-        }
+    for land in &LAENDER {
+        write_land(&mut rng, land, &mut t, &mut plz);
     }
     let edition = format!(
         "edition,gebietsstand,population_date,source\n\
@@ -259,11 +153,151 @@ pub fn registry(seed: u64) -> RegistryFiles {
          Schlüssel, Anzahlen und Summen der Länder wie amtlich, alles darunter erfunden\"\n"
     );
     let texts = [
-        edition, laender, rbs, kreise, gemeinden, regionen, verbaende,
+        edition,
+        t.laender,
+        t.rbs,
+        t.kreise,
+        t.gemeinden,
+        t.regionen,
+        t.verbaende,
     ];
     RegistryFiles {
         files: DIR_FILES.iter().copied().zip(texts).collect(),
     }
+}
+
+/// The registry files' texts, written Land by Land.
+struct Texts {
+    laender: String,
+    rbs: String,
+    regionen: String,
+    kreise: String,
+    gemeinden: String,
+    verbaende: String,
+}
+
+/// A synthetic Gemeinde before scaling: its Kreis and weights of population and area.
+struct G {
+    kreis: usize,
+    pop_w: f64,
+    area_w: f64,
+}
+
+/// One Land: its Regierungsbezirke, Kreise and Gemeinden with the Land's real counts and totals.
+fn write_land(rng: &mut Rng, land: &LandSpec, t: &mut Texts, plz: &mut u32) {
+    let &(land, name, n_gem, n_kf, n_lk, n_rb, pop_k, area) = land;
+    let _ = writeln!(t.laender, "{land},{name}");
+    // Länder without Regierungsbezirke get one pseudo-Bezirk with the digit 0, as in the ARS.
+    let rb_keys: Vec<String> = if n_rb == 0 {
+        vec![format!("{land}0")]
+    } else {
+        (1..=n_rb).map(|i| format!("{land}{i}")).collect()
+    };
+    for (i, rb) in rb_keys.iter().enumerate() {
+        let rb_name = if n_rb == 0 {
+            name.to_string()
+        } else {
+            format!("{name} {}", i + 1)
+        };
+        let _ = writeln!(t.rbs, "{rb},{rb_name}");
+        let _ = writeln!(t.regionen, "{rb}1,Region {rb_name},Sitz {rb},{rb}");
+    }
+    // Kreise: kreisfreie Städte first, then Landkreise, dealt round-robin to the Bezirke.
+    let n_kreise = n_kf + n_lk;
+    let mut serial = vec![0usize; rb_keys.len()];
+    // Gemeinden of the Landkreise, by a random share per Landkreis.
+    let lk_weights: Vec<f64> = (0..n_lk).map(|_| 0.4 + rng.unit()).collect();
+    let lk_gemeinden = apportion(n_gem - n_kf, &lk_weights, 1);
+    let gs = gemeinde_weights(rng, n_kf, n_kreise, &lk_gemeinden);
+    let pop_sum: f64 = gs.iter().map(|g| g.pop_w).sum();
+    let area_sum: f64 = gs.iter().map(|g| g.area_w).sum();
+    let mut kreis_pop = vec![0i64; n_kreise];
+    let mut kreis_area = vec![0f64; n_kreise];
+    let mut kreis_keys = Vec::with_capacity(n_kreise);
+    for k in 0..n_kreise {
+        let r = k % rb_keys.len();
+        serial[r] += 1;
+        kreis_keys.push((
+            format!("{}{:02}", rb_keys[r], serial[r]),
+            rb_keys[r].clone(),
+        ));
+    }
+    let mut gem_serial = vec![0usize; n_kreise];
+    for g in &gs {
+        let (kreis, rb) = &kreis_keys[g.kreis];
+        gem_serial[g.kreis] += 1;
+        let s = gem_serial[g.kreis];
+        let ags = format!("{kreis}{s:03}");
+        let ars = format!("{kreis}0{s:03}{s:03}");
+        let population = ((pop_k * 1000.0 * g.pop_w / pop_sum).round() as i64).max(30);
+        let area_km2 = (area * g.area_w / area_sum * 100.0).round() / 100.0;
+        kreis_pop[g.kreis] += population;
+        kreis_area[g.kreis] += area_km2;
+        let kind = if g.kreis < n_kf {
+            "Kreisfreie Stadt"
+        } else if population >= 20_000 {
+            "Stadt"
+        } else {
+            "Gemeinde"
+        };
+        let short = if kind == "Gemeinde" {
+            format!("Gemeinde {ags}")
+        } else {
+            format!("Stadt {ags}")
+        };
+        let _ = writeln!(
+            t.gemeinden,
+            "{ars},{ags},{short},{short},{kind},{},{kreis},{rb},{rb}1,{population},{},{area_km2:.2},{:05},ja",
+            &ars[..9],
+            population / 2,
+            *plz
+        );
+        let _ = writeln!(
+            t.verbaende,
+            "{},{short},verbandsfreie Gemeinde,,{kreis},1",
+            &ars[..9]
+        );
+        *plz = if *plz >= 99_998 { 1067 } else { *plz + 7 };
+    }
+    for (k, (kreis, rb)) in kreis_keys.iter().enumerate() {
+        let (kind, label) = if k < n_kf {
+            ("Kreisfreie Stadt", format!("Kreisfreie Stadt {kreis}"))
+        } else {
+            ("Landkreis", format!("Landkreis {kreis}"))
+        };
+        let _ = writeln!(
+            t.kreise,
+            "{kreis},{label},{label},{kind},{rb},{},{:.2}",
+            kreis_pop[k], kreis_area[k]
+        );
+    }
+}
+
+/// Population and area weights per Gemeinde, scaled to the Land's totals afterwards.
+fn gemeinde_weights(rng: &mut Rng, n_kf: usize, n_kreise: usize, lk_gemeinden: &[usize]) -> Vec<G> {
+    // Population and area weights per Gemeinde, scaled to the Land's totals afterwards.
+    let mut gs: Vec<G> = Vec::new();
+    for k in 0..n_kreise {
+        if k < n_kf {
+            let big = if n_kreise == 1 { 1.0 } else { 40.0 };
+            gs.push(G {
+                kreis: k,
+                pop_w: big * (1.0 + 4.0 * rng.unit().powi(3)),
+                area_w: 6.0 + 10.0 * rng.unit(),
+            });
+        } else {
+            for _ in 0..lk_gemeinden[k - n_kf] {
+                // Pareto-like sizes: many small Gemeinden, a few towns.
+                let u = rng.unit().max(1e-6);
+                gs.push(G {
+                    kreis: k,
+                    pop_w: (0.15 * u.powf(-1.0 / 1.15)).min(60.0),
+                    area_w: 0.5 + 2.0 * rng.unit(),
+                });
+            }
+        }
+    }
+    gs
 }
 
 /// Activity files for the synthetic Germany: about 600 processes with their activations (about

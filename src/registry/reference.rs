@@ -295,151 +295,186 @@ impl ReferenceData {
         let gemeinden: Vec<GemeindeRow> = parse("gemeinden.csv", files.gemeinden)?;
         let kreise: Vec<KreisRow> = parse("kreise.csv", files.kreise)?;
         let rbs: Vec<RbRow> = parse("regierungsbezirke.csv", files.regierungsbezirke)?;
-
-        let population_of = |prefix: &str| -> i64 {
-            gemeinden
-                .iter()
-                .filter(|g| g.ars.starts_with(prefix))
-                .map(|g| g.population)
-                .sum()
+        let sums = Sums {
+            gemeinden: &gemeinden,
+            kreise: &kreise,
         };
-        let area_of_kreise = |prefix: &str| -> f64 {
-            let sum: f64 = kreise
-                .iter()
-                .filter(|k| k.kreis_ars.starts_with(prefix))
-                .map(|k| k.area_km2)
-                .sum();
-            (sum * 100.0).round() / 100.0
-        };
-        let invalid = |file: &str, message: String| ReferenceError::Invalid {
-            file: file.to_string(),
-            message,
-        };
-
         let mut regions =
             Vec::with_capacity(files.laender.len() + rbs.len() + kreise.len() + gemeinden.len());
-        for land in &files.laender {
-            regions.push(Region {
-                ars: land.land_ars.clone(),
-                ags: land.land_ars.clone(),
-                level: Level::Land,
-                name: land.name.clone(),
-                name_short: land.name.clone(),
-                kind: "Land".into(),
-                parent: None,
-                kreis: None,
-                regierungsbezirk: None,
-                population: population_of(&land.land_ars),
-                area_km2: area_of_kreise(&land.land_ars),
-            });
-        }
-        let land_of = |ars: &str, file: &str| -> Result<String, ReferenceError> {
-            let land = ars.get(..2).unwrap_or_default();
-            if files.laender.iter().any(|l| l.land_ars == land) {
-                Ok(land.to_string())
-            } else {
-                Err(invalid(
-                    file,
-                    format!("{ars}: its Land {land:?} is not listed"),
-                ))
-            }
-        };
+        regions.extend(files.laender.iter().map(|land| land_region(land, &sums)));
         for rb in &rbs {
-            regions.push(Region {
-                ars: rb.regierungsbezirk_ars.clone(),
-                ags: rb.regierungsbezirk_ars.clone(),
-                level: Level::Regierungsbezirk,
-                name: format!("Regierungsbezirk {}", rb.name),
-                name_short: rb.name.clone(),
-                kind: "Regierungsbezirk".into(),
-                parent: Some(land_of(&rb.regierungsbezirk_ars, "regierungsbezirke.csv")?),
-                kreis: None,
-                regierungsbezirk: Some(rb.regierungsbezirk_ars.clone()),
-                population: population_of(&rb.regierungsbezirk_ars),
-                area_km2: area_of_kreise(&rb.regierungsbezirk_ars),
-            });
+            regions.push(rb_region(rb, &files.laender, &sums)?);
         }
-        for k in &kreise {
-            regions.push(Region {
-                ars: k.kreis_ars.clone(),
-                ags: k.kreis_ars.clone(),
-                level: Level::Kreis,
-                name: k.name.clone(),
-                name_short: k
-                    .name_gv
-                    .split(", ")
-                    .next()
-                    .unwrap_or(&k.name_gv)
-                    .to_string(),
-                kind: k.kreis_typ.clone(),
-                parent: Some(k.regierungsbezirk_ars.clone()),
-                kreis: Some(k.kreis_ars.clone()),
-                regierungsbezirk: Some(k.regierungsbezirk_ars.clone()),
-                population: k.population,
-                area_km2: k.area_km2,
-            });
-        }
-        let rb_keys: std::collections::HashSet<&str> = rbs
-            .iter()
-            .map(|r| r.regierungsbezirk_ars.as_str())
-            .collect();
-        if let Some(k) = kreise
-            .iter()
-            .find(|k| !rb_keys.contains(k.regierungsbezirk_ars.as_str()))
-        {
-            return Err(invalid(
-                "kreise.csv",
-                format!(
-                    "{}: regierungsbezirk_ars {:?} is not listed",
-                    k.kreis_ars, k.regierungsbezirk_ars
-                ),
-            ));
-        }
-        let kreis_keys: std::collections::HashSet<&str> =
-            kreise.iter().map(|k| k.kreis_ars.as_str()).collect();
-        if let Some(g) = gemeinden
-            .iter()
-            .find(|g| !kreis_keys.contains(g.kreis_ars.as_str()))
-        {
-            return Err(invalid(
-                "gemeinden.csv",
-                format!("{}: kreis_ars {:?} is not listed", g.ars, g.kreis_ars),
-            ));
-        }
-        let mut gemeinde_details = Vec::with_capacity(gemeinden.len());
-        for g in &gemeinden {
-            regions.push(Region {
-                ars: g.ars.clone(),
-                ags: g.ags.clone(),
-                level: Level::Gemeinde,
-                name: g.name.clone(),
-                name_short: g.name_kurz.clone(),
-                kind: g.gemeindetyp.clone(),
-                parent: Some(g.kreis_ars.clone()),
-                kreis: Some(g.kreis_ars.clone()),
-                regierungsbezirk: Some(g.regierungsbezirk_ars.clone()),
-                population: g.population,
-                area_km2: g.area_km2,
-            });
-            gemeinde_details.push(GemeindeDetail {
-                ars: g.ars.clone(),
-                verband_ars: g.verband_ars.clone(),
-                region_key: g.region_schluessel.clone(),
-                population_male: g.population_male,
-                plz: g.plz.clone(),
-                plz_unique: g.plz_eindeutig == "ja",
-            });
-        }
-
+        regions.extend(kreise.iter().map(kreis_region));
+        check_hierarchy(&rbs, &kreise, &gemeinden)?;
+        regions.extend(gemeinden.iter().map(gemeinde_region));
         Ok(ReferenceData {
             edition,
             regions,
             planning_regions: parse("regionen.csv", files.regionen)?,
             associations: parse("verwaltungsverbaende.csv", files.verbaende)?,
-            gemeinde_details,
+            gemeinde_details: gemeinden.iter().map(gemeinde_detail).collect(),
             ozg_services: parse("ozg-leistungen.csv", OZG_LEISTUNGEN_CSV)?,
             leika_services: parse("leika-leistungen.csv", LEIKA_CSV)?,
         })
+    }
+}
+
+fn invalid(file: &str, message: String) -> ReferenceError {
+    ReferenceError::Invalid {
+        file: file.to_string(),
+        message,
+    }
+}
+
+/// Population and area of a Land or Regierungsbezirk, summed from its Gemeinden and Kreise.
+struct Sums<'a> {
+    gemeinden: &'a [GemeindeRow],
+    kreise: &'a [KreisRow],
+}
+
+impl Sums<'_> {
+    fn population(&self, prefix: &str) -> i64 {
+        self.gemeinden
+            .iter()
+            .filter(|g| g.ars.starts_with(prefix))
+            .map(|g| g.population)
+            .sum()
+    }
+
+    fn area_km2(&self, prefix: &str) -> f64 {
+        let sum: f64 = self
+            .kreise
+            .iter()
+            .filter(|k| k.kreis_ars.starts_with(prefix))
+            .map(|k| k.area_km2)
+            .sum();
+        (sum * 100.0).round() / 100.0
+    }
+}
+
+fn land_region(land: &LandRow, sums: &Sums<'_>) -> Region {
+    Region {
+        ars: land.land_ars.clone(),
+        ags: land.land_ars.clone(),
+        level: Level::Land,
+        name: land.name.clone(),
+        name_short: land.name.clone(),
+        kind: "Land".into(),
+        parent: None,
+        kreis: None,
+        regierungsbezirk: None,
+        population: sums.population(&land.land_ars),
+        area_km2: sums.area_km2(&land.land_ars),
+    }
+}
+
+/// A Regierungsbezirk; its Land (the key's first two digits) must be listed.
+fn rb_region(rb: &RbRow, laender: &[LandRow], sums: &Sums<'_>) -> Result<Region, ReferenceError> {
+    let ars = &rb.regierungsbezirk_ars;
+    let land = ars.get(..2).unwrap_or_default();
+    if !laender.iter().any(|l| l.land_ars == land) {
+        return Err(invalid(
+            "regierungsbezirke.csv",
+            format!("{ars}: its Land {land:?} is not listed"),
+        ));
+    }
+    Ok(Region {
+        ars: ars.clone(),
+        ags: ars.clone(),
+        level: Level::Regierungsbezirk,
+        name: format!("Regierungsbezirk {}", rb.name),
+        name_short: rb.name.clone(),
+        kind: "Regierungsbezirk".into(),
+        parent: Some(land.to_string()),
+        kreis: None,
+        regierungsbezirk: Some(ars.clone()),
+        population: sums.population(ars),
+        area_km2: sums.area_km2(ars),
+    })
+}
+
+fn kreis_region(k: &KreisRow) -> Region {
+    Region {
+        ars: k.kreis_ars.clone(),
+        ags: k.kreis_ars.clone(),
+        level: Level::Kreis,
+        name: k.name.clone(),
+        name_short: k
+            .name_gv
+            .split(", ")
+            .next()
+            .unwrap_or(&k.name_gv)
+            .to_string(),
+        kind: k.kreis_typ.clone(),
+        parent: Some(k.regierungsbezirk_ars.clone()),
+        kreis: Some(k.kreis_ars.clone()),
+        regierungsbezirk: Some(k.regierungsbezirk_ars.clone()),
+        population: k.population,
+        area_km2: k.area_km2,
+    }
+}
+
+/// Every Kreis lies in a listed Regierungsbezirk, every Gemeinde in a listed Kreis.
+fn check_hierarchy(
+    rbs: &[RbRow],
+    kreise: &[KreisRow],
+    gemeinden: &[GemeindeRow],
+) -> Result<(), ReferenceError> {
+    let rb_keys: std::collections::HashSet<&str> = rbs
+        .iter()
+        .map(|r| r.regierungsbezirk_ars.as_str())
+        .collect();
+    if let Some(k) = kreise
+        .iter()
+        .find(|k| !rb_keys.contains(k.regierungsbezirk_ars.as_str()))
+    {
+        return Err(invalid(
+            "kreise.csv",
+            format!(
+                "{}: regierungsbezirk_ars {:?} is not listed",
+                k.kreis_ars, k.regierungsbezirk_ars
+            ),
+        ));
+    }
+    let kreis_keys: std::collections::HashSet<&str> =
+        kreise.iter().map(|k| k.kreis_ars.as_str()).collect();
+    if let Some(g) = gemeinden
+        .iter()
+        .find(|g| !kreis_keys.contains(g.kreis_ars.as_str()))
+    {
+        return Err(invalid(
+            "gemeinden.csv",
+            format!("{}: kreis_ars {:?} is not listed", g.ars, g.kreis_ars),
+        ));
+    }
+    Ok(())
+}
+
+fn gemeinde_region(g: &GemeindeRow) -> Region {
+    Region {
+        ars: g.ars.clone(),
+        ags: g.ags.clone(),
+        level: Level::Gemeinde,
+        name: g.name.clone(),
+        name_short: g.name_kurz.clone(),
+        kind: g.gemeindetyp.clone(),
+        parent: Some(g.kreis_ars.clone()),
+        kreis: Some(g.kreis_ars.clone()),
+        regierungsbezirk: Some(g.regierungsbezirk_ars.clone()),
+        population: g.population,
+        area_km2: g.area_km2,
+    }
+}
+
+fn gemeinde_detail(g: &GemeindeRow) -> GemeindeDetail {
+    GemeindeDetail {
+        ars: g.ars.clone(),
+        verband_ars: g.verband_ars.clone(),
+        region_key: g.region_schluessel.clone(),
+        population_male: g.population_male,
+        plz: g.plz.clone(),
+        plz_unique: g.plz_eindeutig == "ja",
     }
 }
 
