@@ -144,32 +144,77 @@ impl Chart for Progress {
             .label("Digitallotsen (Personen)")
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], teal.stroke_width(2)));
         if let (Some((reached, _)), Some(lastp)) = (fc, self.points.last()) {
-            let end = reached.min(x_end);
-            let y_end = if reached <= x_end {
-                self.target
-            } else {
-                lastp.administrations_with_lotse
-                    + (self.target - lastp.administrations_with_lotse) * (end - last)
-                        / (reached - last)
-            };
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(last, lastp.administrations_with_lotse), (end, y_end)],
-                    8,
-                    6,
-                    blue.stroke_width(2),
-                ))
-                .map_err(err)?
-                .label(format!(
-                    "Prognose: Ziel etwa {} (Trend der letzten 12 Monate)",
-                    month_label(reached)
-                ))
-                .legend(move |(x, y)| {
-                    EmptyElement::at((x, y))
-                        + PathElement::new([(0, 0), (7, 0)], blue.stroke_width(2))
-                        + PathElement::new([(12, 0), (20, 0)], blue.stroke_width(2))
-                });
+            self.draw_forecast(
+                &mut chart,
+                (last, lastp.administrations_with_lotse),
+                reached,
+                x_end,
+            )?;
         }
+        self.draw_milestones(&mut chart, &area, font)?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font((FONT, font))
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(180, 180, 180))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// The chart area of the progress chart: years × counts.
+type Plot<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+impl Progress {
+    /// The dashed forecast from the last point (`last` year, `last_value`) to the target,
+    /// reached in year `reached` (cut at `x_end`).
+    fn draw_forecast<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut Plot<'a, DB>,
+        (last, last_value): (f64, f64),
+        reached: f64,
+        x_end: f64,
+    ) -> Result<(), ChartError> {
+        let blue = RGBColor(8, 81, 156);
+        let end = reached.min(x_end);
+        let y_end = if reached <= x_end {
+            self.target
+        } else {
+            last_value + (self.target - last_value) * (end - last) / (reached - last)
+        };
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(last, last_value), (end, y_end)],
+                8,
+                6,
+                blue.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(format!(
+                "Prognose: Ziel etwa {} (Trend der letzten 12 Monate)",
+                month_label(reached)
+            ))
+            .legend(move |(x, y)| {
+                EmptyElement::at((x, y))
+                    + PathElement::new([(0, 0), (7, 0)], blue.stroke_width(2))
+                    + PathElement::new([(12, 0), (20, 0)], blue.stroke_width(2))
+            });
+        Ok(())
+    }
+
+    /// The published milestones as labelled dots.
+    fn draw_milestones<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut Plot<'a, DB>,
+        area: &DrawingArea<DB, Shift>,
+        font: f64,
+    ) -> Result<(), ChartError> {
         for m in &self.milestones {
             let p = (year(m.date), m.value);
             let label = (FONT, font * 0.9).into_font().color(&BLACK);
@@ -183,14 +228,6 @@ impl Chart for Progress {
                     + Text::new(m.label.clone(), (9, 4), label)])
                 .map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, font))
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(180, 180, 180))
-            .draw()
-            .map_err(err)?;
         Ok(())
     }
 }

@@ -85,6 +85,21 @@ pub(super) fn ozg(
     today: NaiveDate,
     extra: usize,
 ) -> (String, String) {
+    let (prozesse, processes) = catalogue(rng, reference, extra);
+    let mut rows = activation_rows(rng, admins, &processes, today);
+    rows.sort();
+    let mut aktivierungen = String::from("verwaltung,prozess_id,aktiviert_am,deaktiviert_am\n");
+    aktivierungen.extend(rows);
+    (prozesse, aktivierungen)
+}
+
+/// The `prozesse` file and every process id with its popularity (1.0: flächendeckend by 2024,
+/// 0.99: all Gemeinden but 8).
+fn catalogue(
+    rng: &mut Rng,
+    reference: &ReferenceData,
+    extra: usize,
+) -> (String, Vec<(String, f64)>) {
     let mut prozesse = String::from("prozess_id,name,art,leika_schluessel,ozg_id,themenfeld\n");
     let mut processes: Vec<(String, f64)> = Vec::new();
     for (i, (key, popularity)) in STANDARD.iter().enumerate() {
@@ -130,7 +145,18 @@ pub(super) fn ozg(
             processes.push((id, popularity));
         }
     }
+    (prozesse, processes)
+}
 
+/// The activation rows (unsorted): per process, the Gemeinden that switched it on (larger ones
+/// and those with a Lotse more often and earlier), a few off and on again, and some
+/// Landratsämter.
+fn activation_rows(
+    rng: &mut Rng,
+    admins: &[OzgAdmin],
+    processes: &[(String, f64)],
+    today: NaiveDate,
+) -> Vec<String> {
     let max_weight = admins.iter().map(|a| a.weight).fold(0.0, f64::max);
     let start = d("2019-03-01");
     let mut rows: Vec<String> = Vec::new();
@@ -193,10 +219,7 @@ pub(super) fn ozg(
             }
         }
     }
-    rows.sort();
-    let mut aktivierungen = String::from("verwaltung,prozess_id,aktiviert_am,deaktiviert_am\n");
-    aktivierungen.extend(rows);
-    (prozesse, aktivierungen)
+    rows
 }
 
 fn csv_field(v: &str) -> String {
