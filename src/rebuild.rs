@@ -22,11 +22,12 @@ impl Store {
         previous: Option<&RawData>,
     ) -> Result<RawData, StoreError> {
         let previous = previous.filter(|p| Arc::ptr_eq(&p.registry, &registry));
+        let mut reader = self.reader().await?;
         let mut raw = match previous {
             Some(p) => p.empty_like(),
-            None => RawData::index(registry, self.read_administrations().await?),
+            None => RawData::index(registry, reader.read_administrations().await?),
         };
-        raw.set_last_imports(&self.last_imports().await?);
+        raw.set_last_imports(&reader.last_imports().await?);
         let unchanged = |dataset: Dataset| {
             previous
                 .is_some_and(|p| p.import_id(dataset.as_str()) == raw.import_id(dataset.as_str()))
@@ -42,23 +43,23 @@ impl Store {
                 raw.processes = p.processes.clone();
                 raw.process_idx = p.process_idx.clone();
             }
-            _ => raw.set_processes(self.read_processes().await?),
+            _ => raw.set_processes(reader.read_processes().await?),
         }
         match previous {
             Some(p) if keep_qualifications => raw.qualifications = p.qualifications.clone(),
-            _ => self.read_qualifications(&mut raw.sink()).await?,
+            _ => reader.read_qualifications(&mut raw.sink()).await?,
         }
         match previous {
             Some(p) if keep_activations => raw.activations = p.activations.clone(),
-            _ => self.read_activations(&mut raw.sink()).await?,
+            _ => reader.read_activations(&mut raw.sink()).await?,
         }
         match previous {
             Some(p) if keep_accounts => raw.accounts = p.accounts.clone(),
-            _ => self.read_accounts(&mut raw.sink()).await?,
+            _ => reader.read_accounts(&mut raw.sink()).await?,
         }
         raw.demo = match previous {
             Some(p) if raw.import_ids == p.import_ids => p.demo,
-            _ => self.has_demo_imports().await?,
+            _ => reader.has_demo_imports().await?,
         };
         Ok(raw)
     }

@@ -231,17 +231,17 @@ fn count_administrations(raw: &RawData, units: &mut [UnitFigures]) {
 fn lotsen(raw: &RawData, day: NaiveDate, units: &mut [UnitFigures]) -> Vec<LotseFlags> {
     // Lotsen: per administration flags, per unit distinct participants.
     let mut admin_lotsen = vec![LotseFlags::default(); raw.admins.len()];
-    // (unit, kind, programme, participant) tuples, deduplicated below; `None` is all kinds /
-    // any programme.
-    type Seen = (u32, Option<AdminKind>, Option<Programme>, u32);
-    let mut seen: Vec<Seen> = Vec::new();
+    // (unit, kind, programme, participant) tuples, deduplicated below. Kinds and programmes as
+    // small numbers (2: all kinds / any programme): this vector is sorted on every compute.
+    const ALL: u8 = 2;
+    let mut seen: Vec<(u32, u8, u8, u32)> = Vec::new();
     for q in raw.qualifications.iter().filter(|q| q.completed_on <= day) {
         let a = &raw.admins[q.admin as usize];
         admin_lotsen[q.admin as usize].set(q.programme);
         for &u in &a.units {
             units[u].funding_cents.add(q.programme, q.voucher_cents);
-            for kind in [Some(a.kind), None] {
-                for prog in [Some(q.programme), None] {
+            for kind in [a.kind as u8, ALL] {
+                for prog in [q.programme as u8, ALL] {
                     seen.push((u as u32, kind, prog, q.participant));
                 }
             }
@@ -249,8 +249,17 @@ fn lotsen(raw: &RawData, day: NaiveDate, units: &mut [UnitFigures]) -> Vec<Lotse
     }
     seen.sort_unstable();
     seen.dedup();
+    let kinds = [
+        Some(AdminKind::Gemeinde),
+        Some(AdminKind::Landratsamt),
+        None,
+    ];
+    let programmes = [Some(Programme::Basis), Some(Programme::Aufbau), None];
     for (u, kind, prog, _) in seen {
-        *units[u as usize].lotsen.get_mut(kind).get_mut(prog) += 1;
+        *units[u as usize]
+            .lotsen
+            .get_mut(kinds[kind as usize])
+            .get_mut(programmes[prog as usize]) += 1;
     }
     for (i, a) in raw.admins.iter().enumerate() {
         let flags = admin_lotsen[i];

@@ -2,7 +2,8 @@
 //! the reader makes of them.
 
 use chrono::NaiveDate;
-use sqlx::{AnyConnection, Row};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Row};
 
 use super::batch::{parse_rows, select_json, select_rows};
 use super::{Store, StoreError};
@@ -19,12 +20,27 @@ fn decode_err(what: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored {what} {value:?} is not known").into())
 }
 
+/// Reads the records on one connection of the pool (one acquisition for a whole load).
+#[derive(Debug)]
+pub struct RecordReader {
+    conn: PoolConnection<Any>,
+}
+
 impl Store {
+    /// A reader of the stored records.
+    pub async fn reader(&self) -> Result<RecordReader, StoreError> {
+        Ok(RecordReader {
+            conn: self.pool.acquire().await?,
+        })
+    }
+}
+
+impl RecordReader {
     /// (id, kind) of every administration.
-    pub async fn read_administrations(&self) -> Result<Vec<(String, AdminKind)>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+    pub async fn read_administrations(&mut self) -> Result<Vec<(String, AdminKind)>, StoreError> {
+        let conn = &mut *self.conn;
         let rows: Vec<(String, String)> =
-            select_rows(&mut conn, "administrations", &["id", "kind"]).await?;
+            select_rows(conn, "administrations", &["id", "kind"]).await?;
         let mut admins = Vec::with_capacity(rows.len());
         for (id, kind) in rows {
             let kind = match kind.as_str() {
@@ -38,11 +54,11 @@ impl Store {
     }
 
     /// The latest import of every dataset ever imported, by dataset name.
-    pub async fn last_imports(&self) -> Result<Vec<LastImport>, StoreError> {
+    pub async fn last_imports(&mut self) -> Result<Vec<LastImport>, StoreError> {
         let rows = sqlx::query(
             "SELECT dataset, MAX(id), MAX(imported_at) FROM import_log GROUP BY dataset ORDER BY dataset",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn)
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
@@ -59,19 +75,18 @@ impl Store {
     }
 
     /// True when synthetic demo data was ever imported.
-    pub async fn has_demo_imports(&self) -> Result<bool, StoreError> {
+    pub async fn has_demo_imports(&mut self) -> Result<bool, StoreError> {
         let demo: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM import_log WHERE source_name LIKE 'demo:%'")
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn)
                 .await?;
         Ok(demo > 0)
     }
 
     /// The process catalogue.
-    pub async fn read_processes(&self) -> Result<Vec<Process>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+    pub async fn read_processes(&mut self) -> Result<Vec<Process>, StoreError> {
         let rows: Vec<(String, String, String, Option<String>)> = select_rows(
-            &mut conn,
+            &mut self.conn,
             "processes",
             &["process_id", "name", "art", "leika_key"],
         )
@@ -97,11 +112,10 @@ impl Store {
 
     /// Every qualification into `sink`.
     pub async fn read_qualifications(
-        &self,
+        &mut self,
         sink: &mut (dyn RecordSink + Send),
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let text = qualifications_json(&mut conn).await?;
+        let text = qualifications_json(&mut self.conn).await?;
         let rows: Vec<(&str, &str, &str, &str, i64)> = parse_rows(&text, "qualifications")?;
         for (participant, admin, programme, completed, cents) in rows {
             let programme =
@@ -113,12 +127,11 @@ impl Store {
 
     /// Every activation into `sink`.
     pub async fn read_activations(
-        &self,
+        &mut self,
         sink: &mut (dyn RecordSink + Send),
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
         let text = select_json(
-            &mut conn,
+            &mut self.conn,
             "activations",
             &[
                 "administration_id",
@@ -138,12 +151,11 @@ impl Store {
 
     /// Every account count into `sink`.
     pub async fn read_accounts(
-        &self,
+        &mut self,
         sink: &mut (dyn RecordSink + Send),
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
         let rows: Vec<(String, String, String, i64)> = select_rows(
-            &mut conn,
+            &mut self.conn,
             "servicebw_accounts",
             &["reference_date", "account_type", "scope", "count"],
         )
