@@ -117,9 +117,7 @@ pub fn map(
         MapMetric::Lotsen => Shown::Lotsen,
         MapMetric::Standardprozesse => Shown::Standardprozesse,
         MapMetric::Process(id) => Shown::Process(
-            raw.processes
-                .iter()
-                .position(|p| &p.id == id)
+            raw.process_index(id)
                 .ok_or_else(|| ChartError(format!("no process with id {id:?}")))?,
         ),
     };

@@ -311,6 +311,11 @@ impl RawData {
             .position(|u| u.level == level && u.key == key)
     }
 
+    /// The index of the process with this id.
+    pub fn process_index(&self, id: &str) -> Option<usize> {
+        self.process_idx.get(id).map(|&i| i as usize)
+    }
+
     /// How many processes of the catalogue are of kind `art`.
     pub fn processes_of(&self, art: Art) -> usize {
         self.processes.iter().filter(|p| p.art == art).count()

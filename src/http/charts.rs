@@ -182,7 +182,7 @@ async fn map(
     })?;
     let snap = state.coverage.snapshot();
     if let MapMetric::Process(id) = &metric {
-        if !snap.raw.processes.iter().any(|p| &p.id == id) {
+        if snap.raw.process_index(id).is_none() {
             return Err(ApiError::NotFound(format!("no process with id {id:?}")));
         }
     }

@@ -83,9 +83,7 @@ pub(super) async fn outreach(
         Missing::Lotse => Lack::Lotse,
         Missing::Aufbau => Lack::Aufbau,
         Missing::Process(id) => Lack::Process(
-            raw.processes
-                .iter()
-                .position(|pr| &pr.id == id)
+            raw.process_index(id)
                 .ok_or_else(|| ApiError::NotFound(format!("no process with id {id:?}")))?,
         ),
     };

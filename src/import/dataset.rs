@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::fields;
 use super::table::{Row, Table};
 pub use crate::model::KnownKeys as Context;
-pub use crate::model::{join_key, Cell, Dataset, Record, KEY_SEPARATOR};
+pub use crate::model::{join_key, Cell, Dataset, Record};
 use crate::model::{Ags, KreisKey};
 use csv::StringRecord;
 

@@ -15,5 +15,5 @@ pub use dataset::{Dataset, FAILURE_REASONS};
 pub use keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};
 pub use kinds::{AdminKind, Art, Programme, SizeClass, ACCOUNT_TYPES};
 pub use record::{
-    join_key, Cell, KnownKeys, LastImport, Process, Record, RecordSink, KEY_SEPARATOR,
+    join_key, push_key_part, Cell, KnownKeys, LastImport, Process, Record, RecordSink,
 };

@@ -54,26 +54,33 @@ impl serde::Serialize for Cell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     pub line: u64,
-    /// The natural key's text parts joined by [`KEY_SEPARATOR`]: one allocation per record, and
+    /// The natural key's text parts, joined: one allocation per record, and
     /// one comparison when records are sorted (parts never contain control characters).
     pub key: String,
     pub values: Vec<Cell>,
 }
 
 /// Joins the parts of a natural key; sorts like the tuple of parts, being below every printable
-/// character.
-pub const KEY_SEPARATOR: char = '\u{1f}';
+/// character. Private: outside this module a key is built with [`join_key`] or [`push_key_part`]
+/// and read with [`Record::key_parts`].
+const KEY_SEPARATOR: char = '\u{1f}';
 
 /// A natural key from its parts.
 pub fn join_key(parts: &[&str]) -> String {
     let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
     for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            key.push(KEY_SEPARATOR);
-        }
-        key.push_str(p);
+        push_key_part(&mut key, i, p);
     }
     key
+}
+
+/// Appends part number `index` (from 0) to a natural key being built (e.g. from stored columns),
+/// reusing its buffer.
+pub fn push_key_part(key: &mut String, index: usize, part: &str) {
+    if index > 0 {
+        key.push(KEY_SEPARATOR);
+    }
+    key.push_str(part);
 }
 
 impl Record {

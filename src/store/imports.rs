@@ -11,7 +11,7 @@ use super::fingerprint::{self, CellRef};
 use super::tables::{ColType, StorageSpec};
 use super::{Store, StoreError};
 use crate::model::Cell;
-use crate::model::{Dataset, KnownKeys as Context, Record, KEY_SEPARATOR};
+use crate::model::{push_key_part, Dataset, KnownKeys as Context, Record};
 
 /// Row counts of one import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -136,10 +136,7 @@ impl<'de> serde::de::Visitor<'de> for StoredRows<'_, '_> {
             let bad = || A::Error::custom("a key part is not text or a value has the wrong type");
             key.clear();
             for (i, part) in row.get(..n_key).ok_or_else(bad)?.iter().enumerate() {
-                if i > 0 {
-                    key.push(KEY_SEPARATOR);
-                }
-                key.push_str(part.as_str().ok_or_else(bad)?);
+                push_key_part(&mut key, i, part.as_str().ok_or_else(bad)?);
             }
             let mut values = fingerprint::Fingerprint::new();
             for (j, (_, ty)) in self.spec.values.iter().enumerate() {
