@@ -218,11 +218,12 @@ async fn run_report(
     }
     let w = crate::report::write_report(&state, &args.out, args.as_of).await?;
     println!(
-        "{}: {} pages, {} charts, {} downloads",
+        "{}: {} pages, {} charts, {} downloads, {} Excel workbooks",
         args.out.display(),
         w.pages,
         w.charts,
-        w.downloads
+        w.downloads,
+        w.workbooks
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -85,6 +85,12 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
+impl From<crate::export::ExportError> for ApiError {
+    fn from(e: crate::export::ExportError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
 impl From<csv::Error> for ApiError {
     fn from(e: csv::Error) -> Self {
         ApiError::Internal(format!("CSV encoding: {e}"))

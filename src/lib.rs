@@ -14,6 +14,7 @@ pub mod config;
 pub mod coverage;
 pub mod demo;
 mod error;
+mod export;
 mod format;
 pub mod http;
 pub mod import;

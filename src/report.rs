@@ -18,7 +18,7 @@ use crate::coverage::snapshot::Snapshot;
 use crate::coverage::Coverage;
 use crate::http::AppState;
 use crate::model::AdminKind;
-use crate::page::{self, Links, DOWNLOADS};
+use crate::page::{self, Links, DOWNLOADS, WORKBOOKS};
 
 /// What a report wrote.
 #[derive(Debug, Default)]
@@ -26,6 +26,8 @@ pub struct Written {
     pub pages: usize,
     pub charts: usize,
     pub downloads: usize,
+    /// Excel workbooks of the tables.
+    pub workbooks: usize,
 }
 
 /// Why a report could not be written.
@@ -172,6 +174,11 @@ pub async fn write_report(
         let bytes = fetch(&router, api).await?;
         write(&out.join("daten").join(file), &bytes)?;
         w.downloads += 1;
+    }
+    for (_, api, file) in WORKBOOKS {
+        let bytes = fetch(&router, api).await?;
+        write(&out.join("daten").join(file), &bytes)?;
+        w.workbooks += 1;
     }
     Ok(w)
 }

@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::params::{table, ApiQuery};
+use super::params::{table, ApiQuery, Download};
 use super::query::{Day, Format, Level};
 use super::AppState;
 
@@ -30,7 +30,8 @@ pub(super) struct Params {
     /// Figures as of this day (YYYY-MM-DD), default today.
     #[param(inline)]
     as_of: Option<Day>,
-    /// json (default) or csv.
+    /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
+    /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
     format: Option<Format>,
 }
@@ -81,7 +82,7 @@ pub(super) struct CoverageRow {
 }
 
 #[utoipa::path(get, path = "/api/v1/coverage", params(Params), tag = "coverage",
-    responses((status = 200, description = "One row per unit of the level", content((Vec<CoverageRow> = "application/json"), (String = "text/csv"))),
+    responses((status = 200, description = "One row per unit of the level", content((Vec<CoverageRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody)))]
 pub(super) async fn coverage(
     State(state): State<AppState>,
@@ -99,7 +100,13 @@ pub(super) async fn coverage(
         .filter(|(u, _)| u.level == level)
         .map(|(u, f)| CoverageRow::of(raw, u, f, figures.as_of))
         .collect::<Vec<_>>();
-    table(rows, p.format.unwrap_or_default())
+    let download = Download::of(
+        format!("abdeckung-{}", level.as_str()),
+        &snap,
+        figures.as_of,
+        "/api/v1/coverage",
+    );
+    table(rows, p.format.unwrap_or_default(), &download)
 }
 
 impl CoverageRow {

@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::params::{kreis_filter, table, ApiQuery};
+use super::params::{kreis_filter, table, ApiQuery, Download};
 use super::query::{Format, KreisFilter, Missing, RbFilter};
 use super::AppState;
 use crate::coverage::figures::lotse_class;
@@ -34,7 +34,8 @@ pub(super) struct Params {
     regierungsbezirk: Option<RbFilter>,
     /// At most this many rows (default all).
     limit: Option<usize>,
-    /// json (default) or csv.
+    /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
+    /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
     format: Option<Format>,
 }
@@ -63,7 +64,7 @@ pub(super) struct OutreachRow {
 }
 
 #[utoipa::path(get, path = "/api/v1/outreach", params(Params), tag = "coverage",
-    responses((status = 200, description = "Administrations lacking it, largest population first", content((Vec<OutreachRow> = "application/json"), (String = "text/csv"))),
+    responses((status = 200, description = "Administrations lacking it, largest population first", content((Vec<OutreachRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis or process", body = super::openapi::ErrorBody)))]
 pub(super) async fn outreach(
@@ -120,5 +121,6 @@ pub(super) async fn outreach(
     if let Some(limit) = p.limit {
         rows.truncate(limit);
     }
-    table(rows, p.format.unwrap_or_default())
+    let download = Download::of("ansprechliste", &snap, f.as_of, "/api/v1/outreach");
+    table(rows, p.format.unwrap_or_default(), &download)
 }

@@ -9,7 +9,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::params::{dynamic_table, kreis_filter, table, ApiQuery};
+use super::params::{dynamic_table, kreis_filter, table, ApiQuery, Download};
 use super::query::{ArtFilter, Day, Format, Header, KreisFilter, RbFilter};
 use super::AppState;
 use crate::coverage::figures::lotse_class;
@@ -37,7 +37,8 @@ pub(super) struct Params {
     /// Figures as of this day (YYYY-MM-DD), default today.
     #[param(inline)]
     as_of: Option<Day>,
-    /// json (default) or csv.
+    /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
+    /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
     format: Option<Format>,
     /// Matrix only: key the process columns by `id` (default) or by the process' `name` (the
@@ -92,7 +93,7 @@ impl Selection {
 }
 
 #[utoipa::path(get, path = "/api/v1/ozg/processes", params(Params), tag = "ozg",
-    responses((status = 200, description = "One row per process", content((Vec<ProcessRow> = "application/json"), (String = "text/csv"))),
+    responses((status = 200, description = "One row per process", content((Vec<ProcessRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
 pub(super) async fn processes(
@@ -126,7 +127,8 @@ pub(super) async fn processes(
             flaechendeckend: c.flaechendeckend(),
         })
         .collect();
-    table(rows, p.format.unwrap_or_default())
+    let download = Download::of("onlinedienste", &snap, day, "/api/v1/ozg/processes");
+    table(rows, p.format.unwrap_or_default(), &download)
 }
 
 /// Most cells (administrations × processes) the matrix answers without a Kreis.
@@ -149,7 +151,7 @@ pub(super) const MATRIX_COLUMNS: [&str; 12] = [
 ];
 
 #[utoipa::path(get, path = "/api/v1/ozg/matrix", params(Params), tag = "ozg",
-    responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, `accounts_buerger`, `accounts_organisation` (service-bw accounts at the latest per-Kommune Stichtag, 0 without one), then one column per process id with 1 (active) or 0", content((Vec<Object> = "application/json"), (String = "text/csv"))),
+    responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, `accounts_buerger`, `accounts_organisation` (service-bw accounts at the latest per-Kommune Stichtag, 0 without one), then one column per process id with 1 (active) or 0", content((Vec<Object> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
 pub(super) async fn matrix(
@@ -219,5 +221,6 @@ pub(super) async fn matrix(
             row
         })
         .collect();
-    dynamic_table(&columns, rows, p.format.unwrap_or_default())
+    let download = Download::of("kommune-x-prozess", &snap, day, "/api/v1/ozg/matrix");
+    dynamic_table(&columns, rows, p.format.unwrap_or_default(), &download)
 }

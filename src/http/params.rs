@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use super::query::{AllOr, Format};
 use crate::coverage::raw::{RawData, UnitLevel};
+use crate::coverage::Snapshot;
 use crate::error::ApiError;
+use crate::export::{self, About, Sheet};
 use crate::model::{KreisKey, RbKey};
 
 /// `Query<T>` whose rejection is an `ApiError::BadRequest` with a JSON body.
@@ -83,10 +85,57 @@ pub(crate) fn kreis_index(raw: &RawData, key: &KreisKey) -> Result<usize, ApiErr
         .ok_or_else(|| ApiError::NotFound(format!("no Kreis with key {key}")))
 }
 
-/// Answers JSON, or CSV when `format=csv`.
-pub(crate) fn table<T: Serialize>(rows: Vec<T>, format: Format) -> Result<Response, ApiError> {
+/// What a download is, for its file name and the "Info" sheet of a workbook.
+#[derive(Debug, Clone)]
+pub(crate) struct Download {
+    /// File name without extension, also the sheet name (e.g. `abdeckung-kreise`).
+    pub(crate) name: String,
+    pub(crate) as_of: chrono::NaiveDate,
+    pub(crate) demo: bool,
+    /// The endpoint, for the "Info" sheet.
+    pub(crate) source: &'static str,
+}
+
+impl Download {
+    pub(crate) fn of(
+        name: impl Into<String>,
+        snap: &Snapshot,
+        as_of: chrono::NaiveDate,
+        source: &'static str,
+    ) -> Download {
+        Download {
+            name: name.into(),
+            as_of,
+            demo: snap.raw.demo,
+            source,
+        }
+    }
+}
+
+/// Answers JSON, CSV (`format=csv`), or for Excel XLSX (`format=xlsx`) or German CSV
+/// (`format=csv-de`).
+pub(crate) fn table<T: Serialize>(
+    rows: Vec<T>,
+    format: Format,
+    download: &Download,
+) -> Result<Response, ApiError> {
     match format {
         Format::Json => Ok(Json(rows).into_response()),
+        Format::Xlsx | Format::CsvDe => {
+            let objects = serde_json::to_value(&rows)?;
+            let mut columns: Vec<String> = Vec::new();
+            let mut values: Vec<Vec<serde_json::Value>> = Vec::with_capacity(rows.len());
+            for object in objects.as_array().into_iter().flatten() {
+                let Some(map) = object.as_object() else {
+                    continue;
+                };
+                if columns.is_empty() {
+                    columns = map.keys().cloned().collect();
+                }
+                values.push(map.values().cloned().collect());
+            }
+            spreadsheet(&columns, values, format, download)
+        }
         Format::Csv => {
             let mut plain = csv::Writer::from_writer(Vec::new());
             for r in &rows {
@@ -126,13 +175,15 @@ pub(crate) fn csv_response(w: csv::Writer<Vec<u8>>) -> Result<Response, ApiError
 }
 
 /// A table whose columns are known only at run time (time series, the process matrix): JSON
-/// objects with the columns in order, or CSV with them as the header.
+/// objects with the columns in order, CSV with them as the header, or a spreadsheet.
 pub(crate) fn dynamic_table(
     columns: &[String],
     rows: Vec<Vec<serde_json::Value>>,
     format: Format,
+    download: &Download,
 ) -> Result<Response, ApiError> {
     match format {
+        Format::Xlsx | Format::CsvDe => spreadsheet(columns, rows, format, download),
         Format::Json => {
             let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
                 .into_iter()
@@ -153,6 +204,63 @@ pub(crate) fn dynamic_table(
             csv_response(w)
         }
     }
+}
+
+/// The XLSX or German CSV of a table, as a file download.
+fn spreadsheet(
+    columns: &[String],
+    mut rows: Vec<Vec<serde_json::Value>>,
+    format: Format,
+    download: &Download,
+) -> Result<Response, ApiError> {
+    let about = About {
+        as_of: download.as_of.format("%d.%m.%Y").to_string(),
+        demo: download.demo,
+        source: download.source.to_string(),
+    };
+    let (bytes, content_type, extension) = if format == Format::Xlsx {
+        let sheet = Sheet {
+            title: &download.name,
+            columns,
+            rows: &rows,
+            about,
+        };
+        (
+            export::xlsx(&sheet)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    } else {
+        // A text cell that a spreadsheet would run as a formula gets a leading `'`.
+        for row in &mut rows {
+            for v in row.iter_mut() {
+                if let serde_json::Value::String(s) = v {
+                    if let std::borrow::Cow::Owned(safe) = spreadsheet_safe(s) {
+                        *s = safe;
+                    }
+                }
+            }
+        }
+        let sheet = Sheet {
+            title: &download.name,
+            columns,
+            rows: &rows,
+            about,
+        };
+        (export::csv_de(&sheet)?, "text/csv; charset=utf-8", "csv")
+    };
+    let disposition = format!(
+        "attachment; filename=\"{}.{extension}\"",
+        download.name.replace(['"', '\\', '/'], "-")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

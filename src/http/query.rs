@@ -101,8 +101,13 @@ macro_rules! choice {
 }
 
 choice!(
-    /// `format`: JSON (default) or CSV.
-    Format, "format", default Json, { Json = "json", Csv = "csv" }
+    /// `format`: JSON (default), CSV (for programs), XLSX or German CSV (for Excel).
+    Format, "format", default Json, {
+        Json = "json",
+        Csv = "csv",
+        Xlsx = "xlsx",
+        CsvDe = "csv-de",
+    }
 );
 
 choice!(

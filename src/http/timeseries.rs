@@ -9,7 +9,7 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::params::{dynamic_table, filter, given, ApiQuery};
+use super::params::{dynamic_table, filter, given, ApiQuery, Download};
 use super::query::{Day, Format, Level, Step};
 use super::AppState;
 use crate::coverage::figure::Figure;
@@ -44,7 +44,8 @@ pub(super) struct Params {
     /// month (default), quarter or year.
     #[param(inline)]
     step: Option<Step>,
-    /// json (default) or csv.
+    /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
+    /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
     format: Option<Format>,
 }
@@ -111,7 +112,7 @@ fn parse_metrics(
 use crate::model::calendar::step_ends;
 
 #[utoipa::path(get, path = "/api/v1/timeseries", params(Params), tag = "coverage",
-    responses((status = 200, description = "Rows of `date` (and `key`, `name` without a key) plus one column per metric", content((Vec<Object> = "application/json"), (String = "text/csv"))),
+    responses((status = 200, description = "Rows of `date` (and `key`, `name` without a key) plus one column per metric", content((Vec<Object> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
               (status = 404, description = "Unknown unit", body = super::openapi::ErrorBody)))]
 pub(super) async fn timeseries(
@@ -121,6 +122,8 @@ pub(super) async fn timeseries(
     let snap = state.coverage.snapshot();
     let plan = Plan::of(&p, &snap)?;
     let format = p.format.unwrap_or_default();
+    let to = plan.dates.last().copied().unwrap_or(snap.current.as_of);
+    let download = Download::of("zeitreihe", &snap, to, "/api/v1/timeseries");
     // At most `max_heavy` series are computed at once (a long-format series holds up to
     // MAX_CELLS rows while it is built).
     let rows = state.pools.heavy(move || {
@@ -131,7 +134,7 @@ pub(super) async fn timeseries(
         Ok(rows) => rows,
         Err(busy) => return Ok(busy),
     };
-    dynamic_table(&plan.columns(), rows, format)
+    dynamic_table(&plan.columns(), rows, format, &download)
 }
 
 /// What a request asks for, checked against the limits: the units, the step ends, the columns.

@@ -132,6 +132,31 @@ pub const DOWNLOADS: [(&str, &str, &str); 6] = [
     ),
 ];
 
+/// The same tables as Excel workbooks (keys as text, German headers): (label, API path, report
+/// file name).
+pub const WORKBOOKS: [(&str, &str, &str); 4] = [
+    (
+        "Abdeckung je Kreis (Excel)",
+        "/api/v1/coverage?level=kreis&format=xlsx",
+        "abdeckung-kreise.xlsx",
+    ),
+    (
+        "Abdeckung je Gemeinde (Excel)",
+        "/api/v1/coverage?level=gemeinde&format=xlsx",
+        "abdeckung-gemeinden.xlsx",
+    ),
+    (
+        "Ansprechliste ohne Lotse (Excel)",
+        "/api/v1/outreach?missing=lotse&format=xlsx",
+        "ansprechliste.xlsx",
+    ),
+    (
+        "Onlinedienste je Prozess (Excel)",
+        "/api/v1/ozg/processes?format=xlsx",
+        "prozesse.xlsx",
+    ),
+];
+
 fn footer(snap: &Snapshot) -> String {
     let edition = snap
         .raw
@@ -320,13 +345,18 @@ fn kreis_table(snap: &Snapshot, links: &Links, sort: &str) -> String {
     b
 }
 
-/// The downloads (without the GeoJSON layers where the boundaries do not cover the registry).
+/// The downloads: Excel workbooks first (what most people open), then CSV and GeoJSON (without
+/// the GeoJSON layers where the boundaries do not cover the registry).
 fn downloads(links: &Links, maps: bool) -> String {
-    let mut b = String::from("<h2>Downloads</h2><ul>");
-    for (label, api, file) in DOWNLOADS
-        .iter()
-        .filter(|(_, api, _)| maps || !api.contains("/geo/"))
-    {
+    let mut b = String::from(
+        "<h2>Downloads</h2><p>Für Excel: die Arbeitsmappen (.xlsx) öffnen sich mit deutschen \
+         Spaltenköpfen; Gemeindeschlüssel behalten ihre führende Null.</p><ul>",
+    );
+    for (label, api, file) in WORKBOOKS.iter().chain(
+        DOWNLOADS
+            .iter()
+            .filter(|(_, api, _)| maps || !api.contains("/geo/")),
+    ) {
         let _ = write!(
             b,
             "<li><a href=\"{}\">{}</a></li>",

@@ -1,0 +1,204 @@
+//! The `.xlsx` workbook: the table on the first sheet, what it is on the second.
+
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use serde_json::Value;
+
+use super::{german_header, ColumnKind, ExportError, Sheet};
+
+impl From<XlsxError> for ExportError {
+    fn from(e: XlsxError) -> Self {
+        ExportError(e.to_string())
+    }
+}
+
+/// The workbook of `sheet`: keys and names as text, figures as numbers with their format,
+/// a bold frozen header row with a filter, column widths from the content, and an "Info" sheet.
+pub(crate) fn xlsx(sheet: &Sheet<'_>) -> Result<Vec<u8>, ExportError> {
+    let mut book = Workbook::new();
+    let table = book.add_worksheet();
+    table.set_name(sheet_name(sheet.title))?;
+    write_table(table, sheet)?;
+    let info = book.add_worksheet();
+    info.set_name("Info")?;
+    write_info(info, sheet)?;
+    Ok(book.save_to_buffer()?)
+}
+
+fn write_table(ws: &mut Worksheet, sheet: &Sheet<'_>) -> Result<(), ExportError> {
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let integer = Format::new().set_num_format("#,##0");
+    let decimal = Format::new().set_num_format("#,##0.00");
+    let share = Format::new().set_num_format("0.0%");
+    let euro = Format::new().set_num_format("#,##0.00 \"€\"");
+    let kinds: Vec<ColumnKind> = sheet.columns.iter().map(|c| ColumnKind::of(c)).collect();
+    let mut widths: Vec<usize> = Vec::with_capacity(kinds.len());
+    for (c, name) in sheet.columns.iter().enumerate() {
+        let title = german_header(name);
+        // Long headers wrap; the column needs about half their length.
+        widths.push((title.chars().count() / 2).max(8));
+        ws.write_string_with_format(0, col(c)?, &title, &header)?;
+    }
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| ExportError("too many rows".into()))?;
+        for (c, (value, kind)) in row.iter().zip(&kinds).enumerate() {
+            let cc = col(c)?;
+            let shown = match (value, kind) {
+                (Value::Null, _) => 0,
+                (Value::Bool(b), _) => {
+                    ws.write_string(r, cc, if *b { "ja" } else { "nein" })?;
+                    4
+                }
+                (Value::Number(n), kind) => {
+                    let v = n.as_f64().unwrap_or(0.0);
+                    let format = match kind {
+                        ColumnKind::Share => &share,
+                        ColumnKind::Euro => &euro,
+                        ColumnKind::Decimal => &decimal,
+                        _ if n.is_f64() => &decimal,
+                        _ => &integer,
+                    };
+                    ws.write_number_with_format(r, cc, v, format)?;
+                    n.to_string().len() + 3
+                }
+                (Value::String(s), _) => {
+                    ws.write_string(r, cc, s)?;
+                    s.chars().count()
+                }
+                (other, _) => {
+                    let s = other.to_string();
+                    ws.write_string(r, cc, &s)?;
+                    s.chars().count()
+                }
+            };
+            widths[c] = widths[c].max(shown);
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(col(c)?, (*w).clamp(8, 60) as f64 + 1.0)?;
+    }
+    ws.set_row_height(0, 45)?;
+    ws.set_freeze_panes(1, 0)?;
+    if !sheet.columns.is_empty() {
+        let last_row = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
+        ws.autofilter(0, 0, last_row, col(sheet.columns.len() - 1)?)?;
+    }
+    Ok(())
+}
+
+fn write_info(ws: &mut Worksheet, sheet: &Sheet<'_>) -> Result<(), ExportError> {
+    let bold = Format::new().set_bold();
+    let about = &sheet.about;
+    let rows = [
+        ("Tabelle", sheet.title.to_string()),
+        ("Datenstand", about.as_of.clone()),
+        (
+            "Demodaten",
+            if about.demo {
+                "ja – synthetische Daten, keine echten Zahlen".to_string()
+            } else {
+                "nein".to_string()
+            },
+        ),
+        ("Quelle", format!("digitalatlas, {}", about.source)),
+        (
+            "Hinweis",
+            "Digitallotsen sind als Anzahlen erfasst, nie mit Namen. Schlüssel (AGS, \
+             Kreisschlüssel) sind Text, damit führende Nullen erhalten bleiben."
+                .to_string(),
+        ),
+    ];
+    for (r, (label, value)) in rows.iter().enumerate() {
+        let r = r as u32;
+        ws.write_string_with_format(r, 0, *label, &bold)?;
+        ws.write_string(r, 1, value)?;
+    }
+    ws.set_column_width(0, 14)?;
+    ws.set_column_width(1, 100)?;
+    Ok(())
+}
+
+fn col(c: usize) -> Result<u16, ExportError> {
+    u16::try_from(c).map_err(|_| ExportError("too many columns".into()))
+}
+
+/// A worksheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(title: &str) -> String {
+    let cleaned: String = title
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+        .take(31)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "Daten".into()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::About;
+    use calamine::{Data, Reader, Xlsx};
+    use serde_json::json;
+
+    #[test]
+    fn keys_are_text_numbers_are_numbers_and_an_info_sheet_says_what_it_is() {
+        let columns: Vec<String> = ["key", "name", "lotsen", "share_with_lotse", "demo"]
+            .map(String::from)
+            .to_vec();
+        let rows = vec![
+            vec![
+                json!("08111000"),
+                json!("Stuttgart"),
+                json!(12),
+                json!(0.75),
+                json!(true),
+            ],
+            vec![
+                json!("08115"),
+                json!("Böblingen"),
+                json!(3),
+                json!(0.5),
+                json!(true),
+            ],
+        ];
+        let sheet = Sheet {
+            title: "abdeckung-gemeinde",
+            columns: &columns,
+            rows: &rows,
+            about: About {
+                as_of: "31.10.2026".into(),
+                demo: true,
+                source: "/api/v1/coverage?level=gemeinde".into(),
+            },
+        };
+        let bytes = xlsx(&sheet).unwrap();
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["abdeckung-gemeinde", "Info"]);
+        let table = book.worksheet_range("abdeckung-gemeinde").unwrap();
+        assert_eq!(table.get((0, 0)), Some(&Data::String("Schlüssel".into())));
+        assert_eq!(
+            table.get((0, 3)),
+            Some(&Data::String("Anteil mit Digitallotse".into()))
+        );
+        assert_eq!(table.get((1, 0)), Some(&Data::String("08111000".into())));
+        assert_eq!(table.get((1, 2)), Some(&Data::Float(12.0)));
+        assert_eq!(table.get((2, 3)), Some(&Data::Float(0.5)));
+        assert_eq!(table.get((1, 4)), Some(&Data::String("ja".into())));
+        let info = book.worksheet_range("Info").unwrap();
+        assert_eq!(info.get((1, 1)), Some(&Data::String("31.10.2026".into())));
+        assert!(matches!(info.get((2, 1)), Some(Data::String(s)) if s.starts_with("ja")));
+    }
+
+    #[test]
+    fn sheet_names_are_what_excel_accepts() {
+        assert_eq!(sheet_name("a/b:c"), "a-b-c");
+        assert_eq!(sheet_name(""), "Daten");
+        assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);
+    }
+}
