@@ -30,6 +30,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct Params {
     /// png (default) or svg.
     format: Option<ImageFormat>,

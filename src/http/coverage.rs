@@ -23,6 +23,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub(super) struct Params {
     /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
     #[param(inline)]

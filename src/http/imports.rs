@@ -2,7 +2,7 @@
 //! `GET /api/v1/imports` (the import log, token required). Reads elsewhere stay public.
 
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::bearer::Bearer;
+use super::params::ApiQuery;
 use super::AppState;
 use crate::auth::Scope;
 use crate::error::ApiError;
@@ -41,6 +42,7 @@ impl<S: Send + Sync> FromRequestParts<S> for DatasetPath {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct UploadParams {
     #[serde(default)]
     dry_run: Option<String>,
@@ -53,7 +55,7 @@ async fn upload(
     State(state): State<AppState>,
     bearer: Bearer,
     DatasetPath(dataset): DatasetPath,
-    Query(params): Query<UploadParams>,
+    ApiQuery(params): ApiQuery<UploadParams>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -175,6 +177,7 @@ fn error_response(state: &AppState, e: ImportError) -> Response {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct ListParams {
     #[serde(default)]
     limit: Option<i64>,
@@ -183,7 +186,7 @@ pub(super) struct ListParams {
 async fn list(
     State(state): State<AppState>,
     bearer: Bearer,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Response, ApiError> {
     bearer.require(Scope::ReadImports)?;
     let limit = params.limit.unwrap_or(100).clamp(1, 10_000);

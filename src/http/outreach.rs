@@ -9,7 +9,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{kreis_filter, table, ApiQuery, Download};
-use super::query::{Format, KreisFilter, Missing, RbFilter};
+use super::query::{Day, Format, KindFilter, KreisFilter, Missing, RbFilter};
 use super::AppState;
 use crate::coverage::figures::lotse_class;
 use crate::coverage::outreach::{served_population, Lack};
@@ -22,6 +22,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub(super) struct Params {
     /// lotse (default), aufbau, or process:ID (a process id of `/api/v1/ozg/processes`).
     #[param(inline)]
@@ -32,6 +33,12 @@ pub(super) struct Params {
     /// Only this Regierungsbezirk (3-digit key; `.*` or empty: all).
     #[param(inline)]
     regierungsbezirk: Option<RbFilter>,
+    /// gemeinde or landratsamt: only administrations of this kind (default both).
+    #[param(inline)]
+    art: Option<KindFilter>,
+    /// The list as of this day (YYYY-MM-DD), default today.
+    #[param(inline)]
+    as_of: Option<Day>,
     /// At most this many rows (default all).
     limit: Option<usize>,
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
@@ -73,7 +80,10 @@ pub(super) async fn outreach(
 ) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
     let raw = &snap.raw;
-    let f = &snap.current;
+    let day = p.as_of.and_then(|d| d.0).unwrap_or(snap.current.as_of);
+    let figures = snap.as_of(day);
+    let f = &*figures;
+    let kind = p.art.unwrap_or_default();
     let kreise = kreis_filter(
         raw,
         &p.kreis.clone().unwrap_or_default(),
@@ -93,7 +103,7 @@ pub(super) async fn outreach(
         Missing::Aufbau => "aufbau".to_string(),
         Missing::Process(id) => format!("process:{id}"),
     };
-    let in_area = |a: &Admin| kreise.as_ref().is_none_or(|k| k[a.kreis]);
+    let in_area = |a: &Admin| kind.selects(a.kind) && kreise.as_ref().is_none_or(|k| k[a.kreis]);
     let mut rows: Vec<OutreachRow> = f
         .outreach(raw, lack, in_area)
         .into_iter()

@@ -24,6 +24,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub(super) struct Params {
     /// Only this Kreis (5-digit key; `.*` or empty: all, as Grafana's "All").
     #[param(inline)]

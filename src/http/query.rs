@@ -202,6 +202,23 @@ impl ArtFilter {
 }
 
 choice!(
+    /// `art` of `/api/v1/outreach`: both kinds (default), only Gemeinden or only Landratsämter.
+    KindFilter, "art", empty Any, { Gemeinde = "gemeinde", Landratsamt = "landratsamt" }
+);
+
+impl KindFilter {
+    /// Whether an administration of `kind` is selected.
+    pub(crate) fn selects(self, kind: crate::model::AdminKind) -> bool {
+        use crate::model::AdminKind;
+        match self {
+            KindFilter::Any => true,
+            KindFilter::Gemeinde => kind == AdminKind::Gemeinde,
+            KindFilter::Landratsamt => kind == AdminKind::Landratsamt,
+        }
+    }
+}
+
+choice!(
     /// `header` of the process matrix: process ids (default) or names as column names.
     Header, "header", default Id, { Id = "id", Name = "name" }
 );

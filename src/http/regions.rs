@@ -22,6 +22,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub(super) struct ListParams {
     /// gemeinde (default), kreis, regierungsbezirk or land.
     #[param(inline)]

@@ -26,6 +26,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub(super) struct Params {
     /// Comma-separated figures: any numeric column of `/api/v1/coverage` (default
     /// `administrations_with_lotse`), or `konten_<kontotyp>` (Land level only).
