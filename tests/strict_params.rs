@@ -68,3 +68,37 @@ async fn unknown_parameters_are_refused_by_name_and_outreach_filters_by_kind_and
     assert_eq!(s, 400);
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_what_people_type_in_the_api_and_on_the_page() {
+    let (server, _db) = common::demo_server().await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+    for (q, level, key) in [
+        ("Tuebingen", "gemeinde", "08416041"),
+        ("boblingen", "gemeinde", "08115003"),
+        ("Sankt%20Blasien", "gemeinde", "08337097"),
+        ("Ortenaukreis", "kreis", "08317"),
+        ("08111000", "gemeinde", "08111000"),
+        ("Stutgart", "gemeinde", "08111000"),
+    ] {
+        let hits = common::get_json(&c, &format!("{base}/api/v1/search?q={q}")).await;
+        let first = &hits[0];
+        assert_eq!(
+            (first["level"].as_str(), first["key"].as_str()),
+            (Some(level), Some(key)),
+            "{q}: {hits}"
+        );
+        assert_eq!(
+            first["url"],
+            format!("/{level}/{key}"),
+            "{q}: the hit links to its page"
+        );
+    }
+    let (s, body) = status(&c, &format!("{base}/api/v1/search")).await;
+    assert_eq!(s, 400, "q is required: {body}");
+    let page = common::get_text(&c, &format!("{base}/suche?q=Tuebingen")).await;
+    assert!(page.contains("/gemeinde/08416041"), "{page}");
+    assert!(page.contains("/kreis/08416"), "the Landkreis too");
+    server.stop().await.unwrap();
+}

@@ -7,6 +7,7 @@ pub mod figure;
 pub mod figures;
 pub mod outreach;
 pub mod raw;
+pub mod search;
 pub mod snapshot;
 
 pub use figures::{compute, Figures, ProcessFigures, UnitFigures, ALL_KINDS, ANY};

@@ -17,6 +17,7 @@ mod page;
 pub mod params;
 mod query;
 mod regions;
+mod search;
 mod timeseries;
 
 use std::sync::Arc;
@@ -85,6 +86,7 @@ pub fn router(state: AppState) -> Router {
     let reads = Router::new()
         .merge(health::router())
         .merge(regions::router())
+        .merge(search::router())
         .merge(coverage::router())
         .merge(metrics::router())
         .merge(timeseries::router())

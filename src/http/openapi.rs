@@ -27,6 +27,7 @@ pub(super) struct ErrorBody {
         super::health::readyz,
         super::regions::list,
         super::regions::one,
+        super::search::find,
         super::coverage::coverage,
         super::timeseries::timeseries,
         super::ozg::processes,

@@ -190,7 +190,7 @@ fn figure(links: &Links, chart: &ChartId, alt: &str) -> String {
 fn search_form(links: &Links) -> String {
     match links {
         Links::Server => {
-            "<form action=\"/suche\" role=\"search\"><label for=\"q\">Gemeinde suchen: </label>\
+            "<form action=\"/suche\" role=\"search\"><label for=\"q\">Gemeinde, Kreis oder Schlüssel suchen: </label>\
              <input type=\"search\" id=\"q\" name=\"q\" placeholder=\"z. B. Böblingen\" required> \
              <button type=\"submit\">Suchen</button></form>"
                 .into()
@@ -570,17 +570,7 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
 /// Search results for a Gemeinde name (case-insensitive substring), at most 50.
 pub fn search(snap: &Snapshot, q: &str) -> String {
     let raw = &snap.raw;
-    let needle = q.trim().to_lowercase();
-    let hits: Vec<&crate::coverage::raw::Admin> = raw
-        .admins
-        .iter()
-        .filter(|a| {
-            a.kind == AdminKind::Gemeinde
-                && !needle.is_empty()
-                && a.name.to_lowercase().contains(&needle)
-        })
-        .take(50)
-        .collect();
+    let hits = crate::coverage::search::search(raw, q, 50);
     let links = Links::Server;
     let mut b = search_form(&links);
     let _ = write!(
@@ -589,22 +579,29 @@ pub fn search(snap: &Snapshot, q: &str) -> String {
         hits.len(),
         esc(q.trim())
     );
-    for a in hits {
-        let k = &raw.units[raw.kreise[a.kreis]];
+    for hit in hits {
+        let u = &raw.units[hit.unit];
+        let (href, what) = match u.level {
+            UnitLevel::Gemeinde => {
+                let kreis = u
+                    .parent
+                    .as_deref()
+                    .and_then(|k| raw.unit_index(UnitLevel::Kreis, k))
+                    .map(|k| raw.units[k].name.clone())
+                    .unwrap_or_default();
+                (links.gemeinde(&u.key), kreis)
+            }
+            UnitLevel::Kreis => (links.kreis(&u.key), u.kind.clone()),
+            _ => (links.home(), u.kind.clone()),
+        };
         let _ = write!(
             b,
             "<li><a href=\"{}\">{}</a> ({})</li>",
-            esc(&links.gemeinde(&a.id)),
-            esc(&a.name),
-            esc(&k.name)
+            esc(&href),
+            esc(&u.name),
+            esc(&what)
         );
     }
     b.push_str("</ul>");
-    html::page(
-        "Gemeinde suchen",
-        &links.home(),
-        raw.demo,
-        &b,
-        &footer(snap),
-    )
+    html::page("Suchen", &links.home(), raw.demo, &b, &footer(snap))
 }

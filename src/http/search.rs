@@ -1,0 +1,98 @@
+//! `GET /api/v1/search?q=…`: regions by name or key as people type them (see
+//! `coverage::search`), best first, with the page that shows each.
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::{Deserialize, Serialize};
+
+use super::params::{table, ApiQuery, Download};
+use super::query::Format;
+use super::AppState;
+use crate::coverage::raw::{RawData, UnitLevel};
+use crate::coverage::search::search;
+use crate::error::ApiError;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/search", get(find))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    /// A name (case, accents and umlauts do not matter; `St.` = `Sankt`; a prefix or a small
+    /// typo is enough) or an official key (AGS, ARS, Kreis or Regierungsbezirk key).
+    q: String,
+    /// At most this many hits (default 20, at most 200).
+    limit: Option<usize>,
+    /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
+    /// decimal comma, German headers, UTF-8 with BOM).
+    #[param(inline)]
+    format: Option<Format>,
+}
+
+/// One region found.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct SearchRow {
+    /// land, regierungsbezirk, kreis or gemeinde.
+    pub level: &'static str,
+    pub key: String,
+    pub name: String,
+    /// The Kreis of a Gemeinde (empty otherwise).
+    pub kreis: String,
+    pub kreis_name: String,
+    pub population: i64,
+    /// How well it matched: 1000 by key, 900 the whole name, 800 its beginning, 700 a word's
+    /// beginning, 500 inside the name, 300–350 with a typo.
+    pub score: u32,
+    /// The page that shows it.
+    pub url: String,
+}
+
+/// The rows of the hits for `q`.
+pub(super) fn rows(raw: &RawData, q: &str, limit: usize) -> Vec<SearchRow> {
+    search(raw, q, limit)
+        .into_iter()
+        .map(|hit| {
+            let u = &raw.units[hit.unit];
+            let kreis = match u.level {
+                UnitLevel::Gemeinde => u
+                    .parent
+                    .as_deref()
+                    .and_then(|k| raw.unit_index(UnitLevel::Kreis, k))
+                    .map(|k| &raw.units[k]),
+                _ => None,
+            };
+            SearchRow {
+                level: u.level.as_str(),
+                key: u.key.clone(),
+                name: u.name.clone(),
+                kreis: kreis.map(|k| k.key.clone()).unwrap_or_default(),
+                kreis_name: kreis.map(|k| k.name.clone()).unwrap_or_default(),
+                population: u.population,
+                score: hit.score,
+                url: match u.level {
+                    UnitLevel::Gemeinde => format!("/gemeinde/{}", u.key),
+                    UnitLevel::Kreis => format!("/kreis/{}", u.key),
+                    _ => "/".to_string(),
+                },
+            }
+        })
+        .collect()
+}
+
+#[utoipa::path(get, path = "/api/v1/search", params(Params), tag = "registry",
+    responses((status = 200, description = "Regions found, best first", content((Vec<SearchRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody)))]
+pub(super) async fn find(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Result<Response, ApiError> {
+    let snap = state.coverage.snapshot();
+    let limit = p.limit.unwrap_or(20).clamp(1, 200);
+    let rows = rows(&snap.raw, &p.q, limit);
+    let download = Download::of("suche", &snap, snap.current.as_of, "/api/v1/search");
+    table(rows, p.format.unwrap_or_default(), &download)
+}
