@@ -26,6 +26,7 @@ pub(super) struct Params {
     /// typo is enough) or an official key (AGS, ARS, Kreis or Regierungsbezirk key).
     q: String,
     /// At most this many hits (default 20, at most 200).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<usize>,
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
     /// decimal comma, German headers, UTF-8 with BOM).
