@@ -73,6 +73,22 @@ impl Snapshot {
         }
     }
 
+    /// The same records as of another `day` (a Stichtag): shares the raw data, computes that
+    /// day's figures. Used for pages and charts of a past day; not cached.
+    pub fn at(&self, day: NaiveDate) -> Snapshot {
+        let t = Instant::now();
+        Snapshot {
+            generation: self.generation,
+            data_version: self.data_version,
+            raw: self.raw.clone(),
+            current: compute(&self.raw, day),
+            built_at: self.built_at,
+            build_duration: t.elapsed(),
+            history: Mutex::new(HashMap::new()),
+            horizon: self.horizon,
+        }
+    }
+
     /// Takes over `previous`'s data version and computed past days when both hold the same
     /// records (the same import log ids) as of the same day; otherwise starts a new data version.
     fn continue_from(&mut self, previous: &Snapshot) {

@@ -16,7 +16,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::params::{given, kreis_index, ApiQuery};
-use super::query::{AllOr, ImageFormat, KreisFilter};
+use super::query::{AllOr, Day, ImageFormat, KreisFilter};
 use super::AppState;
 use crate::boundaries::{self, Layer};
 use crate::charts::catalog::MapMetric;
@@ -40,6 +40,8 @@ pub(super) struct Params {
     metric: Option<String>,
     /// Maps: only this Kreis (5-digit key), zoomed.
     kreis: Option<KreisFilter>,
+    /// The chart as of this day (YYYY-MM-DD), default today.
+    as_of: Option<Day>,
 }
 
 /// One rendered image and its entity tag.
@@ -102,15 +104,20 @@ async fn image(
 ) -> Result<Response, ApiError> {
     let format = p.format.unwrap_or_default().format();
     let size = size(p, chart.default_size())?;
+    let snap = state.coverage.snapshot();
+    let as_of = p
+        .as_of
+        .and_then(|d| d.0)
+        .filter(|&d| d != snap.current.as_of);
     let key = format!(
-        "{}/{}/{}x{}",
+        "{}/{}/{}x{}/{}",
         chart.path(),
         format.extension(),
         size.0,
-        size.1
+        size.1,
+        as_of.map_or_else(|| "heute".to_string(), |d| d.to_string())
     );
     let name = chart.name();
-    let snap = state.coverage.snapshot();
     let image = match state.charts.get(snap.data_version, &key) {
         Some(image) => image,
         None => {
@@ -129,7 +136,10 @@ async fn image(
                                 .into(),
                         ));
                     }
-                    let bytes = chart.render(&s, format, size)?;
+                    let bytes = match as_of {
+                        Some(day) => chart.render(&s.at(day), format, size)?,
+                        None => chart.render(&s, format, size)?,
+                    };
                     Ok(Image {
                         etag: super::etag::of(&bytes),
                         bytes: bytes.into(),

@@ -7,8 +7,12 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
+use std::sync::Arc;
+
 use super::params::{given, ApiQuery};
+use super::query::Day;
 use super::AppState;
+use crate::coverage::Snapshot;
 use crate::error::ApiError;
 use crate::page::{self, Links};
 
@@ -24,6 +28,21 @@ pub(super) fn router() -> Router<AppState> {
 pub(super) struct Params {
     sort: Option<String>,
     q: Option<String>,
+    /// The Stichtag: every figure, map and chart of the page as of that day.
+    as_of: Option<Day>,
+}
+
+/// The snapshot a page shows (as of its Stichtag, computed off the async workers) and the links
+/// that keep the Stichtag.
+async fn view(state: &AppState, p: &Params) -> Result<(Arc<Snapshot>, Links), Response> {
+    let snap = state.coverage.snapshot();
+    match p.as_of.and_then(|d| d.0) {
+        Some(day) if day != snap.current.as_of => {
+            let at = state.pools.heavy(move || Arc::new(snap.at(day))).await?;
+            Ok((at, Links::ServerAsOf(day)))
+        }
+        _ => Ok((snap, Links::Server)),
+    }
 }
 
 async fn index(
@@ -37,8 +56,11 @@ async fn index(
             page::KREIS_SORTS.join(", ")
         )));
     }
-    let snap = state.coverage.snapshot();
-    Ok(Html(page::index(&snap, &Links::Server, sort)).into_response())
+    let (snap, links) = match view(&state, &p).await {
+        Ok(view) => view,
+        Err(busy) => return Ok(busy),
+    };
+    Ok(Html(page::index(&snap, &links, sort)).into_response())
 }
 
 fn not_found(what: &str) -> Response {
@@ -58,17 +80,31 @@ fn not_found(what: &str) -> Response {
         .into_response()
 }
 
-async fn kreis(State(state): State<AppState>, Path(key): Path<String>) -> Response {
-    let snap = state.coverage.snapshot();
-    match page::kreis(&snap, &Links::Server, &key) {
+async fn kreis(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Response {
+    let (snap, links) = match view(&state, &p).await {
+        Ok(view) => view,
+        Err(busy) => return busy,
+    };
+    match page::kreis(&snap, &links, &key) {
         Some(html) => Html(html).into_response(),
         None => not_found(&format!("Einen Kreis mit dem Schlüssel {key}")),
     }
 }
 
-async fn gemeinde(State(state): State<AppState>, Path(ags): Path<String>) -> Response {
-    let snap = state.coverage.snapshot();
-    match page::gemeinde(&snap, &Links::Server, &ags) {
+async fn gemeinde(
+    State(state): State<AppState>,
+    Path(ags): Path<String>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Response {
+    let (snap, links) = match view(&state, &p).await {
+        Ok(view) => view,
+        Err(busy) => return busy,
+    };
+    match page::gemeinde(&snap, &links, &ags) {
         Some(html) => Html(html).into_response(),
         None => not_found(&format!("Eine Gemeinde mit dem AGS {ags}")),
     }

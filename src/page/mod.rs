@@ -6,6 +6,8 @@ pub mod html;
 
 use std::fmt::Write;
 
+use chrono::NaiveDate;
+
 use crate::boundaries::Layer;
 use crate::charts::catalog::MapMetric;
 use crate::charts::ChartId;
@@ -21,6 +23,8 @@ use html::{esc, num, pct, table};
 pub enum Links {
     /// Absolute paths of the running service.
     Server,
+    /// The same, for the figures as of a past day: every link keeps `as_of`.
+    ServerAsOf(NaiveDate),
     /// Relative file names of a report, seen from a page `depth` directories below its root.
     Report { depth: usize },
 }
@@ -28,51 +32,77 @@ pub enum Links {
 impl Links {
     fn root(&self) -> String {
         match self {
-            Links::Server => "/".into(),
+            Links::Server | Links::ServerAsOf(_) => "/".into(),
             Links::Report { depth } => "../".repeat(*depth),
+        }
+    }
+    /// The Stichtag the links keep, if any.
+    pub fn as_of(&self) -> Option<NaiveDate> {
+        match self {
+            Links::ServerAsOf(day) => Some(*day),
+            _ => None,
+        }
+    }
+    /// `path` with the Stichtag appended as a query parameter.
+    fn keep(&self, path: String) -> String {
+        match self.as_of() {
+            Some(day) => {
+                let sep = if path.contains('?') { '&' } else { '?' };
+                format!("{path}{sep}as_of={}", day.format("%Y-%m-%d"))
+            }
+            None => path,
         }
     }
     pub fn home(&self) -> String {
         match self {
-            Links::Server => "/".into(),
             Links::Report { .. } => format!("{}index.html", self.root()),
+            _ => self.keep("/".into()),
         }
     }
     pub fn kreis(&self, key: &str) -> String {
         match self {
-            Links::Server => format!("/kreis/{key}"),
             Links::Report { .. } => format!("{}kreis/{key}.html", self.root()),
+            _ => self.keep(format!("/kreis/{key}")),
         }
     }
     pub fn gemeinde(&self, ags: &str) -> String {
         match self {
-            Links::Server => format!("/gemeinde/{ags}"),
             Links::Report { .. } => format!("{}gemeinde/{ags}.html", self.root()),
+            _ => self.keep(format!("/gemeinde/{ags}")),
+        }
+    }
+    /// The Land page sorted by `key`, at the Kreis table (server only).
+    pub fn sorted(&self, key: &str) -> Option<String> {
+        match self {
+            Links::Report { .. } => None,
+            _ => Some(format!("{}#kreise", self.keep(format!("/?sort={key}")))),
         }
     }
     /// A chart image, PNG.
     pub fn chart(&self, chart: &ChartId) -> String {
         match self {
-            Links::Server => format!("/charts/{}", chart.path()),
             Links::Report { .. } => format!("{}charts/{}.png", self.root(), chart.file()),
+            _ => self.keep(format!("/charts/{}", chart.path())),
         }
     }
     /// The same chart as SVG (for slides and print), where the links lead to the service.
     pub fn chart_svg(&self, chart: &ChartId) -> Option<String> {
         let path = chart.path();
         match self {
-            Links::Server => Some(format!(
+            Links::Report { .. } => None,
+            _ => Some(self.keep(format!(
                 "/charts/{path}{}format=svg",
                 if path.contains('?') { '&' } else { '?' }
-            )),
-            Links::Report { .. } => None,
+            ))),
         }
     }
-    /// A download: an API path with query (server) or the report's file of that name.
+    /// A download: an API path with query (server) or the report's file of that name. The
+    /// GeoJSON layers have the current figures only.
     pub fn download(&self, api: &str, file: &str) -> String {
         match self {
-            Links::Server => api.to_string(),
             Links::Report { .. } => format!("{}daten/{file}", self.root()),
+            _ if api.contains("/geo/") => api.to_string(),
+            _ => self.keep(api.to_string()),
         }
     }
 }
@@ -187,9 +217,34 @@ fn figure(links: &Links, chart: &ChartId, alt: &str) -> String {
     )
 }
 
+/// The Stichtag of the page, shown prominently, with a date field to choose another (server
+/// only; a report shows its day in the footer and title).
+fn stichtag(links: &Links, snap: &Snapshot) -> String {
+    let day = snap.current.as_of;
+    let shown = day.format("%d.%m.%Y");
+    match links {
+        Links::Report { .. } => String::new(),
+        Links::Server => format!(
+            "<form class=\"stichtag\" action=\"\"><label for=\"as_of\">Stand am </label>\
+             <input type=\"date\" id=\"as_of\" name=\"as_of\" value=\"{}\" min=\"2018-11-01\"> \
+             <button type=\"submit\">Anzeigen</button></form>",
+            day.format("%Y-%m-%d")
+        ),
+        Links::ServerAsOf(_) => format!(
+            "<p class=\"stichtag-hinweis\" id=\"stichtag\"><strong>Stichtag {shown}</strong>: alle \
+             Zahlen, Karten und Grafiken dieser Seite zeigen den Stand an diesem Tag. \
+             <a href=\"?\">Zum aktuellen Stand</a></p>\
+             <form class=\"stichtag\" action=\"\"><label for=\"as_of\">Stand am </label>\
+             <input type=\"date\" id=\"as_of\" name=\"as_of\" value=\"{}\" min=\"2018-11-01\"> \
+             <button type=\"submit\">Anzeigen</button></form>",
+            day.format("%Y-%m-%d")
+        ),
+    }
+}
+
 fn search_form(links: &Links) -> String {
     match links {
-        Links::Server => {
+        Links::Server | Links::ServerAsOf(_) => {
             "<form action=\"/suche\" role=\"search\"><label for=\"q\">Gemeinde, Kreis oder Schlüssel suchen: </label>\
              <input type=\"search\" id=\"q\" name=\"q\" placeholder=\"z. B. Böblingen\" required> \
              <button type=\"submit\">Suchen</button></form>"
@@ -207,6 +262,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
     let raw = &snap.raw;
     let maps = crate::boundaries::cover(raw);
     let mut b = search_form(links);
+    b.push_str(&stichtag(links, snap));
     b.push_str(&key_figures(snap));
     if maps {
         b.push_str(&land_maps(links));
@@ -302,10 +358,7 @@ fn kreis_table(snap: &Snapshot, links: &Links, sort: &str) -> String {
         "einwohner" => kreise.sort_by_key(|u| std::cmp::Reverse(raw.units[*u].population)),
         _ => kreise.sort_by(|a, b| raw.units[*a].name.cmp(&raw.units[*b].name)),
     }
-    let sort_link = |key: &str| match links {
-        Links::Server => Some(format!("/?sort={key}#kreise")),
-        Links::Report { .. } => None,
-    };
+    let sort_link = |key: &str| links.sorted(key);
     let rows: Vec<Vec<String>> = kreise
         .iter()
         .map(|&u| {
@@ -416,7 +469,9 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
     let u = raw.kreise[k];
     let unit = &raw.units[u];
     let uf = &f.units[u];
-    let mut b = format!(
+    let mut b = stichtag(links, snap);
+    let _ = write!(
+        b,
         "<ul class=\"kennzahlen\"><li><strong id=\"kz-verwaltungen\">{} von {}</strong>Verwaltungen mit Digitallotse ({})</li>\
          <li><strong id=\"kz-lotsen\">{}</strong>Digitallotsen, davon {} mit Aufbauschulung</li>\
          <li><strong>{}</strong>Einwohner</li></ul>",
@@ -518,7 +573,9 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
         .iter()
         .position(|u| u.level == UnitLevel::Gemeinde && u.key == ags);
     let lotsen = unit.map(|u| f.units[u].lotsen_of(None, None)).unwrap_or(0);
-    let mut b = format!(
+    let mut b = stichtag(links, snap);
+    let _ = write!(
+        b,
         "<p>Gemeinde im <a href=\"{}\">{}</a> · {} Einwohner</p>\
          <ul class=\"kennzahlen\"><li><strong id=\"kz-lotse\">{}</strong>Digitallotse ({} Personen)</li>\
          <li><strong id=\"kz-standard\">{}</strong>aktive Standardprozesse</li>\
