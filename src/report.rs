@@ -26,7 +26,7 @@ pub struct Written {
     pub pages: usize,
     pub charts: usize,
     pub downloads: usize,
-    /// Excel workbooks of the tables.
+    /// Excel workbooks of the tables and the downloads of the Kreis pages.
     pub workbooks: usize,
 }
 
@@ -133,11 +133,15 @@ pub async fn write_report(
                 html.as_bytes(),
             )?;
             w.pages += 1;
-            if !maps {
-                continue;
+            for (_, api, file) in page::kreis_downloads(key) {
+                let bytes = fetch(&router, &api).await?;
+                write(&out.join("daten").join(file), &bytes)?;
+                w.workbooks += 1;
             }
-            write_chart(&router, out, &page::kreis_map(key)).await?;
-            w.charts += 1;
+            for chart in page::kreis_charts(key, maps) {
+                write_chart(&router, out, &chart).await?;
+                w.charts += 1;
+            }
         }
     }
     for a in snap

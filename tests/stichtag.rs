@@ -77,3 +77,51 @@ async fn pages_and_charts_show_the_stichtag_and_links_keep_it() {
     assert_ne!(map, etag(format!("{base}/charts/map/gemeinden")).await);
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kreis_page_has_its_downloads_its_ozg_map_and_its_progress() {
+    let (server, _db) = common::demo_server().await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+    let page = common::get_text(&c, &format!("{base}/kreis/08115")).await;
+    let hrefs: Vec<String> = page
+        .split("href=\"")
+        .skip(1)
+        .map(|p| p.split('"').next().unwrap().replace("&amp;", "&"))
+        .collect();
+    for want in [
+        "/charts/map/gemeinden?kreis=08115",
+        "/charts/map/gemeinden?metric=standardprozesse&kreis=08115",
+        "/charts/progress?kreis=08115",
+        "/api/v1/coverage?level=gemeinde&kreis=08115&format=xlsx",
+        "/api/v1/outreach?missing=lotse&kreis=08115&format=xlsx",
+        "/api/v1/ozg/matrix?kreis=08115&header=name&format=xlsx",
+        "/api/v1/coverage?level=gemeinde&kreis=08115&format=csv",
+    ] {
+        assert!(hrefs.iter().any(|h| h == want), "{want} not in {hrefs:?}");
+        let r = c.get(format!("{base}{want}")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{want}");
+    }
+    // The Kreis' Gemeinden and nothing else.
+    let rows = common::get_json(
+        &c,
+        &format!("{base}/api/v1/coverage?level=gemeinde&kreis=08115"),
+    )
+    .await;
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 26, "Landkreis Böblingen has 26 Gemeinden");
+    assert!(rows.iter().all(|r| r["parent"] == "08115"));
+    let r = c
+        .get(format!("{base}/api/v1/coverage?level=land&kreis=08115"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = c
+        .get(format!("{base}/charts/kreise?kreis=08115"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "kreis applies to maps and progress only");
+    server.stop().await.unwrap();
+}

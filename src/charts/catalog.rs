@@ -281,6 +281,39 @@ pub fn progress(snap: &Snapshot) -> Progress {
     }
 }
 
+/// The progress of one Kreis: its administrations with a Lotse and its Lotsen per month end,
+/// its target (all its administrations) and the forecast; no published milestones (those are
+/// the Land's).
+pub fn kreis_progress(snap: &Snapshot, key: &str) -> Result<Progress, ChartError> {
+    let raw = &snap.raw;
+    let u = raw
+        .unit_index(UnitLevel::Kreis, key)
+        .ok_or_else(|| ChartError(format!("no Kreis with key {key}")))?;
+    let ends = step_ends(project_start(), snap.current.as_of, 1);
+    let points: Vec<Point> = ends
+        .iter()
+        .zip(snap.days_figures(&ends))
+        .map(|(&day, f)| Point {
+            date: day,
+            administrations_with_lotse: f.units[u].with_lotse(None, None) as f64,
+            lotsen: f.units[u].lotsen_of(None, None) as f64,
+        })
+        .collect();
+    Ok(Progress {
+        frame: frame(
+            snap,
+            format!(
+                "Digitallotsen im {}: Fortschritt zum Ziel",
+                raw.units[u].name
+            ),
+            "",
+        ),
+        points,
+        target: snap.current.units[u].administrations_of(None) as f64,
+        milestones: Vec::new(),
+    })
+}
+
 /// Gemeinden that have switched each process on (the 40 most common).
 pub fn processes(snap: &Snapshot) -> Bars {
     let raw = &snap.raw;

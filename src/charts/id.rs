@@ -17,6 +17,8 @@ pub enum ChartId {
     Kreise,
     /// Share of Gemeinden with a Lotse per size class.
     SizeClasses,
+    /// The progress of one Kreis (5-digit key).
+    KreisProgress(String),
     /// A choropleth of a layer by a metric, optionally zoomed to one Kreis (5-digit key).
     Map {
         layer: Layer,
@@ -46,7 +48,7 @@ impl ChartId {
     /// The name in URLs and in the render-time metric: `progress`, …, or `map`.
     pub fn name(&self) -> &'static str {
         match self {
-            ChartId::Progress => "progress",
+            ChartId::Progress | ChartId::KreisProgress(_) => "progress",
             ChartId::Processes => "processes",
             ChartId::Kreise => "kreise",
             ChartId::SizeClasses => "size-classes",
@@ -62,7 +64,7 @@ impl ChartId {
     /// Width and height when the request names none.
     pub fn default_size(&self) -> (u32, u32) {
         match self {
-            ChartId::Progress => (1100, 650),
+            ChartId::Progress | ChartId::KreisProgress(_) => (1100, 650),
             ChartId::Processes => (1000, 900),
             ChartId::Kreise => (1000, 1000),
             ChartId::SizeClasses => (900, 400),
@@ -81,6 +83,9 @@ impl ChartId {
 
     /// The path under `/charts/` with its query, e.g. `map/gemeinden?metric=standardprozesse`.
     pub fn path(&self) -> String {
+        if let ChartId::KreisProgress(key) = self {
+            return format!("progress?kreis={key}");
+        }
         let ChartId::Map {
             layer,
             metric,
@@ -121,6 +126,9 @@ impl ChartId {
             ChartId::Processes => render(format, size, &catalog::processes(snap)),
             ChartId::Kreise => render(format, size, &catalog::kreise(snap)),
             ChartId::SizeClasses => render(format, size, &catalog::size_classes(snap)),
+            ChartId::KreisProgress(key) => {
+                render(format, size, &catalog::kreis_progress(snap, key)?)
+            }
             ChartId::Map {
                 layer,
                 metric,

@@ -225,5 +225,18 @@ async fn chart(
             names.join(", ")
         ))
     })?;
+    let chart = match (chart, p.kreis.clone().unwrap_or_default()) {
+        (chart, AllOr::All) => chart,
+        (ChartId::Progress, AllOr::One(key)) => {
+            kreis_index(&state.coverage.snapshot().raw, &key)?;
+            ChartId::KreisProgress(key.as_str().to_string())
+        }
+        (chart, AllOr::One(_)) => {
+            return Err(ApiError::BadRequest(format!(
+                "kreis applies to the maps and to progress, not to {}",
+                chart.name()
+            )))
+        }
+    };
     image(&state, &headers, chart, &p).await
 }

@@ -7,12 +7,12 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::params::{table, ApiQuery, Download};
-use super::query::{Day, Format, Level};
+use super::params::{kreis_index, table, ApiQuery, Download};
+use super::query::{AllOr, Day, Format, KreisFilter, Level};
 use super::AppState;
 
 use crate::coverage::figures::UnitFigures;
-use crate::coverage::raw::{RawData, Unit};
+use crate::coverage::raw::{RawData, Unit, UnitLevel};
 
 use crate::error::ApiError;
 use crate::model::{AdminKind, Programme};
@@ -31,6 +31,10 @@ pub(super) struct Params {
     /// Figures as of this day (YYYY-MM-DD), default today.
     #[param(inline)]
     as_of: Option<Day>,
+    /// Only this Kreis (5-digit key; `.*` or empty: all): its Gemeinden at level gemeinde, the
+    /// Kreis itself at level kreis.
+    #[param(inline)]
+    kreis: Option<KreisFilter>,
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
     /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
@@ -94,19 +98,37 @@ pub(super) async fn coverage(
     let day = p.as_of.and_then(|d| d.0).unwrap_or(snap.current.as_of);
     let figures = snap.as_of(day);
     let raw = &snap.raw;
+    let kreis = match p.kreis.clone().unwrap_or_default() {
+        AllOr::All => None,
+        AllOr::One(key) => {
+            kreis_index(raw, &key)?;
+            if !matches!(level, UnitLevel::Gemeinde | UnitLevel::Kreis) {
+                return Err(ApiError::BadRequest(
+                    "kreis selects the Gemeinden (level=gemeinde) or the Kreis (level=kreis)"
+                        .into(),
+                ));
+            }
+            Some(key)
+        }
+    };
+    let in_kreis = |u: &Unit| {
+        kreis.as_ref().is_none_or(|k| match u.level {
+            UnitLevel::Gemeinde => u.parent.as_deref() == Some(k.as_str()),
+            _ => u.key == k.as_str(),
+        })
+    };
     let rows = raw
         .units
         .iter()
         .zip(&figures.units)
-        .filter(|(u, _)| u.level == level)
+        .filter(|(u, _)| u.level == level && in_kreis(u))
         .map(|(u, f)| CoverageRow::of(raw, u, f, figures.as_of))
         .collect::<Vec<_>>();
-    let download = Download::of(
-        format!("abdeckung-{}", level.as_str()),
-        &snap,
-        figures.as_of,
-        "/api/v1/coverage",
-    );
+    let name = match &kreis {
+        Some(k) => format!("abdeckung-{}-{k}", level.as_str()),
+        None => format!("abdeckung-{}", level.as_str()),
+    };
+    let download = Download::of(name, &snap, figures.as_of, "/api/v1/coverage");
     table(rows, p.format.unwrap_or_default(), &download)
 }
 

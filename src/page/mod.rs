@@ -119,6 +119,54 @@ pub fn page_charts() -> [ChartId; 6] {
     ]
 }
 
+/// The map of one Kreis' Gemeinden by active Standardprozesse.
+pub fn kreis_ozg_map(key: &str) -> ChartId {
+    ChartId::Map {
+        layer: Layer::Gemeinden,
+        metric: MapMetric::Standardprozesse,
+        kreis: Some(key.to_string()),
+    }
+}
+
+/// The charts of a Kreis page (the report draws them as files; maps only where the boundaries
+/// cover the registry).
+pub fn kreis_charts(key: &str, maps: bool) -> Vec<ChartId> {
+    let mut charts = vec![ChartId::KreisProgress(key.to_string())];
+    if maps {
+        charts.extend([kreis_map(key), kreis_ozg_map(key)]);
+    }
+    charts
+}
+
+/// The downloads of a Kreis page: (label, API path, report file name).
+pub fn kreis_downloads(key: &str) -> Vec<(String, String, String)> {
+    [
+        (
+            "Gemeinden des Kreises (Excel)",
+            format!("/api/v1/coverage?level=gemeinde&kreis={key}&format=xlsx"),
+            format!("abdeckung-gemeinden-{key}.xlsx"),
+        ),
+        (
+            "Ansprechliste des Kreises (Excel)",
+            format!("/api/v1/outreach?missing=lotse&kreis={key}&format=xlsx"),
+            format!("ansprechliste-{key}.xlsx"),
+        ),
+        (
+            "Onlinedienste: Kommune × Prozess (Excel)",
+            format!("/api/v1/ozg/matrix?kreis={key}&header=name&format=xlsx"),
+            format!("kommune-x-prozess-{key}.xlsx"),
+        ),
+        (
+            "Gemeinden des Kreises (CSV)",
+            format!("/api/v1/coverage?level=gemeinde&kreis={key}&format=csv"),
+            format!("abdeckung-gemeinden-{key}.csv"),
+        ),
+    ]
+    .into_iter()
+    .map(|(label, api, file)| (label.to_string(), api, file))
+    .collect()
+}
+
 /// The map of one Kreis' Gemeinden on its page.
 pub fn kreis_map(key: &str) -> ChartId {
     ChartId::Map {
@@ -506,6 +554,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         })
         .collect();
     if crate::boundaries::cover(raw) {
+        b.push_str("<h2>Karten</h2>");
         b.push_str(&figure(
             links,
             &kreis_map(key),
@@ -515,7 +564,27 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
                 unit.name
             ),
         ));
+        b.push_str(&figure(
+            links,
+            &kreis_ozg_map(key),
+            &format!(
+                "Karte der Gemeinden im {} nach Anteil aktiver Standardprozesse auf service-bw, \
+                 je dunkler desto mehr",
+                unit.name
+            ),
+        ));
     }
+    b.push_str("<h2>Entwicklung</h2>");
+    b.push_str(&figure(
+        links,
+        &ChartId::KreisProgress(key.to_string()),
+        &format!(
+            "Liniendiagramm: Verwaltungen mit Digitallotse und Zahl der Lotsen im {} seit \
+             November 2018, das Ziel von allen Verwaltungen des Kreises als rote Linie und die \
+             Prognose gestrichelt",
+            unit.name
+        ),
+    ));
     b.push_str("<h2>Gemeinden und Landratsamt</h2>");
     b.push_str(&table(
         &format!("Verwaltungen im {}", unit.name),
@@ -529,6 +598,16 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         &rows,
     ));
     b.push_str(&outreach(snap, links, Some(k)));
+    b.push_str("<h2>Downloads</h2><ul>");
+    for (label, api, file) in kreis_downloads(key) {
+        let _ = write!(
+            b,
+            "<li><a href=\"{}\">{}</a></li>",
+            esc(&links.download(&api, &file)),
+            esc(&label)
+        );
+    }
+    b.push_str("</ul>");
     Some(html::page(
         &unit.name,
         &links.home(),
