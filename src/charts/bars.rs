@@ -34,8 +34,10 @@ impl Chart for Bars {
         let fmt = |v: f64| {
             if self.percent {
                 format!("{:.0} %", v * 100.0)
-            } else {
+            } else if (v - v.round()).abs() < 1e-9 {
                 format!("{v:.0}")
+            } else {
+                format!("{v:.1}").replace('.', ",")
             }
         };
         let mut chart = ChartBuilder::on(&area)

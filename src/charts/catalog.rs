@@ -368,6 +368,37 @@ pub fn kreise(snap: &Snapshot) -> Bars {
 }
 
 /// Share of Gemeinden with a Lotse per size class.
+/// "Wirken Digitallotsen?": active Standardprozesse per Gemeinde by size class, for Gemeinden
+/// without a Lotse, with Basis and with Aufbau (a comparison, not a proof of cause).
+pub fn lotsen_ozg(snap: &Snapshot) -> Bars {
+    let raw = &snap.raw;
+    let labels = ["ohne Lotse", "mit Basis", "mit Aufbau"];
+    let rows = crate::coverage::analysis::by_group(raw, &snap.current);
+    let items: Vec<(String, f64)> = rows
+        .iter()
+        .filter(|r| r.gemeinden > 0)
+        .map(|r| {
+            let class = r.size_class.map_or("alle Größen", |c| c.short_label());
+            (
+                format!("{class}: {} ({} Gem.)", labels[r.group], r.gemeinden),
+                r.standard_active_avg,
+            )
+        })
+        .collect();
+    let n_standard = raw.processes_of(Art::Standard).max(1) as f64;
+    Bars {
+        frame: frame(
+            snap,
+            "Aktive Standardprozesse je Gemeinde: ohne und mit Digitallotse".into(),
+            "Vergleich innerhalb der Größenklassen, kein Beleg für Ursache und Wirkung",
+        ),
+        items,
+        max: n_standard,
+        percent: false,
+        x_desc: "aktive Standardprozesse je Gemeinde (Durchschnitt)".into(),
+    }
+}
+
 pub fn size_classes(snap: &Snapshot) -> Bars {
     let raw = &snap.raw;
     let items: Vec<(String, f64)> = SizeClass::ALL

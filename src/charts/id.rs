@@ -19,6 +19,8 @@ pub enum ChartId {
     SizeClasses,
     /// The progress of one Kreis (5-digit key).
     KreisProgress(String),
+    /// Active Standardprozesse without and with a Lotse, by size class.
+    LotsenOzg,
     /// A choropleth of a layer by a metric, optionally zoomed to one Kreis (5-digit key).
     Map {
         layer: Layer,
@@ -29,11 +31,12 @@ pub enum ChartId {
 
 impl ChartId {
     /// The charts with a name of their own under `/charts/{name}`.
-    pub const NAMED: [ChartId; 4] = [
+    pub const NAMED: [ChartId; 5] = [
         ChartId::Progress,
         ChartId::Processes,
         ChartId::Kreise,
         ChartId::SizeClasses,
+        ChartId::LotsenOzg,
     ];
 
     /// A map of the whole area by `metric`.
@@ -52,6 +55,7 @@ impl ChartId {
             ChartId::Processes => "processes",
             ChartId::Kreise => "kreise",
             ChartId::SizeClasses => "size-classes",
+            ChartId::LotsenOzg => "lotsen-ozg",
             ChartId::Map { .. } => "map",
         }
     }
@@ -68,6 +72,7 @@ impl ChartId {
             ChartId::Processes => (1000, 900),
             ChartId::Kreise => (1000, 1000),
             ChartId::SizeClasses => (900, 400),
+            ChartId::LotsenOzg => (1000, 600),
             // The Land is a little taller than wide.
             ChartId::Map { .. } => (1000, 1000),
         }
@@ -126,6 +131,7 @@ impl ChartId {
             ChartId::Processes => render(format, size, &catalog::processes(snap)),
             ChartId::Kreise => render(format, size, &catalog::kreise(snap)),
             ChartId::SizeClasses => render(format, size, &catalog::size_classes(snap)),
+            ChartId::LotsenOzg => render(format, size, &catalog::lotsen_ozg(snap)),
             ChartId::KreisProgress(key) => {
                 render(format, size, &catalog::kreis_progress(snap, key)?)
             }

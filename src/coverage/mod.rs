@@ -1,6 +1,7 @@
 //! The coverage engine: every figure computed once per data change from the stored records, held in
 //! an immutable snapshot that is swapped atomically. Knows nothing of HTTP.
 
+pub mod analysis;
 pub mod area;
 pub mod counts;
 pub mod figure;
@@ -341,5 +342,44 @@ mod tests {
         assert_eq!(get("buerger"), 150);
         // No Land-wide row: the per-administration counts add up.
         assert_eq!(get("organisation"), 10);
+    }
+
+    #[test]
+    fn lotsen_and_ozg_compared_by_hand() {
+        use super::analysis::{before_after, by_group};
+        let raw = raw();
+        let f = compute(&raw, d("2022-12-31"));
+        let rows = by_group(&raw, &f);
+        // 4 size classes and all sizes, 3 groups each.
+        assert_eq!(rows.len(), 15);
+        let all = |group: usize| rows[4 * 3 + group];
+        // keine: 08115010 (3,000 people, S1 active again since 2021-06-01; 1 of 2 standard).
+        assert_eq!((all(0).gemeinden, all(0).population), (1, 3_000));
+        assert_eq!(all(0).standard_active_avg, 1.0);
+        assert_eq!(all(0).population_share_online, 0.5);
+        // basis: nobody (08111000 has taken Aufbau since).
+        assert_eq!(all(1).gemeinden, 0);
+        assert_eq!(all(1).standard_active_avg, 0.0);
+        // aufbau: 08111000 and 08115003, S1 each: 1.0 on average, half of the people's.
+        assert_eq!((all(2).gemeinden, all(2).population), (2, 650_000));
+        assert_eq!(all(2).standard_active_avg, 1.0);
+        assert!((all(2).population_share_online - 0.5).abs() < 1e-12);
+        // Within size classes: the small one has only the Gemeinde without Lotse.
+        let small = &rows[SizeClass::Under5k as usize * 3..SizeClass::Under5k as usize * 3 + 3];
+        assert_eq!(
+            small.iter().map(|r| r.gemeinden).collect::<Vec<_>>(),
+            [1, 0, 0]
+        );
+
+        // Around the first Lotse: only 08111000 (2019-01-10) has 12 months after it by then
+        // (08115003's first Lotse is of 2022-01-01): nothing before, S1 on 2020-01-01 after.
+        let ba = before_after(&raw, d("2022-12-31"));
+        let total = ba[4];
+        assert_eq!(total.gemeinden, 1);
+        assert_eq!(total.activations_before_avg, 0.0);
+        assert_eq!(total.activations_after_avg, 1.0);
+        assert_eq!(ba[SizeClass::From100k as usize].gemeinden, 1);
+        // A day before the year is complete, nobody counts.
+        assert_eq!(before_after(&raw, d("2020-01-09"))[4].gemeinden, 0);
     }
 }

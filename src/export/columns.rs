@@ -20,7 +20,7 @@ impl ColumnKind {
             "key" | "verwaltung" | "kreis" | "regierungsbezirk" | "parent" | "ags" | "leika"
             | "process_id" | "prozess_id" => ColumnKind::Key,
             "demo" | "flaechendeckend" => ColumnKind::YesNo,
-            c if c.starts_with("share_") => ColumnKind::Share,
+            c if c.starts_with("share_") || c.contains("_share_") => ColumnKind::Share,
             c if c.ends_with("_euros") => ColumnKind::Euro,
             c if c.ends_with("_avg") => ColumnKind::Decimal,
             "population" | "rank" | "administrations" | "gemeinden" | "landratsaemter"
@@ -102,6 +102,16 @@ pub(crate) fn german_header(column: &str) -> String {
         "share_population" => "Anteil der Einwohner",
         "landratsaemter_active" => "Landratsämter mit Prozess",
         "flaechendeckend" => "Flächendeckend",
+        "groessenklasse" => "Größenklasse",
+        "groessenklasse_name" => "Größenklasse (Einwohner)",
+        "standard_active_avg" => "Aktive Standardprozesse je Gemeinde (Durchschnitt)",
+        "population_share_online" => "Anteil online (nach Einwohnern gewichtet)",
+        "activations_before_avg" => {
+            "Freischaltungen in den 12 Monaten vor dem ersten Lotsen (Durchschnitt)"
+        }
+        "activations_after_avg" => {
+            "Freischaltungen in den 12 Monaten ab dem ersten Lotsen (Durchschnitt)"
+        }
         _ => return column.to_string(),
     };
     known.to_string()

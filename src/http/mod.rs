@@ -1,5 +1,6 @@
 //! HTTP surface: one router per resource, merged here, sharing one `AppState`.
 
+mod analysis;
 mod bearer;
 mod charts;
 pub mod cors;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(regions::router())
         .merge(search::router())
+        .merge(analysis::router())
         .merge(coverage::router())
         .merge(metrics::router())
         .merge(timeseries::router())

@@ -33,10 +33,11 @@ pub(super) struct ErrorBody {
         super::ozg::processes,
         super::ozg::matrix,
         super::outreach::outreach,
+        super::analysis::lotsen_ozg,
         super::geo::gemeinden,
         super::geo::kreise,
     ),
-    components(schemas(ErrorBody))
+    components(schemas(ErrorBody, super::analysis::BeforeAfterRow))
 )]
 pub(super) struct ApiDoc;
 

@@ -219,6 +219,15 @@ impl KindFilter {
 }
 
 choice!(
+    /// `view` of `/api/v1/analysis/lotsen-ozg`: within size classes (default) or around the
+    /// first Lotse.
+    AnalysisView, "view", default Groessenklassen, {
+        Groessenklassen = "groessenklassen",
+        VorherNachher = "vorher-nachher",
+    }
+);
+
+choice!(
     /// `header` of the process matrix: process ids (default) or names as column names.
     Header, "header", default Id, { Id = "id", Name = "name" }
 );

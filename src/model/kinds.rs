@@ -83,6 +83,16 @@ impl SizeClass {
             SizeClass::From100k => "ab-100000",
         }
     }
+    /// A short label for charts, e.g. "unter 5.000".
+    pub fn short_label(self) -> &'static str {
+        match self {
+            SizeClass::Under5k => "unter 5.000",
+            SizeClass::From5kTo20k => "5.000–20.000",
+            SizeClass::From20kTo100k => "20.000–100.000",
+            SizeClass::From100k => "ab 100.000",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             SizeClass::Under5k => "unter 5.000 Einwohner",

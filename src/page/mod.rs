@@ -108,7 +108,7 @@ impl Links {
 }
 
 /// The charts the Land page shows (the report draws them as files).
-pub fn page_charts() -> [ChartId; 6] {
+pub fn page_charts() -> [ChartId; 7] {
     [
         ChartId::map(Layer::Gemeinden, MapMetric::Lotsen),
         ChartId::map(Layer::Kreise, MapMetric::Lotsen),
@@ -116,6 +116,7 @@ pub fn page_charts() -> [ChartId; 6] {
         ChartId::Progress,
         ChartId::SizeClasses,
         ChartId::Processes,
+        ChartId::LotsenOzg,
     ]
 }
 
@@ -212,7 +213,7 @@ pub const DOWNLOADS: [(&str, &str, &str); 6] = [
 
 /// The same tables as Excel workbooks (keys as text, German headers): (label, API path, report
 /// file name).
-pub const WORKBOOKS: [(&str, &str, &str); 4] = [
+pub const WORKBOOKS: [(&str, &str, &str); 5] = [
     (
         "Abdeckung je Kreis (Excel)",
         "/api/v1/coverage?level=kreis&format=xlsx",
@@ -232,6 +233,11 @@ pub const WORKBOOKS: [(&str, &str, &str); 4] = [
         "Onlinedienste je Prozess (Excel)",
         "/api/v1/ozg/processes?format=xlsx",
         "prozesse.xlsx",
+    ),
+    (
+        "Wirken Digitallotsen? Vergleich nach Größenklasse (Excel)",
+        "/api/v1/analysis/lotsen-ozg?format=xlsx",
+        "lotsen-und-onlinedienste.xlsx",
     ),
 ];
 
@@ -316,6 +322,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
         b.push_str(&land_maps(links));
     }
     b.push_str(&development(links));
+    b.push_str(&lotsen_and_ozg(snap, links));
     b.push_str(&kreis_table(snap, links, sort));
     b.push_str(&outreach(snap, links, None));
     b.push_str(&downloads(links, maps));
@@ -387,6 +394,70 @@ fn development(links: &Links) -> String {
         links,
         &ChartId::Processes,
         "Balkendiagramm: Zahl der Gemeinden je freigeschaltetem Onlinedienst",
+    ));
+    b
+}
+
+/// "Wirken Digitallotsen?": active Standardprozesse without and with a Lotse within each size
+/// class, the processes switched on around the first Lotse, and what that does not show.
+fn lotsen_and_ozg(snap: &Snapshot, links: &Links) -> String {
+    use crate::coverage::analysis::{before_after, by_group};
+    let raw = &snap.raw;
+    let rows = by_group(raw, &snap.current);
+    let cell = |r: &crate::coverage::analysis::GroupRow| {
+        if r.gemeinden == 0 {
+            "–".to_string()
+        } else {
+            format!(
+                "{} ({} Gem.)",
+                format!("{:.1}", r.standard_active_avg).replace('.', ","),
+                num(r.gemeinden.into())
+            )
+        }
+    };
+    let table_rows: Vec<Vec<String>> = rows
+        .chunks(3)
+        .map(|g| {
+            let label = g[0].size_class.map_or("alle Gemeinden", |c| c.label());
+            vec![esc(label), cell(&g[0]), cell(&g[1]), cell(&g[2])]
+        })
+        .collect();
+    let mut b = String::from(
+        "<h2 id=\"wirkung\">Wirken Digitallotsen?</h2><p>Schalten Gemeinden mit Digitallotse mehr \
+         Onlinedienste frei? Die Tabelle vergleicht die durchschnittliche Zahl aktiver \
+         Standardprozesse je Gemeinde – ohne Lotse, mit Basisqualifizierung, mit Aufbauschulung – \
+         jeweils innerhalb derselben Größenklasse, damit große Städte das Ergebnis nicht \
+         bestimmen. <strong>Das ist ein Vergleich, kein Beweis:</strong> Gemeinden, die Lotsen \
+         ausbilden lassen, unterscheiden sich auch sonst (etwa in Verwaltungskraft und \
+         Digitalisierungsstand).</p>",
+    );
+    b.push_str(&table(
+        "Aktive Standardprozesse je Gemeinde (Durchschnitt, Zahl der Gemeinden)",
+        &[
+            ("Größenklasse", false, None),
+            ("ohne Lotse", true, None),
+            ("mit Basisqualifizierung", true, None),
+            ("mit Aufbauschulung", true, None),
+        ],
+        &table_rows,
+    ));
+    if let Some(all) = before_after(raw, snap.current.as_of).last() {
+        if all.gemeinden > 0 {
+            let _ = write!(
+                b,
+                "<p>Rund um den ersten Lotsen: {} Gemeinden haben in den 12 Monaten davor im Schnitt \
+                 {} Onlinedienste freigeschaltet, in den 12 Monaten danach {}.</p>",
+                num(all.gemeinden.into()),
+                format!("{:.1}", all.activations_before_avg).replace('.', ","),
+                format!("{:.1}", all.activations_after_avg).replace('.', ",")
+            );
+        }
+    }
+    b.push_str(&figure(
+        links,
+        &ChartId::LotsenOzg,
+        "Balkendiagramm: aktive Standardprozesse je Gemeinde ohne Lotse, mit Basisqualifizierung \
+         und mit Aufbauschulung, je Größenklasse",
     ));
     b
 }
