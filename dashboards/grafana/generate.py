@@ -460,6 +460,18 @@ def lotsen_board():
                        ("population", "Einwohner", "number"),
                        ("standard_active", "aktive Standardprozesse", "number")])],
             24, 12, {"showHeader": True, "cellHeight": "sm"})
+    b.panel("table", "Wirken Digitallotsen? (Land)",
+            "Schalten Gemeinden mit Digitallotse mehr Onlinedienste frei? Durchschnittlich aktive "
+            "Standardprozesse je Gemeinde ohne Lotse, mit Basisqualifizierung und mit "
+            "Aufbauschulung, innerhalb jeder Größenklasse. Ein Vergleich, kein Beweis: Gemeinden "
+            "mit Lotse unterscheiden sich auch sonst.",
+            [infinity("/api/v1/analysis/lotsen-ozg",
+                      [("groessenklasse_name", "Größenklasse", "string"),
+                       ("lotse", "Lotse", "string"),
+                       ("gemeinden", "Gemeinden", "number"),
+                       ("standard_active_avg", "aktive Standardprozesse (Ø)", "number"),
+                       ("population_share_online", "Anteil online (Einwohner)", "number")])],
+            24, 10, {"showHeader": True, "cellHeight": "sm"})
     return b
 
 
@@ -561,6 +573,7 @@ CONTRACTS = {
     "Nach Kreis": "per_kreis",
     "Karte: Digitallotsen je Gemeinde und Kreis (Land)": "rows",
     "Ansprechliste: Verwaltungen ohne Lotse": "rows",
+    "Wirken Digitallotsen? (Land)": "rows",
     "Erreichbar": "per_replica",
     "Alter des Datenstands": "per_replica",
     "Demodaten": "one",
