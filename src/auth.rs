@@ -78,6 +78,14 @@ pub struct TokenConfigError {
     pub reason: String,
 }
 
+/// A secret for a session or form: 32 random bytes from the operating system, hex.
+pub fn random_secret() -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 32];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(hex(&bytes))
+}
+
 /// SHA-256 of a token, lower-case hex.
 pub fn hash_token(token: &str) -> String {
     hex(&Sha256::digest(token.trim().as_bytes()))
@@ -128,6 +136,12 @@ impl Tokens {
     pub fn merge(mut self, other: Tokens) -> Tokens {
         self.0.extend(other.0);
         self
+    }
+
+    /// The configured token of this name (a session keeps the name, so that removing the token
+    /// from the configuration ends its sessions).
+    pub fn by_name(&self, name: &str) -> Option<&Token> {
+        self.0.iter().find(|t| t.name == name)
     }
 
     pub fn is_empty(&self) -> bool {

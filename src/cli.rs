@@ -153,6 +153,9 @@ async fn run_serve(
     state.limits = serve.limits.limits();
     state.pools = std::sync::Arc::new(crate::http::limits::Pools::new(serve.http_limits()));
     state.cors = serve.cors_allow_origins.clone();
+    state.admin = std::sync::Arc::new(crate::http::AdminState::with_idle(Duration::from_secs(
+        serve.session_idle_minutes.max(1) * 60,
+    )));
     match crate::server::raise_open_files_limit() {
         Some(files) if files < serve.max_connections as u64 + 64 => tracing::warn!(
             open_files = files,

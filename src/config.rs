@@ -117,6 +117,9 @@ pub struct ServeConfig {
     /// `SELECT MAX(id)`), and rebuild the figures when there is one; 0 turns it off.
     #[arg(long, env = "DIGITALATLAS_CHANGE_POLL_MS", default_value_t = 1000)]
     pub change_poll_ms: u64,
+    /// A web upload session (`/verwaltung`) ends after this many minutes without a request.
+    #[arg(long, env = "DIGITALATLAS_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u64,
     /// Origins whose pages may read the public API, GeoJSON, charts and pages from a browser
     /// (CORS): `*` (default; the data are public aggregates), a comma-separated list such as
     /// `https://grafana.example.org`, or empty for none. Never for the import endpoints.

@@ -66,6 +66,7 @@ pub async fn prepare_with(
         charts: Arc::default(),
         pools: Arc::default(),
         cors: Default::default(),
+        admin: Arc::default(),
     })
 }
 
@@ -191,7 +192,7 @@ async fn serve(
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors or similar: back off instead of spinning.
                     tracing::warn!(error = %e, "accept failed");
@@ -201,12 +202,22 @@ async fn serve(
             },
             _ = &mut shutdown => break,
         };
+        let (stream, peer) = stream;
         let Ok(permit) = connections.clone().try_acquire_owned() else {
             tokio::spawn(refuse(stream));
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        // Handlers that need the client's address (the sign-in limiter) read it from here.
+        let app = tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                req
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(app);
         let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             let _ = conn.await;

@@ -374,3 +374,204 @@ async fn the_static_report_has_every_page_chart_and_download() {
     );
     server.stop().await.unwrap();
 }
+
+/// Runs axe-core on the page that is open and returns its violations.
+fn axe_here(cdp: &mut Cdp, axe: &str) -> Vec<Value> {
+    cdp.eval(axe);
+    let r = cdp.eval_async(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})\
+         .then(r => ({passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, \
+             impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}))}))",
+    );
+    assert!(r["passes"].as_u64().unwrap_or(0) >= 10, "{r}");
+    r["violations"].as_array().cloned().unwrap_or_default()
+}
+
+/// Waits until `expr` is true on the page (after a form submission navigated).
+fn wait_for(cdp: &mut Cdp, expr: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    std::thread::sleep(Duration::from_millis(150));
+    while cdp.eval(&format!("document.readyState === 'complete' && !!({expr})")) != json!(true) {
+        assert!(Instant::now() < deadline, "waited in vain for {expr}");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+/// Puts `path` into the file input `selector`, as a person choosing the file would.
+fn choose_file(cdp: &mut Cdp, selector: &str, path: &std::path::Path) {
+    let root = cdp.call("DOM.getDocument", json!({}))["root"]["nodeId"].clone();
+    let node = cdp.call(
+        "DOM.querySelector",
+        json!({"nodeId": root, "selector": selector}),
+    )["nodeId"]
+        .clone();
+    cdp.call(
+        "DOM.setFileInputFiles",
+        json!({"files": [path.display().to_string()], "nodeId": node}),
+    );
+}
+
+/// A Gemeindetag employee signs in with the import token, uploads a participant list as Excel
+/// saves it (Windows-1252, `;`) with one wrong AGS, reads the report, fixes the file, uploads it
+/// again, imports it, finds it in the import log, and sees the figures change on the Land page.
+/// Every page of the flow passes axe-core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_association_uploads_checks_fixes_and_imports_a_file_in_chromium() {
+    use digitalatlas::auth::{hash_token, Tokens};
+    let Some(chromium) = common::tool("chromium") else {
+        return;
+    };
+    let axe_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/a11y/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe_path).ok();
+    assert!(
+        axe.is_some() || std::env::var("CI").is_err(),
+        "axe-core must exist under CI"
+    );
+    let db = common::sqlite_db();
+    let mut state = digitalatlas::server::prepare(&db.url).await.unwrap();
+    digitalatlas::demo::import(&state.store, digitalatlas::demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    state.after_import().await;
+    state.tokens = std::sync::Arc::new(
+        Tokens::parse(
+            &format!("gemeindetag {} qualifikationen", hash_token("gt-geheim")),
+            "test",
+        )
+        .unwrap(),
+    );
+    let server = digitalatlas::server::start(state, "127.0.0.1:0".parse().unwrap(), false)
+        .await
+        .unwrap();
+    let base = common::base_url(&server);
+    let c = ::reqwest::Client::new();
+    // Two Gemeinden still without a Lotse.
+    let missing = common::get_json(
+        &c,
+        &format!("{base}/api/v1/outreach?missing=lotse&art=gemeinde&limit=2"),
+    )
+    .await;
+    let (a, b) = (
+        missing[0]["verwaltung"].as_str().unwrap().to_string(),
+        missing[1]["verwaltung"].as_str().unwrap().to_string(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let header =
+        "teilnehmer_id;verwaltung;programm;kurs;anbieter;abschluss;seminartage;foerderung_eur\r\n";
+    let good = format!(
+        "{header}T-WEB-1;{a};Basisqualifizierung;Webkurs 1;Führungsakademie;20.11.2026;3;300,00\r\n\
+         T-WEB-2;{a};Basisqualifizierung;Webkurs 1;Führungsakademie;20.11.2026;3;300,00\r\n\
+         T-WEB-3;{b};Basisqualifizierung;Webkurs 2;Kommunalakademie Süd;21.11.2026;3;300,00\r\n"
+    );
+    let bad = format!(
+        "{good}T-WEB-4;09999999;Basisqualifizierung;Webkurs 2;Akademie;21.11.2026;3;300,00\r\n"
+    );
+    let write = |name: &str, text: &str| {
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+        assert!(!unmappable);
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        path
+    };
+    let (bad_file, good_file) = (
+        write("teilnehmer-fehler.csv", &bad),
+        write("teilnehmer.csv", &good),
+    );
+    let url = base.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let mut browser = Browser::launch(&chromium);
+        let cdp = &mut browser.cdp;
+        let mut violations = Vec::new();
+        let mut axe_check = |cdp: &mut Cdp, what: &str| {
+            if let Some(axe) = &axe {
+                for v in axe_here(cdp, axe) {
+                    violations.push(format!("{what}: {v}"));
+                }
+            }
+        };
+        let kennzahl = |cdp: &mut Cdp| {
+            cdp.open(&format!("{url}/"));
+            cdp.eval("document.querySelector('#kz-verwaltungen').textContent")
+        };
+        let before = kennzahl(cdp);
+
+        cdp.open(&format!("{url}/verwaltung"));
+        axe_check(cdp, "sign-in");
+        cdp.eval("document.querySelector('#token').value = 'gt-geheim'; document.querySelector('#token').form.submit(); true");
+        wait_for(cdp, "document.querySelector('#datei')");
+        axe_check(cdp, "upload form");
+
+        // The file with an error: refused, every problem listed.
+        cdp.eval("document.querySelector('#dataset').value = 'qualifikationen'; true");
+        choose_file(cdp, "#datei", &bad_file);
+        cdp.eval("document.querySelector('#datei').form.submit(); true");
+        wait_for(cdp, "document.querySelector('table') || document.querySelector('#p-neu')");
+        axe_check(cdp, "report with problems");
+        let report = cdp.eval("document.querySelector('table').innerText");
+        let has_import = cdp.eval("!!document.querySelector('#importieren')");
+
+        // Fixed: the summary and "Importieren".
+        cdp.open(&format!("{url}/verwaltung"));
+        cdp.eval("document.querySelector('#dataset').value = 'qualifikationen'; true");
+        choose_file(cdp, "#datei", &good_file);
+        cdp.eval("document.querySelector('#datei').form.submit(); true");
+        wait_for(cdp, "document.querySelector('#p-neu')");
+        axe_check(cdp, "report of a valid file");
+        let new = cdp.eval("document.querySelector('#p-neu').textContent");
+        cdp.eval("document.querySelector('#importieren').click(); true");
+        wait_for(cdp, "location.pathname === '/verwaltung/importe' && document.querySelector('table')");
+        axe_check(cdp, "import log");
+        let log = cdp.eval("document.querySelector('table').innerText");
+        let after = kennzahl(cdp);
+        (before, report, has_import, new, log, after, violations)
+    })
+    .await
+    .unwrap();
+    let (before, report, has_import, new, log, after, violations) = result;
+    let report = report.as_str().unwrap_or_default().to_string();
+    assert!(report.contains("unknown AGS"), "{report}");
+    assert!(report.contains("09999999"), "{report}");
+    assert_eq!(
+        has_import,
+        json!(false),
+        "nothing to import from a refused file"
+    );
+    assert_eq!(new, json!("3"));
+    let log = log.as_str().unwrap_or_default().to_string();
+    assert!(
+        log.contains("teilnehmer.csv") && log.contains("gemeindetag"),
+        "{log}"
+    );
+    // Two more administrations with a Lotse on the Land page.
+    let count = |v: &Value| -> i64 {
+        v.as_str()
+            .unwrap()
+            .split(" von ")
+            .next()
+            .unwrap()
+            .replace('.', "")
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(count(&after), count(&before) + 2, "{before} -> {after}");
+    // The import went through the one import path: same log, same actor, umlauts intact.
+    let imported = common::get_json(
+        &c,
+        &format!("{base}/api/v1/coverage?level=gemeinde&kreis={}", &a[..5]),
+    )
+    .await;
+    let row = imported
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == a.as_str())
+        .unwrap();
+    assert_eq!(row["lotsen"], 2);
+    assert!(
+        violations.is_empty(),
+        "accessibility:\n{}",
+        violations.join("\n")
+    );
+    server.stop().await.unwrap();
+}

@@ -1,5 +1,6 @@
 //! HTTP surface: one router per resource, merged here, sharing one `AppState`.
 
+mod admin;
 mod analysis;
 mod bearer;
 mod charts;
@@ -21,6 +22,7 @@ mod regions;
 mod search;
 mod timeseries;
 
+pub use admin::AdminState;
 use std::sync::Arc;
 
 use axum::Router;
@@ -53,6 +55,8 @@ pub struct AppState {
     pub pools: Arc<limits::Pools>,
     /// Origins whose pages may read the public routes from a browser.
     pub cors: cors::CorsOrigins,
+    /// The web upload's session settings and sign-in limiter.
+    pub admin: Arc<AdminState>,
 }
 
 impl AppState {
@@ -89,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::router())
         .merge(search::router())
         .merge(analysis::router())
+        .merge(admin::router())
         .merge(coverage::router())
         .merge(metrics::router())
         .merge(timeseries::router())

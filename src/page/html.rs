@@ -26,7 +26,7 @@ header,main,footer{max-width:1100px;margin:0 auto;padding:0 1rem}\
 header{border-bottom:3px solid #08519c;padding-top:.5rem}\
 h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.2rem;margin-top:2rem}\
 .demo{background:#fff3cd;border:1px solid #e0b000;padding:.5rem 1rem;margin:1rem 0}\
-.stichtag-hinweis{background:#e8f0fb;border:2px solid #08519c;padding:.5rem 1rem;margin:1rem 0}form.stichtag{margin:.5rem 0}\
+.fehler{background:#fde8e8;border:2px solid #b30000;padding:.5rem 1rem;margin:1rem 0}.stichtag-hinweis{background:#e8f0fb;border:2px solid #08519c;padding:.5rem 1rem;margin:1rem 0}form.stichtag{margin:.5rem 0}\
 .kennzahlen{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:.75rem;padding:0;list-style:none}\
 .kennzahlen li{border:1px solid #ccc;border-radius:6px;padding:.6rem}.kennzahlen strong{display:block;font-size:1.6rem;color:#08519c}\
 img{max-width:100%;height:auto;border:1px solid #eee}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#555}\

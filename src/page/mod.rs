@@ -2,6 +2,7 @@
 //! `/gemeinde/{ags}` and the search, server-rendered German HTML with the charts as images.
 //! The same functions write the static report (`digitalatlas report`), with other links.
 
+pub mod admin;
 pub mod html;
 
 use std::fmt::Write;

@@ -10,6 +10,7 @@ mod registry;
 
 pub use registry::RegistryLoad;
 mod tables;
+pub mod web;
 
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -33,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "import safety",
         include_str!("../../migrations/0002_import_safety.sql"),
+    ),
+    (
+        3,
+        "web sessions",
+        include_str!("../../migrations/0003_web_sessions.sql"),
     ),
 ];
 
