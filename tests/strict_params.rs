@@ -17,7 +17,10 @@ async fn unknown_parameters_are_refused_by_name_and_outreach_filters_by_kind_and
     let base = common::base_url(&server);
     let c = reqwest::Client::new();
     for (url, name) in [
-        ("/api/v1/coverage?level=kreis&kreisschluessel=08115", "kreisschluessel"),
+        (
+            "/api/v1/coverage?level=kreis&kreisschluessel=08115",
+            "kreisschluessel",
+        ),
         ("/api/v1/outreach?missing=lotse&typ=landratsamt", "typ"),
         ("/api/v1/ozg/processes?stichtag=2021-01-01", "stichtag"),
         (
