@@ -111,12 +111,22 @@ async fn a_kreis_page_has_its_downloads_its_ozg_map_and_its_progress() {
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 26, "Landkreis Böblingen has 26 Gemeinden");
     assert!(rows.iter().all(|r| r["parent"] == "08115"));
-    let r = c
-        .get(format!("{base}/api/v1/coverage?level=land&kreis=08115"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    // Its Regierungsbezirk and Land contain it; no size class lies in it.
+    let rb = common::get_json(
+        &c,
+        &format!("{base}/api/v1/coverage?level=regierungsbezirk&kreis=08115"),
+    )
+    .await;
+    assert_eq!(rb[0]["key"], "081");
+    assert_eq!(rb.as_array().unwrap().len(), 1);
+    let land = common::get_json(&c, &format!("{base}/api/v1/coverage?kreis=08115")).await;
+    assert_eq!(land[0]["key"], "08");
+    let sizes = common::get_json(
+        &c,
+        &format!("{base}/api/v1/coverage?level=groessenklasse&kreis=08115"),
+    )
+    .await;
+    assert_eq!(sizes.as_array().unwrap().len(), 0);
     let r = c
         .get(format!("{base}/charts/kreise?kreis=08115"))
         .send()

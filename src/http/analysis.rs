@@ -78,7 +78,7 @@ fn size(class: Option<SizeClass>) -> (&'static str, &'static str) {
 }
 
 #[utoipa::path(get, path = "/api/v1/analysis/lotsen-ozg", params(Params), tag = "coverage",
-    responses((status = 200, description = "The comparison (rows of GroupRow, or of BeforeAfterRow with view=vorher-nachher)", content((Vec<GroupRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses((status = 200, description = "The comparison (rows of GroupRow, or of BeforeAfterRow with view=vorher-nachher)", content((Vec<Object> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
               (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody)))]
 pub(super) async fn lotsen_ozg(
     State(state): State<AppState>,

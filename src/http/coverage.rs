@@ -31,8 +31,9 @@ pub(super) struct Params {
     /// Figures as of this day (YYYY-MM-DD), default today.
     #[param(inline)]
     as_of: Option<Day>,
-    /// Only this Kreis (5-digit key; `.*` or empty: all): its Gemeinden at level gemeinde, the
-    /// Kreis itself at level kreis.
+    /// Only what lies in this Kreis or contains it (5-digit key; `.*` or empty: all): its
+    /// Gemeinden at level gemeinde, the Kreis at level kreis, its Regierungsbezirk and Land;
+    /// no size class.
     #[param(inline)]
     kreis: Option<KreisFilter>,
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
@@ -101,20 +102,18 @@ pub(super) async fn coverage(
     let kreis = match p.kreis.clone().unwrap_or_default() {
         AllOr::All => None,
         AllOr::One(key) => {
-            kreis_index(raw, &key)?;
-            if !matches!(level, UnitLevel::Gemeinde | UnitLevel::Kreis) {
-                return Err(ApiError::BadRequest(
-                    "kreis selects the Gemeinden (level=gemeinde) or the Kreis (level=kreis)"
-                        .into(),
-                ));
-            }
-            Some(key)
+            let pos = kreis_index(raw, &key)?;
+            Some((key, raw.units[raw.kreise[pos]].parent.clone()))
         }
     };
+    // The units that lie in the Kreis or contain it; size classes span the Land and do not.
     let in_kreis = |u: &Unit| {
-        kreis.as_ref().is_none_or(|k| match u.level {
+        kreis.as_ref().is_none_or(|(k, rb)| match u.level {
             UnitLevel::Gemeinde => u.parent.as_deref() == Some(k.as_str()),
-            _ => u.key == k.as_str(),
+            UnitLevel::Kreis => u.key == k.as_str(),
+            UnitLevel::Regierungsbezirk => rb.as_deref() == Some(u.key.as_str()),
+            UnitLevel::Land => k.as_str().starts_with(u.key.as_str()),
+            UnitLevel::Groessenklasse => false,
         })
     };
     let rows = raw
@@ -125,7 +124,7 @@ pub(super) async fn coverage(
         .map(|(u, f)| CoverageRow::of(raw, u, f, figures.as_of))
         .collect::<Vec<_>>();
     let name = match &kreis {
-        Some(k) => format!("abdeckung-{}-{k}", level.as_str()),
+        Some((k, _)) => format!("abdeckung-{}-{k}", level.as_str()),
         None => format!("abdeckung-{}", level.as_str()),
     };
     let download = Download::of(name, &snap, figures.as_of, "/api/v1/coverage");

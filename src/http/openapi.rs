@@ -37,7 +37,7 @@ pub(super) struct ErrorBody {
         super::geo::gemeinden,
         super::geo::kreise,
     ),
-    components(schemas(ErrorBody, super::analysis::BeforeAfterRow))
+    components(schemas(ErrorBody, super::analysis::GroupRow, super::analysis::BeforeAfterRow))
 )]
 pub(super) struct ApiDoc;
 
