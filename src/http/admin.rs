@@ -339,6 +339,17 @@ struct Upload {
     bytes: Vec<u8>,
 }
 
+impl Upload {
+    /// The file name tells CSV from XLSX or JSON where the browser sends no useful type.
+    fn format_hint(&self) -> String {
+        if self.content_type.is_empty() || self.content_type == "application/octet-stream" {
+            self.file_name.clone()
+        } else {
+            self.content_type.clone()
+        }
+    }
+}
+
 enum UploadError {
     TooLarge,
     Malformed(String),
@@ -383,55 +394,18 @@ async fn check(State(state): State<AppState>, headers: HeaderMap, form: Multipar
         Ok(turn) => turn,
         Err(busy) => return busy,
     };
-    let limit = state.limits.max_bytes;
-    let upload = match read_upload(form, limit).await {
+    let upload = match read_upload(form, state.limits.max_bytes).await {
         Ok(u) => u,
-        Err(UploadError::TooLarge) => {
-            return html(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                pages::message(
-                    "Datei zu groß",
-                    &format!("Die Datei ist größer als {limit} Bytes; nichts wurde übernommen."),
-                    demo,
-                ),
-            )
-        }
-        Err(UploadError::Malformed(m)) => {
-            return html(
-                StatusCode::BAD_REQUEST,
-                pages::message("Formular unvollständig", &m, demo),
-            )
-        }
+        Err(e) => return upload_refused(e, state.limits.max_bytes, demo),
     };
     if upload.csrf != s.csrf {
         return forbidden();
     }
-    let Some(dataset) = Dataset::parse(&upload.dataset) else {
-        return html(
-            StatusCode::BAD_REQUEST,
-            pages::message("Unbekannte Datenart", &upload.dataset, demo),
-        );
+    let dataset = match permitted_dataset(&state, &headers, &s, &upload.dataset, demo) {
+        Ok(d) => d,
+        Err(refusal) => return refusal,
     };
-    let Some(token) = state.tokens.by_name(&s.actor) else {
-        return expired(&state, &headers);
-    };
-    if !token.grants(Scope::Import(dataset)) {
-        return html(
-            StatusCode::FORBIDDEN,
-            pages::message(
-                "Nicht erlaubt",
-                &format!("Dieser Token darf „{dataset}“ nicht einspielen."),
-                demo,
-            ),
-        );
-    }
-    // The file name tells CSV from XLSX or JSON where the browser sends no useful type.
-    let format_hint =
-        if upload.content_type.is_empty() || upload.content_type == "application/octet-stream" {
-            upload.file_name.clone()
-        } else {
-            upload.content_type.clone()
-        };
+    let format_hint = upload.format_hint();
     let request = import::Request {
         dataset,
         source_name: upload.file_name.clone(),
@@ -440,90 +414,167 @@ async fn check(State(state): State<AppState>, headers: HeaderMap, form: Multipar
         dry_run: true,
         actor: s.actor.clone(),
     };
-    let result = import::run(
-        &state.store,
-        &request,
-        state.limits,
-        &indicatif::ProgressBar::hidden(),
-    )
-    .await;
-    let (counts, warnings, issues) = match result {
-        Ok(summary) => {
-            let c = summary.counts;
-            (
-                Some([c.total, c.inserted, c.updated, c.unchanged]),
-                summary.warnings,
-                Vec::new(),
-            )
-        }
-        Err(ImportError::Invalid(report) | ImportError::Unreadable(report)) => {
-            let issues = report
-                .issues
-                .iter()
-                .map(|i| {
-                    [
-                        i.line.to_string(),
-                        i.column.clone(),
-                        i.value.clone(),
-                        i.reason.clone(),
-                    ]
-                })
-                .collect();
-            (None, report.warnings.clone(), issues)
-        }
-        Err(e @ ImportError::TooLarge { .. }) => {
-            return html(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                pages::message("Datei zu groß", &e.to_string(), demo),
-            )
-        }
-        Err(e) => {
-            return html(
-                StatusCode::SERVICE_UNAVAILABLE,
-                pages::message("Nicht verfügbar", &e.to_string(), demo),
-            )
-        }
+    let result = state.import(&request).await;
+    let outcome = match DryRun::of(result, demo) {
+        Ok(o) => o,
+        Err(refusal) => return refusal,
     };
     let mut upload_id = None;
-    if counts.is_some() {
-        let Ok(id) = random_secret() else {
-            return html(StatusCode::SERVICE_UNAVAILABLE, "no randomness".into());
-        };
-        let pending = PendingUpload {
-            id: id.clone(),
-            session_id: s.id.clone(),
-            dataset: dataset.as_str().to_string(),
-            source_name: upload.file_name.clone(),
-            format_hint,
-            content: base64::engine::general_purpose::STANDARD.encode(&upload.bytes),
-            expires_at: s.expires_at,
-        };
-        if let Err(e) = state.store.save_upload(&pending).await {
-            return html(
-                StatusCode::SERVICE_UNAVAILABLE,
-                pages::message("Nicht verfügbar", &e.to_string(), demo),
-            );
+    if outcome.counts.is_some() {
+        match keep_pending(&state, &s, dataset, &upload, format_hint, demo).await {
+            Ok(id) => upload_id = Some(id),
+            Err(refusal) => return refusal,
         }
-        upload_id = Some(id);
     }
     let page = pages::checked(
         &pages::Checked {
             file: &upload.file_name,
             dataset: dataset.as_str(),
-            counts,
-            issues,
-            warnings: &warnings,
+            counts: outcome.counts,
+            issues: outcome.issues,
+            warnings: &outcome.warnings,
             upload: upload_id.as_deref(),
             csrf: &s.csrf,
         },
         demo,
     );
-    let status = if counts.is_some() {
+    let status = if outcome.counts.is_some() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
     html(status, page)
+}
+
+/// The page for an upload form that could not be read.
+fn upload_refused(e: UploadError, limit: usize, demo: bool) -> Response {
+    match e {
+        UploadError::TooLarge => html(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            pages::message(
+                "Datei zu groß",
+                &format!("Die Datei ist größer als {limit} Bytes; nichts wurde übernommen."),
+                demo,
+            ),
+        ),
+        UploadError::Malformed(m) => html(
+            StatusCode::BAD_REQUEST,
+            pages::message("Formular unvollständig", &m, demo),
+        ),
+    }
+}
+
+/// The dataset named in the form, if the session's token may write it.
+// The refusal is the page itself, built once per request; boxing it gains nothing.
+#[allow(clippy::result_large_err)]
+fn permitted_dataset(
+    state: &AppState,
+    headers: &HeaderMap,
+    s: &WebSession,
+    name: &str,
+    demo: bool,
+) -> Result<Dataset, Response> {
+    let Some(dataset) = Dataset::parse(name) else {
+        return Err(html(
+            StatusCode::BAD_REQUEST,
+            pages::message("Unbekannte Datenart", name, demo),
+        ));
+    };
+    let Some(token) = state.tokens.by_name(&s.actor) else {
+        return Err(expired(state, headers));
+    };
+    if !token.grants(Scope::Import(dataset)) {
+        return Err(html(
+            StatusCode::FORBIDDEN,
+            pages::message(
+                "Nicht erlaubt",
+                &format!("Dieser Token darf „{dataset}“ nicht einspielen."),
+                demo,
+            ),
+        ));
+    }
+    Ok(dataset)
+}
+
+/// What a dry run found: the counts (total, inserted, updated, unchanged) when the file can be
+/// imported, or the rows of its validation report.
+struct DryRun {
+    counts: Option<[i64; 4]>,
+    warnings: Vec<String>,
+    issues: Vec<[String; 4]>,
+}
+
+impl DryRun {
+    #[allow(clippy::result_large_err)] // as for `permitted_dataset`
+    fn of(result: Result<import::Summary, ImportError>, demo: bool) -> Result<DryRun, Response> {
+        match result {
+            Ok(summary) => {
+                let c = summary.counts;
+                Ok(DryRun {
+                    counts: Some([c.total, c.inserted, c.updated, c.unchanged]),
+                    warnings: summary.warnings,
+                    issues: Vec::new(),
+                })
+            }
+            Err(ImportError::Invalid(report) | ImportError::Unreadable(report)) => Ok(DryRun {
+                counts: None,
+                warnings: report.warnings.clone(),
+                issues: report
+                    .issues
+                    .iter()
+                    .map(|i| {
+                        [
+                            i.line.to_string(),
+                            i.column.clone(),
+                            i.value.clone(),
+                            i.reason.clone(),
+                        ]
+                    })
+                    .collect(),
+            }),
+            Err(e @ ImportError::TooLarge { .. }) => Err(html(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                pages::message("Datei zu groß", &e.to_string(), demo),
+            )),
+            Err(e) => Err(html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                pages::message("Nicht verfügbar", &e.to_string(), demo),
+            )),
+        }
+    }
+}
+
+/// Keeps a checked file for the session until "Importieren"; returns its id.
+async fn keep_pending(
+    state: &AppState,
+    s: &WebSession,
+    dataset: Dataset,
+    upload: &Upload,
+    format_hint: String,
+    demo: bool,
+) -> Result<String, Response> {
+    let Ok(id) = random_secret() else {
+        return Err(html(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no randomness".into(),
+        ));
+    };
+    let pending = PendingUpload {
+        id: id.clone(),
+        session_id: s.id.clone(),
+        dataset: dataset.as_str().to_string(),
+        source_name: upload.file_name.clone(),
+        format_hint,
+        content: base64::engine::general_purpose::STANDARD.encode(&upload.bytes),
+        expires_at: s.expires_at,
+    };
+    match state.store.save_upload(&pending).await {
+        Ok(()) => Ok(id),
+        Err(e) => Err(html(
+            StatusCode::SERVICE_UNAVAILABLE,
+            pages::message("Nicht verfügbar", &e.to_string(), demo),
+        )),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -587,14 +638,7 @@ async fn confirm(
         dry_run: false,
         actor: s.actor.clone(),
     };
-    match import::run(
-        &state.store,
-        &request,
-        state.limits,
-        &indicatif::ProgressBar::hidden(),
-    )
-    .await
-    {
+    match state.import(&request).await {
         Ok(summary) => {
             state.after_import_of(&summary).await;
             Redirect::to("/verwaltung/importe").into_response()

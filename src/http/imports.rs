@@ -83,14 +83,7 @@ async fn upload(
         Err(refusal) => return refusal,
     };
     request.bytes = &bytes;
-    match import::run(
-        &state.store,
-        &request,
-        state.limits,
-        &indicatif::ProgressBar::hidden(),
-    )
-    .await
-    {
+    match state.import(&request).await {
         Ok(summary) => {
             if !summary.dry_run {
                 state.after_import_of(&summary).await;

@@ -60,6 +60,20 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Runs one import (or dry run) with this service's limits, without a progress bar.
+    pub async fn import(
+        &self,
+        request: &crate::import::Request<'_>,
+    ) -> Result<crate::import::Summary, crate::import::ImportError> {
+        crate::import::run(
+            &self.store,
+            request,
+            self.limits,
+            &indicatif::ProgressBar::hidden(),
+        )
+        .await
+    }
+
     /// Called after records were written: builds and swaps in a new snapshot, so that every view
     /// sees them, and encodes its metrics off the scrape path.
     pub async fn after_import(&self) {

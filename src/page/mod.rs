@@ -602,11 +602,40 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         num(uf.lotsen_of(None, Some(Programme::Aufbau)).into()),
         num(unit.population)
     );
+    let rows = kreis_rows(snap, links, k);
+    kreis_charts_section(&mut b, snap, links, key, &unit.name);
+    b.push_str("<h2>Gemeinden und Landratsamt</h2>");
+    b.push_str(&table(
+        &format!("Verwaltungen im {}", unit.name),
+        &[
+            ("Verwaltung", false, None),
+            ("Einwohner", true, None),
+            ("Digitallotse", false, None),
+            ("Standardprozesse", true, None),
+            ("Universalprozesse", true, None),
+        ],
+        &rows,
+    ));
+    b.push_str(&outreach(snap, links, Some(k)));
+    kreis_downloads_section(&mut b, links, key);
+    Some(html::page(
+        &unit.name,
+        &links.home(),
+        raw.demo,
+        &b,
+        &footer(snap),
+    ))
+}
+
+/// The rows of a Kreis page's table: its Gemeinden and its Landratsamt, by name.
+fn kreis_rows(snap: &Snapshot, links: &Links, k: usize) -> Vec<Vec<String>> {
+    let raw = &snap.raw;
+    let f = &snap.current;
     let mut gemeinden: Vec<usize> = (0..raw.admins.len())
         .filter(|&i| raw.admins[i].kreis == k)
         .collect();
     gemeinden.sort_by(|a, b| raw.admins[*a].name.cmp(&raw.admins[*b].name));
-    let rows: Vec<Vec<String>> = gemeinden
+    gemeinden
         .iter()
         .map(|&i| {
             let a = &raw.admins[i];
@@ -624,8 +653,12 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
                 f.admin_ozg[i].universal.to_string(),
             ]
         })
-        .collect();
-    if crate::boundaries::cover(raw) {
+        .collect()
+}
+
+/// A Kreis page's maps (where the boundaries cover the registry) and its progress chart.
+fn kreis_charts_section(b: &mut String, snap: &Snapshot, links: &Links, key: &str, name: &str) {
+    if crate::boundaries::cover(&snap.raw) {
         b.push_str("<h2>Karten</h2>");
         b.push_str(&figure(
             links,
@@ -633,7 +666,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
             &format!(
                 "Karte der Gemeinden im {}: grau ohne Digitallotse, hellblau mit \
              Basisqualifizierung, dunkelblau mit Aufbauschulung",
-                unit.name
+                name
             ),
         ));
         b.push_str(&figure(
@@ -642,7 +675,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
             &format!(
                 "Karte der Gemeinden im {} nach Anteil aktiver Standardprozesse auf service-bw, \
                  je dunkler desto mehr",
-                unit.name
+                name
             ),
         ));
     }
@@ -654,22 +687,13 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
             "Liniendiagramm: Verwaltungen mit Digitallotse und Zahl der Lotsen im {} seit \
              November 2018, das Ziel von allen Verwaltungen des Kreises als rote Linie und die \
              Prognose gestrichelt",
-            unit.name
+            name
         ),
     ));
-    b.push_str("<h2>Gemeinden und Landratsamt</h2>");
-    b.push_str(&table(
-        &format!("Verwaltungen im {}", unit.name),
-        &[
-            ("Verwaltung", false, None),
-            ("Einwohner", true, None),
-            ("Digitallotse", false, None),
-            ("Standardprozesse", true, None),
-            ("Universalprozesse", true, None),
-        ],
-        &rows,
-    ));
-    b.push_str(&outreach(snap, links, Some(k)));
+}
+
+/// A Kreis page's downloads (XLSX and German CSV).
+fn kreis_downloads_section(b: &mut String, links: &Links, key: &str) {
     b.push_str("<h2>Downloads</h2><ul>");
     for (label, api, file) in kreis_downloads(key) {
         let _ = write!(
@@ -680,13 +704,6 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         );
     }
     b.push_str("</ul>");
-    Some(html::page(
-        &unit.name,
-        &links.home(),
-        raw.demo,
-        &b,
-        &footer(snap),
-    ))
 }
 
 /// An administration's name, linked to its page where it has one (Gemeinden).
