@@ -27,7 +27,7 @@ async fn load(
     let req = import::Request {
         dataset,
         source_name: format!("bench-{dataset}.csv"),
-        bytes: csv.as_bytes(),
+        input: import::Input::Bytes(csv.as_bytes()),
         format_hint: Some("text/csv".into()),
         dry_run: false,
         actor: "bench".into(),

@@ -134,7 +134,7 @@ async fn run(store: &Store, dataset: Dataset, bytes: &[u8]) -> import::Summary {
     let req = import::Request {
         dataset,
         source_name: format!("bench-{dataset}.csv"),
-        bytes,
+        input: import::Input::Bytes(bytes),
         format_hint: Some("text/csv".into()),
         dry_run: false,
         actor: "bench".into(),

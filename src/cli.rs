@@ -241,7 +241,7 @@ async fn import_file(
     let size = std::fs::metadata(&args.file)
         .map_err(|e| anyhow::anyhow!("{name}: {e}"))?
         .len();
-    // Checked before reading, so that an oversized file is never loaded into memory.
+    // Checked before reading (the import reads the file in a streaming way, never whole).
     if size as usize > limits.max_bytes {
         let e = ImportError::TooLarge {
             file: name,
@@ -251,14 +251,13 @@ async fn import_file(
         eprintln!("{e} (--max-bytes)");
         return Ok(ExitCode::from(2));
     }
-    let bytes = std::fs::read(&args.file).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     // No snapshot here: a running server picks the import up on its next refresh.
     let store = crate::store::Store::open(database_url).await?;
     store.ensure_registry(reference).await?;
     let progress = if std::io::stderr().is_terminal() {
         let pb = ProgressBar::new_spinner();
         pb.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {pos}/{len} rows [{elapsed}]")
+            ProgressStyle::with_template("{spinner} {msg} {percent:>3}% [{elapsed}]")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         pb.enable_steady_tick(Duration::from_millis(100));
@@ -269,7 +268,7 @@ async fn import_file(
     let request = import::Request {
         dataset: args.dataset,
         source_name: name,
-        bytes: &bytes,
+        input: import::Input::File(&args.file),
         format_hint: args.file.to_str().map(str::to_string),
         dry_run: args.dry_run,
         actor: "cli".into(),

@@ -94,11 +94,14 @@ impl Coverage {
         let old = self.snapshot();
         let latest = old.raw.import_ids.iter().map(|(_, id)| *id).max();
         let follows = latest.is_some_and(|id| summary.log_id == id + 1);
-        if summary.dry_run || summary.dataset != Dataset::Aktivierungen || !follows {
-            return reload(self, store, t).await;
-        }
+        let records = match &summary.records {
+            Some(r) if !summary.dry_run && summary.dataset == Dataset::Aktivierungen && follows => {
+                r
+            }
+            _ => return reload(self, store, t).await,
+        };
         let mut raw = RawData::clone(&old.raw);
-        raw.upsert_activations(&summary.records);
+        raw.upsert_activations(records);
         raw.record_import(summary.dataset.as_str(), summary.log_id, unix_now() as i64);
         Ok(self.swap(&old, raw, t))
     }

@@ -38,7 +38,7 @@ async fn import_bytes(
     let req = import::Request {
         dataset,
         source_name: name.to_string(),
-        bytes,
+        input: import::Input::Bytes(bytes),
         format_hint: Some(name.to_string()),
         dry_run,
         actor: "test".into(),
@@ -589,5 +589,121 @@ async fn snapshot_taken_over_from_an_import_equals_a_fresh_read() {
         assert_eq!(ours, theirs, "{}", db.name);
         assert_eq!(snap.raw.import_ids, fresh.import_ids, "{}", db.name);
         state.store.close().await;
+    }
+}
+
+/// An aktivierungen CSV of `days` × 3 processes × every Gemeinde rows, with `deaktiviert_am`
+/// set on the first `changed` rows and, if given, line `dup_at` repeating line 2's key.
+fn large_activations(
+    gemeinden: &[String],
+    days: u32,
+    changed: usize,
+    dup_at: Option<usize>,
+) -> String {
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let mut csv = String::from("verwaltung;prozess_id;aktiviert_am;deaktiviert_am\r\n");
+    let mut first = String::new();
+    let mut line = 1;
+    for d in 0..days {
+        let day = start + chrono::Days::new(d.into());
+        for ags in gemeinden {
+            for p in ["SP01", "SP02", "SP03"] {
+                line += 1;
+                let row = if Some(line) == dup_at {
+                    first.clone()
+                } else {
+                    format!("{ags};{p};{day}")
+                };
+                if line == 2 {
+                    first = row.clone();
+                }
+                let until = if line - 1 <= changed {
+                    "2026-01-01"
+                } else {
+                    ""
+                };
+                csv.push_str(&format!("{row};{until}\r\n"));
+            }
+        }
+    }
+    csv
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_of_several_batches_streams_from_disk_with_every_check() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in common::all_dbs().await {
+        let state = digitalatlas::server::prepare(&db.url).await.unwrap();
+        let store = &state.store;
+        import_fixture(store, Dataset::Prozesse, "prozesse.csv").await;
+        let gemeinden: Vec<String> = state
+            .registry
+            .level(digitalatlas::registry::Level::Gemeinde)
+            .map(|g| g.ags.clone())
+            .collect();
+        let days = 70; // 70 × 3 × 1,101 = 231,210 rows: three batches
+        let rows = days as i64 * 3 * gemeinden.len() as i64;
+        let path = dir.path().join(format!("aktivierungen-{}.csv", db.name));
+        let run = |dry_run: bool| {
+            let path = path.clone();
+            async move {
+                let req = import::Request {
+                    dataset: Dataset::Aktivierungen,
+                    source_name: "aktivierungen.csv".into(),
+                    input: import::Input::File(&path),
+                    format_hint: Some("aktivierungen.csv".into()),
+                    dry_run,
+                    actor: "test".into(),
+                };
+                import::run(store, &req, Limits::default(), &ProgressBar::hidden()).await
+            }
+        };
+
+        // A key of line 2 repeated in the third batch: refused, pointing back, nothing written.
+        std::fs::write(&path, large_activations(&gemeinden, days, 0, Some(210_000))).unwrap();
+        let before = counts(store).await;
+        let err = run(false).await.unwrap_err();
+        let ImportError::Invalid(report) = err else {
+            panic!("expected a report, got {err}")
+        };
+        assert_eq!(report.issue_count, 1, "{report}");
+        assert_eq!(report.issues[0].line, 210_000);
+        assert!(
+            report.issues[0].reason.contains("first on line 2"),
+            "{report}"
+        );
+        assert_eq!(counts(store).await, before, "{}", db.name);
+
+        // The clean file: every row inserted, none held for the snapshot (too many).
+        std::fs::write(&path, large_activations(&gemeinden, days, 0, None)).unwrap();
+        let dry = run(true).await.unwrap();
+        assert_eq!((dry.counts.total, dry.counts.inserted), (rows, rows));
+        assert_eq!(counts(store).await, before, "{}", db.name);
+        let s = run(false).await.unwrap();
+        assert_eq!(
+            (s.counts.total, s.counts.inserted),
+            (rows, rows),
+            "{}",
+            db.name
+        );
+        assert!(s.records.is_none());
+        assert_eq!(store.count("activations").await.unwrap(), rows);
+
+        // Again with 7 rows changed: compared in bounded batches against the stored rows.
+        std::fs::write(&path, large_activations(&gemeinden, days, 7, None)).unwrap();
+        let s = run(false).await.unwrap();
+        assert_eq!(
+            (s.counts.inserted, s.counts.updated, s.counts.unchanged),
+            (0, 7, rows - 7),
+            "{}",
+            db.name
+        );
+        let ended: Vec<String> = text_column(
+            store,
+            "SELECT deactivated_on FROM activations WHERE deactivated_on IS NOT NULL",
+        )
+        .await;
+        assert_eq!(ended, vec!["2026-01-01".to_string(); 7]);
+        store.close().await;
     }
 }

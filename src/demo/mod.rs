@@ -545,7 +545,7 @@ pub async fn import_files(
         let req = crate::import::Request {
             dataset: *dataset,
             source_name: format!("{SOURCE_PREFIX}{name}"),
-            bytes: text.as_bytes(),
+            input: crate::import::Input::Bytes(text.as_bytes()),
             format_hint: Some("text/csv".into()),
             dry_run: false,
             actor: "demo".into(),

@@ -409,7 +409,7 @@ async fn check(State(state): State<AppState>, headers: HeaderMap, form: Multipar
     let request = import::Request {
         dataset,
         source_name: upload.file_name.clone(),
-        bytes: &upload.bytes,
+        input: import::Input::Bytes(&upload.bytes),
         format_hint: Some(format_hint.clone()),
         dry_run: true,
         actor: s.actor.clone(),
@@ -633,7 +633,7 @@ async fn confirm(
     let request = import::Request {
         dataset,
         source_name: pending.source_name.clone(),
-        bytes: &bytes,
+        input: import::Input::Bytes(&bytes),
         format_hint: Some(pending.format_hint.clone()),
         dry_run: false,
         actor: s.actor.clone(),

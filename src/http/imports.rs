@@ -69,7 +69,7 @@ async fn upload(
             .source
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "http-upload".into()),
-        bytes: &[],
+        input: import::Input::Bytes(&[]),
         format_hint: headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -82,7 +82,7 @@ async fn upload(
         Ok(read) => read,
         Err(refusal) => return refusal,
     };
-    request.bytes = &bytes;
+    request.input = import::Input::Bytes(&bytes);
     match state.import(&request).await {
         Ok(summary) => {
             if !summary.dry_run {

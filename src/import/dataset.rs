@@ -93,7 +93,9 @@ pub struct Validated {
     pub warnings: Vec<String>,
 }
 
-struct Columns {
+/// Where each known column is in a file's rows.
+#[derive(Debug)]
+pub struct Columns {
     index: HashMap<&'static str, usize>,
 }
 
@@ -117,10 +119,25 @@ fn issue(line: u64, column: &str, value: &str, reason: impl Into<String>) -> Iss
 
 /// Validates every row of `table` as `dataset`.
 pub fn validate(dataset: Dataset, table: &Table, ctx: &Context) -> Validated {
+    let (cols, mut out) = header(dataset, &table.headers);
+    let Some(cols) = cols else {
+        return out;
+    };
+    let part = validate_batch(dataset, &table.rows, &cols, ctx);
+    out.records = part.records;
+    out.issues.extend(part.issues);
+    out.warnings.extend(part.warnings);
+    reject_duplicates(dataset, &mut out);
+    out
+}
+
+/// Checks a file's header row: where each known column is, warnings for ignored ones, issues
+/// for missing or repeated ones (then no columns are returned and rows are not worth reading).
+pub fn header(dataset: Dataset, headers: &[String]) -> (Option<Columns>, Validated) {
     let mut out = Validated::default();
     let mut index = HashMap::new();
     let known = dataset.columns();
-    for (i, raw) in table.headers.iter().enumerate() {
+    for (i, raw) in headers.iter().enumerate() {
         let h = fields::header(raw);
         if let Some((name, _)) = known.iter().find(|(n, _)| *n == h) {
             if index.insert(*name, i).is_some() {
@@ -129,7 +146,6 @@ pub fn validate(dataset: Dataset, table: &Table, ctx: &Context) -> Validated {
             }
         } else if h == "name" || PERSONAL_COLUMNS.contains(&h.as_str()) {
             // `name` is a known column of `prozesse`; anywhere else it is a person's name.
-
             out.warnings.push(format!(
                 "column {raw:?} looks like personal data: it is ignored and never stored"
             ));
@@ -156,32 +172,44 @@ pub fn validate(dataset: Dataset, table: &Table, ctx: &Context) -> Validated {
         }
     }
     if !out.issues.is_empty() {
-        return out;
+        return (None, out);
     }
-    let cols = Columns { index };
-    // Rows are independent: large files are checked on all cores, in contiguous chunks so that
-    // issues and warnings keep file order.
+    (Some(Columns { index }), out)
+}
+
+/// Validates a batch of rows (records in row order, issues and warnings in file order). Rows are
+/// independent: a large batch is checked on all cores, in contiguous chunks.
+pub fn validate_batch(dataset: Dataset, rows: &[Row], cols: &Columns, ctx: &Context) -> Validated {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = table.rows.len().div_ceil(threads).max(PARALLEL_CHUNK_MIN);
+    let chunk = rows.len().div_ceil(threads).max(PARALLEL_CHUNK_MIN);
     let parts: Vec<Validated> = std::thread::scope(|scope| {
-        let handles: Vec<_> = table
-            .rows
+        let handles: Vec<_> = rows
             .chunks(chunk)
-            .map(|rows| scope.spawn(|| validate_rows(dataset, rows, &cols, ctx)))
+            .map(|rows| scope.spawn(|| validate_rows(dataset, rows, cols, ctx)))
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    out.records.reserve(table.rows.len());
+    let mut out = Validated::default();
+    out.records.reserve(rows.len());
     for part in parts {
         out.records.extend(part.records);
         out.issues.extend(part.issues);
         out.warnings.extend(part.warnings);
     }
-    reject_duplicates(dataset, &mut out);
     out
+}
+
+/// The issue for a record whose key an earlier line (`first`) already had.
+pub fn duplicate(dataset: Dataset, r: &Record, first: u64) -> Issue {
+    issue(
+        r.line,
+        &dataset.key_columns().join("+"),
+        &r.key_parts().collect::<Vec<_>>().join(" / "),
+        format!("duplicate key in the file (first on line {first})"),
+    )
 }
 
 /// Below this many rows a file is checked on one thread.
@@ -226,16 +254,8 @@ fn reject_duplicates(dataset: Dataset, out: &mut Validated) {
     let mut first = 0;
     for i in 1..out.records.len() {
         if out.records[i].key == out.records[first].key {
-            let r = &out.records[i];
-            out.issues.push(issue(
-                r.line,
-                &dataset.key_columns().join("+"),
-                &r.key_parts().collect::<Vec<_>>().join(" / "),
-                format!(
-                    "duplicate key in the file (first on line {})",
-                    out.records[first].line
-                ),
-            ));
+            let issue = duplicate(dataset, &out.records[i], out.records[first].line);
+            out.issues.push(issue);
         } else {
             first = i;
         }

@@ -3,6 +3,8 @@
 
 pub mod dataset;
 pub mod fields;
+pub mod input;
+mod stage;
 pub mod table;
 mod xlsx_guard;
 
@@ -13,7 +15,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use dataset::{Dataset, Issue};
-use table::{Format, Table};
+pub use input::Input;
+use stage::{Issues, Merge, Stager, Unique};
+use table::Format;
 
 use crate::store::imports::{Counts, Provenance};
 use crate::store::{Store, StoreError};
@@ -44,7 +48,7 @@ pub struct Request<'a> {
     pub dataset: Dataset,
     /// File name or other label used in messages and the log.
     pub source_name: String,
-    pub bytes: &'a [u8],
+    pub input: Input<'a>,
     /// Content-Type or file name, if known.
     pub format_hint: Option<String>,
     pub dry_run: bool,
@@ -67,10 +71,10 @@ pub struct Summary {
     pub timings_ms: Timings,
     /// The import-log id of this import (0 for a dry run).
     pub log_id: i64,
-    /// The validated records, sorted by natural key: a snapshot can take them over without
-    /// reading the table again.
+    /// The validated records, sorted by natural key, when the file was small enough to hold
+    /// them (one batch): a snapshot can take them over without reading the table again.
     #[serde(skip)]
-    pub records: std::sync::Arc<Vec<dataset::Record>>,
+    pub records: Option<std::sync::Arc<Vec<dataset::Record>>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -208,12 +212,17 @@ impl From<sqlx::Error> for ImportError {
 /// Imports run one at a time per process, so that the diff against stored rows stays true.
 static IMPORT_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn report(req: &Request<'_>, issues: Vec<Issue>, warnings: Vec<String>) -> ImportError {
-    ImportError::Invalid(report_of(req, issues, warnings))
+fn report(req: &Request<'_>, issues: Issues, warnings: Vec<String>) -> ImportError {
+    let (issues, count) = issues.into_sorted();
+    ImportError::Invalid(report_of(req, issues, count, warnings))
 }
 
-fn report_of(req: &Request<'_>, mut issues: Vec<Issue>, warnings: Vec<String>) -> Box<Report> {
-    let issue_count = issues.len();
+fn report_of(
+    req: &Request<'_>,
+    mut issues: Vec<Issue>,
+    issue_count: usize,
+    warnings: Vec<String>,
+) -> Box<Report> {
     issues.truncate(MAX_LISTED_ISSUES);
     for issue in &mut issues {
         // A hostile cell can be megabytes long; the report quotes its start.
@@ -288,20 +297,24 @@ pub async fn record_refusal(store: &Store, req: &Request<'_>, error: &ImportErro
         .await;
 }
 
-/// The file as a table (off the async workers), or the report of why it cannot be read.
-fn read_table(req: &Request<'_>, format: Format, limits: Limits) -> Result<Table, ImportError> {
-    offload(|| table::read(format, req.bytes, limits.max_rows)).map_err(|e| {
-        ImportError::Unreadable(report_of(
-            req,
-            vec![Issue {
-                line: e.line,
-                column: String::new(),
-                value: String::new(),
-                reason: e.reason,
-            }],
-            vec![],
-        ))
-    })
+/// The report of a file that cannot be read as a table.
+fn unreadable(req: &Request<'_>, line: u64, reason: String) -> ImportError {
+    ImportError::Unreadable(report_of(
+        req,
+        vec![Issue {
+            line,
+            column: String::new(),
+            value: String::new(),
+            reason,
+        }],
+        1,
+        vec![],
+    ))
+}
+
+/// A temporary file of the import could not be written or read back.
+fn spill_failed(e: std::io::Error) -> ImportError {
+    ImportError::Store(StoreError::Sqlx(sqlx::Error::Io(e)))
 }
 
 async fn run_unlogged(
@@ -310,26 +323,24 @@ async fn run_unlogged(
     limits: Limits,
     progress: &ProgressBar,
 ) -> Result<Summary, ImportError> {
-    if req.bytes.len() > limits.max_bytes {
+    let io = |e: std::io::Error| unreadable(req, 0, format!("cannot read the file: {e}"));
+    let size = req.input.len().map_err(io)?;
+    if size > limits.max_bytes as u64 {
         return Err(ImportError::TooLarge {
             file: req.source_name.clone(),
-            size: req.bytes.len(),
+            size: size as usize,
             limit: limits.max_bytes,
         });
     }
-    let format = Format::detect(req.format_hint.as_deref(), req.bytes);
+    let format = Format::detect(
+        req.format_hint.as_deref(),
+        &req.input.head(4096).map_err(io)?,
+    );
     let mut timings = Timings::default();
-    let lap = |since: &mut std::time::Instant| {
-        let ms = since.elapsed().as_secs_f64() * 1e3;
-        *since = std::time::Instant::now();
-        ms
-    };
-    let mut since = std::time::Instant::now();
+    let started = std::time::Instant::now();
     progress.set_message(format!("reading {}", req.source_name));
-    let table = read_table(req, format, limits)?;
-    timings.read = lap(&mut since);
-    progress.set_length(table.rows.len() as u64);
-    progress.set_message("validating");
+    progress.set_length(size);
+    let scan = offload(|| req.input.scan()).map_err(io)?;
 
     let _guard = tokio::time::timeout(limits.wait, IMPORT_LOCK.lock())
         .await
@@ -337,41 +348,81 @@ async fn run_unlogged(
             waited_s: limits.wait.as_secs(),
         })?;
     let ctx = store.import_context().await?;
-    let validated = offload(|| dataset::validate(req.dataset, &table, &ctx));
-    progress.set_position(table.rows.len() as u64);
-    timings.validate = lap(&mut since);
-    if !validated.issues.is_empty() {
-        return Err(report(req, validated.issues, validated.warnings));
+    let consumed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut stager = Stager::new(req.dataset, &ctx, progress.clone(), consumed.clone());
+    let read = offload(|| {
+        let read = table::read_into(
+            format,
+            &req.input,
+            scan.utf8,
+            limits.max_rows,
+            &consumed,
+            &mut stager,
+        );
+        stager.finish();
+        read
+    });
+    timings.validate = stager.validate_ms;
+    timings.read = started.elapsed().as_secs_f64() * 1e3 - timings.validate;
+    let encoding = read.map_err(|e| unreadable(req, e.line, e.reason))?;
+    if let Some(e) = stager.spill_error.take() {
+        return Err(spill_failed(e));
     }
+    let Stager {
+        runs,
+        mut issues,
+        warnings,
+        records: valid,
+        ..
+    } = stager;
+    if !issues.is_empty() {
+        offload(|| stage::duplicates(req.dataset, &runs, &mut issues)).map_err(spill_failed)?;
+        return Err(report(req, issues, warnings));
+    }
+    let since = std::time::Instant::now();
     progress.set_message(if req.dry_run { "comparing" } else { "writing" });
-    let checksum = hex(&Sha256::digest(req.bytes));
-    let (counts, log_id) = store
+    progress.set_length(valid);
+    progress.set_position(0);
+    let mut unique = Unique::new(Merge::new(&runs).map_err(spill_failed)?, progress.clone());
+    let applied = store
         .apply_import(
             req.dataset,
-            &validated.records,
+            &mut unique,
             &Provenance {
                 source_name: req.source_name.clone(),
-                checksum: checksum.clone(),
+                checksum: scan.checksum.clone(),
                 actor: req.actor.clone(),
             },
             req.dry_run,
             limits.wait,
         )
         .await?;
-    timings.write = lap(&mut since);
+    let Some((counts, log_id)) = applied else {
+        if let Some(e) = unique.read_error.take() {
+            return Err(spill_failed(e));
+        }
+        offload(|| stage::duplicates(req.dataset, &runs, &mut issues)).map_err(spill_failed)?;
+        return Err(report(req, issues, warnings));
+    };
+    timings.write = since.elapsed().as_secs_f64() * 1e3;
     progress.finish_and_clear();
+    let records = match runs.as_slice() {
+        [stage::Run::Memory(records)] => Some(records.clone()),
+        [] => Some(Default::default()),
+        _ => None,
+    };
     Ok(Summary {
         dataset: req.dataset,
         source_name: req.source_name.clone(),
         format: format.name(),
-        encoding: table.encoding,
-        checksum,
+        encoding,
+        checksum: scan.checksum,
         dry_run: req.dry_run,
         counts,
         log_id,
-        warnings: validated.warnings,
+        warnings,
         timings_ms: timings,
-        records: std::sync::Arc::new(validated.records),
+        records,
     })
 }
 

@@ -2,10 +2,15 @@
 //! `Table` of trimmed strings with the line each row came from, whatever the encoding, delimiter
 //! or line ends were.
 
-use std::io::Cursor;
+use std::io::{BufRead, Read, Seek};
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use calamine::{DataRef, Reader, Xlsx};
 use csv::StringRecord;
+
+use super::input::{Counted, CsvText, Input};
 
 /// The file formats an import accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,23 +95,104 @@ impl Format {
     }
 }
 
-pub fn read(format: Format, bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
-    match format {
-        Format::Csv => read_csv(bytes, max_rows),
-        Format::Json => read_json(bytes, max_rows),
-        Format::Xlsx => read_xlsx(bytes, max_rows),
+/// Receives a file's rows as they are read; `Break` stops reading (e.g. a header without a
+/// required column), which is not an error of the file's syntax.
+pub trait RowSink {
+    fn headers(&mut self, headers: Vec<String>) -> ControlFlow<()>;
+    fn row(&mut self, row: Row) -> ControlFlow<()>;
+}
+
+/// Collects a whole [`Table`] (small files, tests).
+impl RowSink for Table {
+    fn headers(&mut self, headers: Vec<String>) -> ControlFlow<()> {
+        self.headers = headers;
+        ControlFlow::Continue(())
+    }
+    fn row(&mut self, row: Row) -> ControlFlow<()> {
+        self.rows.push(row);
+        ControlFlow::Continue(())
     }
 }
 
-/// UTF-8 when the bytes are valid UTF-8 (after an optional BOM), else Windows-1252, which is what
-/// Excel on a German Windows machine writes as "CSV (Trennzeichen-getrennt)".
-fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, &'static str) {
-    let bytes = strip_bom(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (std::borrow::Cow::Borrowed(s), "UTF-8"),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (text, "windows-1252")
+/// Reads `bytes` as `format` into one table.
+pub fn read(format: Format, bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
+    let utf8 = std::str::from_utf8(strip_bom(bytes)).is_ok();
+    let mut table = Table::default();
+    table.encoding = read_into(
+        format,
+        &Input::Bytes(bytes),
+        utf8,
+        max_rows,
+        &Default::default(),
+        &mut table,
+    )?;
+    Ok(table)
+}
+
+/// Reads `input` as `format` row by row into `sink`, stopping with an error once more than
+/// `max_rows` data rows are seen; `utf8` is the first pass' verdict on the encoding (CSV only);
+/// `consumed` counts the bytes read. Returns the encoding the file was read as.
+pub fn read_into(
+    format: Format,
+    input: &Input<'_>,
+    utf8: bool,
+    max_rows: usize,
+    consumed: &Arc<AtomicU64>,
+    sink: &mut dyn RowSink,
+) -> Result<&'static str, ReadError> {
+    let io = |e: std::io::Error| read_error(0, format!("cannot read the file: {e}"));
+    match format {
+        Format::Csv => {
+            let reader = Counted {
+                inner: input.open().map_err(io)?,
+                bytes: consumed.clone(),
+            };
+            let head = input.head(64 * 1024).map_err(io)?;
+            let mut head_text = String::new();
+            let _ = CsvText::new(head.as_slice(), !utf8).read_to_string(&mut head_text);
+            read_csv(
+                CsvText::new(reader, !utf8),
+                detect_delimiter(&head_text),
+                max_rows,
+                sink,
+            )?;
+            Ok(if utf8 { "UTF-8" } else { "windows-1252" })
+        }
+        Format::Json => {
+            match input {
+                Input::Bytes(b) => {
+                    consumed.fetch_add(b.len() as u64, Ordering::Relaxed);
+                    read_json(
+                        serde_json::Deserializer::from_slice(strip_bom(b)),
+                        max_rows,
+                        sink,
+                    )?
+                }
+                Input::File(_) => {
+                    let mut reader = Counted {
+                        inner: input.open().map_err(io)?,
+                        bytes: consumed.clone(),
+                    };
+                    if reader.fill_buf().map_err(io)?.starts_with(b"\xEF\xBB\xBF") {
+                        reader.consume(3);
+                    }
+                    read_json(
+                        serde_json::Deserializer::from_reader(reader),
+                        max_rows,
+                        sink,
+                    )?
+                }
+            }
+            Ok("UTF-8")
+        }
+        Format::Xlsx => {
+            let len = input.len().map_err(io)?;
+            let mut file = input.open_seekable().map_err(io)?;
+            super::xlsx_guard::check(&mut file, len).map_err(|reason| read_error(0, reason))?;
+            file.rewind().map_err(io)?;
+            read_xlsx(file, max_rows, sink)?;
+            consumed.fetch_add(len, Ordering::Relaxed);
+            Ok("UTF-8")
         }
     }
 }
@@ -130,50 +216,51 @@ fn detect_delimiter(text: &str) -> u8 {
     }
 }
 
-fn read_csv(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
-    let (text, encoding) = decode(bytes);
-    // The csv crate reports the start line of a record after a CRLF one line early; with plain
-    // LF the line numbers in reports are exact.
-    let text = if text.contains('\r') {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
-    } else {
-        text
-    };
+fn read_csv(
+    text: impl Read,
+    delimiter: u8,
+    max_rows: usize,
+    sink: &mut dyn RowSink,
+) -> Result<(), ReadError> {
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_delimiter(&text))
+        .delimiter(delimiter)
         .flexible(true)
         .trim(csv::Trim::All)
         .has_headers(false)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let headers = match records.next() {
-        Some(Ok(h)) => h.iter().map(str::to_string).collect(),
-        Some(Err(e)) => return Err(read_error(1, format!("unreadable header row: {e}"))),
-        None => return Err(read_error(1, "the file is empty (no header row)")),
+        .buffer_capacity(256 * 1024)
+        .from_reader(text);
+    let mut record = StringRecord::new();
+    let unreadable = |e: csv::Error| {
+        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        read_error(line, format!("unreadable CSV: {e}"))
     };
-    let mut rows = Vec::new();
-    for record in records {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            read_error(line, format!("unreadable CSV: {e}"))
-        })?;
+    match reader.read_record(&mut record) {
+        Ok(true) => {}
+        Ok(false) => return Err(read_error(1, "the file is empty (no header row)")),
+        Err(e) => return Err(read_error(1, format!("unreadable header row: {e}"))),
+    }
+    if sink
+        .headers(record.iter().map(str::to_string).collect())
+        .is_break()
+    {
+        return Ok(());
+    }
+    let mut rows = 0;
+    while reader.read_record(&mut record).map_err(unreadable)? {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         if record.iter().all(str::is_empty) {
             continue; // trailing empty lines, or ";;;" rows Excel leaves behind
         }
-        if rows.len() >= max_rows {
+        if rows >= max_rows {
             return Err(too_many(max_rows, line));
         }
-        rows.push(Row {
-            line,
-            cells: record,
-        });
+        rows += 1;
+        let cells = std::mem::take(&mut record);
+        if sink.row(Row { line, cells }).is_break() {
+            break;
+        }
     }
-    Ok(Table {
-        headers,
-        rows,
-        encoding,
-    })
+    Ok(())
 }
 
 fn too_many(max_rows: usize, line: u64) -> ReadError {
@@ -191,8 +278,13 @@ pub const MAX_COLUMNS: usize = 256;
 
 /// Reads a JSON array of objects in one pass: columns in order of first appearance (looked up
 /// in a map, so that every key costs O(1)), each row only as wide as its last present column, the
-/// row and column limits checked while parsing.
-fn read_json(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
+/// row and column limits checked while parsing. The header is complete only at the end, so
+/// rows are held until then (a JSON delivery is a small file; CSV is the format for bulk).
+fn read_json<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    max_rows: usize,
+    sink: &mut dyn RowSink,
+) -> Result<(), ReadError> {
     use serde::de::Deserializer as _;
     let mut reader = JsonRows {
         max_rows,
@@ -201,7 +293,6 @@ fn read_json(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
         rows: Vec::new(),
         limit: None,
     };
-    let mut de = serde_json::Deserializer::from_slice(strip_bom(bytes));
     let parsed = (&mut de)
         .deserialize_seq(&mut reader)
         .and_then(|()| de.end());
@@ -209,11 +300,15 @@ fn read_json(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
         return Err(limit);
     }
     parsed.map_err(|e| read_error(e.line() as u64, format!("not a JSON array of objects: {e}")))?;
-    Ok(Table {
-        headers: reader.headers,
-        rows: reader.rows,
-        encoding: "UTF-8",
-    })
+    if sink.headers(reader.headers).is_break() {
+        return Ok(());
+    }
+    for row in reader.rows {
+        if sink.row(row).is_break() {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// The state of [`read_json`]: visits the array, then each object.
@@ -335,9 +430,12 @@ impl<'de> serde::de::Visitor<'de> for JsonObject<'_> {
 /// Reads the first sheet cell by cell (never as a dense range: a sheet with one cell at `A1`
 /// and one at `XFD1048576` must not allocate the rectangle between them). The archive's
 /// decompressed size is checked first (see [`xlsx_guard`]).
-fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
-    super::xlsx_guard::check(bytes).map_err(|reason| read_error(0, reason))?;
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+fn read_xlsx(
+    file: impl Read + Seek,
+    max_rows: usize,
+    sink: &mut dyn RowSink,
+) -> Result<(), ReadError> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(file)
         .map_err(|e| read_error(0, format!("not a readable XLSX workbook: {e}")))?;
     let sheet = book
         .sheet_names()
@@ -347,24 +445,32 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
     let mut cells = book
         .worksheet_cells_reader(&sheet)
         .map_err(|e| read_error(0, format!("unreadable first sheet: {e}")))?;
-    let mut headers: Option<Vec<String>> = None;
-    let mut rows = Vec::new();
+    let mut headers_seen = false;
+    let mut rows = 0;
+    let mut stopped = false;
     // The row being collected: its sheet row (0-based) and its cells by column.
     let (mut row_at, mut row): (Option<u32>, Vec<String>) = (None, Vec::new());
     let mut flush = |at: Option<u32>, cells: Vec<String>| -> Result<(), ReadError> {
         let Some(r) = at else { return Ok(()) };
         let line = r as u64 + 1;
-        if headers.is_none() {
-            headers = Some(cells);
+        if stopped {
             return Ok(());
         }
-        if rows.len() >= max_rows {
+        if !headers_seen {
+            headers_seen = true;
+            stopped = sink.headers(cells).is_break();
+            return Ok(());
+        }
+        if rows >= max_rows {
             return Err(too_many(max_rows, line));
         }
-        rows.push(Row {
-            line,
-            cells: cells.into(),
-        });
+        rows += 1;
+        stopped = sink
+            .row(Row {
+                line,
+                cells: cells.into(),
+            })
+            .is_break();
         Ok(())
     };
     loop {
@@ -403,13 +509,10 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
         row[c as usize] = text;
     }
     flush(row_at, row)?;
-    let headers =
-        headers.ok_or_else(|| read_error(1, "the first sheet is empty (no header row)"))?;
-    Ok(Table {
-        headers,
-        rows,
-        encoding: "UTF-8",
-    })
+    if !headers_seen {
+        return Err(read_error(1, "the first sheet is empty (no header row)"));
+    }
+    Ok(())
 }
 
 /// A cell as the text a clerk would see; dates become ISO dates, whole numbers lose their `.0`.

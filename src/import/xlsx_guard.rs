@@ -3,7 +3,7 @@
 //! Every entry is inflated once into a counting sink, so that neither a lying header nor a
 //! real zip bomb gets past the limit, and nothing is kept in memory while counting.
 
-use std::io::{Cursor, Read};
+use std::io::{Read, Seek};
 
 /// The largest decompressed size accepted for an XLSX file of `compressed` bytes: a generous
 /// multiple of the file (real workbooks compress 5 to 15 times) plus a constant for small files.
@@ -16,9 +16,9 @@ const MAX_ENTRIES: usize = 10_000;
 
 /// Refuses archives that are unreadable, have too many entries, or inflate beyond
 /// [`max_inflated`].
-pub(super) fn check(bytes: &[u8]) -> Result<(), String> {
-    let limit = max_inflated(bytes.len());
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+pub(super) fn check(file: impl Read + Seek, len: u64) -> Result<(), String> {
+    let limit = max_inflated(len as usize);
+    let mut archive = zip::ZipArchive::new(file)
         .map_err(|e| format!("not a readable XLSX workbook (zip archive): {e}"))?;
     if archive.len() > MAX_ENTRIES {
         return Err(format!(
@@ -32,8 +32,7 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), String> {
     let too_big = |size: u64| {
         format!(
             "the XLSX archive expands to more than {size} bytes (at most {limit} for a file of \
-             {} bytes); this is not a plain workbook",
-            bytes.len()
+             {len} bytes); this is not a plain workbook"
         )
     };
     if declared > limit {
@@ -67,8 +66,11 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use std::io::Write;
+    use std::io::{Cursor, Write};
+
+    fn check(bytes: &[u8]) -> Result<(), String> {
+        super::check(Cursor::new(bytes), bytes.len() as u64)
+    }
 
     fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut out = Cursor::new(Vec::new());

@@ -16,4 +16,5 @@ pub use keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};
 pub use kinds::{AdminKind, Art, Programme, SizeClass, ACCOUNT_TYPES};
 pub use record::{
     join_key, push_key_part, Cell, KnownKeys, LastImport, Process, Record, RecordSink,
+    RecordStream, SliceStream, StreamStopped,
 };

@@ -141,3 +141,24 @@ pub struct LastImport {
     /// Unix seconds.
     pub at: i64,
 }
+
+/// Validated records in strictly increasing key order, as an import hands them to the store.
+pub trait RecordStream: Send {
+    /// The next record, `None` at the end; `Err` when the stream found a problem (a repeated
+    /// key, an unreadable temporary file), and the store then writes nothing.
+    fn next_record(&mut self) -> Result<Option<Record>, StreamStopped>;
+}
+
+/// A [`RecordStream`] ended early; the stream itself says why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamStopped;
+
+/// A sorted slice as a stream (small imports, tests).
+#[derive(Debug)]
+pub struct SliceStream<'a>(pub std::slice::Iter<'a, Record>);
+
+impl RecordStream for SliceStream<'_> {
+    fn next_record(&mut self) -> Result<Option<Record>, StreamStopped> {
+        Ok(self.0.next().cloned())
+    }
+}

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use super::batch::{insert_rows, select_json, BatchRow};
+use super::batch::{insert_rows, select_matching, BatchRow};
 use super::fingerprint::{self, CellRef};
 use super::tables::{ColType, StorageSpec};
 use super::{Store, StoreError};
 use crate::model::Cell;
-use crate::model::{push_key_part, Dataset, KnownKeys as Context, Record};
+use crate::model::{push_key_part, Dataset, KnownKeys as Context, Record, RecordStream};
 
 /// Row counts of one import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -87,11 +87,12 @@ impl BatchRow for RecordRow<'_> {
     }
 }
 
-/// The stored rows of a table as fingerprints: value cells by natural key. The JSON document of
-/// the rows is read row by row, so that no row is held beyond its fingerprints.
-async fn existing(
+/// The stored rows with the keys of `records` as fingerprints: value cells by natural key. The
+/// keys travel as one JSON parameter and are looked up through the primary key.
+async fn stored_of(
     conn: &mut AnyConnection,
     spec: &StorageSpec,
+    records: &[Record],
 ) -> Result<HashMap<u128, u128>, sqlx::Error> {
     let cols: Vec<&str> = spec
         .key
@@ -99,8 +100,10 @@ async fn existing(
         .copied()
         .chain(spec.values.iter().map(|(n, _)| *n))
         .collect();
-    let text = select_json(conn, spec.table, &cols).await?;
-    let mut map = HashMap::new();
+    let keys: Vec<Vec<&str>> = records.iter().map(|r| r.key_parts().collect()).collect();
+    let keys = serde_json::to_string(&keys).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let text = select_matching(conn, spec.table, spec.key, &cols, keys).await?;
+    let mut map = HashMap::with_capacity(records.len());
     let mut de = serde_json::Deserializer::from_str(&text);
     serde::Deserializer::deserialize_seq(
         &mut de,
@@ -185,17 +188,20 @@ impl Store {
         Ok(ctx)
     }
 
-    /// Writes `records` in one transaction: new keys are inserted, changed ones updated in place,
-    /// equal ones left alone; then the import log row, whose id is returned (0 for a dry run). With `dry_run` nothing is written and the
-    /// counts say what would have happened.
+    /// Writes `records` (sorted by key, each key once) in one transaction: new keys are
+    /// inserted, changed ones updated in place, equal ones left alone; then the import log row,
+    /// whose id is returned (0 for a dry run). With `dry_run` nothing is written and the counts
+    /// say what would have happened. Records are compared and written [`WRITE_BATCH`] at a time,
+    /// so memory does not grow with the delivery. `None` when the stream stopped (nothing
+    /// written).
     pub async fn apply_import(
         &self,
         dataset: Dataset,
-        records: &[Record],
+        records: &mut dyn RecordStream,
         provenance: &Provenance,
         dry_run: bool,
         wait: std::time::Duration,
-    ) -> Result<(Counts, i64), StoreError> {
+    ) -> Result<Option<(Counts, i64)>, StoreError> {
         let busy = |e: sqlx::Error| {
             if super::is_busy(&e) {
                 StoreError::Busy {
@@ -214,16 +220,41 @@ impl Store {
                 .await
                 .map_err(busy)?;
         }
-        let stored = existing(&mut tx, &spec).await.map_err(busy)?;
-        let plan = Plan::of(records, &stored);
+        let was_empty = table_is_empty(&mut tx, spec.table).await.map_err(busy)?;
+        let mut counts = Counts::default();
+        let mut batch: Vec<Record> = Vec::with_capacity(WRITE_BATCH);
+        loop {
+            let Ok(next) = records.next_record() else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+            let end = next.is_none();
+            batch.extend(next);
+            if batch.len() >= WRITE_BATCH || (end && !batch.is_empty()) {
+                // A table empty before this import holds only this import's keys, each once.
+                let stored = if was_empty {
+                    HashMap::new()
+                } else {
+                    stored_of(&mut tx, &spec, &batch).await.map_err(busy)?
+                };
+                let plan = Plan::of(&batch, &stored);
+                counts.add(&plan.counts);
+                if !dry_run {
+                    write_records(&mut tx, &spec, &plan).await.map_err(busy)?;
+                }
+                batch.clear();
+            }
+            if end {
+                break;
+            }
+        }
         if dry_run {
             tx.rollback().await?;
-            return Ok((plan.counts, 0));
+            return Ok(Some((counts, 0)));
         }
-        write_records(&mut tx, &spec, &plan).await?;
-        let log_id = write_log(&mut tx, dataset, &plan.counts, provenance).await?;
+        let log_id = write_log(&mut tx, dataset, &counts, provenance).await?;
         tx.commit().await.map_err(busy)?;
-        Ok((plan.counts, log_id))
+        Ok(Some((counts, log_id)))
     }
 
     /// Takes the import lock row inside `tx`, waiting at most `wait` for another import (in this
@@ -329,6 +360,26 @@ impl Store {
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
     }
+}
+
+/// Records compared and written per round trip of [`Store::apply_import`].
+pub const WRITE_BATCH: usize = 20_000;
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.total += other.total;
+        self.inserted += other.inserted;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// True when `table` has no rows.
+async fn table_is_empty(conn: &mut AnyConnection, table: &str) -> Result<bool, sqlx::Error> {
+    let any: Option<i32> = sqlx::query_scalar(&format!("SELECT 1 FROM {table} LIMIT 1"))
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(any.is_none())
 }
 
 /// What an import changes: the new records, the changed ones, and the counts.

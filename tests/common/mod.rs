@@ -116,7 +116,7 @@ pub async fn import_bytes(
     let req = digitalatlas::import::Request {
         dataset,
         source_name: name.to_string(),
-        bytes,
+        input: digitalatlas::import::Input::Bytes(bytes),
         format_hint: Some(name.to_string()),
         dry_run: false,
         actor: "test".into(),
