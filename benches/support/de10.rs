@@ -1,0 +1,375 @@
+//! `BENCH_SCALE=de10`: Germany's upper bound. The scale demo's `aktivierungen` file (every
+//! Gemeinde of the synthetic Germany, 600 processes, about 654,000 rows) repeated ten times with
+//! its dates moved back by 0–9 whole years: about 6.5 million rows. Everything runs as users run
+//! it: the release binary's `import` and `serve` as child processes, their wall time and peak
+//! resident memory (`wait4`'s `ru_maxrss`, or VmHWM for the server) measured from outside; the
+//! reference is `sqlite3` (staged `.import` + one ordered `INSERT … SELECT`) in the same run.
+//!
+//! Set `BENCH_DIR` to keep the generated files (and reuse them on the next run).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const EXE: &str = env!("CARGO_BIN_EXE_digitalatlas");
+
+/// Wall time and peak RSS (kB) of a finished child process.
+struct Measured {
+    secs: f64,
+    peak_kb: i64,
+    ok: bool,
+}
+
+// The child is reaped by `wait4` (which also reports its peak memory), not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
+fn measure(cmd: &mut Command) -> Measured {
+    let t = Instant::now();
+    let child = cmd.spawn().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for the child spawned above (std has not reaped it).
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32, "wait4");
+    Measured {
+        secs: t.elapsed().as_secs_f64(),
+        peak_kb: usage.ru_maxrss,
+        ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+    }
+}
+
+fn mb(kb: i64) -> String {
+    format!("{:.0} MB", kb as f64 / 1024.0)
+}
+
+/// A date moved back by whole years (29 February becomes the 28th).
+fn years_back(date: &str, years: i32) -> String {
+    use chrono::Datelike;
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("ISO date");
+    let y = d.year() - years;
+    chrono::NaiveDate::from_ymd_opt(y, d.month(), d.day())
+        .or_else(|| chrono::NaiveDate::from_ymd_opt(y, d.month(), d.day() - 1))
+        .expect("date")
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// The ten-fold file from the scale demo's one; returns its row count.
+fn write_big(demo: &Path, out: &Path) -> usize {
+    use std::io::Write;
+    let text = std::fs::read_to_string(demo.join("aktivierungen.csv")).expect("demo file");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    let rows: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+    let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
+    writeln!(w, "{header}").unwrap();
+    for years in 0..10 {
+        for row in &rows {
+            let mut cells = row.split(',');
+            let (admin, process, from, until) = (
+                cells.next().unwrap(),
+                cells.next().unwrap(),
+                cells.next().unwrap(),
+                cells.next().unwrap_or(""),
+            );
+            let until = if until.is_empty() {
+                String::new()
+            } else {
+                years_back(until, years)
+            };
+            writeln!(w, "{admin},{process},{},{until}", years_back(from, years)).unwrap();
+        }
+    }
+    w.flush().unwrap();
+    rows.len() * 10
+}
+
+fn digitalatlas(url: &str, registry: &Path) -> Command {
+    let mut c = Command::new(EXE);
+    c.arg("--database-url")
+        .arg(url)
+        .arg("--registry")
+        .arg(registry)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    c
+}
+
+fn import(url: &str, registry: &Path, dataset: &str, file: &Path) -> Measured {
+    let m = measure(
+        digitalatlas(url, registry)
+            .args(["import", dataset])
+            .arg(file)
+            .args(["--max-rows", "10000000", "--max-bytes", "1000000000"]),
+    );
+    assert!(m.ok, "import {dataset} {} failed", file.display());
+    m
+}
+
+/// `sqlite3` on the same file into the same table definition: `.import` into a staging table,
+/// then one `INSERT … SELECT … ORDER BY` key.
+fn sqlite3_reference(schema_from: &Path, big: &Path, dir: &Path) -> Measured {
+    let db = dir.join("reference.db");
+    let _ = std::fs::remove_file(&db);
+    let schema = Command::new("sqlite3")
+        .arg(schema_from)
+        .arg(".schema activations")
+        .output()
+        .expect("sqlite3 (apt-get install sqlite3)");
+    let script = format!(
+        "{}\nCREATE TABLE staging (verwaltung TEXT, prozess_id TEXT, aktiviert_am TEXT, deaktiviert_am TEXT);\n\
+         .import --csv --skip 1 {} staging\n\
+         INSERT INTO activations (administration_id, process_id, activated_on, deactivated_on) \
+         SELECT verwaltung, prozess_id, aktiviert_am, NULLIF(deaktiviert_am, '') FROM staging \
+         ORDER BY verwaltung, prozess_id, aktiviert_am;\n\
+         DROP TABLE staging;\n",
+        String::from_utf8_lossy(&schema.stdout),
+        big.display()
+    );
+    let script_path = dir.join("reference.sql");
+    std::fs::write(&script_path, script).unwrap();
+    let m = measure(
+        Command::new("sqlite3")
+            .arg(&db)
+            .arg(format!(".read {}", script_path.display()))
+            .stdout(Stdio::null()),
+    );
+    assert!(m.ok, "sqlite3 reference failed");
+    m
+}
+
+/// A free loopback port.
+fn port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn status_kb(pid: u32, field: &str) -> i64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines().find_map(|l| {
+                l.strip_prefix(field)
+                    .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+            })
+        })
+        .unwrap_or(0)
+}
+
+/// What `serve` did on a database: seconds to ready, steady RSS (median of samples after ready),
+/// peak RSS, and the first time series request's seconds.
+struct Served {
+    ready_s: f64,
+    steady_kb: i64,
+    peak_kb: i64,
+    first_timeseries_s: f64,
+}
+
+async fn serve(url: &str, registry: Option<&Path>, demo: bool) -> Served {
+    let port = port();
+    let mut cmd = Command::new(EXE);
+    cmd.arg("--database-url").arg(url);
+    if let Some(r) = registry {
+        cmd.arg("--registry").arg(r);
+    }
+    cmd.arg("serve")
+        .arg("--listen")
+        .arg(format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if demo {
+        cmd.arg("--demo");
+    }
+    let t = Instant::now();
+    let mut child = cmd.spawn().expect("serve");
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let ready_s = loop {
+        if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
+            if r.status().is_success() {
+                break t.elapsed().as_secs_f64();
+            }
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(600),
+            "serve never got ready"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let mut samples = Vec::new();
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        samples.push(status_kb(child.id(), "VmRSS:"));
+    }
+    samples.sort();
+    let t = Instant::now();
+    let r = client
+        .get(format!(
+            "{base}/api/v1/timeseries?metric=administrations_with_lotse&level=land"
+        ))
+        .send()
+        .await
+        .expect("timeseries");
+    assert!(r.status().is_success(), "timeseries: {}", r.status());
+    let _ = r.bytes().await;
+    let first_timeseries_s = t.elapsed().as_secs_f64();
+    let peak_kb = status_kb(child.id(), "VmHWM:");
+    let _ = child.kill();
+    let _ = child.wait();
+    Served {
+        ready_s,
+        steady_kb: samples[samples.len() / 2],
+        peak_kb,
+        first_timeseries_s,
+    }
+}
+
+fn line(what: &str, measured: &str, target: &str) {
+    println!("de10: {what:<58} {measured:<34} target/reference: {target}");
+}
+
+pub async fn run() {
+    let kept = std::env::var("BENCH_DIR").ok().map(PathBuf::from);
+    let temp = tempfile::tempdir().unwrap();
+    let dir = kept.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    std::fs::create_dir_all(&dir).unwrap();
+    let demo = dir.join("demo-de");
+    if !demo.join("aktivierungen.csv").exists() {
+        let m = measure(
+            Command::new(EXE)
+                .args(["demo", "--scale", "de", "--out"])
+                .arg(&demo)
+                .stdout(Stdio::null()),
+        );
+        assert!(m.ok, "demo --scale de failed");
+    }
+    let registry = demo.join("registry");
+    let big = dir.join("aktivierungen-de10.csv");
+    let rows = if big.exists() {
+        std::fs::read(&big)
+            .unwrap()
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            - 1
+    } else {
+        write_big(&demo, &big)
+    };
+    let size = std::fs::metadata(&big).unwrap().len();
+    println!(
+        "de10: {} with {rows} rows ({:.0} MB)",
+        big.display(),
+        size as f64 / 1e6
+    );
+
+    // SQLite: the demo's other files first, then the big one, then again unchanged.
+    let db = dir.join("de10.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    for (dataset, file) in [
+        ("prozesse", "prozesse.csv"),
+        ("qualifikationen", "qualifikationen.csv"),
+        ("konten", "konten.csv"),
+    ] {
+        import(&url, &registry, dataset, &demo.join(file));
+    }
+    let reference = sqlite3_reference(&db, &big, &dir);
+    let first = import(&url, &registry, "aktivierungen", &big);
+    let again = import(&url, &registry, "aktivierungen", &big);
+    line(
+        "SQLite first import: time",
+        &format!(
+            "{:.1} s ({:.0} rows/s)",
+            first.secs,
+            rows as f64 / first.secs
+        ),
+        &format!(
+            "sqlite3 staged import {:.1} s: ratio {:.2} (≤ 1.0)",
+            reference.secs,
+            first.secs / reference.secs
+        ),
+    );
+    line(
+        "SQLite first import: peak RSS",
+        &mb(first.peak_kb),
+        &format!("≤ 300 MB; sqlite3 {}", mb(reference.peak_kb)),
+    );
+    line(
+        "SQLite re-import, all unchanged: time / peak RSS",
+        &format!("{:.1} s / {}", again.secs, mb(again.peak_kb)),
+        "peak ≤ 300 MB",
+    );
+
+    let s = serve(&url, Some(&registry), false).await;
+    line(
+        "serve on the 6.5M-row database: ready",
+        &format!("{:.2} s", s.ready_s),
+        "≤ 2 s",
+    );
+    line(
+        "serve on the 6.5M-row database: steady / peak RSS",
+        &format!("{} / {}", mb(s.steady_kb), mb(s.peak_kb)),
+        "≤ 300 MB / ≤ 500 MB",
+    );
+    line(
+        "serve on the 6.5M-row database: first time series",
+        &format!("{:.2} s", s.first_timeseries_s),
+        "≤ 1 s",
+    );
+
+    let de_db = dir.join("demo-de.db");
+    let _ = std::fs::remove_file(&de_db);
+    let s = serve(
+        &format!("sqlite://{}?mode=rwc", de_db.display()),
+        Some(&registry),
+        true,
+    )
+    .await;
+    line(
+        "serve --demo, Germany (demo --scale de): steady RSS",
+        &mb(s.steady_kb),
+        "≤ 150 MB",
+    );
+    let bw_db = dir.join("demo-bw.db");
+    let _ = std::fs::remove_file(&bw_db);
+    let s = serve(
+        &format!("sqlite://{}?mode=rwc", bw_db.display()),
+        None,
+        true,
+    )
+    .await;
+    line(
+        "serve --demo, Baden-Württemberg: steady RSS",
+        &mb(s.steady_kb),
+        "≤ 60 MB",
+    );
+
+    if let Ok(admin) = std::env::var("DIGITALATLAS_BENCH_POSTGRES") {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+        for sql in ["DROP DATABASE IF EXISTS da_de10", "CREATE DATABASE da_de10"] {
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+        let pg = format!("{}/da_de10", admin.rsplit_once('/').unwrap().0);
+        for (dataset, file) in [
+            ("prozesse", "prozesse.csv"),
+            ("qualifikationen", "qualifikationen.csv"),
+        ] {
+            import(&pg, &registry, dataset, &demo.join(file));
+        }
+        let m = import(&pg, &registry, "aktivierungen", &big);
+        line(
+            "PostgreSQL first import: rows/s / peak RSS",
+            &format!("{:.0} rows/s / {}", rows as f64 / m.secs, mb(m.peak_kb)),
+            "≥ 300,000 rows/s / ≤ 300 MB",
+        );
+    }
+    if kept.is_none() {
+        drop(temp);
+    }
+}
