@@ -70,8 +70,14 @@ impl Coverage {
     pub async fn load(store: &Store, registry: Arc<Registry>) -> Result<Coverage, StoreError> {
         let t = Instant::now();
         let raw = store.load_raw(registry, None).await?;
+        tracing::debug!(
+            ms = t.elapsed().as_secs_f64() * 1e3,
+            activations = raw.activations.len(),
+            "records loaded"
+        );
         let mut snap = Snapshot::build(1, raw, today());
         snap.build_duration = t.elapsed();
+        release_free_memory();
         Ok(Coverage::from_snapshot(snap))
     }
 
@@ -103,7 +109,9 @@ impl Coverage {
         let mut raw = RawData::clone(&old.raw);
         raw.upsert_activations(records);
         raw.record_import(summary.dataset.as_str(), summary.log_id, unix_now() as i64);
-        Ok(self.swap(&old, raw, t))
+        let snap = self.swap(&old, raw, t);
+        release_free_memory();
+        Ok(snap)
     }
 }
 
@@ -117,5 +125,17 @@ async fn reload(
     let raw = store
         .load_raw(old.raw.registry.clone(), Some(&old.raw))
         .await?;
-    Ok(coverage.swap(&old, raw, started))
+    let snap = coverage.swap(&old, raw, started);
+    release_free_memory();
+    Ok(snap)
+}
+
+/// Hands the heap's free pages back to the system after a load: reading a large table frees many
+/// small buffers, which glibc would otherwise keep as resident memory of the process.
+pub(crate) fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }

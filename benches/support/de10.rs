@@ -2,7 +2,7 @@
 //! Gemeinde of the synthetic Germany, 600 processes, about 654,000 rows) repeated ten times with
 //! its dates moved back by 0–9 whole years: about 6.5 million rows. Everything runs as users run
 //! it: the release binary's `import` and `serve` as child processes, their wall time and peak
-//! resident memory (`wait4`'s `ru_maxrss`, or VmHWM for the server) measured from outside; the
+//! resident memory (GNU time's maximum RSS, or VmHWM for the server) measured from outside; the
 //! reference is `sqlite3` (staged `.import` + one ordered `INSERT … SELECT`) in the same run.
 //!
 //! Set `BENCH_DIR` to keep the generated files (and reuse them on the next run).
@@ -20,21 +20,35 @@ struct Measured {
     ok: bool,
 }
 
-// The child is reaped by `wait4` (which also reports its peak memory), not by `Child::wait`.
-#[allow(clippy::zombie_processes)]
+/// Runs `cmd` under GNU time (`apt-get install time`), which forks it from a process of its own:
+/// the peak RSS of a child forked from this (large) bench process would start at this process'
+/// own high-water mark.
 fn measure(cmd: &mut Command) -> Measured {
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let mut timed = Command::new("/usr/bin/time");
+    timed
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
     let t = Instant::now();
-    let child = cmd.spawn().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for the child spawned above (std has not reaped it).
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32, "wait4");
+    let status = timed
+        .status()
+        .unwrap_or_else(|e| panic!("/usr/bin/time (apt-get install time): {e}"));
+    let secs = t.elapsed().as_secs_f64();
+    let text = std::fs::read_to_string(report.path()).unwrap_or_default();
     Measured {
-        secs: t.elapsed().as_secs_f64(),
-        peak_kb: usage.ru_maxrss,
-        ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        secs,
+        peak_kb: text
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .next_back()
+            .unwrap_or(0),
+        ok: status.success(),
     }
 }
 
@@ -54,7 +68,8 @@ fn years_back(date: &str, years: i32) -> String {
         .to_string()
 }
 
-/// The ten-fold file from the scale demo's one; returns its row count.
+/// The ten-fold file from the scale demo's one, each key once (a re-activation a whole year
+/// later would repeat a key); returns its row count.
 fn write_big(demo: &Path, out: &Path) -> usize {
     use std::io::Write;
     let text = std::fs::read_to_string(demo.join("aktivierungen.csv")).expect("demo file");
@@ -63,6 +78,7 @@ fn write_big(demo: &Path, out: &Path) -> usize {
     let rows: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
     let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
     writeln!(w, "{header}").unwrap();
+    let mut seen = std::collections::HashSet::new();
     for years in 0..10 {
         for row in &rows {
             let mut cells = row.split(',');
@@ -77,11 +93,14 @@ fn write_big(demo: &Path, out: &Path) -> usize {
             } else {
                 years_back(until, years)
             };
-            writeln!(w, "{admin},{process},{},{until}", years_back(from, years)).unwrap();
+            let from = years_back(from, years);
+            if seen.insert((admin, process, from.clone())) {
+                writeln!(w, "{admin},{process},{from},{until}").unwrap();
+            }
         }
     }
     w.flush().unwrap();
-    rows.len() * 10
+    seen.len()
 }
 
 fn digitalatlas(url: &str, registry: &Path) -> Command {

@@ -359,6 +359,10 @@ pub struct RawSink<'r> {
 }
 
 impl RecordSink for RawSink<'_> {
+    fn expect_activations(&mut self, count: usize) {
+        self.raw.activations.reserve_exact(count);
+    }
+
     fn qualification(
         &mut self,
         participant: &str,

@@ -113,6 +113,9 @@ pub struct KnownKeys {
 /// Receives stored records one at a time: the store reads a table and calls this for every row,
 /// the coverage engine indexes them. Strings are borrowed from the store's buffer.
 pub trait RecordSink {
+    /// How many activations will follow (a hint to reserve room once).
+    fn expect_activations(&mut self, _count: usize) {}
+
     fn qualification(
         &mut self,
         participant: &str,

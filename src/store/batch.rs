@@ -159,6 +159,125 @@ pub(super) async fn select_matching(
         .await
 }
 
+/// Rows of a large table read in pages of [`PAGE_ROWS`], so that memory holds one page, not the
+/// table. Each page is one text built by the database: on SQLite (paged by rowid, the table's
+/// own order) the rows' `columns` joined by unit separators (U+001F) and rows by record
+/// separators (U+001E), a NULL as an empty field, read while SQLite builds the next page; on
+/// PostgreSQL (paged by the primary key `key`, the first columns of `columns`) a JSON document
+/// of `[columns…]` rows. For columns that hold keys, codes and dates (never control characters,
+/// never empty). `each` gets every page and answers how many rows it had and the last row's key.
+pub(super) async fn select_pages(
+    conn: &mut AnyConnection,
+    table: &str,
+    key: &[&str],
+    columns: &[&str],
+    mut each: impl FnMut(Page<'_>) -> Result<(usize, Vec<String>), sqlx::Error>,
+) -> Result<(), sqlx::Error> {
+    if conn.backend_name() != "PostgreSQL" {
+        let fields = columns
+            .iter()
+            .map(|c| format!("ifnull({c}, '')"))
+            .collect::<Vec<_>>()
+            .join(" || char(31) || ");
+        let sql = format!(
+            "SELECT ifnull(group_concat({fields}, char(30)), ''), MAX(rowid) FROM \
+             (SELECT rowid, {} FROM {table} WHERE rowid > $1 ORDER BY rowid LIMIT {PAGE_ROWS})",
+            columns.join(", ")
+        );
+        async fn fetch(
+            conn: &mut AnyConnection,
+            sql: &str,
+            after: i64,
+        ) -> Result<(String, Option<i64>), sqlx::Error> {
+            sqlx::query_as(sql).bind(after).fetch_one(conn).await
+        }
+        let mut page = fetch(&mut *conn, &sql, i64::MIN).await?;
+        loop {
+            let (text, last) = page;
+            let Some(last) = last else { return Ok(()) };
+            // SQLite builds the next page on its worker thread while this one is read.
+            let (next, done) = tokio::join!(fetch(&mut *conn, &sql, last), async {
+                each(Page::Separated(&text))
+            });
+            let (rows, _) = done?;
+            if rows < PAGE_ROWS {
+                return Ok(());
+            }
+            page = next?;
+        }
+    }
+    let cols = columns.join(", ");
+    let order = key.join(", ");
+    let params = (1..=key.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let page = |filter: &str| {
+        format!(
+            "SELECT COALESCE(json_agg(json_build_array({cols}) ORDER BY {order}), '[]'::json)::text \
+             FROM (SELECT {cols} FROM {table} {filter} ORDER BY {order} LIMIT {PAGE_ROWS}) AS p"
+        )
+    };
+    let (first, next) = (page(""), page(&format!("WHERE ({order}) > ({params})")));
+    let mut after: Option<Vec<String>> = None;
+    loop {
+        let sql = if after.is_some() { &next } else { &first };
+        let mut q = sqlx::query_scalar::<_, String>(sql);
+        for part in after.iter().flatten() {
+            q = q.bind(part.clone());
+        }
+        let text = q.fetch_one(&mut *conn).await?;
+        let (rows, last) = each(Page::Json(&text))?;
+        if rows < PAGE_ROWS {
+            return Ok(());
+        }
+        after = Some(last);
+    }
+}
+
+/// One page of [`select_pages`].
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Page<'a> {
+    Separated(&'a str),
+    Json(&'a str),
+}
+
+impl<'a> Page<'a> {
+    /// The rows as fields (`None` for NULL), `n` per row.
+    pub(super) fn rows<const N: usize>(
+        self,
+        table: &str,
+    ) -> Result<Vec<[Option<&'a str>; N]>, sqlx::Error> {
+        match self {
+            Page::Separated(text) => text
+                .split('\u{1e}')
+                .filter(|r| !r.is_empty())
+                .map(|row| {
+                    let mut fields = row.split('\u{1f}');
+                    let mut out = [None; N];
+                    for slot in &mut out {
+                        *slot = fields.next().filter(|f| !f.is_empty());
+                    }
+                    Ok(out)
+                })
+                .collect(),
+            Page::Json(text) => {
+                let rows: Vec<Vec<Option<&str>>> = parse_rows(text, table)?;
+                rows.into_iter()
+                    .map(|r| {
+                        <[Option<&str>; N]>::try_from(r).map_err(|_| {
+                            sqlx::Error::Decode(format!("rows of {table}: wrong width").into())
+                        })
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+/// Rows per page of [`select_pages`].
+pub(super) const PAGE_ROWS: usize = 100_000;
+
 /// Rows of a [`select_json`] document; `T` may borrow from `text`.
 pub(super) fn parse_rows<'a, T: serde::Deserialize<'a>>(
     text: &'a str,

@@ -202,30 +202,56 @@ impl Store {
         dry_run: bool,
         wait: std::time::Duration,
     ) -> Result<Option<(Counts, i64)>, StoreError> {
-        let busy = |e: sqlx::Error| {
-            if super::is_busy(&e) {
-                StoreError::Busy {
-                    waited_s: wait.as_secs(),
-                }
-            } else {
-                StoreError::Sqlx(e)
+        let busy = busy_after(wait);
+        let sqlite = self.backend == super::Backend::Sqlite;
+        let mut conn = self.pool.acquire().await?;
+        if sqlite {
+            sqlx::query(super::IMPORT_CACHE).execute(&mut *conn).await?;
+        }
+        let outcome = async {
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            let result = self
+                .apply_in(&mut tx, dataset, records, provenance, dry_run, wait)
+                .await;
+            match &result {
+                Ok(Some((_, log_id))) if *log_id > 0 => tx.commit().await.map_err(busy)?,
+                _ => tx.rollback().await?,
             }
-        };
+            result
+        }
+        .await;
+        if sqlite {
+            // Best effort: the connection goes back to the pool as a reader.
+            let _ = sqlx::query(super::READ_CACHE).execute(&mut *conn).await;
+        }
+        outcome
+    }
+
+    /// The body of [`Store::apply_import`] inside its transaction; the caller commits when a log
+    /// id comes back.
+    async fn apply_in(
+        &self,
+        tx: &mut AnyConnection,
+        dataset: Dataset,
+        records: &mut dyn RecordStream,
+        provenance: &Provenance,
+        dry_run: bool,
+        wait: std::time::Duration,
+    ) -> Result<Option<(Counts, i64)>, StoreError> {
+        let busy = busy_after(wait);
         let spec = dataset.storage();
-        let mut tx = self.pool.begin().await?;
         if !dry_run {
             // First statement of the transaction, so that it waits for another writer (and the
             // rows read below are the ones this import changes).
-            self.take_import_lock(&mut tx, wait, &provenance.actor)
+            self.take_import_lock(&mut *tx, wait, &provenance.actor)
                 .await
                 .map_err(busy)?;
         }
-        let was_empty = table_is_empty(&mut tx, spec.table).await.map_err(busy)?;
+        let was_empty = table_is_empty(&mut *tx, spec.table).await.map_err(busy)?;
         let mut counts = Counts::default();
         let mut batch: Vec<Record> = Vec::with_capacity(WRITE_BATCH);
         loop {
             let Ok(next) = records.next_record() else {
-                tx.rollback().await?;
                 return Ok(None);
             };
             let end = next.is_none();
@@ -235,12 +261,12 @@ impl Store {
                 let stored = if was_empty {
                     HashMap::new()
                 } else {
-                    stored_of(&mut tx, &spec, &batch).await.map_err(busy)?
+                    stored_of(&mut *tx, &spec, &batch).await.map_err(busy)?
                 };
                 let plan = Plan::of(&batch, &stored);
                 counts.add(&plan.counts);
                 if !dry_run {
-                    write_records(&mut tx, &spec, &plan).await.map_err(busy)?;
+                    write_records(&mut *tx, &spec, &plan).await.map_err(busy)?;
                 }
                 batch.clear();
             }
@@ -249,11 +275,9 @@ impl Store {
             }
         }
         if dry_run {
-            tx.rollback().await?;
             return Ok(Some((counts, 0)));
         }
-        let log_id = write_log(&mut tx, dataset, &counts, provenance).await?;
-        tx.commit().await.map_err(busy)?;
+        let log_id = write_log(&mut *tx, dataset, &counts, provenance).await?;
         Ok(Some((counts, log_id)))
     }
 
@@ -359,6 +383,19 @@ impl Store {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
+    }
+}
+
+/// Maps a database error to [`StoreError::Busy`] when another writer held the lock for `wait`.
+fn busy_after(wait: std::time::Duration) -> impl Fn(sqlx::Error) -> StoreError + Copy {
+    move |e| {
+        if super::is_busy(&e) {
+            StoreError::Busy {
+                waited_s: wait.as_secs(),
+            }
+        } else {
+            StoreError::Sqlx(e)
+        }
     }
 }
 

@@ -94,6 +94,12 @@ pub enum StoreError {
     Busy { waited_s: u64 },
 }
 
+/// The page cache of a SQLite connection that only reads (8 MiB).
+pub(crate) const READ_CACHE: &str = "PRAGMA cache_size = -8192";
+/// The page cache of a SQLite connection while it imports (64 MiB): bulk writes touch index pages
+/// all over the tree.
+pub(crate) const IMPORT_CACHE: &str = "PRAGMA cache_size = -65536";
+
 impl StoreError {
     /// True for errors that go away by trying again: another writer holds the lock, or the
     /// database did not answer in time.
@@ -212,8 +218,9 @@ impl Store {
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        // 64 MiB page cache: bulk imports touch index pages all over the tree.
-                        conn.execute("PRAGMA cache_size = -65536").await?;
+                        // A small page cache for reading; an import raises its own (see
+                        // `IMPORT_CACHE`), so that serving does not keep 64 MiB per connection.
+                        conn.execute(READ_CACHE).await?;
                         conn.execute("PRAGMA temp_store = MEMORY").await?;
                     }
                     Ok(())

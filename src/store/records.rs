@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Row};
 
-use super::batch::{parse_rows, select_json, select_rows};
+use super::batch::{parse_rows, select_json, select_pages, select_rows};
 use super::{Store, StoreError};
 use crate::model::calendar::iso_date;
 use crate::model::{AdminKind, Art, LastImport, Process, Programme, RecordSink};
@@ -125,27 +125,43 @@ impl RecordReader {
         Ok(())
     }
 
-    /// Every activation into `sink`.
+    /// Every activation into `sink`, read in pages (the largest table: millions of rows at
+    /// Germany's size), so that memory holds one page of text besides what `sink` keeps.
     pub async fn read_activations(
         &mut self,
         sink: &mut (dyn RecordSink + Send),
     ) -> Result<(), StoreError> {
-        let text = select_json(
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activations")
+            .fetch_one(&mut *self.conn)
+            .await?;
+        sink.expect_activations(usize::try_from(count).unwrap_or(0));
+        select_pages(
             &mut self.conn,
             "activations",
+            &["administration_id", "process_id", "activated_on"],
             &[
                 "administration_id",
                 "process_id",
                 "activated_on",
                 "deactivated_on",
             ],
+            |page| {
+                let rows = page.rows::<4>("activations")?;
+                for &[admin, process, from, until] in &rows {
+                    let (Some(admin), Some(process), Some(from)) = (admin, process, from) else {
+                        return Err(decode_err("activation", "with an empty key part"));
+                    };
+                    let until = until.map(date).transpose()?;
+                    sink.activation(admin, process, date(from)?, until);
+                }
+                let last = rows
+                    .last()
+                    .map(|r| r[..3].iter().map(|f| f.unwrap_or("").to_string()).collect())
+                    .unwrap_or_default();
+                Ok((rows.len(), last))
+            },
         )
         .await?;
-        let rows: Vec<(&str, &str, &str, Option<&str>)> = parse_rows(&text, "activations")?;
-        for (admin, process, from, until) in rows {
-            let until = until.map(date).transpose()?;
-            sink.activation(admin, process, date(from)?, until);
-        }
         Ok(())
     }
 
