@@ -202,6 +202,11 @@ impl Store {
         dry_run: bool,
         wait: std::time::Duration,
     ) -> Result<Option<(Counts, i64)>, StoreError> {
+        if let Some(pool) = &self.copy_pool {
+            return self
+                .apply_import_copy(pool, dataset, records, provenance, dry_run, wait)
+                .await;
+        }
         let busy = busy_after(wait);
         let sqlite = self.backend == super::Backend::Sqlite;
         let mut conn = self.pool.acquire().await?;
@@ -387,7 +392,7 @@ impl Store {
 }
 
 /// Maps a database error to [`StoreError::Busy`] when another writer held the lock for `wait`.
-fn busy_after(wait: std::time::Duration) -> impl Fn(sqlx::Error) -> StoreError + Copy {
+pub(super) fn busy_after(wait: std::time::Duration) -> impl Fn(sqlx::Error) -> StoreError + Copy {
     move |e| {
         if super::is_busy(&e) {
             StoreError::Busy {

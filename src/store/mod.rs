@@ -3,6 +3,7 @@
 //! backends understand (numbered `$n` parameters, `ON CONFLICT`, no autoincrement).
 
 mod batch;
+mod copy;
 mod fingerprint;
 pub mod imports;
 mod records;
@@ -138,6 +139,9 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
 pub struct Store {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// PostgreSQL only: a small pool of native connections for imports through `COPY`, which
+    /// the `Any` driver cannot speak (opened on first use).
+    copy_pool: Option<sqlx::PgPool>,
 }
 
 fn migrator() -> Migrator {
@@ -228,7 +232,24 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend })
+        let copy_pool = match backend {
+            Backend::Postgres => Some(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(Duration::from_secs(15))
+                    .connect_lazy(url)
+                    .map_err(|e| StoreError::Connect {
+                        address: redacted(url),
+                        cause: e.to_string(),
+                    })?,
+            ),
+            Backend::Sqlite => None,
+        };
+        Ok(Store {
+            pool,
+            backend,
+            copy_pool,
+        })
     }
 
     /// Connects and brings the schema up to date.
@@ -253,6 +274,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(pool) = &self.copy_pool {
+            pool.close().await;
+        }
         self.pool.close().await;
     }
 }
