@@ -195,10 +195,26 @@ impl Figures {
 
 /// Computes every figure as of the end of `day` (records dated on `day` count).
 pub fn compute(raw: &RawData, day: NaiveDate) -> Figures {
+    compute_with(raw, day, active_on(raw, day))
+}
+
+/// Which (administration, process) cells are active on `day`: row-major, administrations ×
+/// processes.
+pub(super) fn active_on(raw: &RawData, day: NaiveDate) -> Vec<bool> {
+    let n_proc = raw.processes.len();
+    let mut active = vec![false; raw.admins.len() * n_proc];
+    for act in raw.activations.iter().filter(|a| a.active_on(day)) {
+        active[act.admin as usize * n_proc + act.process as usize] = true;
+    }
+    active
+}
+
+/// [`compute`] with the day's `active` cells given (e.g. by a [`super::sweep::Sweep`]).
+pub(super) fn compute_with(raw: &RawData, day: NaiveDate, active: Vec<bool>) -> Figures {
     let mut units = vec![UnitFigures::default(); raw.units.len()];
     count_administrations(raw, &mut units);
     let admin_lotsen = lotsen(raw, day, &mut units);
-    let ozg = ozg(raw, day, &mut units);
+    let ozg = ozg(raw, active, &mut units);
     let (admin_accounts, admin_accounts_date) = admin_accounts(raw, day);
     add_unit_accounts(raw, &admin_accounts, &mut units);
     Figures {
@@ -289,14 +305,9 @@ struct OzgDay {
     in_at_least_one: [u32; 2],
 }
 
-/// What is active on `day`: per administration and process, per process, per unit.
-fn ozg(raw: &RawData, day: NaiveDate, units: &mut [UnitFigures]) -> OzgDay {
+/// What the `active` cells of a day make: per administration, per process, per unit.
+fn ozg(raw: &RawData, active: Vec<bool>, units: &mut [UnitFigures]) -> OzgDay {
     let n_proc = raw.processes.len();
-    // OZG: what is active on the day.
-    let mut active = vec![false; raw.admins.len() * n_proc];
-    for act in raw.activations.iter().filter(|a| a.active_on(day)) {
-        active[act.admin as usize * n_proc + act.process as usize] = true;
-    }
     let mut processes: Vec<ProcessFigures> = (0..n_proc)
         .map(|_| ProcessFigures {
             gemeinden_by_kreis: vec![0; raw.kreise.len()],

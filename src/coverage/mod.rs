@@ -10,6 +10,7 @@ pub mod outreach;
 pub mod raw;
 pub mod search;
 pub mod snapshot;
+mod sweep;
 
 pub use figures::{compute, Figures, ProcessFigures, UnitFigures, ALL_KINDS, ANY};
 pub use raw::{RawData, UnitLevel};
@@ -255,6 +256,19 @@ mod tests {
             unit(&raw, &f, UnitLevel::Land, "08").lotsen[ALL_KINDS],
             progs(1, 0, 1)
         );
+    }
+
+    #[test]
+    fn the_forward_sweep_finds_the_active_cells_of_every_day() {
+        let raw = raw();
+        let events = sweep::Events::of(&raw);
+        let mut sweep = sweep::Sweep::new(&raw, &events);
+        let mut day = d("2019-12-30");
+        while day <= d("2021-07-02") {
+            let swept = sweep.active_on(day).unwrap();
+            assert_eq!(swept, super::figures::active_on(&raw, day), "{day}");
+            day = day.succ_opt().unwrap();
+        }
     }
 
     #[test]

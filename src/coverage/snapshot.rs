@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 use chrono::NaiveDate;
 
-use super::figures::{compute, AccountFigure, Figures, UnitFigures};
+use super::figures::{compute, compute_with, AccountFigure, Figures, UnitFigures};
 use super::raw::RawData;
+use super::sweep::{Events, Sweep};
 
 /// An immutable view of all figures. Views that encode something expensive (metrics text) keep it
 /// next to the snapshot they encoded, so each snapshot is encoded once.
@@ -112,18 +113,44 @@ impl Snapshot {
         if let Some(f) = cached {
             return f;
         }
-        let figures = self.as_of(day);
+        self.keep_day(&self.as_of(day))
+    }
+
+    /// Caches a computed day's unit figures (up to a bound) and returns them.
+    fn keep_day(&self, figures: &Figures) -> Arc<DayFigures> {
         let f = Arc::new(DayFigures {
-            as_of: day,
+            as_of: figures.as_of,
             units: figures.units.clone(),
             accounts: figures.accounts.clone(),
         });
         if let Ok(mut h) = self.history.lock() {
             if h.len() < HISTORY_DAYS {
-                h.insert(day, f.clone());
+                h.insert(figures.as_of, f.clone());
             }
         }
         f
+    }
+
+    /// The figures of increasing `days`, their active cells from one forward sweep over the
+    /// sorted activation events.
+    fn sweep_days(&self, days: &[NaiveDate], events: &Events) -> Vec<(NaiveDate, Arc<DayFigures>)> {
+        let mut sweep = Some(Sweep::new(&self.raw, events));
+        days.iter()
+            .map(|&d| {
+                let figures = if d == self.current.as_of {
+                    Cow::Borrowed(&self.current)
+                } else {
+                    match sweep.as_mut().and_then(|s| s.active_on(d)) {
+                        Some(active) => Cow::Owned(compute_with(&self.raw, d, active)),
+                        None => {
+                            sweep = None;
+                            Cow::Owned(compute(&self.raw, d))
+                        }
+                    }
+                };
+                (d, self.keep_day(&figures))
+            })
+            .collect()
     }
 
     /// The day whose computation `day` shares. From the last record's day on nothing changes
@@ -151,21 +178,17 @@ impl Snapshot {
         };
         missing.sort();
         missing.dedup();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(missing.len());
         let mut computed: HashMap<NaiveDate, Arc<DayFigures>> = HashMap::new();
-        if threads > 1 {
+        if !missing.is_empty() {
+            let events = Events::of(&self.raw);
+            let threads = std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(missing.len());
+            let events = &events;
             std::thread::scope(|scope| {
                 let parts: Vec<_> = missing
                     .chunks(missing.len().div_ceil(threads))
-                    .map(|part| {
-                        scope.spawn(move || {
-                            part.iter()
-                                .map(|&d| (d, self.day_figures(d)))
-                                .collect::<Vec<_>>()
-                        })
-                    })
+                    .map(|part| scope.spawn(move || self.sweep_days(part, events)))
                     .collect();
                 for part in parts {
                     // A panicking computation is computed again below (and reported there).
