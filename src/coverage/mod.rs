@@ -266,7 +266,7 @@ mod tests {
         let mut day = d("2019-12-30");
         while day <= d("2021-07-02") {
             let swept = sweep.active_on(day).unwrap();
-            assert_eq!(swept, super::figures::active_on(&raw, day), "{day}");
+            assert_eq!(swept, figures::active_on(&raw, day), "{day}");
             day = day.succ_opt().unwrap();
         }
     }
