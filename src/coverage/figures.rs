@@ -210,10 +210,10 @@ pub(super) fn active_on(raw: &RawData, day: NaiveDate) -> Vec<bool> {
 }
 
 /// [`compute`] with the day's `active` cells given (e.g. by a [`super::sweep::Sweep`]).
-pub(super) fn compute_with(raw: &RawData, day: NaiveDate, active: Vec<bool>) -> Figures {
+fn compute_with(raw: &RawData, day: NaiveDate, active: Vec<bool>) -> Figures {
     let mut units = vec![UnitFigures::default(); raw.units.len()];
     count_administrations(raw, &mut units);
-    let admin_lotsen = lotsen(raw, day, &mut units);
+    let admin_lotsen = lotsen(raw, day, &mut units, None);
     let ozg = ozg(raw, active, &mut units);
     let (admin_accounts, admin_accounts_date) = admin_accounts(raw, day);
     add_unit_accounts(raw, &admin_accounts, &mut units);
@@ -232,6 +232,52 @@ pub(super) fn compute_with(raw: &RawData, day: NaiveDate, active: Vec<bool>) -> 
     }
 }
 
+/// What a distinct Lotse counts in: (unit, kind, programme, participant), kinds and programmes
+/// as small numbers ([`ALL_SLOT`]: all kinds / any programme).
+pub(super) type LotseKey = (u32, u8, u8, u32);
+
+/// The slot of "all kinds" / "any programme" in a [`LotseKey`].
+const ALL_SLOT: u8 = 2;
+
+/// Every (completion day, [`LotseKey`]) of the qualifications `keep` selects (with repeats).
+pub(super) fn lotse_tuples(
+    raw: &RawData,
+    keep: impl Fn(&super::raw::Qualification) -> bool,
+) -> Vec<(NaiveDate, LotseKey)> {
+    let mut out = Vec::new();
+    for q in raw.qualifications.iter().filter(|q| keep(q)) {
+        let a = &raw.admins[q.admin as usize];
+        for &u in &a.units {
+            for kind in [a.kind as u8, ALL_SLOT] {
+                for prog in [q.programme as u8, ALL_SLOT] {
+                    out.push((q.completed_on, (u as u32, kind, prog, q.participant)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Adds `n` (±1) distinct Lotsen of `key` to its unit's counts.
+pub(super) fn add_lotse(units: &mut [UnitFigures], key: LotseKey, n: i32) {
+    add_lotse_count(&mut units[key.0 as usize].lotsen, key, n);
+}
+
+/// Adds `n` (±1) to the count of `key`'s kind and programme.
+pub(super) fn add_lotse_count(counts: &mut ByKind<ByProgramme<u32>>, key: LotseKey, n: i32) {
+    const KINDS: [Option<AdminKind>; 3] = [
+        Some(AdminKind::Gemeinde),
+        Some(AdminKind::Landratsamt),
+        None,
+    ];
+    const PROGRAMMES: [Option<Programme>; 3] =
+        [Some(Programme::Basis), Some(Programme::Aufbau), None];
+    let c = counts
+        .get_mut(KINDS[key.1 as usize])
+        .get_mut(PROGRAMMES[key.2 as usize]);
+    *c = c.saturating_add_signed(n);
+}
+
 /// Administrations per unit and kind: the targets.
 fn count_administrations(raw: &RawData, units: &mut [UnitFigures]) {
     for a in raw.admins.iter() {
@@ -244,38 +290,32 @@ fn count_administrations(raw: &RawData, units: &mut [UnitFigures]) {
 
 /// Lotsen on `day`: per unit distinct participants, funding, administrations and population
 /// with a Lotse; returns each administration's [basis, aufbau] flags.
-fn lotsen(raw: &RawData, day: NaiveDate, units: &mut [UnitFigures]) -> Vec<LotseFlags> {
+fn lotsen(
+    raw: &RawData,
+    day: NaiveDate,
+    units: &mut [UnitFigures],
+    distinct: Option<&[ByKind<ByProgramme<u32>>]>,
+) -> Vec<LotseFlags> {
     // Lotsen: per administration flags, per unit distinct participants.
     let mut admin_lotsen = vec![LotseFlags::default(); raw.admins.len()];
-    // (unit, kind, programme, participant) tuples, deduplicated below. Kinds and programmes as
-    // small numbers (2: all kinds / any programme): this vector is sorted on every compute.
-    const ALL: u8 = 2;
-    let mut seen: Vec<(u32, u8, u8, u32)> = Vec::new();
     for q in raw.qualifications.iter().filter(|q| q.completed_on <= day) {
         let a = &raw.admins[q.admin as usize];
         admin_lotsen[q.admin as usize].set(q.programme);
         for &u in &a.units {
             units[u].funding_cents.add(q.programme, q.voucher_cents);
-            for kind in [a.kind as u8, ALL] {
-                for prog in [q.programme as u8, ALL] {
-                    seen.push((u as u32, kind, prog, q.participant));
-                }
-            }
         }
     }
-    seen.sort_unstable();
-    seen.dedup();
-    let kinds = [
-        Some(AdminKind::Gemeinde),
-        Some(AdminKind::Landratsamt),
-        None,
-    ];
-    let programmes = [Some(Programme::Basis), Some(Programme::Aufbau), None];
-    for (u, kind, prog, _) in seen {
-        *units[u as usize]
-            .lotsen
-            .get_mut(kinds[kind as usize])
-            .get_mut(programmes[prog as usize]) += 1;
+    if let Some(distinct) = distinct {
+        for (u, f) in units.iter_mut().enumerate() {
+            f.lotsen = distinct[u];
+        }
+    } else {
+        let mut seen = lotse_tuples(raw, |q| q.completed_on <= day);
+        seen.sort_unstable_by_key(|t| t.1);
+        seen.dedup_by_key(|t| t.1);
+        for (_, key) in seen {
+            add_lotse(units, key, 1);
+        }
     }
     for (i, a) in raw.admins.iter().enumerate() {
         let flags = admin_lotsen[i];
@@ -308,34 +348,77 @@ struct OzgDay {
 /// What the `active` cells of a day make: per administration, per process, per unit.
 fn ozg(raw: &RawData, active: Vec<bool>, units: &mut [UnitFigures]) -> OzgDay {
     let n_proc = raw.processes.len();
-    let mut processes: Vec<ProcessFigures> = (0..n_proc)
-        .map(|_| ProcessFigures {
-            gemeinden_by_kreis: vec![0; raw.kreise.len()],
-            ..ProcessFigures::default()
-        })
-        .collect();
-    let mut admin_ozg = vec![AdminOzg::default(); raw.admins.len()];
-    let mut gemeinden_total = 0u32;
-    for (i, a) in raw.admins.iter().enumerate() {
-        let row = &active[i * n_proc..(i + 1) * n_proc];
-        let mut ozg = AdminOzg::default();
+    let mut counts = OzgCounts::new(raw);
+    for (i, row) in active.chunks(n_proc.max(1)).enumerate() {
         for (p, _) in row.iter().enumerate().filter(|(_, on)| **on) {
-            match raw.processes[p].art {
-                Art::Standard => ozg.standard += 1,
-                Art::Universal => ozg.universal += 1,
-            }
-            let pf = &mut processes[p];
-            match a.kind {
-                AdminKind::Gemeinde => {
-                    pf.gemeinden += 1;
-                    pf.population += a.population;
-                    pf.gemeinden_by_kreis[a.kreis] += 1;
-                }
-                AdminKind::Landratsamt => pf.landratsaemter += 1,
-            }
+            counts.switch(raw, i, p, true);
         }
-        admin_ozg[i] = ozg;
-        if a.kind == AdminKind::Gemeinde {
+    }
+    let (flaechendeckend, in_at_least_one) = counts.add_to_units(raw, units);
+    OzgDay {
+        active,
+        processes: counts.processes,
+        admin_ozg: counts.admin_ozg,
+        flaechendeckend,
+        in_at_least_one,
+    }
+}
+
+/// Active processes per administration and per process, kept up to date cell by cell (a day's
+/// scan, or a sweep over days that only touches the cells that change).
+#[derive(Debug, Clone)]
+pub(super) struct OzgCounts {
+    admin_ozg: Vec<AdminOzg>,
+    processes: Vec<ProcessFigures>,
+}
+
+impl OzgCounts {
+    pub(super) fn new(raw: &RawData) -> OzgCounts {
+        OzgCounts {
+            admin_ozg: vec![AdminOzg::default(); raw.admins.len()],
+            processes: (0..raw.processes.len())
+                .map(|_| ProcessFigures {
+                    gemeinden_by_kreis: vec![0; raw.kreise.len()],
+                    ..ProcessFigures::default()
+                })
+                .collect(),
+        }
+    }
+
+    /// Cell (`admin`, `process`) switched on or off.
+    pub(super) fn switch(&mut self, raw: &RawData, admin: usize, process: usize, on: bool) {
+        let step = |n: &mut u32| {
+            if on {
+                *n += 1
+            } else {
+                *n -= 1
+            }
+        };
+        let ozg = &mut self.admin_ozg[admin];
+        match raw.processes[process].art {
+            Art::Standard => step(&mut ozg.standard),
+            Art::Universal => step(&mut ozg.universal),
+        }
+        let a = &raw.admins[admin];
+        let pf = &mut self.processes[process];
+        match a.kind {
+            AdminKind::Gemeinde => {
+                step(&mut pf.gemeinden);
+                pf.population += if on { a.population } else { -a.population };
+                step(&mut pf.gemeinden_by_kreis[a.kreis]);
+            }
+            AdminKind::Landratsamt => step(&mut pf.landratsaemter),
+        }
+    }
+
+    /// Adds the Gemeinden's active processes to their units and sets each process' flags;
+    /// returns the processes flächendeckend and in at least one Gemeinde, [standard, universal].
+    fn add_to_units(&mut self, raw: &RawData, units: &mut [UnitFigures]) -> ([u32; 2], [u32; 2]) {
+        let mut gemeinden_total = 0u32;
+        for (a, ozg) in raw.admins.iter().zip(&self.admin_ozg) {
+            if a.kind != AdminKind::Gemeinde {
+                continue;
+            }
             gemeinden_total += 1;
             for &u in &a.units {
                 let f = &mut units[u];
@@ -344,22 +427,33 @@ fn ozg(raw: &RawData, active: Vec<bool>, units: &mut [UnitFigures]) -> OzgDay {
                 f.universal_processes_active += u64::from(ozg.universal);
             }
         }
+        let mut flaechendeckend = [0; 2];
+        let mut in_at_least_one = [0; 2];
+        for (p, pf) in self.processes.iter_mut().enumerate() {
+            let art = raw.processes[p].art as usize;
+            pf.flaechendeckend = gemeinden_total > 0 && pf.gemeinden == gemeinden_total;
+            flaechendeckend[art] += u32::from(pf.flaechendeckend);
+            in_at_least_one[art] += u32::from(pf.gemeinden > 0);
+        }
+        (flaechendeckend, in_at_least_one)
     }
-    let mut processes_flaechendeckend = [0; 2];
-    let mut processes_in_at_least_one = [0; 2];
-    for (p, pf) in processes.iter_mut().enumerate() {
-        let art = raw.processes[p].art as usize;
-        pf.flaechendeckend = gemeinden_total > 0 && pf.gemeinden == gemeinden_total;
-        processes_flaechendeckend[art] += u32::from(pf.flaechendeckend);
-        processes_in_at_least_one[art] += u32::from(pf.gemeinden > 0);
-    }
-    OzgDay {
-        active,
-        processes,
-        admin_ozg,
-        flaechendeckend: processes_flaechendeckend,
-        in_at_least_one: processes_in_at_least_one,
-    }
+}
+
+/// The unit figures and account counts of `day` from its OZG `counts` (a sweep's), without
+/// the per-cell and per-process parts of [`Figures`] that a time series does not need.
+pub(super) fn day_units(
+    raw: &RawData,
+    day: NaiveDate,
+    counts: &OzgCounts,
+    lotsen_by_unit: &[ByKind<ByProgramme<u32>>],
+) -> (Vec<UnitFigures>, Vec<AccountFigure>) {
+    let mut units = vec![UnitFigures::default(); raw.units.len()];
+    count_administrations(raw, &mut units);
+    lotsen(raw, day, &mut units, Some(lotsen_by_unit));
+    counts.clone().add_to_units(raw, &mut units);
+    let (admin_accounts, _) = admin_accounts(raw, day);
+    add_unit_accounts(raw, &admin_accounts, &mut units);
+    (units, accounts(raw, day))
 }
 
 /// Adds each administration's account counts to the units it counts in.

@@ -265,14 +265,14 @@ mod tests {
         let mut sweep = sweep::Sweep::new(&raw, &events);
         let mut day = d("2019-12-30");
         while day <= d("2021-07-02") {
-            let swept = sweep.active_on(day).unwrap();
-            assert_eq!(swept, figures::active_on(&raw, day), "{day}");
+            sweep.advance(day).unwrap();
+            assert_eq!(sweep.active(), figures::active_on(&raw, day), "{day}");
             day = day.succ_opt().unwrap();
         }
     }
 
     #[test]
-    fn a_time_series_computed_on_all_cores_equals_one_day_at_a_time() {
+    fn a_time_series_swept_forward_equals_one_day_at_a_time() {
         let days: Vec<NaiveDate> = [
             "2019-01-09",
             "2019-01-10",

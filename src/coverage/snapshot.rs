@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 use chrono::NaiveDate;
 
-use super::figures::{compute, compute_with, AccountFigure, Figures, UnitFigures};
+use super::figures::{compute, day_units, AccountFigure, Figures, UnitFigures};
 use super::raw::RawData;
 use super::sweep::{Events, Sweep};
 
@@ -118,37 +118,46 @@ impl Snapshot {
 
     /// Caches a computed day's unit figures (up to a bound) and returns them.
     fn keep_day(&self, figures: &Figures) -> Arc<DayFigures> {
-        let f = Arc::new(DayFigures {
+        self.keep(DayFigures {
             as_of: figures.as_of,
             units: figures.units.clone(),
             accounts: figures.accounts.clone(),
-        });
+        })
+    }
+
+    fn keep(&self, day: DayFigures) -> Arc<DayFigures> {
+        let f = Arc::new(day);
         if let Ok(mut h) = self.history.lock() {
             if h.len() < HISTORY_DAYS {
-                h.insert(figures.as_of, f.clone());
+                h.insert(f.as_of, f.clone());
             }
         }
         f
     }
 
-    /// The figures of increasing `days`, their active cells from one forward sweep over the
-    /// sorted activation events.
+    /// The figures of increasing `days` from one forward sweep over the sorted activation
+    /// events: each day costs the cells that change since the previous one, not a scan.
     fn sweep_days(&self, days: &[NaiveDate], events: &Events) -> Vec<(NaiveDate, Arc<DayFigures>)> {
         let mut sweep = Some(Sweep::new(&self.raw, events));
         days.iter()
             .map(|&d| {
-                let figures = if d == self.current.as_of {
-                    Cow::Borrowed(&self.current)
-                } else {
-                    match sweep.as_mut().and_then(|s| s.active_on(d)) {
-                        Some(active) => Cow::Owned(compute_with(&self.raw, d, active)),
-                        None => {
-                            sweep = None;
-                            Cow::Owned(compute(&self.raw, d))
-                        }
+                let swept = sweep.as_mut().and_then(|s| s.advance(d));
+                let f = match (&sweep, swept) {
+                    _ if d == self.current.as_of => self.keep_day(&self.current),
+                    (Some(s), Some(())) => {
+                        let (units, accounts) = day_units(&self.raw, d, s.counts(), s.lotsen());
+                        self.keep(DayFigures {
+                            as_of: d,
+                            units,
+                            accounts,
+                        })
+                    }
+                    _ => {
+                        sweep = None;
+                        self.keep_day(&compute(&self.raw, d))
                     }
                 };
-                (d, self.keep_day(&figures))
+                (d, f)
             })
             .collect()
     }
@@ -166,7 +175,8 @@ impl Snapshot {
         }
     }
 
-    /// The figures of `days` (a time series), the days not yet cached computed on all cores.
+    /// The figures of `days` (a time series): the days not yet cached from one forward sweep over
+    /// the sorted activation and qualification events (see `sweep`).
     pub fn days_figures(&self, days: &[NaiveDate]) -> Vec<Arc<DayFigures>> {
         let mut missing: Vec<NaiveDate> = match self.history.lock() {
             Ok(h) => days
@@ -180,21 +190,16 @@ impl Snapshot {
         missing.dedup();
         let mut computed: HashMap<NaiveDate, Arc<DayFigures>> = HashMap::new();
         if !missing.is_empty() {
+            let t = Instant::now();
             let events = Events::of(&self.raw);
-            let threads = std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .min(missing.len());
-            let events = &events;
-            std::thread::scope(|scope| {
-                let parts: Vec<_> = missing
-                    .chunks(missing.len().div_ceil(threads))
-                    .map(|part| scope.spawn(move || self.sweep_days(part, events)))
-                    .collect();
-                for part in parts {
-                    // A panicking computation is computed again below (and reported there).
-                    computed.extend(part.join().unwrap_or_default());
-                }
-            });
+            let sorted = t.elapsed();
+            computed.extend(self.sweep_days(&missing, &events));
+            tracing::debug!(
+                days = missing.len(),
+                events_ms = sorted.as_secs_f64() * 1e3,
+                ms = t.elapsed().as_secs_f64() * 1e3,
+                "past days computed"
+            );
         }
         days.iter()
             .map(|&d| match computed.get(&self.computed_day(d)) {

@@ -205,7 +205,7 @@ impl Plan {
         columns
     }
 
-    /// The rows, from the snapshot's figures of each step end (computed on all cores).
+    /// The rows, from the snapshot's figures of each step end (past days from one forward sweep).
     fn rows(&self, snap: &Snapshot) -> Vec<Vec<Value>> {
         let mut rows = Vec::with_capacity(self.units.len() * self.dates.len());
         for (&day, f) in self.dates.iter().zip(snap.days_figures(&self.dates)) {
