@@ -77,7 +77,7 @@ impl Coverage {
         );
         let mut snap = Snapshot::build(1, raw, today());
         snap.build_duration = t.elapsed();
-        release_free_memory();
+        release_free_memory(&snap);
         Ok(Coverage::from_snapshot(snap))
     }
 
@@ -110,7 +110,7 @@ impl Coverage {
         raw.upsert_activations(records);
         raw.record_import(summary.dataset.as_str(), summary.log_id, unix_now() as i64);
         let snap = self.swap(&old, raw, t);
-        release_free_memory();
+        release_free_memory(&snap);
         Ok(snap)
     }
 }
@@ -126,13 +126,17 @@ async fn reload(
         .load_raw(old.raw.registry.clone(), Some(&old.raw))
         .await?;
     let snap = coverage.swap(&old, raw, started);
-    release_free_memory();
+    release_free_memory(&snap);
     Ok(snap)
 }
 
-/// Hands the heap's free pages back to the system after a load: reading a large table frees many
-/// small buffers, which glibc would otherwise keep as resident memory of the process.
-pub(crate) fn release_free_memory() {
+/// Hands the heap's free pages back to the system after building `snap`: reading a large table
+/// frees many small buffers, which glibc would otherwise keep as resident memory of the process.
+/// Only for large data (walking the heap costs milliseconds, more than a small rebuild).
+pub(crate) fn release_free_memory(snap: &Snapshot) {
+    if snap.raw.activations.len() < 500_000 {
+        return;
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free memory of the allocator; it has no preconditions.
     unsafe {

@@ -92,7 +92,7 @@ impl AppState {
         match rebuilt {
             Ok(snap) => {
                 self.metrics.encoded(&snap);
-                crate::rebuild::release_free_memory();
+                crate::rebuild::release_free_memory(&snap);
             }
             Err(e) => {
                 tracing::error!(error = %e, "snapshot rebuild failed; serving the previous one")

@@ -15,6 +15,6 @@ pub use dataset::{Dataset, FAILURE_REASONS};
 pub use keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};
 pub use kinds::{AdminKind, Art, Programme, SizeClass, ACCOUNT_TYPES};
 pub use record::{
-    join_key, push_key_part, Cell, KnownKeys, LastImport, Process, Record, RecordSink,
+    join_key, push_key_part, split_key, Cell, KnownKeys, LastImport, Process, Record, RecordSink,
     RecordStream, SliceStream, StreamStopped,
 };

@@ -83,6 +83,11 @@ pub fn push_key_part(key: &mut String, index: usize, part: &str) {
     key.push_str(part);
 }
 
+/// The parts of a joined natural key, in column order.
+pub fn split_key(key: &str) -> Vec<String> {
+    key.split(KEY_SEPARATOR).map(str::to_string).collect()
+}
+
 impl Record {
     /// The key's parts in column order.
     pub fn key_parts(&self) -> std::str::Split<'_, char> {

@@ -115,50 +115,6 @@ pub(super) async fn select_json(
     sqlx::query_scalar(&sql).fetch_one(&mut *conn).await
 }
 
-/// The rows of `table` whose key columns equal one of `keys` (a JSON array of arrays of key
-/// parts), as a [`select_json`] document. Every key is one primary-key lookup.
-pub(super) async fn select_matching(
-    conn: &mut AnyConnection,
-    table: &str,
-    key: &[&str],
-    columns: &[&str],
-    keys: String,
-) -> Result<String, sqlx::Error> {
-    let cols = columns
-        .iter()
-        .map(|c| format!("t.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = if conn.backend_name() == "PostgreSQL" {
-        let on = key
-            .iter()
-            .enumerate()
-            .map(|(i, k)| format!("t.{k} = e->>{i}"))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        format!(
-            "SELECT COALESCE(json_agg(json_build_array({cols})), '[]'::json)::text \
-             FROM json_array_elements($1::json) AS e JOIN {table} AS t ON {on}"
-        )
-    } else {
-        // CROSS JOIN keeps the keys as the outer loop: one index lookup per key.
-        let on = key
-            .iter()
-            .enumerate()
-            .map(|(i, k)| format!("t.{k} = e.value ->> {i}"))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        format!(
-            "SELECT json_group_array(json_array({cols})) \
-             FROM json_each($1) AS e CROSS JOIN {table} AS t WHERE {on}"
-        )
-    };
-    sqlx::query_scalar(&sql)
-        .bind(keys)
-        .fetch_one(&mut *conn)
-        .await
-}
-
 /// Rows of a large table read in pages of [`PAGE_ROWS`], so that memory holds one page, not the
 /// table. Each page is one text built by the database: on SQLite (paged by rowid, the table's
 /// own order) the rows' `columns` joined by unit separators (U+001F) and rows by record

@@ -1,12 +1,10 @@
 //! Import tables: the validation context, the diff of a delivery against what is stored, writing
 //! it in one transaction, and the import log.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use super::batch::{insert_rows, select_matching, BatchRow};
+use super::batch::{insert_rows, BatchRow};
 use super::fingerprint::{self, CellRef};
 use super::tables::{ColType, StorageSpec};
 use super::{Store, StoreError};
@@ -87,41 +85,105 @@ impl BatchRow for RecordRow<'_> {
     }
 }
 
-/// The stored rows with the keys of `records` as fingerprints: value cells by natural key. The
-/// keys travel as one JSON parameter and are looked up through the primary key.
-async fn stored_of(
-    conn: &mut AnyConnection,
-    spec: &StorageSpec,
-    records: &[Record],
-) -> Result<HashMap<u128, u128>, sqlx::Error> {
-    let cols: Vec<&str> = spec
-        .key
-        .iter()
-        .copied()
-        .chain(spec.values.iter().map(|(n, _)| *n))
-        .collect();
-    let keys: Vec<Vec<&str>> = records.iter().map(|r| r.key_parts().collect()).collect();
-    let keys = serde_json::to_string(&keys).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let text = select_matching(conn, spec.table, spec.key, &cols, keys).await?;
-    let mut map = HashMap::with_capacity(records.len());
-    let mut de = serde_json::Deserializer::from_str(&text);
-    serde::Deserializer::deserialize_seq(
-        &mut de,
-        StoredRows {
+/// The stored rows of a table in key order, a page at a time (keyset pagination through the
+/// primary key), as fingerprints: an import's sorted records are merged against it, so that a
+/// re-import reads the table once, in order, in bounded memory. SQLite only (its text order is
+/// byte order, the order of the records' joined keys); PostgreSQL imports go through `copy.rs`.
+struct StoredCursor<'s> {
+    spec: &'s StorageSpec,
+    /// The current page: (joined key, value fingerprint), sorted.
+    page: std::collections::VecDeque<(String, u128)>,
+    /// The last key part values read, where the next page starts.
+    after: Option<Vec<String>>,
+    done: bool,
+}
+
+impl<'s> StoredCursor<'s> {
+    fn new(spec: &'s StorageSpec) -> StoredCursor<'s> {
+        StoredCursor {
             spec,
-            map: &mut map,
-        },
-    )
-    .map_err(|e| {
-        sqlx::Error::Decode(format!("unexpected stored value in {}: {e}", spec.table).into())
-    })?;
-    Ok(map)
+            page: Default::default(),
+            after: None,
+            done: false,
+        }
+    }
+
+    /// The value fingerprint stored under `key`, if any; keys must be asked in increasing order.
+    async fn find(
+        &mut self,
+        conn: &mut AnyConnection,
+        key: &str,
+    ) -> Result<Option<u128>, sqlx::Error> {
+        loop {
+            while self.page.front().is_some_and(|(k, _)| k.as_str() < key) {
+                self.page.pop_front();
+            }
+            if let Some((k, fp)) = self.page.front() {
+                return Ok((k == key).then_some(*fp));
+            }
+            if self.done {
+                return Ok(None);
+            }
+            self.next_page(conn).await?;
+        }
+    }
+
+    async fn next_page(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        let spec = self.spec;
+        let cols: Vec<&str> = spec
+            .key
+            .iter()
+            .copied()
+            .chain(spec.values.iter().map(|(n, _)| *n))
+            .collect();
+        let order = spec.key.join(", ");
+        let filter = match &self.after {
+            Some(_) => format!(
+                "WHERE ({order}) > ({})",
+                (1..=spec.key.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT json_group_array(json_array({c})) FROM \
+             (SELECT {c} FROM {t} {filter} ORDER BY {order} LIMIT {WRITE_BATCH})",
+            c = cols.join(", "),
+            t = spec.table,
+        );
+        let mut q = sqlx::query_scalar::<_, String>(&sql);
+        for part in self.after.iter().flatten() {
+            q = q.bind(part.clone());
+        }
+        let text = q.fetch_one(&mut *conn).await?;
+        let mut rows: Vec<(String, u128)> = Vec::new();
+        let mut de = serde_json::Deserializer::from_str(&text);
+        serde::Deserializer::deserialize_seq(
+            &mut de,
+            StoredRows {
+                spec,
+                rows: &mut rows,
+            },
+        )
+        .map_err(|e| {
+            sqlx::Error::Decode(format!("unexpected stored value in {}: {e}", spec.table).into())
+        })?;
+        self.done = rows.len() < WRITE_BATCH;
+        rows.sort_unstable();
+        if let Some((last, _)) = rows.last() {
+            self.after = Some(crate::model::split_key(last));
+        }
+        self.page = rows.into();
+        Ok(())
+    }
 }
 
 /// Visits the rows of a [`select_json`] document, each `[key parts…, values…]`.
 struct StoredRows<'s, 'm> {
     spec: &'s StorageSpec,
-    map: &'m mut HashMap<u128, u128>,
+    rows: &'m mut Vec<(String, u128)>,
 }
 
 impl<'de> serde::de::Visitor<'de> for StoredRows<'_, '_> {
@@ -150,7 +212,7 @@ impl<'de> serde::de::Visitor<'de> for StoredRows<'_, '_> {
                     ColType::Int => CellRef::Int(v.as_i64().ok_or_else(bad)?),
                 });
             }
-            self.map.insert(fingerprint::of_key(&key), values.finish());
+            self.rows.push((key.clone(), values.finish()));
         }
         Ok(())
     }
@@ -255,6 +317,7 @@ impl Store {
         let was_empty = table_is_empty(&mut *tx, spec.table).await.map_err(busy)?;
         let mut counts = Counts::default();
         let mut batch: Vec<Record> = Vec::with_capacity(WRITE_BATCH);
+        let mut cursor = StoredCursor::new(&spec);
         loop {
             let Ok(next) = records.next_record() else {
                 return Ok(None);
@@ -263,11 +326,14 @@ impl Store {
             batch.extend(next);
             if batch.len() >= WRITE_BATCH || (end && !batch.is_empty()) {
                 // A table empty before this import holds only this import's keys, each once.
-                let stored = if was_empty {
-                    HashMap::new()
-                } else {
-                    stored_of(&mut *tx, &spec, &batch).await.map_err(busy)?
-                };
+                let mut stored = Vec::with_capacity(batch.len());
+                for r in &batch {
+                    stored.push(if was_empty {
+                        None
+                    } else {
+                        cursor.find(&mut *tx, &r.key).await.map_err(busy)?
+                    });
+                }
                 let plan = Plan::of(&batch, &stored);
                 counts.add(&plan.counts);
                 if !dry_run {
@@ -432,8 +498,8 @@ struct Plan<'r> {
 }
 
 impl<'r> Plan<'r> {
-    /// Compares `records` with the `stored` fingerprints (value cells by natural key).
-    fn of(records: &'r [Record], stored: &HashMap<u128, u128>) -> Plan<'r> {
+    /// Compares `records` with the `stored` value fingerprints under their keys (`None`: new).
+    fn of(records: &'r [Record], stored: &[Option<u128>]) -> Plan<'r> {
         let mut plan = Plan {
             inserts: Vec::new(),
             updates: Vec::new(),
@@ -442,18 +508,13 @@ impl<'r> Plan<'r> {
                 ..Counts::default()
             },
         };
-        if stored.is_empty() {
-            plan.counts.inserted = plan.counts.total;
-            plan.inserts.extend(records.iter().map(RecordRow));
-            return plan;
-        }
-        for r in records {
-            match stored.get(&fingerprint::of_key(&r.key)) {
+        for (r, stored) in records.iter().zip(stored) {
+            match stored {
                 None => {
                     plan.counts.inserted += 1;
                     plan.inserts.push(RecordRow(r));
                 }
-                Some(&v) if v == fingerprint::of_cells(r.values.iter().map(CellRef::from)) => {
+                Some(v) if *v == fingerprint::of_cells(r.values.iter().map(CellRef::from)) => {
                     plan.counts.unchanged += 1
                 }
                 Some(_) => {
