@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Row};
 
-use super::batch::{parse_rows, select_json, select_pages, select_rows};
+use super::batch::{parse_rows, select_json, select_pages, select_rows, PAGE_ROWS};
 use super::{Store, StoreError};
 use crate::model::calendar::iso_date;
 use crate::model::{AdminKind, Art, LastImport, Process, Programme, RecordSink};
@@ -134,7 +134,28 @@ impl RecordReader {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activations")
             .fetch_one(&mut *self.conn)
             .await?;
-        sink.expect_activations(usize::try_from(count).unwrap_or(0));
+        let count = usize::try_from(count).unwrap_or(0);
+        sink.expect_activations(count);
+        if count <= PAGE_ROWS {
+            // One page anyway: one JSON document, read with borrowed strings.
+            let text = select_json(
+                &mut self.conn,
+                "activations",
+                &[
+                    "administration_id",
+                    "process_id",
+                    "activated_on",
+                    "deactivated_on",
+                ],
+            )
+            .await?;
+            let rows: Vec<(&str, &str, &str, Option<&str>)> = parse_rows(&text, "activations")?;
+            for (admin, process, from, until) in rows {
+                let until = until.map(date).transpose()?;
+                sink.activation(admin, process, date(from)?, until);
+            }
+            return Ok(());
+        }
         select_pages(
             &mut self.conn,
             "activations",
