@@ -5,7 +5,7 @@
 
 use sqlx::{Connection, PgConnection};
 
-use super::imports::{busy_after, Counts, Provenance};
+use super::imports::{busy_after, lock_wait, Counts, Provenance, TAKE_IMPORT_LOCK};
 use super::tables::StorageSpec;
 use super::{Store, StoreError};
 use crate::model::{Cell, Dataset, RecordStream};
@@ -33,14 +33,6 @@ fn push_cell(out: &mut Vec<u8>, c: &Cell) {
         Cell::Int(v) => out.extend_from_slice(v.to_string().as_bytes()),
         Cell::Float(v) => out.extend_from_slice(v.to_string().as_bytes()),
     }
-}
-
-fn columns(spec: &StorageSpec) -> Vec<&'static str> {
-    spec.key
-        .iter()
-        .copied()
-        .chain(spec.values.iter().map(|(n, _)| *n))
-        .collect()
 }
 
 /// `ROW(p.a, p.b) IS DISTINCT FROM ROW(q.a, q.b)` over the value columns.
@@ -71,11 +63,10 @@ impl Store {
         let mut conn = pool.acquire().await?;
         let mut tx = conn.begin().await?;
         if !dry_run {
-            let ms = wait.as_millis().clamp(1, i32::MAX as u128);
-            sqlx::query(&format!("SET LOCAL lock_timeout = '{ms}ms'"))
+            sqlx::query(&lock_wait(super::Backend::Postgres, wait))
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE import_lock SET holder = $1, since = $2 WHERE id = 1")
+            sqlx::query(TAKE_IMPORT_LOCK)
                 .bind(&provenance.actor)
                 .bind(crate::clock::now_rfc3339())
                 .execute(&mut *tx)
@@ -123,7 +114,7 @@ async fn stage(
     let mut copy = conn
         .copy_in_raw(&format!(
             "COPY import_staging ({}) FROM STDIN",
-            columns(spec).join(", ")
+            spec.columns().join(", ")
         ))
         .await?;
     let mut buf = Vec::with_capacity(CHUNK + 4096);
@@ -164,7 +155,7 @@ async fn stage(
 /// Moves the staged rows into the table: new keys inserted, changed ones updated, equal ones
 /// untouched; returns (inserted, updated).
 async fn merge(conn: &mut PgConnection, spec: &StorageSpec) -> Result<(i64, i64), sqlx::Error> {
-    let cols = columns(spec).join(", ");
+    let cols = spec.columns().join(", ");
     let keys = spec.key.join(", ");
     let set = spec
         .values

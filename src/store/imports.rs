@@ -130,12 +130,7 @@ impl<'s> StoredCursor<'s> {
 
     async fn next_page(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         let spec = self.spec;
-        let cols: Vec<&str> = spec
-            .key
-            .iter()
-            .copied()
-            .chain(spec.values.iter().map(|(n, _)| *n))
-            .collect();
+        let cols = spec.columns();
         let order = spec.key.join(", ");
         let filter = match &self.after {
             Some(_) => format!(
@@ -360,13 +355,10 @@ impl Store {
         wait: std::time::Duration,
         actor: &str,
     ) -> Result<(), sqlx::Error> {
-        let ms = wait.as_millis().clamp(1, i32::MAX as u128);
-        let setting = match self.backend {
-            super::Backend::Sqlite => format!("PRAGMA busy_timeout = {ms}"),
-            super::Backend::Postgres => format!("SET LOCAL lock_timeout = '{ms}ms'"),
-        };
-        sqlx::query(&setting).execute(&mut *tx).await?;
-        sqlx::query("UPDATE import_lock SET holder = $1, since = $2 WHERE id = 1")
+        sqlx::query(&lock_wait(self.backend, wait))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(TAKE_IMPORT_LOCK)
             .bind(actor)
             .bind(crate::clock::now_rfc3339())
             .execute(&mut *tx)
@@ -470,6 +462,19 @@ pub(super) fn busy_after(wait: std::time::Duration) -> impl Fn(sqlx::Error) -> S
     }
 }
 
+/// Takes the import lock row (binds: holder, since); the first write of an import transaction.
+pub(super) const TAKE_IMPORT_LOCK: &str =
+    "UPDATE import_lock SET holder = $1, since = $2 WHERE id = 1";
+
+/// The statement that makes a transaction wait at most `wait` for another writer's lock.
+pub(super) fn lock_wait(backend: super::Backend, wait: std::time::Duration) -> String {
+    let ms = wait.as_millis().clamp(1, i32::MAX as u128);
+    match backend {
+        super::Backend::Sqlite => format!("PRAGMA busy_timeout = {ms}"),
+        super::Backend::Postgres => format!("SET LOCAL lock_timeout = '{ms}ms'"),
+    }
+}
+
 /// Records compared and written per round trip of [`Store::apply_import`].
 pub const WRITE_BATCH: usize = 20_000;
 
@@ -533,12 +538,7 @@ async fn write_records(
     spec: &StorageSpec,
     plan: &Plan<'_>,
 ) -> Result<(), sqlx::Error> {
-    let columns: Vec<&str> = spec
-        .key
-        .iter()
-        .copied()
-        .chain(spec.values.iter().map(|(n, _)| *n))
-        .collect();
+    let columns = spec.columns();
     insert_rows(tx, spec.table, &columns, &plan.inserts, "").await?;
     let upsert = format!(
         "ON CONFLICT ({}) DO UPDATE SET {}",

@@ -18,6 +18,17 @@ pub struct StorageSpec {
     pub values: &'static [(&'static str, ColType)],
 }
 
+impl StorageSpec {
+    /// Every column in record order: the key columns, then the value columns.
+    pub fn columns(&self) -> Vec<&'static str> {
+        self.key
+            .iter()
+            .copied()
+            .chain(self.values.iter().map(|(n, _)| *n))
+            .collect()
+    }
+}
+
 impl Dataset {
     /// Where the records go: table, natural-key columns, value columns (cells in that order).
     pub fn storage(self) -> StorageSpec {
