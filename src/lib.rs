@@ -31,3 +31,16 @@ pub mod store;
 /// which made large imports ~30 % faster than with the system allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Keeps the process on small (4 KiB) pages: mimalloc reserves its arenas with
+/// `MADV_HUGEPAGE`, so that on a kernel with transparent huge pages one touched byte made 2 MiB
+/// resident (measured: 53 of the 71 MB of a Baden-Württemberg `serve --demo` were huge pages;
+/// 41 MB without). Called first thing by the binary; the kernel then maps small pages for the
+/// whole process, also in regions mapped before the call.
+pub fn use_small_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; it reads no memory.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}

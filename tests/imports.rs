@@ -707,3 +707,77 @@ async fn a_file_of_several_batches_streams_from_disk_with_every_check() {
         store.close().await;
     }
 }
+
+/// The references of activations are checked by the store as sets (migration 4 dropped their
+/// foreign keys): a record naming an unknown process or administration makes the whole import
+/// fail, into an empty table (PostgreSQL: straight `COPY`) and into a filled one (merge).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_refuses_records_naming_unknown_keys_and_writes_nothing() {
+    use digitalatlas::model::{join_key, Cell, Record, SliceStream};
+    use digitalatlas::store::imports::Provenance;
+    use digitalatlas::store::StoreError;
+    let activation = |line: u64, admin: &str, process: &str| Record {
+        line,
+        key: join_key(&[admin, process, "2024-03-01"]),
+        values: vec![Cell::OptText(None)],
+    };
+    let provenance = Provenance {
+        source_name: "aktivierungen.csv".into(),
+        checksum: "0".into(),
+        actor: "test".into(),
+    };
+    for db in common::all_dbs().await {
+        let state = digitalatlas::server::prepare(&db.url).await.unwrap();
+        let store = &state.store;
+        import_fixture(store, Dataset::Prozesse, "prozesse.csv").await;
+        let process: String =
+            text_column(store, "SELECT MIN(process_id) FROM processes").await[0].clone();
+        let provenance = &provenance;
+        let apply = |records: Vec<Record>, dry_run: bool| async move {
+            store
+                .apply_import(
+                    Dataset::Aktivierungen,
+                    &mut SliceStream(records.iter()),
+                    provenance,
+                    dry_run,
+                    std::time::Duration::from_secs(5),
+                )
+                .await
+        };
+        for filled in [false, true] {
+            let before = counts(store).await;
+            for dry_run in [true, false] {
+                let err = apply(
+                    vec![
+                        activation(2, "08111000", &process),
+                        activation(3, "08111000", "P-UNBEKANNT"),
+                    ],
+                    dry_run,
+                )
+                .await
+                .unwrap_err();
+                assert!(
+                    matches!(&err, StoreError::MissingReference { value, .. } if value == "P-UNBEKANNT"),
+                    "{}: {err}",
+                    db.name
+                );
+                let err = apply(vec![activation(2, "99999999", &process)], dry_run)
+                    .await
+                    .unwrap_err();
+                assert!(
+                    err.to_string().contains("administration_id \"99999999\""),
+                    "{err}"
+                );
+                assert_eq!(counts(store).await, before, "{} filled={filled}", db.name);
+            }
+            if !filled {
+                let (counts, _) = apply(vec![activation(2, "08111000", &process)], false)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(counts.inserted, 1, "{}", db.name);
+            }
+        }
+        store.close().await;
+    }
+}

@@ -1,11 +1,13 @@
-//! Imports into PostgreSQL through `COPY`: the sorted records stream into a temporary table in
-//! COPY's text format, then one `INSERT … ON CONFLICT DO UPDATE … WHERE changed` moves them into
-//! the table and counts what it inserted and updated. One transaction with the import lock and
+//! Imports into PostgreSQL through `COPY`: the sorted records stream in COPY's text format
+//! straight into an empty table, or else into a temporary table from which one `INSERT … ON
+//! CONFLICT DO UPDATE … WHERE changed` moves them into the table and counts what it inserted and
+//! updated. One transaction with the import lock and
 //! the log row, as on SQLite; memory holds one chunk of COPY text.
 
 use sqlx::{Connection, PgConnection};
 
 use super::imports::{busy_after, lock_wait, Counts, Provenance, TAKE_IMPORT_LOCK};
+use super::references::Referenced;
 use super::tables::StorageSpec;
 use super::{Store, StoreError};
 use crate::model::{Cell, Dataset, RecordStream};
@@ -49,11 +51,13 @@ fn values_differ(spec: &StorageSpec, p: &str, q: &str) -> String {
 
 impl Store {
     /// [`Store::apply_import`] on PostgreSQL; `None` when the stream stopped (nothing written).
+    /// Into an empty table the records are copied straight in (they are sorted and each key is
+    /// there once); otherwise through a temporary table and one merging `INSERT`.
     pub(super) async fn apply_import_copy(
         &self,
         pool: &sqlx::PgPool,
         dataset: Dataset,
-        records: &mut dyn RecordStream,
+        records: &mut Referenced<'_>,
         provenance: &Provenance,
         dry_run: bool,
         wait: std::time::Duration,
@@ -73,15 +77,31 @@ impl Store {
                 .await
                 .map_err(busy)?;
         }
-        let Some(total) = stage(&mut tx, &spec, records).await.map_err(busy)? else {
+        let any: Option<i32> = sqlx::query_scalar(&format!("SELECT 1 FROM {} LIMIT 1", spec.table))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(busy)?;
+        let target = match (any.is_none(), dry_run) {
+            (true, true) => Target::Nowhere,
+            (true, false) => Target::Table,
+            (false, _) => Target::Staging,
+        };
+        let Some(total) = stage(&mut tx, &spec, records, target).await.map_err(busy)? else {
             tx.rollback().await?;
             return Ok(None);
         };
-        let (inserted, updated) = if dry_run {
-            compare(&mut tx, &spec).await.map_err(busy)?
-        } else {
-            merge(&mut tx, &spec).await.map_err(busy)?
+        let (inserted, updated) = match target {
+            Target::Nowhere | Target::Table => (total, 0),
+            Target::Staging if dry_run => compare(&mut tx, &spec).await.map_err(busy)?,
+            Target::Staging => merge(&mut tx, &spec).await.map_err(busy)?,
         };
+        for (i, sql) in records.queries() {
+            let stored = sqlx::query_scalar(&sql)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(busy)?;
+            records.verify(i, &stored.into_iter().collect())?;
+        }
         let counts = Counts {
             total,
             inserted,
@@ -98,22 +118,50 @@ impl Store {
     }
 }
 
-/// Streams the records into a temporary table dropped at the end of the transaction; `None`
-/// when the stream stopped.
+/// Where [`stage`] sends the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// Straight into the dataset's table (it was empty).
+    Table,
+    /// Into a temporary table, merged afterwards.
+    Staging,
+    /// Nowhere: a dry run against an empty table only counts (and notes the references).
+    Nowhere,
+}
+
+/// Streams the records to `target` (a temporary table is dropped at the end of the
+/// transaction); `None` when the stream stopped.
 async fn stage(
     conn: &mut PgConnection,
     spec: &StorageSpec,
     records: &mut dyn RecordStream,
+    target: Target,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query(&format!(
-        "CREATE TEMP TABLE import_staging (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP",
-        spec.table
-    ))
-    .execute(&mut *conn)
-    .await?;
+    let table = match target {
+        Target::Nowhere => {
+            let mut total = 0i64;
+            loop {
+                match records.next_record() {
+                    Ok(Some(_)) => total += 1,
+                    Ok(None) => return Ok(Some(total)),
+                    Err(_) => return Ok(None),
+                }
+            }
+        }
+        Target::Table => spec.table,
+        Target::Staging => {
+            sqlx::query(&format!(
+                "CREATE TEMP TABLE import_staging (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP",
+                spec.table
+            ))
+            .execute(&mut *conn)
+            .await?;
+            "import_staging"
+        }
+    };
     let mut copy = conn
         .copy_in_raw(&format!(
-            "COPY import_staging ({}) FROM STDIN",
+            "COPY {table} ({}) FROM STDIN",
             spec.columns().join(", ")
         ))
         .await?;

@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::batch::{insert_rows, BatchRow};
 use super::fingerprint::{self, CellRef};
+use super::references::Referenced;
 use super::tables::{ColType, StorageSpec};
 use super::{Store, StoreError};
 use crate::model::Cell;
@@ -259,6 +260,8 @@ impl Store {
         dry_run: bool,
         wait: std::time::Duration,
     ) -> Result<Option<(Counts, i64)>, StoreError> {
+        let spec = dataset.storage();
+        let records = &mut Referenced::new(&spec, records);
         if let Some(pool) = &self.copy_pool {
             return self
                 .apply_import_copy(pool, dataset, records, provenance, dry_run, wait)
@@ -295,7 +298,7 @@ impl Store {
         &self,
         tx: &mut AnyConnection,
         dataset: Dataset,
-        records: &mut dyn RecordStream,
+        records: &mut Referenced<'_>,
         provenance: &Provenance,
         dry_run: bool,
         wait: std::time::Duration,
@@ -339,6 +342,13 @@ impl Store {
             if end {
                 break;
             }
+        }
+        for (i, sql) in records.queries() {
+            let stored = sqlx::query_scalar(&sql)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(busy)?;
+            records.verify(i, &stored.into_iter().collect())?;
         }
         if dry_run {
             return Ok(Some((counts, 0)));

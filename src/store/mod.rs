@@ -7,6 +7,7 @@ mod copy;
 mod fingerprint;
 pub mod imports;
 mod records;
+mod references;
 mod registry;
 
 pub use registry::RegistryLoad;
@@ -40,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "web sessions",
         include_str!("../../migrations/0003_web_sessions.sql"),
+    ),
+    (
+        4,
+        "activation references checked by the import",
+        include_str!("../../migrations/0004_activation_references.sql"),
     ),
 ];
 
@@ -91,6 +97,14 @@ pub enum StoreError {
     OtherRegistry { present: String, wanted: String },
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "a record names {column} {value:?}, which is not in table {table}; nothing was written"
+    )]
+    MissingReference {
+        column: &'static str,
+        table: &'static str,
+        value: String,
+    },
     #[error("another import is writing to the database; waited {waited_s} s (try again later)")]
     Busy { waited_s: u64 },
 }

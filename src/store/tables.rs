@@ -16,6 +16,19 @@ pub struct StorageSpec {
     /// Natural-key columns (all TEXT).
     pub key: &'static [&'static str],
     pub values: &'static [(&'static str, ColType)],
+    /// Columns that must name a row of a key table, checked by the import as sets (see
+    /// `references.rs`) where the schema has no foreign key for them.
+    pub references: &'static [Reference],
+}
+
+/// A column (index in record order) whose values must be keys of another table.
+#[derive(Debug, Clone, Copy)]
+pub struct Reference {
+    pub column: usize,
+    /// The column's name, for the error.
+    pub name: &'static str,
+    pub table: &'static str,
+    pub key: &'static str,
 }
 
 impl StorageSpec {
@@ -43,6 +56,8 @@ impl Dataset {
                     ("seminar_days", ColType::Int),
                     ("voucher_cents", ColType::Int),
                 ],
+                // A foreign key in the schema (a small table).
+                references: &[],
             },
             Dataset::Prozesse => StorageSpec {
                 table: "processes",
@@ -54,16 +69,33 @@ impl Dataset {
                     ("ozg_id", ColType::OptText),
                     ("themenfeld", ColType::OptText),
                 ],
+                references: &[],
             },
             Dataset::Aktivierungen => StorageSpec {
                 table: "activations",
                 key: &["administration_id", "process_id", "activated_on"],
                 values: &[("deactivated_on", ColType::OptText)],
+                // Foreign keys until migration 4; millions of rows, checked as sets.
+                references: &[
+                    Reference {
+                        column: 0,
+                        name: "administration_id",
+                        table: "administrations",
+                        key: "id",
+                    },
+                    Reference {
+                        column: 1,
+                        name: "process_id",
+                        table: "processes",
+                        key: "process_id",
+                    },
+                ],
             },
             Dataset::Konten => StorageSpec {
                 table: "servicebw_accounts",
                 key: &["reference_date", "account_type", "scope"],
                 values: &[("count", ColType::Int)],
+                references: &[],
             },
         }
     }
