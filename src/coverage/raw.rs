@@ -302,6 +302,7 @@ impl RawData {
         RawSink {
             raw: self,
             participants: HashMap::new(),
+            last_admin: (String::new(), None),
         }
     }
 
@@ -356,6 +357,9 @@ pub struct RawSink<'r> {
     raw: &'r mut RawData,
     /// Numbers the pseudonymous participant ids of one load.
     participants: HashMap<String, u32>,
+    /// The administration of the previous activation and its index: the store delivers
+    /// activations in key order, so the id repeats in runs and is looked up once per run.
+    last_admin: (String, Option<u32>),
 }
 
 impl RecordSink for RawSink<'_> {
@@ -398,10 +402,14 @@ impl RecordSink for RawSink<'_> {
         from: NaiveDate,
         until: Option<NaiveDate>,
     ) {
-        if let (Some(&admin), Some(&process)) = (
-            self.raw.admin_idx.get(admin),
-            self.raw.process_idx.get(process),
-        ) {
+        if self.last_admin.0 != admin {
+            self.last_admin.0.clear();
+            self.last_admin.0.push_str(admin);
+            self.last_admin.1 = self.raw.admin_idx.get(admin).copied();
+        }
+        if let (Some(admin), Some(&process)) =
+            (self.last_admin.1, self.raw.process_idx.get(process))
+        {
             self.raw.activations.push(Activation {
                 admin,
                 process,
