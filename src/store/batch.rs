@@ -166,7 +166,7 @@ pub(super) async fn select_pages(
         let mut from = lo;
         let (mut a, mut b) = tokio::join!(
             fetch(&mut *conn, &sql, from, hi),
-            fetch(&mut *other, &sql, from + step, hi)
+            fetch(&mut other, &sql, from + step, hi)
         );
         loop {
             from += 2 * step;
@@ -177,7 +177,7 @@ pub(super) async fn select_pages(
             // Both connections build the next two pages while these two are read.
             let (next_a, next_b, done) = tokio::join!(
                 fetch(&mut *conn, &sql, from, hi),
-                fetch(&mut *other, &sql, from + step, hi),
+                fetch(&mut other, &sql, from + step, hi),
                 async {
                     for text in [&text_a, &text_b].into_iter().flatten() {
                         each(Page::Separated(text))?;
