@@ -1,8 +1,6 @@
 //! The four datasets: their canonical columns, how a row becomes a typed record, and where it is
 //! stored. Validation collects every problem of a file instead of stopping at the first.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::fields;
@@ -96,14 +94,17 @@ pub struct Validated {
 /// Where each known column is in a file's rows.
 #[derive(Debug)]
 pub struct Columns {
-    index: HashMap<&'static str, usize>,
+    /// (column, position in the file) of every known column present: a handful, so a scan
+    /// beats hashing the name for every field of millions of rows.
+    index: Vec<(&'static str, usize)>,
 }
 
 impl Columns {
     fn get<'a>(&self, cells: &'a StringRecord, name: &str) -> &'a str {
         self.index
-            .get(name)
-            .and_then(|&i| cells.get(i))
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|&(_, i)| cells.get(i))
             .unwrap_or("")
     }
 }
@@ -135,14 +136,16 @@ pub fn validate(dataset: Dataset, table: &Table, ctx: &Context) -> Validated {
 /// for missing or repeated ones (then no columns are returned and rows are not worth reading).
 pub fn header(dataset: Dataset, headers: &[String]) -> (Option<Columns>, Validated) {
     let mut out = Validated::default();
-    let mut index = HashMap::new();
+    let mut index: Vec<(&'static str, usize)> = Vec::new();
     let known = dataset.columns();
     for (i, raw) in headers.iter().enumerate() {
         let h = fields::header(raw);
         if let Some((name, _)) = known.iter().find(|(n, _)| *n == h) {
-            if index.insert(*name, i).is_some() {
+            if index.iter().any(|(n, _)| n == name) {
                 out.issues
                     .push(issue(1, raw, raw, "column appears twice in the header"));
+            } else {
+                index.push((*name, i));
             }
         } else if h == "name" || PERSONAL_COLUMNS.contains(&h.as_str()) {
             // `name` is a known column of `prozesse`; anywhere else it is a person's name.
@@ -154,7 +157,7 @@ pub fn header(dataset: Dataset, headers: &[String]) -> (Option<Columns>, Validat
         }
     }
     for (name, required) in known {
-        if *required && !index.contains_key(name) {
+        if *required && !index.iter().any(|(n, _)| n == name) {
             out.issues.push(issue(
                 1,
                 name,

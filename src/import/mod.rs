@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 pub use dataset::{Dataset, Issue};
 pub use input::Input;
-use stage::{Issues, Merge, Stager, Unique};
+use stage::{Issues, Merge, Unique};
 use table::Format;
 
 use crate::store::imports::{Counts, Provenance};
@@ -79,8 +79,11 @@ pub struct Summary {
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Timings {
+    /// Reading the file, with validation running beside it on a second thread (wall time).
     pub read: f64,
+    /// Validating, sorting and spilling the batches (their thread's busy time, within `read`).
     pub validate: f64,
+    /// Merging the runs and writing (or, for a dry run, comparing).
     pub write: f64,
 }
 
@@ -349,32 +352,38 @@ async fn run_unlogged(
         })?;
     let ctx = store.import_context().await?;
     let consumed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let mut stager = Stager::new(req.dataset, &ctx, progress.clone(), consumed.clone());
-    let read = offload(|| {
-        let read = table::read_into(
-            format,
-            &req.input,
-            scan.utf8,
-            limits.max_rows,
-            &consumed,
-            &mut stager,
-        );
-        stager.finish();
-        read
+    let (read, staged) = offload(|| {
+        stage::stage(
+            req.dataset,
+            &ctx,
+            progress.clone(),
+            consumed.clone(),
+            |stager| {
+                table::read_into(
+                    format,
+                    &req.input,
+                    scan.utf8,
+                    limits.max_rows,
+                    &consumed,
+                    stager,
+                )
+            },
+        )
     });
-    timings.validate = stager.validate_ms;
-    timings.read = started.elapsed().as_secs_f64() * 1e3 - timings.validate;
+    timings.validate = staged.validate_ms;
+    timings.read = started.elapsed().as_secs_f64() * 1e3;
     let encoding = read.map_err(|e| unreadable(req, e.line, e.reason))?;
-    if let Some(e) = stager.spill_error.take() {
-        return Err(spill_failed(e));
-    }
-    let Stager {
+    let stage::Staged {
         runs,
         mut issues,
         warnings,
         records: valid,
+        spill_error,
         ..
-    } = stager;
+    } = staged;
+    if let Some(e) = spill_error {
+        return Err(spill_failed(e));
+    }
     if !issues.is_empty() {
         offload(|| stage::duplicates(req.dataset, &runs, &mut issues)).map_err(spill_failed)?;
         return Err(report(req, issues, warnings));

@@ -8,7 +8,7 @@ use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 
 use indicatif::ProgressBar;
@@ -56,12 +56,10 @@ impl Issues {
     }
 }
 
-/// Validates rows as they are read; see the module documentation.
-pub(super) struct Stager<'c> {
-    dataset: Dataset,
-    ctx: &'c Context,
-    cols: Option<Columns>,
-    batch: Vec<Row>,
+/// What validating a file's batches produced: the runs in file order, the issues and
+/// warnings, and the count of valid records.
+#[derive(Debug, Default)]
+pub(super) struct Staged {
     pub(super) runs: Vec<Run>,
     pub(super) issues: Issues,
     pub(super) warnings: Vec<String>,
@@ -72,45 +70,9 @@ pub(super) struct Stager<'c> {
     pub(super) spill_error: Option<io::Error>,
     /// Milliseconds spent validating.
     pub(super) validate_ms: f64,
-    progress: ProgressBar,
-    /// Bytes of the file read so far.
-    consumed: Arc<AtomicU64>,
 }
 
-impl<'c> Stager<'c> {
-    pub(super) fn new(
-        dataset: Dataset,
-        ctx: &'c Context,
-        progress: ProgressBar,
-        consumed: Arc<AtomicU64>,
-    ) -> Stager<'c> {
-        Stager {
-            dataset,
-            ctx,
-            cols: None,
-            batch: Vec::new(),
-            runs: Vec::new(),
-            issues: Issues::default(),
-            warnings: Vec::new(),
-            more_warnings: 0,
-            records: 0,
-            spill_error: None,
-            validate_ms: 0.0,
-            progress,
-            consumed,
-        }
-    }
-
-    /// Validates what is left; call after the last row.
-    pub(super) fn finish(&mut self) {
-        self.flush(true);
-        if self.more_warnings > 0 {
-            self.warnings
-                .push(format!("… and {} more warning(s)", self.more_warnings));
-            self.more_warnings = 0;
-        }
-    }
-
+impl Staged {
     fn warn(&mut self, warnings: Vec<String>) {
         for w in warnings {
             if self.warnings.len() < MAX_WARNINGS {
@@ -121,17 +83,12 @@ impl<'c> Stager<'c> {
         }
     }
 
-    /// Validates the current batch and keeps its records as a run (spilled unless `last`).
-    fn flush(&mut self, last: bool) {
-        let Some(cols) = &self.cols else { return };
-        if self.batch.is_empty() {
-            return;
-        }
+    /// Validates one batch and keeps its records as a run (spilled unless `last`).
+    fn take(&mut self, batch: &[Row], cols: &Columns, last: bool, with: &Validation<'_>) {
         let t = std::time::Instant::now();
-        let mut v = dataset::validate_batch(self.dataset, &self.batch, cols, self.ctx);
-        self.batch.clear();
-        self.progress
-            .set_position(self.consumed.load(AtomicOrdering::Relaxed));
+        let mut v = dataset::validate_batch(with.dataset, batch, cols, with.ctx);
+        with.progress
+            .set_position(with.consumed.load(AtomicOrdering::Relaxed));
         for issue in v.issues {
             self.issues.push(issue);
         }
@@ -149,16 +106,127 @@ impl<'c> Stager<'c> {
             Err(e) => self.spill_error = Some(e),
         }
     }
+
+    /// Appends what a later part of the file produced.
+    fn append(&mut self, later: Staged) {
+        self.runs.extend(later.runs);
+        // Issues the later part counted but no longer kept still count.
+        let dropped = later.issues.count - later.issues.kept.len();
+        for issue in later.issues.kept {
+            self.issues.push(issue);
+        }
+        self.issues.count += dropped;
+        self.warn(later.warnings);
+        self.more_warnings += later.more_warnings;
+        self.records += later.records;
+        self.spill_error = self.spill_error.take().or(later.spill_error);
+        self.validate_ms += later.validate_ms;
+    }
+
+    /// Closes the warning list.
+    fn finish(&mut self) {
+        if self.more_warnings > 0 {
+            self.warnings
+                .push(format!("… and {} more warning(s)", self.more_warnings));
+            self.more_warnings = 0;
+        }
+    }
+}
+
+/// What a batch is validated against, and where progress goes.
+#[derive(Debug, Clone)]
+struct Validation<'c> {
+    dataset: Dataset,
+    ctx: &'c Context,
+    progress: ProgressBar,
+    /// Bytes of the file read so far.
+    consumed: Arc<AtomicU64>,
+}
+
+/// A full batch on its way to the validating thread.
+type Batch = (Vec<Row>, Arc<Columns>);
+
+/// Collects rows as they are read into batches, which a second thread validates, sorts and
+/// spills while the next batch is read (at most one batch waits between them).
+pub(super) struct Stager<'c> {
+    with: Validation<'c>,
+    cols: Option<Arc<Columns>>,
+    batch: Vec<Row>,
+    to_validator: Option<std::sync::mpsc::SyncSender<Batch>>,
+    /// Set by the validating thread when a run could not be spilled: reading stops.
+    stopped: Arc<AtomicBool>,
+    /// The header's issues and warnings, then the last batch's.
+    staged: Staged,
+}
+
+/// Reads a file with `read` (which feeds the stager) while a second thread validates the full
+/// batches; the last batch is validated at the end and kept in memory. Returns what `read`
+/// returned and everything validation produced, in file order.
+pub(super) fn stage<R>(
+    dataset: Dataset,
+    ctx: &Context,
+    progress: ProgressBar,
+    consumed: Arc<AtomicU64>,
+    read: impl FnOnce(&mut Stager<'_>) -> R,
+) -> (R, Staged) {
+    let with = Validation {
+        dataset,
+        ctx,
+        progress,
+        consumed,
+    };
+    std::thread::scope(|scope| {
+        let (to_validator, batches) = std::sync::mpsc::sync_channel::<Batch>(1);
+        let stopped = Arc::new(AtomicBool::new(false));
+        let validator = scope.spawn({
+            let (with, stopped) = (with.clone(), stopped.clone());
+            move || {
+                let mut staged = Staged::default();
+                for (batch, cols) in batches {
+                    staged.take(&batch, &cols, false, &with);
+                    if staged.spill_error.is_some() {
+                        stopped.store(true, AtomicOrdering::Relaxed);
+                        break;
+                    }
+                }
+                staged
+            }
+        });
+        let mut stager = Stager {
+            with,
+            cols: None,
+            batch: Vec::new(),
+            to_validator: Some(to_validator),
+            stopped,
+            staged: Staged::default(),
+        };
+        let result = read(&mut stager);
+        // The validator ends when the channel closes.
+        stager.to_validator = None;
+        let from_validator = validator
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let mut staged = std::mem::take(&mut stager.staged);
+        staged.append(from_validator);
+        if let Some(cols) = &stager.cols {
+            if !stager.batch.is_empty() && staged.spill_error.is_none() {
+                let batch = std::mem::take(&mut stager.batch);
+                staged.take(&batch, cols, true, &stager.with);
+            }
+        }
+        staged.finish();
+        (result, staged)
+    })
 }
 
 impl RowSink for Stager<'_> {
     fn headers(&mut self, headers: Vec<String>) -> ControlFlow<()> {
-        let (cols, v) = dataset::header(self.dataset, &headers);
+        let (cols, v) = dataset::header(self.with.dataset, &headers);
         for issue in v.issues {
-            self.issues.push(issue);
+            self.staged.issues.push(issue);
         }
-        self.warn(v.warnings);
-        self.cols = cols;
+        self.staged.warn(v.warnings);
+        self.cols = cols.map(Arc::new);
         if self.cols.is_some() {
             ControlFlow::Continue(())
         } else {
@@ -169,8 +237,13 @@ impl RowSink for Stager<'_> {
     fn row(&mut self, row: Row) -> ControlFlow<()> {
         self.batch.push(row);
         if self.batch.len() >= BATCH_ROWS {
-            self.flush(false);
-            if self.spill_error.is_some() {
+            let (Some(cols), Some(to_validator)) = (&self.cols, &self.to_validator) else {
+                return ControlFlow::Break(());
+            };
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_ROWS));
+            if self.stopped.load(AtomicOrdering::Relaxed)
+                || to_validator.send((batch, cols.clone())).is_err()
+            {
                 return ControlFlow::Break(());
             }
         }

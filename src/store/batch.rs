@@ -228,8 +228,8 @@ pub(super) async fn rowid_range(
     sqlx::query_as(&format!(
         "SELECT (SELECT MIN(rowid) FROM {table}), (SELECT MAX(rowid) FROM {table})"
     ))
-        .fetch_one(conn)
-        .await
+    .fetch_one(conn)
+    .await
 }
 
 /// One page of [`select_pages`].
@@ -282,4 +282,63 @@ pub(super) fn parse_rows<'a, T: serde::Deserialize<'a>>(
 ) -> Result<Vec<T>, sqlx::Error> {
     serde_json::from_str(text)
         .map_err(|e| sqlx::Error::Decode(format!("rows of {table}: {e}").into()))
+}
+
+/// SQLite's limit on bound parameters per statement (`SQLITE_MAX_VARIABLE_NUMBER` since 3.32).
+const SQLITE_MAX_PARAMETERS: usize = 32_766;
+
+/// Inserts records into a SQLite table as the bound parameters of multi-row `VALUES`
+/// statements, as many rows per statement as the parameter limit allows: SQLite reads a bound
+/// value as it is, where a JSON batch costs it a parse of every row twice (measured on 6.5
+/// million activations: about a third of the write time). `suffix` as for [`insert_rows`].
+pub(super) async fn insert_records_sqlite(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    records: &[&crate::model::Record],
+    suffix: &str,
+) -> Result<(), sqlx::Error> {
+    let width = columns.len();
+    let per_statement = (SQLITE_MAX_PARAMETERS / width).max(1);
+    let statement = |rows: usize| {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        // Anonymous `?` parameters: sqlx asks SQLite for every parameter's name, which for
+        // numbered ones (`$n`) walks the list of names each time (quadratic per statement).
+        let row = format!("({})", vec!["?"; width].join(", "));
+        for r in 0..rows {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&row);
+        }
+        sql.push(' ');
+        sql.push_str(suffix);
+        sql
+    };
+    let full = statement(per_statement.min(records.len()));
+    for chunk in records.chunks(per_statement) {
+        let partial;
+        let sql = if chunk.len() == per_statement.min(records.len()) {
+            &full
+        } else {
+            partial = statement(chunk.len());
+            &partial
+        };
+        let mut q = sqlx::query(sql);
+        for record in chunk {
+            for part in record.key_parts() {
+                q = q.bind(part);
+            }
+            for cell in &record.values {
+                q = match cell {
+                    Cell::Text(v) => q.bind(v.as_str()),
+                    Cell::OptText(v) => q.bind(v.as_deref()),
+                    Cell::Int(v) => q.bind(*v),
+                    Cell::Float(v) => q.bind(*v),
+                };
+            }
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }

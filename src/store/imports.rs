@@ -4,12 +4,11 @@
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use super::batch::{insert_rows, BatchRow};
+use super::batch::{insert_records_sqlite, insert_rows};
 use super::fingerprint::{self, CellRef};
 use super::references::Referenced;
 use super::tables::{ColType, StorageSpec};
 use super::{Store, StoreError};
-use crate::model::Cell;
 use crate::model::{push_key_part, Dataset, KnownKeys as Context, Record, RecordStream};
 
 /// Row counts of one import.
@@ -56,34 +55,6 @@ pub struct Provenance {
     pub source_name: String,
     pub checksum: String,
     pub actor: String,
-}
-
-/// A validated record as a batch row: its key parts, then its value cells.
-struct RecordRow<'a>(&'a Record);
-
-impl Serialize for RecordRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let r = self.0;
-        let mut seq = s.serialize_seq(None)?;
-        for k in r.key_parts() {
-            seq.serialize_element(k)?;
-        }
-        for v in &r.values {
-            seq.serialize_element(v)?;
-        }
-        seq.end()
-    }
-}
-
-impl BatchRow for RecordRow<'_> {
-    fn pg_types(&self) -> Vec<&'static str> {
-        self.0
-            .key_parts()
-            .map(|_| "text")
-            .chain(self.0.values.iter().map(Cell::pg_type))
-            .collect()
-    }
 }
 
 /// The stored rows of a table in key order, a page at a time (keyset pagination through the
@@ -314,34 +285,38 @@ impl Store {
         }
         let was_empty = table_is_empty(&mut *tx, spec.table).await.map_err(busy)?;
         let mut counts = Counts::default();
-        let mut batch: Vec<Record> = Vec::with_capacity(WRITE_BATCH);
         let mut cursor = StoredCursor::new(&spec);
-        loop {
-            let Ok(next) = records.next_record() else {
+        let Some(mut batch) = next_batch(records).await else {
+            return Ok(None);
+        };
+        while !batch.is_empty() {
+            // A table empty before this import holds only this import's keys, each once.
+            let mut stored = Vec::with_capacity(batch.len());
+            for r in &batch {
+                stored.push(if was_empty {
+                    None
+                } else {
+                    cursor.find(&mut *tx, &r.key).await.map_err(busy)?
+                });
+            }
+            let plan = Plan::of(&batch, &stored);
+            counts.add(&plan.counts);
+            // The next batch is merged from the runs while SQLite writes this one.
+            let (written, next) = tokio::join!(
+                async {
+                    if dry_run {
+                        return Ok(());
+                    }
+                    write_records(&mut *tx, &spec, &plan).await
+                },
+                next_batch(records)
+            );
+            written.map_err(busy)?;
+            let Some(next) = next else {
                 return Ok(None);
             };
-            let end = next.is_none();
-            batch.extend(next);
-            if batch.len() >= WRITE_BATCH || (end && !batch.is_empty()) {
-                // A table empty before this import holds only this import's keys, each once.
-                let mut stored = Vec::with_capacity(batch.len());
-                for r in &batch {
-                    stored.push(if was_empty {
-                        None
-                    } else {
-                        cursor.find(&mut *tx, &r.key).await.map_err(busy)?
-                    });
-                }
-                let plan = Plan::of(&batch, &stored);
-                counts.add(&plan.counts);
-                if !dry_run {
-                    write_records(&mut *tx, &spec, &plan).await.map_err(busy)?;
-                }
-                batch.clear();
-            }
-            if end {
-                break;
-            }
+            drop(plan);
+            batch = next;
         }
         for (i, sql) in records.queries() {
             let stored = sqlx::query_scalar(&sql)
@@ -497,6 +472,25 @@ impl Counts {
     }
 }
 
+/// The next [`WRITE_BATCH`] records of the stream (fewer at its end, none after it); `None`
+/// when the stream stopped.
+/// Yields every 1,024 records, so that a write running beside it (in `join!`) sends its next
+/// statement as soon as SQLite finished the previous one.
+async fn next_batch(records: &mut dyn RecordStream) -> Option<Vec<Record>> {
+    let mut batch = Vec::with_capacity(WRITE_BATCH);
+    while batch.len() < WRITE_BATCH {
+        match records.next_record() {
+            Ok(Some(r)) => batch.push(r),
+            Ok(None) => break,
+            Err(_) => return None,
+        }
+        if batch.len() % 1024 == 0 {
+            tokio::task::yield_now().await;
+        }
+    }
+    Some(batch)
+}
+
 /// True when `table` has no rows.
 async fn table_is_empty(conn: &mut AnyConnection, table: &str) -> Result<bool, sqlx::Error> {
     let any: Option<i32> = sqlx::query_scalar(&format!("SELECT 1 FROM {table} LIMIT 1"))
@@ -507,8 +501,8 @@ async fn table_is_empty(conn: &mut AnyConnection, table: &str) -> Result<bool, s
 
 /// What an import changes: the new records, the changed ones, and the counts.
 struct Plan<'r> {
-    inserts: Vec<RecordRow<'r>>,
-    updates: Vec<RecordRow<'r>>,
+    inserts: Vec<&'r Record>,
+    updates: Vec<&'r Record>,
     counts: Counts,
 }
 
@@ -527,14 +521,14 @@ impl<'r> Plan<'r> {
             match stored {
                 None => {
                     plan.counts.inserted += 1;
-                    plan.inserts.push(RecordRow(r));
+                    plan.inserts.push(r);
                 }
                 Some(v) if *v == fingerprint::of_cells(r.values.iter().map(CellRef::from)) => {
                     plan.counts.unchanged += 1
                 }
                 Some(_) => {
                     plan.counts.updated += 1;
-                    plan.updates.push(RecordRow(r));
+                    plan.updates.push(r);
                 }
             }
         }
@@ -542,14 +536,15 @@ impl<'r> Plan<'r> {
     }
 }
 
-/// Inserts the new records and updates the changed ones in place.
+/// Inserts the new records and updates the changed ones in place (SQLite: PostgreSQL imports
+/// go through `copy.rs`).
 async fn write_records(
     tx: &mut AnyConnection,
     spec: &StorageSpec,
     plan: &Plan<'_>,
 ) -> Result<(), sqlx::Error> {
     let columns = spec.columns();
-    insert_rows(tx, spec.table, &columns, &plan.inserts, "").await?;
+    insert_records_sqlite(tx, spec.table, &columns, &plan.inserts, "").await?;
     let upsert = format!(
         "ON CONFLICT ({}) DO UPDATE SET {}",
         spec.key.join(", "),
@@ -559,7 +554,7 @@ async fn write_records(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    insert_rows(tx, spec.table, &columns, &plan.updates, &upsert).await
+    insert_records_sqlite(tx, spec.table, &columns, &plan.updates, &upsert).await
 }
 
 /// The import log row of a written import; returns its id (`MAX + 1`, serialised by the import
