@@ -131,8 +131,10 @@ async fn reload(
 }
 
 /// Hands the heap's free pages back to the system after building `snap`: reading a large table
-/// frees many small buffers, which glibc would otherwise keep as resident memory of the process.
-/// Only for large data (walking the heap costs milliseconds, more than a small rebuild).
+/// frees many small buffers, which glibc (SQLite's heap) would otherwise keep as resident memory
+/// of the process. Only for large data (walking the heap costs milliseconds, more than a small
+/// rebuild). The Rust heap (mimalloc) returns freed pages by itself in the service (see
+/// [`crate::return_freed_memory_at_once`]).
 pub(crate) fn release_free_memory(snap: &Snapshot) {
     if snap.raw.activations.len() < 500_000 {
         return;
