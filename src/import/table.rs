@@ -225,7 +225,6 @@ fn read_csv(
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
-        .trim(csv::Trim::All)
         .has_headers(false)
         .buffer_capacity(256 * 1024)
         .from_reader(text);
@@ -240,7 +239,7 @@ fn read_csv(
         Err(e) => return Err(read_error(1, format!("unreadable header row: {e}"))),
     }
     if sink
-        .headers(record.iter().map(str::to_string).collect())
+        .headers(record.iter().map(|h| h.trim().to_string()).collect())
         .is_break()
     {
         return Ok(());
@@ -248,14 +247,19 @@ fn read_csv(
     let mut rows = 0;
     while reader.read_record(&mut record).map_err(unreadable)? {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.iter().all(str::is_empty) {
+        if record.iter().all(|c| c.trim().is_empty()) {
             continue; // trailing empty lines, or ";;;" rows Excel leaves behind
         }
         if rows >= max_rows {
             return Err(too_many(max_rows, line));
         }
         rows += 1;
-        let cells = std::mem::take(&mut record);
+        // The trimmed cells into a record of their exact size; `record` keeps its buffers for
+        // the next row (csv's own trimming built every row twice).
+        let mut cells = StringRecord::with_capacity(record.as_slice().len(), record.len());
+        for cell in &record {
+            cells.push_field(cell.trim());
+        }
         if sink.row(Row { line, cells }).is_break() {
             break;
         }
