@@ -688,6 +688,22 @@ async fn a_file_of_several_batches_streams_from_disk_with_every_check() {
         );
         assert!(s.records.is_none());
         assert_eq!(store.count("activations").await.unwrap(), rows);
+        // Read back in pages (SQLite: rowid ranges on two connections taking turns), in order.
+        let raw = store.load_raw(state.registry.clone(), None).await.unwrap();
+        assert_eq!(raw.activations.len() as i64, rows, "{}", db.name);
+        let mut keys: Vec<(u32, u32, chrono::NaiveDate)> = raw
+            .activations
+            .iter()
+            .map(|a| (a.admin, a.process, a.from))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(
+            keys.len() as i64,
+            rows,
+            "{}: every activation once",
+            db.name
+        );
 
         // Again with 7 rows changed: compared in bounded batches against the stored rows.
         std::fs::write(&path, large_activations(&gemeinden, days, 7, None)).unwrap();

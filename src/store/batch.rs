@@ -240,35 +240,41 @@ pub(super) enum Page<'a> {
 }
 
 impl<'a> Page<'a> {
-    /// The rows as fields (`None` for NULL), `n` per row.
-    pub(super) fn rows<const N: usize>(
+    /// Calls `each` with every row's fields (`None` for NULL), `N` per row, without collecting
+    /// them (a page of SQLite text is read in place); returns the number of rows and the last.
+    pub(super) fn for_each_row<const N: usize>(
         self,
         table: &str,
-    ) -> Result<Vec<[Option<&'a str>; N]>, sqlx::Error> {
+        mut each: impl FnMut(&[Option<&'a str>; N]) -> Result<(), sqlx::Error>,
+    ) -> Result<(usize, Option<[Option<&'a str>; N]>), sqlx::Error> {
+        let (mut count, mut last) = (0, None);
+        let mut take = |row: [Option<&'a str>; N]| {
+            each(&row)?;
+            count += 1;
+            last = Some(row);
+            Ok::<(), sqlx::Error>(())
+        };
         match self {
-            Page::Separated(text) => text
-                .split('\u{1e}')
-                .filter(|r| !r.is_empty())
-                .map(|row| {
+            Page::Separated(text) => {
+                for row in text.split('\u{1e}').filter(|r| !r.is_empty()) {
                     let mut fields = row.split('\u{1f}');
                     let mut out = [None; N];
                     for slot in &mut out {
                         *slot = fields.next().filter(|f| !f.is_empty());
                     }
-                    Ok(out)
-                })
-                .collect(),
+                    take(out)?;
+                }
+            }
             Page::Json(text) => {
                 let rows: Vec<Vec<Option<&str>>> = parse_rows(text, table)?;
-                rows.into_iter()
-                    .map(|r| {
-                        <[Option<&str>; N]>::try_from(r).map_err(|_| {
-                            sqlx::Error::Decode(format!("rows of {table}: wrong width").into())
-                        })
-                    })
-                    .collect()
+                for row in rows {
+                    take(<[Option<&str>; N]>::try_from(row).map_err(|_| {
+                        sqlx::Error::Decode(format!("rows of {table}: wrong width").into())
+                    })?)?;
+                }
             }
         }
+        Ok((count, last))
     }
 }
 

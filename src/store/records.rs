@@ -181,19 +181,19 @@ impl RecordReader {
                 "deactivated_on",
             ],
             |page| {
-                let rows = page.rows::<4>("activations")?;
-                for &[admin, process, from, until] in &rows {
+                let (count, last) = page.for_each_row::<4>("activations", |row| {
+                    let [admin, process, from, until] = *row;
                     let (Some(admin), Some(process), Some(from)) = (admin, process, from) else {
                         return Err(decode_err("activation", "with an empty key part"));
                     };
                     let until = until.map(date).transpose()?;
                     sink.activation(admin, process, date(from)?, until);
-                }
-                let last = rows
-                    .last()
+                    Ok(())
+                })?;
+                let last = last
                     .map(|r| r[..3].iter().map(|f| f.unwrap_or("").to_string()).collect())
                     .unwrap_or_default();
-                Ok((rows.len(), last))
+                Ok((count, last))
             },
         )
         .await?;
