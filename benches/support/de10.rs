@@ -52,6 +52,12 @@ fn measure(cmd: &mut Command) -> Measured {
     }
 }
 
+/// Writes every dirty page to disk (`sync`), so that a measured command does not pay for the
+/// writeback of the one before it (the `sqlite3` reference leaves 700 MB behind).
+fn settle() {
+    let _ = Command::new("sync").status();
+}
+
 fn mb(kb: i64) -> String {
     format!("{:.0} MB", kb as f64 / 1024.0)
 }
@@ -115,6 +121,7 @@ fn digitalatlas(url: &str, registry: &Path) -> Command {
 }
 
 fn import(url: &str, registry: &Path, dataset: &str, file: &Path) -> Measured {
+    settle();
     let m = measure(
         digitalatlas(url, registry)
             .args(["import", dataset])
@@ -147,6 +154,7 @@ fn sqlite3_reference(schema_from: &Path, big: &Path, dir: &Path) -> Measured {
     );
     let script_path = dir.join("reference.sql");
     std::fs::write(&script_path, script).unwrap();
+    settle();
     let m = measure(
         Command::new("sqlite3")
             .arg(&db)

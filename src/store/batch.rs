@@ -239,16 +239,19 @@ pub(super) enum Page<'a> {
     Json(&'a str),
 }
 
+/// A row of a [`Page`]: its fields, `None` for NULL.
+pub(super) type Fields<'a, const N: usize> = [Option<&'a str>; N];
+
 impl<'a> Page<'a> {
     /// Calls `each` with every row's fields (`None` for NULL), `N` per row, without collecting
     /// them (a page of SQLite text is read in place); returns the number of rows and the last.
     pub(super) fn for_each_row<const N: usize>(
         self,
         table: &str,
-        mut each: impl FnMut(&[Option<&'a str>; N]) -> Result<(), sqlx::Error>,
-    ) -> Result<(usize, Option<[Option<&'a str>; N]>), sqlx::Error> {
+        mut each: impl FnMut(&Fields<'a, N>) -> Result<(), sqlx::Error>,
+    ) -> Result<(usize, Option<Fields<'a, N>>), sqlx::Error> {
         let (mut count, mut last) = (0, None);
-        let mut take = |row: [Option<&'a str>; N]| {
+        let mut take = |row: Fields<'a, N>| {
             each(&row)?;
             count += 1;
             last = Some(row);
