@@ -136,7 +136,7 @@ async fn run_serve(
     registry: &RegistryConfig,
     serve: ServeConfig,
 ) -> anyhow::Result<ExitCode> {
-    crate::return_freed_memory_at_once();
+    crate::memory::return_freed_memory_at_once();
     let reference = registry.reference()?;
     let mut state = crate::server::prepare_with(&database.database_url, &reference).await?;
     state.metrics =

@@ -134,7 +134,7 @@ async fn reload(
 /// frees many small buffers, which glibc (SQLite's heap) would otherwise keep as resident memory
 /// of the process. Only for large data (walking the heap costs milliseconds, more than a small
 /// rebuild). The Rust heap (mimalloc) returns freed pages by itself in the service (see
-/// [`crate::return_freed_memory_at_once`]).
+/// [`crate::memory::return_freed_memory_at_once`]).
 pub(crate) fn release_free_memory(snap: &Snapshot) {
     if snap.raw.activations.len() < 500_000 {
         return;
