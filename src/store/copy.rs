@@ -1,13 +1,14 @@
 //! Imports into PostgreSQL through `COPY`: the sorted records stream in COPY's text format
 //! straight into an empty table, or else into a temporary table from which one `INSERT … ON
 //! CONFLICT DO UPDATE … WHERE changed` moves them into the table and counts what it inserted and
-//! updated. One transaction with the import lock and
-//! the log row, as on SQLite; memory holds one chunk of COPY text.
+//! updated. One transaction with the import lock and the log row, as on SQLite (`steps.rs`);
+//! memory holds one chunk of COPY text.
 
 use sqlx::{Connection, PgConnection};
 
-use super::imports::{busy_after, lock_wait, Counts, Provenance, TAKE_IMPORT_LOCK};
+use super::imports::{busy_after, Counts, Provenance};
 use super::references::Referenced;
+use super::steps::pg as steps;
 use super::tables::StorageSpec;
 use super::{Store, StoreError};
 use crate::model::{Cell, Dataset, RecordStream};
@@ -67,21 +68,12 @@ impl Store {
         let mut conn = pool.acquire().await?;
         let mut tx = conn.begin().await?;
         if !dry_run {
-            sqlx::query(&lock_wait(super::Backend::Postgres, wait))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(TAKE_IMPORT_LOCK)
-                .bind(&provenance.actor)
-                .bind(crate::clock::now_rfc3339())
-                .execute(&mut *tx)
+            steps::take_lock(&mut tx, super::Backend::Postgres, wait, &provenance.actor)
                 .await
                 .map_err(busy)?;
         }
-        let any: Option<i32> = sqlx::query_scalar(&format!("SELECT 1 FROM {} LIMIT 1", spec.table))
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(busy)?;
-        let target = match (any.is_none(), dry_run) {
+        let empty = steps::is_empty(&mut tx, spec.table).await.map_err(busy)?;
+        let target = match (empty, dry_run) {
             (true, true) => Target::Nowhere,
             (true, false) => Target::Table,
             (false, _) => Target::Staging,
@@ -95,13 +87,7 @@ impl Store {
             Target::Staging if dry_run => compare(&mut tx, &spec).await.map_err(busy)?,
             Target::Staging => merge(&mut tx, &spec).await.map_err(busy)?,
         };
-        for (i, sql) in records.queries() {
-            let stored = sqlx::query_scalar(&sql)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(busy)?;
-            records.verify(i, &stored.into_iter().collect())?;
-        }
+        steps::verify_references(&mut tx, records, busy).await?;
         let counts = Counts {
             total,
             inserted,
@@ -112,7 +98,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(Some((counts, 0)));
         }
-        let log_id = write_log(&mut tx, dataset, &counts, provenance).await?;
+        let log_id = steps::write_log(&mut tx, dataset, &counts, provenance).await?;
         tx.commit().await.map_err(busy)?;
         Ok(Some((counts, log_id)))
     }
@@ -240,35 +226,6 @@ async fn compare(conn: &mut PgConnection, spec: &StorageSpec) -> Result<(i64, i6
         differ = values_differ(spec, "t", "s"),
     );
     sqlx::query_as(&sql).fetch_one(&mut *conn).await
-}
-
-/// The import log row (id `MAX + 1`, serialised by the import lock); returns its id.
-async fn write_log(
-    conn: &mut PgConnection,
-    dataset: Dataset,
-    counts: &Counts,
-    provenance: &Provenance,
-) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM import_log")
-        .fetch_one(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO import_log (id, dataset, source_name, checksum, rows_total, inserted, \
-         updated, unchanged, actor, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(id)
-    .bind(dataset.as_str())
-    .bind(&provenance.source_name)
-    .bind(&provenance.checksum)
-    .bind(counts.total)
-    .bind(counts.inserted)
-    .bind(counts.updated)
-    .bind(counts.unchanged)
-    .bind(&provenance.actor)
-    .bind(crate::clock::now_rfc3339())
-    .execute(&mut *conn)
-    .await?;
-    Ok(id)
 }
 
 #[cfg(test)]

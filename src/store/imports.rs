@@ -4,9 +4,10 @@
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use super::batch::{insert_records_sqlite, insert_rows};
+use super::batch::insert_records_sqlite;
 use super::fingerprint::{self, CellRef};
 use super::references::Referenced;
+use super::steps::any as steps;
 use super::tables::{ColType, StorageSpec};
 use super::{Store, StoreError};
 use crate::model::{push_key_part, Dataset, KnownKeys as Context, Record, RecordStream};
@@ -279,11 +280,11 @@ impl Store {
         if !dry_run {
             // First statement of the transaction, so that it waits for another writer (and the
             // rows read below are the ones this import changes).
-            self.take_import_lock(&mut *tx, wait, &provenance.actor)
+            steps::take_lock(&mut *tx, self.backend, wait, &provenance.actor)
                 .await
                 .map_err(busy)?;
         }
-        let was_empty = table_is_empty(&mut *tx, spec.table).await.map_err(busy)?;
+        let was_empty = steps::is_empty(&mut *tx, spec.table).await.map_err(busy)?;
         let mut counts = Counts::default();
         let mut cursor = StoredCursor::new(&spec);
         let Some(mut batch) = next_batch(records).await else {
@@ -318,37 +319,12 @@ impl Store {
             drop(plan);
             batch = next;
         }
-        for (i, sql) in records.queries() {
-            let stored = sqlx::query_scalar(&sql)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(busy)?;
-            records.verify(i, &stored.into_iter().collect())?;
-        }
+        steps::verify_references(&mut *tx, records, busy).await?;
         if dry_run {
             return Ok(Some((counts, 0)));
         }
-        let log_id = write_log(&mut *tx, dataset, &counts, provenance).await?;
+        let log_id = steps::write_log(&mut *tx, dataset, &counts, provenance).await?;
         Ok(Some((counts, log_id)))
-    }
-
-    /// Takes the import lock row inside `tx`, waiting at most `wait` for another import (in this
-    /// process, another process or another replica) to commit.
-    async fn take_import_lock(
-        &self,
-        tx: &mut AnyConnection,
-        wait: std::time::Duration,
-        actor: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(&lock_wait(self.backend, wait))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(TAKE_IMPORT_LOCK)
-            .bind(actor)
-            .bind(crate::clock::now_rfc3339())
-            .execute(&mut *tx)
-            .await?;
-        Ok(())
     }
 
     /// Records a refused or failed import (best effort: a failure to record is only logged).
@@ -491,14 +467,6 @@ async fn next_batch(records: &mut dyn RecordStream) -> Option<Vec<Record>> {
     Some(batch)
 }
 
-/// True when `table` has no rows.
-async fn table_is_empty(conn: &mut AnyConnection, table: &str) -> Result<bool, sqlx::Error> {
-    let any: Option<i32> = sqlx::query_scalar(&format!("SELECT 1 FROM {table} LIMIT 1"))
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(any.is_none())
-}
-
 /// What an import changes: the new records, the changed ones, and the counts.
 struct Plan<'r> {
     inserts: Vec<&'r Record>,
@@ -555,48 +523,4 @@ async fn write_records(
             .join(", ")
     );
     insert_records_sqlite(tx, spec.table, &columns, &plan.updates, &upsert).await
-}
-
-/// The import log row of a written import; returns its id (`MAX + 1`, serialised by the import
-/// lock).
-async fn write_log(
-    tx: &mut AnyConnection,
-    dataset: Dataset,
-    counts: &Counts,
-    provenance: &Provenance,
-) -> Result<i64, sqlx::Error> {
-    let next_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM import_log")
-        .fetch_one(&mut *tx)
-        .await?;
-    insert_rows(
-        tx,
-        "import_log",
-        &[
-            "id",
-            "dataset",
-            "source_name",
-            "checksum",
-            "rows_total",
-            "inserted",
-            "updated",
-            "unchanged",
-            "actor",
-            "imported_at",
-        ],
-        &[vec![
-            next_id.into(),
-            dataset.as_str().into(),
-            provenance.source_name.clone().into(),
-            provenance.checksum.clone().into(),
-            counts.total.into(),
-            counts.inserted.into(),
-            counts.updated.into(),
-            counts.unchanged.into(),
-            provenance.actor.clone().into(),
-            crate::clock::now_rfc3339().into(),
-        ]],
-        "",
-    )
-    .await?;
-    Ok(next_id)
 }

@@ -9,6 +9,7 @@ pub mod imports;
 mod records;
 mod references;
 mod registry;
+mod steps;
 
 pub use registry::RegistryLoad;
 mod tables;
