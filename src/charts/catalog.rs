@@ -245,23 +245,19 @@ pub fn progress(snap: &Snapshot) -> Progress {
     let d = |s: &str| iso_date(s).unwrap_or_default();
     // The published figures are Baden-Württemberg's.
     let bw = raw.laender().map(|i| raw.units[i].key.as_str()).eq(["08"]);
-    let mut milestones = vec![
-        Milestone {
-            date: d(published::DATE_2019),
-            value: published::LOTSEN_2019 as f64,
-            label: "knapp 400 Lotsen (24.07.2019)".into(),
-        },
-        Milestone {
-            date: d(published::DATE_2021),
-            value: published::LOTSEN_2021 as f64,
-            label: "über 560 Lotsen (30.06.2021)".into(),
-        },
-        Milestone {
-            date: d(published::DATE_2021),
-            value: (published::KOMMUNEN_2021 + published::LANDKREISE_2021) as f64,
-            label: "326 Kommunen + 30 Landkreise".into(),
-        },
-    ];
+    let mut milestones: Vec<Milestone> = published::LOTSEN_MILESTONES
+        .iter()
+        .map(|m| Milestone {
+            date: d(m.date),
+            value: m.lotsen as f64,
+            label: m.label.into(),
+        })
+        .collect();
+    milestones.push(Milestone {
+        date: d(published::DATE_2021),
+        value: (published::KOMMUNEN_2021 + published::LANDKREISE_2021) as f64,
+        label: "326 Kommunen + 30 Landkreise".into(),
+    });
     if !bw {
         milestones.clear();
     }

@@ -208,24 +208,53 @@ impl Progress {
         Ok(())
     }
 
-    /// The published milestones as labelled dots.
+    /// The published milestones as labelled dots: the dots first, then the labels, each to the
+    /// right of its dot unless that covers a label already placed (then to the left).
     fn draw_milestones<'a, DB: DrawingBackend + 'a>(
         &self,
         chart: &mut Plot<'a, DB>,
         area: &DrawingArea<DB, Shift>,
         font: f64,
     ) -> Result<(), ChartError> {
+        let at = |m: &Milestone| (year(m.date), m.value);
+        chart
+            .draw_series(
+                self.milestones
+                    .iter()
+                    .map(|m| EmptyElement::at(at(m)) + Circle::new((0, 0), 5, BLACK.filled())),
+            )
+            .map_err(err)?;
+        let mut placed: Vec<[(i32, i32); 2]> = Vec::new();
         for m in &self.milestones {
-            let p = (year(m.date), m.value);
             let label = (FONT, font * 0.9).into_font().color(&BLACK);
             // A light box behind the text keeps it readable where it crosses a line.
             let (tw, th) = area.estimate_text_size(&m.label, &label).map_err(err)?;
             let (tw, th) = (tw as i32, th as i32);
+            let (x, y) = chart.backend_coord(&at(m));
+            // Right below the dot, right above it, left below, left above.
+            let candidates = [
+                [(7, 2), (11 + tw, 6 + th)],
+                [(7, -6 - th), (11 + tw, -2)],
+                [(-11 - tw, 2), (-7, 6 + th)],
+                [(-11 - tw, -6 - th), (-7, -2)],
+            ];
+            let free = |r: &&[(i32, i32); 2]| {
+                !placed.iter().any(|q| {
+                    x + r[0].0 < q[1].0
+                        && q[0].0 < x + r[1].0
+                        && y + r[0].1 < q[1].1
+                        && q[0].1 < y + r[1].1
+                })
+            };
+            let rect = *candidates.iter().find(free).unwrap_or(&candidates[0]);
+            placed.push([
+                (x + rect[0].0, y + rect[0].1),
+                (x + rect[1].0, y + rect[1].1),
+            ]);
             chart
-                .draw_series([EmptyElement::at(p)
-                    + Circle::new((0, 0), 5, BLACK.filled())
-                    + Rectangle::new([(7, 2), (11 + tw, 6 + th)], WHITE.mix(0.85).filled())
-                    + Text::new(m.label.clone(), (9, 4), label)])
+                .draw_series([EmptyElement::at(at(m))
+                    + Rectangle::new(rect, WHITE.mix(0.85).filled())
+                    + Text::new(m.label.clone(), (rect[0].0 + 2, rect[0].1 + 2), label)])
                 .map_err(err)?;
         }
         Ok(())

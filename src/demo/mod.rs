@@ -270,33 +270,49 @@ fn people_2021(rng: &mut Rng, admins: &[Admin], cover: &Cover) -> Vec<Person> {
         }
     }
     let late_lra: BTreeSet<usize> = landkreise[LANDKREISE_2019..].iter().copied().collect();
-    let mut early: BTreeSet<usize> = BTreeSet::new();
+    let mut early: Vec<usize> = Vec::new();
     for &lra in lra_2019 {
         let p = people
             .iter()
             .position(|p| p.admin == lra)
             .expect("LRA has a Lotse");
-        early.insert(p);
+        early.push(p);
     }
     let mut candidates: Vec<usize> = (0..people.len())
         .filter(|p| !early.contains(p) && !late_lra.contains(&people[*p].admin))
         .collect();
     rng.shuffle(&mut candidates);
-    early.extend(candidates.into_iter().take(LOTSEN_2019 - early.len()));
-    let sessions_early = sessions(d("2018-11-23"), d(DATE_2019), 18);
+    let missing = LOTSEN_2019 - early.len();
+    early.extend(candidates.into_iter().take(missing));
+    // The early participants in the order they finish: 197 by 19.02.2019, 228 by the end of
+    // April (none in May, so every day of May 2019 has 228), the rest by 24.07.2019.
+    rng.shuffle(&mut early);
+    let phases = [
+        (
+            sessions(d("2018-11-23"), d(DATE_FEB_2019), 7),
+            LOTSEN_FEB_2019,
+        ),
+        (
+            sessions(d("2019-03-08"), d("2019-04-30"), 4),
+            LOTSEN_MAY_2019,
+        ),
+        (sessions(d("2019-06-04"), d(DATE_2019), 7), LOTSEN_2019),
+    ];
     let sessions_late = sessions(d("2019-09-20"), d(DATE_2021), 24);
+    let mut phase_of: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut from = 0;
+    for (phase, (_, until)) in phases.iter().enumerate() {
+        for &p in &early[from..*until] {
+            phase_of.insert(p, phase);
+        }
+        from = *until;
+    }
     for (i, p) in people.iter_mut().enumerate() {
-        let pool = if early.contains(&i) {
-            &sessions_early
-        } else {
-            &sessions_late
-        };
+        let pool = phase_of.get(&i).map_or(&sessions_late, |&ph| &phases[ph].0);
         p.basis = pool[rng.below(pool.len() as u64) as usize];
     }
     // Projektstart: the first course ends in November 2018.
-    if let Some(&first) = early.iter().next() {
-        people[first].basis = sessions_early[0];
-    }
+    people[early[0]].basis = phases[0].0[0];
     // Aufbau (from 2020) by 30.06.2021: per Aufbau administration its quota of Lotsen, those with
     // the earliest Basis first.
     for (&admin, &quota) in aufbau_quota {
@@ -309,7 +325,7 @@ fn people_2021(rng: &mut Rng, admins: &[Admin], cover: &Cover) -> Vec<Person> {
             let day = if from > d(DATE_2021) {
                 d(DATE_2021)
             } else {
-                day_between(rng, from, d(DATE_2021))
+                working_day(day_between(rng, from, d(DATE_2021)), from, d(DATE_2021))
             };
             people[i].aufbau = Some(day.max(people[i].basis));
         }
@@ -317,25 +333,41 @@ fn people_2021(rng: &mut Rng, admins: &[Admin], cover: &Cover) -> Vec<Person> {
     people
 }
 
-/// After 30.06.2021 the rollout goes on: (administration, day, also Aufbau).
+/// After 30.06.2021 the rollout goes on: (administration, day, also Aufbau). Up to March 2023
+/// faster (the published "more than 770" of April 2023: 775 to 785 by its first day, drawn
+/// month by month), then 4–8 new Lotsen a month anywhere.
 fn later_lotsen(
     rng: &mut Rng,
     admins: &[Admin],
     today: NaiveDate,
 ) -> Vec<(usize, NaiveDate, bool)> {
-    // New Lotsen every month, more likely where none is yet.
+    let start = d("2021-07-01");
+    let april_2023 = d(published::MONTH_APRIL_2023.0);
+    let mut months: Vec<(NaiveDate, usize)> = Vec::new();
+    let mut month = start;
+    while month <= today {
+        months.push((month, 0));
+        month = month + chrono::Months::new(1);
+    }
+    let fast = months.iter().filter(|(m, _)| *m < april_2023).count();
+    let by_april = 775 + rng.below(11) as usize - published::LOTSEN_2021;
+    for _ in 0..by_april {
+        months[rng.below(fast as u64) as usize].1 += 1;
+    }
+    for (_, n) in &mut months[fast..] {
+        *n = 4 + rng.below(5) as usize;
+    }
     let mut later: Vec<(usize, NaiveDate, bool)> = Vec::new();
     let all_weights: Vec<f64> = admins.iter().map(|a| a.weight).collect();
-    let mut month = d("2021-07-01");
-    while month <= today {
+    for (month, n) in months {
         let end = (month + chrono::Months::new(1)) - Days::new(1);
         let last = end.min(today);
-        for _ in 0..4 + rng.below(5) {
+        for _ in 0..n {
             let admin = rng.weighted(&all_weights);
             let aufbau = rng.unit() < 0.3;
-            later.push((admin, day_between(rng, month, last), aufbau));
+            let day = working_day(day_between(rng, month, last), month, last);
+            later.push((admin, day, aufbau));
         }
-        month = month + chrono::Months::new(1);
     }
     later
 }
@@ -361,7 +393,7 @@ fn qualifikationen(
         let id = participant_id(&admins[admin], serial);
         basis_row(&mut rows, rng, &id, &admins[admin], day);
         if aufbau {
-            let a = day + Days::new(60 + rng.below(300));
+            let a = working_day(day + Days::new(60 + rng.below(300)), day, today);
             if a <= today {
                 aufbau_row(&mut rows, rng, &id, &admins[admin], a);
             }
@@ -414,13 +446,34 @@ fn course_label(day: NaiveDate) -> String {
     format!("{}/{:02}", day.year(), day.month())
 }
 
-/// `n` course end dates spread over `[from, to]`, the first on `from`, the last on `to`.
+/// `n` course end dates spread over `[from, to]`, the first on `from`, the last on `to`, each on
+/// a working day (`from` and `to` are ones).
 fn sessions(from: NaiveDate, to: NaiveDate, n: usize) -> Vec<NaiveDate> {
     let span = (to - from).num_days();
     let steps = (n.max(2) - 1) as i64;
     (0..n.max(2))
-        .map(|i| from + Days::new((span * i as i64 / steps) as u64))
+        .map(|i| working_day(from + Days::new((span * i as i64 / steps) as u64), from, to))
         .collect()
+}
+
+/// `day`, or the nearest working day (Monday to Friday) in `[from, to]`: the Friday before a
+/// weekend, or the Monday after where the Friday is before `from`; `day` itself if there is none.
+fn working_day(day: NaiveDate, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    use chrono::Weekday::{Sat, Sun};
+    let back = match day.weekday() {
+        Sat => 1,
+        Sun => 2,
+        _ => return day,
+    };
+    let friday = day - Days::new(back);
+    let monday = day + Days::new(3 - back);
+    if friday >= from {
+        friday
+    } else if monday <= to {
+        monday
+    } else {
+        day
+    }
 }
 
 /// Month-end service-bw account counts, growing along a logistic curve.
