@@ -47,6 +47,15 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write the page, all charts and the downloads as static files (for any web server).
     Report(ReportArgs),
+    /// Print the figure catalogue: every figure's name, German header, kind, meaning and classes.
+    Figures(FiguresArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FiguresArgs {
+    /// As JSON (what `dashboards/grafana/generate.py` reads) instead of a Markdown table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -121,6 +130,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo(args) => run_demo(args),
         Command::Report(args) => run_report(&cli.database, &cli.registry, args).await,
+        Command::Figures(args) => {
+            if args.json {
+                let json =
+                    serde_json::to_string_pretty(&crate::coverage::figure::catalogue_json())?;
+                println!("{json}");
+            } else {
+                print!("{}", crate::coverage::figure::catalogue_markdown());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::TokenHash => {
             let mut token = String::new();
             std::io::stdin().read_to_string(&mut token)?;

@@ -20,7 +20,12 @@ pub fn num(v: i64) -> String {
 
 /// 0.4567 -> "45,7 %".
 pub fn pct(v: f64) -> String {
-    format!("{:.1} %", v * 100.0).replace('.', ",")
+    format!("{} %", decimal(v * 100.0))
+}
+
+/// 9.04 -> "9,0": one decimal, with a decimal comma.
+pub(crate) fn decimal(v: f64) -> String {
+    format!("{v:.1}").replace('.', ",")
 }
 
 /// Lower-case hex of a digest.

@@ -444,6 +444,9 @@ struct Scope {
     size_classes: usize,
     /// The `/api/v1/coverage` row of the area (the Land, or the Kreis).
     coverage: Value,
+    /// The `/api/v1/coverage` rows of every Kreis and every size class.
+    kreis_rows: Value,
+    size_class_rows: Value,
 }
 
 impl Scope {
@@ -477,6 +480,8 @@ impl Scope {
             processes: count(get("/api/v1/ozg/processes".into()).await),
             size_classes: count(get("/api/v1/coverage?level=groessenklasse".into()).await),
             coverage,
+            kreis_rows: get("/api/v1/coverage?level=kreis".into()).await,
+            size_class_rows: get("/api/v1/coverage?level=groessenklasse".into()).await,
         }
     }
 }
@@ -510,6 +515,36 @@ fn check_series(contract: &str, r: &[Value], scope: &Scope, what: &str) {
                 scope.gemeinden,
                 "{what}"
             );
+        }
+        c if c.starts_with("per_kreis_equals:") || c.starts_with("per_size_class_equals:") => {
+            // Each series equals its unit's `/api/v1/coverage` value (a sum of columns with `+`).
+            let (spec, label, rows, n) = match c.split_once("_equals:") {
+                Some(("per_kreis", spec)) => (spec, "kreis", &scope.kreis_rows, scope.kreise),
+                Some((_, spec)) => (
+                    spec,
+                    "size_class",
+                    &scope.size_class_rows,
+                    scope.size_classes,
+                ),
+                None => unreachable!(),
+            };
+            want(n);
+            for (series, value) in r.iter().zip(&values) {
+                let key = series["metric"][label].as_str().unwrap_or_else(|| {
+                    panic!("{what}: a series without the label {label}: {series}")
+                });
+                let row = rows
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|row| row["key"] == key)
+                    .unwrap_or_else(|| panic!("{what}: no coverage row {key}"));
+                let expected: f64 = spec.split('+').map(|col| row[col].as_f64().unwrap()).sum();
+                assert!(
+                    (value - expected).abs() < 1e-9,
+                    "{what}: {label} {key}: {value} != {spec} {expected}"
+                );
+            }
         }
         c if c.starts_with("equals:") => {
             want(1);

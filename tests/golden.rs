@@ -162,3 +162,33 @@ async fn metric_families_and_openapi_match_the_golden_files() {
     );
     server.stop().await.unwrap();
 }
+
+/// The figure catalogue the Grafana generator reads (`dashboards/grafana/figures.json`) is the
+/// binary's (`digitalatlas figures --json`): a figure's header, kind or classes change in one
+/// place, and the dashboards follow when generate.py runs again.
+#[test]
+fn the_dashboards_figure_catalogue_is_the_binarys() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_digitalatlas"))
+        .args(["figures", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboards/grafana/figures.json");
+    let actual = String::from_utf8(out.stdout).unwrap();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        committed == actual,
+        "{} differs from `digitalatlas figures --json`: run UPDATE_GOLDEN=1 cargo test --test \
+         golden, then python3 dashboards/grafana/generate.py",
+        path.display()
+    );
+    // Every share has its classes, and the Kreis map's classes are the GeoJSON's.
+    let catalogue: serde_json::Value = serde_json::from_str(&actual).unwrap();
+    for f in catalogue["figures"].as_array().unwrap() {
+        assert_eq!(f["kind"] == "share", f["bands"].is_array(), "{f}");
+    }
+}

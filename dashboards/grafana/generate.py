@@ -34,6 +34,23 @@ LABELS = {
     for line in GOLDEN.read_text(encoding="utf-8").splitlines()
 }
 
+# The figure catalogue of the service (`digitalatlas figures --json`, checked against the binary
+# by tests/golden.rs): each figure's name, German header, kind and classes, defined once there.
+FIGURES = {
+    f["name"]: f
+    for f in json.loads((pathlib.Path(__file__).parent / "figures.json").read_text(encoding="utf-8"))["figures"]
+}
+
+# A colour per class of a share (from none to three quarters and more), the Kreis map's rules.
+SHARE_COLORS = ["#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"]
+
+
+def band_rules(figure):
+    """The map layer's style rules of a share figure: one per class of the catalogue."""
+    bands = FIGURES[figure]["bands"]
+    assert len(bands) == len(SHARE_COLORS), f"{figure}: {len(bands)} classes"
+    return [("coverage_class", "eq", b["key"], c) for b, c in zip(bands, SHARE_COLORS)]
+
 
 def one(metric, selector=""):
     """One series per label set of `metric`, however many replicas Prometheus scrapes.
@@ -447,9 +464,7 @@ def lotsen_board():
                 geojson_layer("Gemeinden", API_URL + "/api/v1/geo/gemeinden.geojson",
                               [("coverage_class", "eq", v, c) for v, c, _ in LOTSE_COLORS]),
                 geojson_layer("Kreise", API_URL + "/api/v1/geo/kreise.geojson",
-                              [("coverage_class", "eq", v, c) for v, c in
-                               [("0", "#d73027"), ("1-24", "#fc8d59"), ("25-49", "#fee08b"),
-                                ("50-74", "#91cf60"), ("75-100", "#1a9850")]], 0.25),
+                              band_rules("share_with_lotse"), 0.25),
             ]))
     b.panel("table", "Ansprechliste: Verwaltungen ohne Lotse",
             "Gemeinden und Landratsämter ohne Digitallotse, die größten zuerst (für die "
@@ -555,7 +570,7 @@ CONTRACTS = {
     "Bürgerkonten (Land)": "one",
     "Organisationskonten (Land)": "one",
     "Kommunen je Prozess": "per_process",
-    "Konten je Kreis": "per_kreis",
+    "Konten je Kreis": "per_kreis_equals:accounts_buerger+accounts_organisation",
     "Prozesse: Aktivierungen und Bevölkerungsanteil": "rows",
     "Kommune × Prozess": "administrations",
     "Gemeinden nach Zahl aktiver Standardprozesse": "histogram",
@@ -569,8 +584,8 @@ CONTRACTS = {
     "Fortschritt zum Ziel (Land)": "history",
     "Basis und Aufbau": "per_programme",
     "Nach Regierungsbezirk (Land)": "regierungsbezirke",
-    "Nach Größenklasse (Land)": "per_size_class",
-    "Nach Kreis": "per_kreis",
+    "Nach Größenklasse (Land)": "per_size_class_equals:share_gemeinden_with_lotse",
+    "Nach Kreis": "per_kreis_equals:share_with_lotse",
     "Karte: Digitallotsen je Gemeinde und Kreis (Land)": "rows",
     "Ansprechliste: Verwaltungen ohne Lotse": "rows",
     "Wirken Digitallotsen? (Land)": "rows",

@@ -37,7 +37,7 @@ impl Chart for Bars {
             } else if (v - v.round()).abs() < 1e-9 {
                 format!("{v:.0}")
             } else {
-                format!("{v:.1}").replace('.', ",")
+                crate::format::decimal(v)
             }
         };
         let mut chart = ChartBuilder::on(&area)

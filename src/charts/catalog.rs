@@ -13,6 +13,7 @@ use crate::coverage::figures::{lotse_class, ratio};
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
 use crate::model::calendar::{iso_date, project_start, step_ends};
+use crate::model::column::{band_of, SHARE_BANDS};
 use crate::model::published;
 use crate::model::{AdminKind, Art, SizeClass};
 
@@ -78,15 +79,17 @@ const GREENS: [RGBColor; 5] = [
     RGBColor(0, 109, 44),
 ];
 
+/// The class of a share (`model::column::SHARE_BANDS`, the classes of every share figure: the
+/// GeoJSON's `coverage_class` and the Grafana map use the same), one colour each.
 fn band(share: f64) -> usize {
-    ((share * 5.0).floor() as usize).min(4)
+    band_of(&SHARE_BANDS, share).min(GREENS.len() - 1)
 }
 
 fn share_legend(what: &str) -> Vec<(RGBColor, String)> {
-    ["0–19 %", "20–39 %", "40–59 %", "60–79 %", "80–100 %"]
+    SHARE_BANDS
         .iter()
         .zip(GREENS)
-        .map(|(l, c)| (c, format!("{what} {l}")))
+        .map(|(b, c)| (c, format!("{what} {}", b.label)))
         .collect()
 }
 

@@ -1,9 +1,12 @@
-//! Every figure of a unit by the name it has in every view: the column of `/api/v1/coverage` and
-//! its CSV, the `metric` of `/api/v1/timeseries`. The formulas of derived figures (shares,
-//! averages, euros) are methods of `UnitFigures`; this is the catalogue that names them.
+//! The figure catalogue: every figure of a unit declared once, with the name it has in every view
+//! (the column of `/api/v1/coverage`, its CSV and GeoJSON property, the `metric` of
+//! `/api/v1/timeseries`), its German header, its kind (count, share, euros, …), its meaning and,
+//! for a share, its classes. The formulas of derived figures (shares, averages, euros) are
+//! methods of `UnitFigures`; `Figure::of` picks them. Views format, they do not compute.
 
 use super::figures::UnitFigures;
 use super::raw::Unit;
+use crate::model::column::{Band, Column, ColumnKind, SHARE_BANDS};
 use crate::model::{AdminKind, Programme};
 
 /// A figure's value: a count (an integer in JSON) or a measure (a float).
@@ -14,6 +17,13 @@ pub enum FigureValue {
 }
 
 impl FigureValue {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            FigureValue::Count(v) => v as f64,
+            FigureValue::Measure(v) => v,
+        }
+    }
+
     pub fn to_json(self) -> serde_json::Value {
         match self {
             FigureValue::Count(v) => v.into(),
@@ -23,59 +33,137 @@ impl FigureValue {
 }
 
 macro_rules! figures {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal ),+ $(,)?) => {
+    ($( $variant:ident = $name:literal, $kind:ident, $header:literal, $description:literal; )+) => {
         /// A figure of one unit as of one day.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Figure { $( $(#[$doc])* $variant ),+ }
+        pub enum Figure { $( #[doc = $description] $variant ),+ }
 
         impl Figure {
             /// Every figure, in the order of the coverage columns.
             pub const ALL: &'static [Figure] = &[$(Figure::$variant),+];
 
-            /// The name in JSON, CSV and the `metric` parameter.
-            pub fn name(self) -> &'static str {
-                match self { $(Figure::$variant => $name),+ }
+            /// The figure's column: name in JSON, CSV and the `metric` parameter, German
+            /// header, kind and description.
+            pub const fn column(self) -> Column {
+                match self { $(Figure::$variant => Column::new($name, $header, ColumnKind::$kind, $description)),+ }
             }
         }
     };
 }
 
+// The one declaration of each unit figure: name, kind, German header, meaning. Its value is
+// `Figure::of` below; its classes (shares) `Figure::bands`. Appended figures keep the columns
+// before them where they were.
 figures! {
-    Population = "population",
-    Administrations = "administrations",
-    Gemeinden = "gemeinden",
-    Landratsaemter = "landratsaemter",
-    AdministrationsWithLotse = "administrations_with_lotse",
-    AdministrationsWithBasis = "administrations_with_basis",
-    AdministrationsWithAufbau = "administrations_with_aufbau",
-    GemeindenWithLotse = "gemeinden_with_lotse",
-    GemeindenWithBasis = "gemeinden_with_basis",
-    GemeindenWithAufbau = "gemeinden_with_aufbau",
-    LandratsaemterWithLotse = "landratsaemter_with_lotse",
-    LandratsaemterWithBasis = "landratsaemter_with_basis",
-    LandratsaemterWithAufbau = "landratsaemter_with_aufbau",
-    /// Share of administrations with a Lotse, 0..1.
-    ShareWithLotse = "share_with_lotse",
-    Lotsen = "lotsen",
-    LotsenBasis = "lotsen_basis",
-    LotsenAufbau = "lotsen_aufbau",
-    LotsenGemeinden = "lotsen_gemeinden",
-    LotsenLandratsaemter = "lotsen_landratsaemter",
-    FundingBasisEuros = "funding_basis_euros",
-    FundingAufbauEuros = "funding_aufbau_euros",
-    PopulationWithLotse = "population_with_lotse",
-    GemeindenWithProcess = "gemeinden_with_process",
-    /// Average number of active Standardprozesse per Gemeinde.
-    StandardProcessesAvg = "standard_processes_avg",
-    /// Administrations still without a Lotse (the outreach count).
-    AdministrationsWithoutLotse = "administrations_without_lotse",
-    AccountsBuerger = "accounts_buerger",
-    AccountsOrganisation = "accounts_organisation",
+    Population = "population", Integer, "Einwohner", "Population";
+    Administrations = "administrations", Integer, "Verwaltungen",
+        "Administrations (Gemeinden and Landratsämter): the target";
+    Gemeinden = "gemeinden", Integer, "Gemeinden", "Gemeinden";
+    Landratsaemter = "landratsaemter", Integer, "Landratsämter",
+        "Landratsämter (a Stadtkreis has none)";
+    AdministrationsWithLotse = "administrations_with_lotse", Integer,
+        "Verwaltungen mit Digitallotse", "Administrations with at least one Digitallotse";
+    AdministrationsWithoutLotse = "administrations_without_lotse", Integer,
+        "Verwaltungen ohne Digitallotse",
+        "Administrations still without a Lotse (the outreach count)";
+    AdministrationsWithBasis = "administrations_with_basis", Integer,
+        "Verwaltungen mit Basisqualifizierung",
+        "Administrations with a Lotse who completed the Basisqualifizierung";
+    AdministrationsWithAufbau = "administrations_with_aufbau", Integer,
+        "Verwaltungen mit Aufbauschulung",
+        "Administrations with a Lotse who took an Aufbauschulung";
+    GemeindenWithLotse = "gemeinden_with_lotse", Integer, "Gemeinden mit Digitallotse",
+        "Gemeinden with at least one Digitallotse";
+    GemeindenWithBasis = "gemeinden_with_basis", Integer, "Gemeinden mit Basisqualifizierung",
+        "Gemeinden with a Lotse who completed the Basisqualifizierung";
+    GemeindenWithAufbau = "gemeinden_with_aufbau", Integer, "Gemeinden mit Aufbauschulung",
+        "Gemeinden with a Lotse who took an Aufbauschulung";
+    LandratsaemterWithLotse = "landratsaemter_with_lotse", Integer,
+        "Landratsämter mit Digitallotse", "Landratsämter with at least one Digitallotse";
+    LandratsaemterWithBasis = "landratsaemter_with_basis", Integer,
+        "Landratsämter mit Basisqualifizierung",
+        "Landratsämter with a Lotse who completed the Basisqualifizierung";
+    LandratsaemterWithAufbau = "landratsaemter_with_aufbau", Integer,
+        "Landratsämter mit Aufbauschulung",
+        "Landratsämter with a Lotse who took an Aufbauschulung";
+    ShareWithLotse = "share_with_lotse", Share, "Anteil mit Digitallotse",
+        "Share of administrations (Gemeinden and Landratsämter) with a Lotse, 0..1";
+    Lotsen = "lotsen", Integer, "Digitallotsen",
+        "Digitallotsen: distinct participants with a completed course";
+    LotsenBasis = "lotsen_basis", Integer, "Digitallotsen Basisqualifizierung",
+        "Digitallotsen who completed the Basisqualifizierung";
+    LotsenAufbau = "lotsen_aufbau", Integer, "Digitallotsen Aufbauschulung",
+        "Digitallotsen who took an Aufbauschulung";
+    LotsenGemeinden = "lotsen_gemeinden", Integer, "Digitallotsen der Gemeinden",
+        "Digitallotsen of the Gemeinden";
+    LotsenLandratsaemter = "lotsen_landratsaemter", Integer, "Digitallotsen der Landratsämter",
+        "Digitallotsen of the Landratsämter";
+    FundingBasisEuros = "funding_basis_euros", Euro, "Förderung Basisqualifizierung (EUR)",
+        "Vouchers of the Basisqualifizierung in euros (100 EUR per seminar day)";
+    FundingAufbauEuros = "funding_aufbau_euros", Euro, "Förderung Aufbauschulung (EUR)",
+        "Vouchers of the Aufbauschulungen in euros (at most 50 EUR per seminar day)";
+    PopulationWithLotse = "population_with_lotse", Integer,
+        "Einwohner in Gemeinden mit Digitallotse",
+        "Population of the Gemeinden with a Lotse";
+    GemeindenWithProcess = "gemeinden_with_process", Integer,
+        "Gemeinden mit mindestens einem Onlinedienst",
+        "Gemeinden with at least one active service-bw process";
+    StandardProcessesAvg = "standard_processes_avg", Decimal,
+        "Aktive Standardprozesse je Gemeinde (Durchschnitt)",
+        "Average number of active Standardprozesse per Gemeinde";
+    AccountsBuerger = "accounts_buerger", Integer, "Bürgerkonten",
+        "service-bw accounts of citizens in the unit's administrations, at the latest Stichtag with per-Kommune counts on or before as_of (0 without one)";
+    AccountsOrganisation = "accounts_organisation", Integer, "Organisationskonten",
+        "The same for organisation accounts";
+    ShareGemeindenWithLotse = "share_gemeinden_with_lotse", Share,
+        "Anteil der Gemeinden mit Digitallotse",
+        "Share of Gemeinden with a Lotse, 0..1 (without the Landratsämter)";
+}
+
+/// The catalogue as JSON (`digitalatlas figures --json`): each figure's column and classes, in
+/// the order of the coverage columns. `dashboards/grafana/generate.py` reads it.
+pub fn catalogue_json() -> serde_json::Value {
+    let figures: Vec<serde_json::Value> = Figure::ALL
+        .iter()
+        .map(|f| {
+            let mut v = serde_json::to_value(f.column()).unwrap_or_default();
+            v["bands"] = serde_json::to_value(f.bands()).unwrap_or_default();
+            v
+        })
+        .collect();
+    serde_json::json!({ "figures": figures })
+}
+
+/// The catalogue as a Markdown table (`digitalatlas figures`).
+pub fn catalogue_markdown() -> String {
+    let mut s = String::from("| name | German header | kind | meaning |\n|---|---|---|---|\n");
+    for f in Figure::ALL {
+        let c = f.column();
+        let kind = serde_json::to_value(c.kind).unwrap_or_default();
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            c.name,
+            c.header,
+            kind.as_str().unwrap_or_default(),
+            c.description
+        ));
+    }
+    s
 }
 
 impl Figure {
     pub fn parse(name: &str) -> Option<Figure> {
         Figure::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// The name in JSON, CSV and the `metric` parameter.
+    pub const fn name(self) -> &'static str {
+        self.column().name
+    }
+
+    /// The classes maps and map layers show a share in; none for other figures.
+    pub fn bands(self) -> Option<&'static [Band]> {
+        (self.column().kind == ColumnKind::Share).then_some(&SHARE_BANDS[..])
     }
 
     /// The figure of `unit` from its figures `f`.
@@ -113,6 +201,7 @@ impl Figure {
             Figure::AdministrationsWithoutLotse => n(f.without_lotse()),
             Figure::AccountsBuerger => Count(f.accounts[0]),
             Figure::AccountsOrganisation => Count(f.accounts[1]),
+            Figure::ShareGemeindenWithLotse => Measure(f.share_gemeinden_with_lotse()),
         }
     }
 }

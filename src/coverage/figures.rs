@@ -108,6 +108,15 @@ impl UnitFigures {
             self.administrations_of(None) as f64,
         )
     }
+
+    /// Share of Gemeinden with a Lotse, 0..1 (the Landratsämter left out).
+    pub fn share_gemeinden_with_lotse(&self) -> f64 {
+        let g = Some(AdminKind::Gemeinde);
+        ratio(
+            self.with_lotse(g, None) as f64,
+            self.administrations_of(g) as f64,
+        )
+    }
 }
 
 pub fn ratio(a: f64, b: f64) -> f64 {

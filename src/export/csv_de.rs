@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{german_header, ColumnKind, ExportError, Sheet};
+use super::{ColumnKind, ExportError, Sheet};
 
 /// UTF-8 byte order mark: Excel reads the file as UTF-8 only with it.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -15,12 +15,11 @@ pub(crate) fn csv_de(sheet: &Sheet<'_>) -> Result<Vec<u8>, ExportError> {
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(&mut out);
-    let kinds: Vec<ColumnKind> = sheet.columns.iter().map(|c| ColumnKind::of(c)).collect();
     let err = |e: csv::Error| ExportError(e.to_string());
-    w.write_record(sheet.columns.iter().map(|c| german_header(c)))
+    w.write_record(sheet.columns.iter().map(|c| c.header.as_str()))
         .map_err(err)?;
     for row in sheet.rows {
-        w.write_record(row.iter().zip(&kinds).map(|(v, k)| cell(v, *k)))
+        w.write_record(row.iter().zip(sheet.columns).map(|(v, c)| cell(v, c.kind)))
             .map_err(err)?;
     }
     w.flush().map_err(|e| ExportError(e.to_string()))?;
@@ -45,18 +44,25 @@ fn cell(v: &Value, kind: ColumnKind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::About;
+    use crate::export::{About, SheetColumn};
     use serde_json::json;
 
     #[test]
     fn semicolons_bom_german_headers_and_decimal_commas() {
-        let columns = vec![
-            "key".to_string(),
-            "name".to_string(),
-            "share_with_lotse".to_string(),
-            "lotsen".to_string(),
-            "demo".to_string(),
-        ];
+        use ColumnKind::*;
+        let columns: Vec<SheetColumn> = [
+            ("Schlüssel", Key),
+            ("Name", Text),
+            ("Anteil mit Digitallotse", Share),
+            ("Digitallotsen", Integer),
+            ("Demodaten", YesNo),
+        ]
+        .into_iter()
+        .map(|(header, kind)| SheetColumn {
+            header: header.into(),
+            kind,
+        })
+        .collect();
         let rows = vec![vec![
             json!("08115"),
             json!("Böblingen; Kreis"),

@@ -5,22 +5,29 @@
 //!
 //! A view like `charts`: it formats rows it is given and computes no figure.
 
-mod columns;
 mod csv_de;
 mod xlsx;
 
-pub(crate) use columns::{german_header, ColumnKind};
+pub(crate) use crate::model::column::ColumnKind;
 pub(crate) use csv_de::csv_de;
 pub(crate) use xlsx::xlsx;
 
 use serde_json::Value;
 
-/// A table to export: column names (the API's) and rows of JSON values in column order.
+/// A column as a spreadsheet shows it: its German header and how its values are written (both
+/// declared with the column, see `model::column`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SheetColumn {
+    pub header: String,
+    pub kind: ColumnKind,
+}
+
+/// A table to export: its columns and rows of JSON values in column order.
 #[derive(Debug, Clone)]
 pub(crate) struct Sheet<'a> {
     /// The sheet's name in the workbook (at most 31 characters).
     pub title: &'a str,
-    pub columns: &'a [String],
+    pub columns: &'a [SheetColumn],
     pub rows: &'a [Vec<Value>],
     /// What the data are and where they come from, for the "Info" sheet.
     pub about: About,

@@ -3,7 +3,7 @@
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 use serde_json::Value;
 
-use super::{german_header, ColumnKind, ExportError, Sheet};
+use super::{ColumnKind, ExportError, Sheet};
 
 impl From<XlsxError> for ExportError {
     fn from(e: XlsxError) -> Self {
@@ -33,13 +33,13 @@ fn write_table(ws: &mut Worksheet, sheet: &Sheet<'_>) -> Result<(), ExportError>
     let decimal = Format::new().set_num_format("#,##0.00");
     let share = Format::new().set_num_format("0.0%");
     let euro = Format::new().set_num_format("#,##0.00 \"€\"");
-    let kinds: Vec<ColumnKind> = sheet.columns.iter().map(|c| ColumnKind::of(c)).collect();
+    let kinds: Vec<ColumnKind> = sheet.columns.iter().map(|c| c.kind).collect();
     let mut widths: Vec<usize> = Vec::with_capacity(kinds.len());
-    for (c, name) in sheet.columns.iter().enumerate() {
-        let title = german_header(name);
+    for (c, column) in sheet.columns.iter().enumerate() {
+        let title = &column.header;
         // Long headers wrap; the column needs about half their length.
         widths.push((title.chars().count() / 2).max(8));
-        ws.write_string_with_format(0, col(c)?, &title, &header)?;
+        ws.write_string_with_format(0, col(c)?, title, &header)?;
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         let r = u32::try_from(r + 1).map_err(|_| ExportError("too many rows".into()))?;
@@ -141,15 +141,26 @@ fn sheet_name(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::About;
+    use crate::export::{About, SheetColumn};
     use calamine::{Data, Reader, Xlsx};
     use serde_json::json;
 
     #[test]
     fn keys_are_text_numbers_are_numbers_and_an_info_sheet_says_what_it_is() {
-        let columns: Vec<String> = ["key", "name", "lotsen", "share_with_lotse", "demo"]
-            .map(String::from)
-            .to_vec();
+        use ColumnKind::*;
+        let columns: Vec<SheetColumn> = [
+            ("Schlüssel", Key),
+            ("Name", Text),
+            ("Digitallotsen", Integer),
+            ("Anteil mit Digitallotse", Share),
+            ("Demodaten", YesNo),
+        ]
+        .into_iter()
+        .map(|(header, kind)| SheetColumn {
+            header: header.into(),
+            kind,
+        })
+        .collect();
         let rows = vec![
             vec![
                 json!("08111000"),

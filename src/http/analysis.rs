@@ -13,6 +13,7 @@ use super::query::{Day, Format};
 use super::AppState;
 use crate::coverage::analysis::{before_after, by_group, GROUPS};
 use crate::error::ApiError;
+use crate::model::column::{common, Column, ColumnKind::*};
 use crate::model::SizeClass;
 
 pub(super) fn router() -> Router<AppState> {
@@ -55,6 +56,31 @@ pub(super) struct GroupRow {
     pub demo: bool,
 }
 
+impl GroupRow {
+    /// The declared columns, in the order of the fields.
+    pub(super) const COLUMNS: [Column; 9] = [
+        common::GROESSENKLASSE,
+        common::GROESSENKLASSE_NAME,
+        common::LOTSE,
+        Column::new("gemeinden", "Gemeinden", Integer, "Gemeinden in the group"),
+        common::POPULATION,
+        Column::new(
+            "standard_active_avg",
+            "Aktive Standardprozesse je Gemeinde (Durchschnitt)",
+            Decimal,
+            "Average number of active Standardprozesse per Gemeinde",
+        ),
+        Column::new(
+            "population_share_online",
+            "Anteil online (nach Einwohnern gewichtet)",
+            Share,
+            "Σ population × (active / all Standardprozesse) / Σ population, 0..1",
+        ),
+        common::AS_OF,
+        common::DEMO,
+    ];
+}
+
 /// The Gemeinden of one size class around their first Lotse.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct BeforeAfterRow {
@@ -68,6 +94,34 @@ pub(super) struct BeforeAfterRow {
     pub activations_after_avg: f64,
     pub as_of: String,
     pub demo: bool,
+}
+
+impl BeforeAfterRow {
+    /// The declared columns, in the order of the fields.
+    pub(super) const COLUMNS: [Column; 7] = [
+        common::GROESSENKLASSE,
+        common::GROESSENKLASSE_NAME,
+        Column::new(
+            "gemeinden",
+            "Gemeinden",
+            Integer,
+            "Gemeinden whose first Lotse qualified at least 12 months before as_of",
+        ),
+        Column::new(
+            "activations_before_avg",
+            "Freischaltungen in den 12 Monaten vor dem ersten Lotsen (Durchschnitt)",
+            Decimal,
+            "Processes switched on per Gemeinde in the 12 months before the first Lotse",
+        ),
+        Column::new(
+            "activations_after_avg",
+            "Freischaltungen in den 12 Monaten ab dem ersten Lotsen (Durchschnitt)",
+            Decimal,
+            "Processes switched on per Gemeinde in the 12 months from the first Lotse on",
+        ),
+        common::AS_OF,
+        common::DEMO,
+    ];
 }
 
 fn size(class: Option<SizeClass>) -> (&'static str, &'static str) {
@@ -115,7 +169,7 @@ pub(super) async fn lotsen_ozg(
                 day,
                 "/api/v1/analysis/lotsen-ozg",
             );
-            table(rows, format, &download)
+            table(rows, &GroupRow::COLUMNS, format, &download)
         }
         super::query::AnalysisView::VorherNachher => {
             let rows: Vec<BeforeAfterRow> = before_after(raw, day)
@@ -139,7 +193,7 @@ pub(super) async fn lotsen_ozg(
                 day,
                 "/api/v1/analysis/lotsen-ozg?view=vorher-nachher",
             );
-            table(rows, format, &download)
+            table(rows, &BeforeAfterRow::COLUMNS, format, &download)
         }
     }
 }

@@ -11,11 +11,12 @@ use super::params::{kreis_index, table, ApiQuery, Download};
 use super::query::{AllOr, Day, Format, KreisFilter, Level};
 use super::AppState;
 
+use crate::coverage::figure::{Figure, FigureValue};
 use crate::coverage::figures::UnitFigures;
 use crate::coverage::raw::{RawData, Unit, UnitLevel};
 
 use crate::error::ApiError;
-use crate::model::{AdminKind, Programme};
+use crate::model::column::{common, Column};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/coverage", get(coverage))
@@ -42,8 +43,10 @@ pub(super) struct Params {
     format: Option<Format>,
 }
 
-/// One unit's figures as a flat row; the names are the column names of the JSON and CSV.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// One unit's figures as a flat row: the identity columns, then every figure of the catalogue
+/// (`Figure::ALL`, in its order). The JSON, CSV, csv-de and XLSX of `/api/v1/coverage`, the
+/// GeoJSON properties and the OpenAPI schema are all written from `CoverageRow::columns`.
+#[derive(Debug, Clone)]
 pub(super) struct CoverageRow {
     pub level: &'static str,
     pub key: String,
@@ -52,40 +55,20 @@ pub(super) struct CoverageRow {
     pub parent: String,
     pub as_of: String,
     pub demo: bool,
-    pub population: i64,
-    pub administrations: u32,
-    pub gemeinden: u32,
-    pub landratsaemter: u32,
-    pub administrations_with_lotse: u32,
-    /// Administrations still without a Lotse (the outreach count).
-    pub administrations_without_lotse: u32,
-    pub administrations_with_basis: u32,
-    pub administrations_with_aufbau: u32,
-    pub gemeinden_with_lotse: u32,
-    pub gemeinden_with_basis: u32,
-    pub gemeinden_with_aufbau: u32,
-    pub landratsaemter_with_lotse: u32,
-    pub landratsaemter_with_basis: u32,
-    pub landratsaemter_with_aufbau: u32,
-    /// Share of administrations with a Lotse, 0..1.
-    pub share_with_lotse: f64,
-    pub lotsen: u32,
-    pub lotsen_basis: u32,
-    pub lotsen_aufbau: u32,
-    pub lotsen_gemeinden: u32,
-    pub lotsen_landratsaemter: u32,
-    pub funding_basis_euros: f64,
-    pub funding_aufbau_euros: f64,
-    pub population_with_lotse: i64,
-    pub gemeinden_with_process: u32,
-    /// Average number of active Standardprozesse per Gemeinde.
-    pub standard_processes_avg: f64,
-    /// service-bw accounts of citizens in the unit's administrations, at the latest Stichtag
-    /// with per-Kommune counts on or before `as_of` (0 without one).
-    pub accounts_buerger: i64,
-    /// The same for organisation accounts.
-    pub accounts_organisation: i64,
+    /// The value of each figure of `Figure::ALL`, in that order.
+    figures: Vec<FigureValue>,
 }
+
+/// The columns before the figures.
+const IDENTITY: [Column; 7] = [
+    common::LEVEL,
+    common::KEY,
+    common::NAME,
+    common::KIND,
+    common::PARENT,
+    common::AS_OF,
+    common::DEMO,
+];
 
 #[utoipa::path(get, path = "/api/v1/coverage", params(Params), tag = "coverage",
     responses((status = 200, description = "One row per unit of the level", content((Vec<CoverageRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
@@ -128,7 +111,12 @@ pub(super) async fn coverage(
         None => format!("abdeckung-{}", level.as_str()),
     };
     let download = Download::of(name, &snap, figures.as_of, "/api/v1/coverage");
-    table(rows, p.format.unwrap_or_default(), &download)
+    table(
+        rows,
+        &CoverageRow::columns(),
+        p.format.unwrap_or_default(),
+        &download,
+    )
 }
 
 impl CoverageRow {
@@ -139,9 +127,6 @@ impl CoverageRow {
         f: &UnitFigures,
         as_of: chrono::NaiveDate,
     ) -> CoverageRow {
-        let g = Some(AdminKind::Gemeinde);
-        let l = Some(AdminKind::Landratsamt);
-        let (b, a) = (Some(Programme::Basis), Some(Programme::Aufbau));
         CoverageRow {
             level: u.level.as_str(),
             key: u.key.clone(),
@@ -150,33 +135,60 @@ impl CoverageRow {
             parent: u.parent.clone().unwrap_or_default(),
             as_of: as_of.format("%Y-%m-%d").to_string(),
             demo: raw.demo,
-            population: u.population,
-            administrations: f.administrations_of(None),
-            gemeinden: f.administrations_of(g),
-            landratsaemter: f.administrations_of(l),
-            administrations_with_lotse: f.with_lotse(None, None),
-            administrations_without_lotse: f.without_lotse(),
-            administrations_with_basis: f.with_lotse(None, b),
-            administrations_with_aufbau: f.with_lotse(None, a),
-            gemeinden_with_lotse: f.with_lotse(g, None),
-            gemeinden_with_basis: f.with_lotse(g, b),
-            gemeinden_with_aufbau: f.with_lotse(g, a),
-            landratsaemter_with_lotse: f.with_lotse(l, None),
-            landratsaemter_with_basis: f.with_lotse(l, b),
-            landratsaemter_with_aufbau: f.with_lotse(l, a),
-            share_with_lotse: f.share_with_lotse(),
-            lotsen: f.lotsen_of(None, None),
-            lotsen_basis: f.lotsen_of(None, b),
-            lotsen_aufbau: f.lotsen_of(None, a),
-            lotsen_gemeinden: f.lotsen_of(g, None),
-            lotsen_landratsaemter: f.lotsen_of(l, None),
-            funding_basis_euros: f.funding_euros(Programme::Basis),
-            funding_aufbau_euros: f.funding_euros(Programme::Aufbau),
-            population_with_lotse: f.population_with_lotse,
-            gemeinden_with_process: f.gemeinden_with_process,
-            standard_processes_avg: f.standard_processes_avg(),
-            accounts_buerger: f.accounts[0],
-            accounts_organisation: f.accounts[1],
+            figures: Figure::ALL.iter().map(|fig| fig.of(u, f)).collect(),
         }
+    }
+
+    /// Every column of the row, in order.
+    pub(super) fn columns() -> Vec<Column> {
+        IDENTITY
+            .into_iter()
+            .chain(Figure::ALL.iter().map(|f| f.column()))
+            .collect()
+    }
+
+    /// The value of one figure.
+    pub(super) fn value(&self, figure: Figure) -> FigureValue {
+        let i = Figure::ALL
+            .iter()
+            .position(|f| *f == figure)
+            .expect("every figure is in Figure::ALL");
+        self.figures[i]
+    }
+}
+
+impl Serialize for CoverageRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(IDENTITY.len() + self.figures.len()))?;
+        m.serialize_entry(common::LEVEL.name, self.level)?;
+        m.serialize_entry(common::KEY.name, &self.key)?;
+        m.serialize_entry(common::NAME.name, &self.name)?;
+        m.serialize_entry(common::KIND.name, &self.kind)?;
+        m.serialize_entry(common::PARENT.name, &self.parent)?;
+        m.serialize_entry(common::AS_OF.name, &self.as_of)?;
+        m.serialize_entry(common::DEMO.name, &self.demo)?;
+        for (figure, value) in Figure::ALL.iter().zip(&self.figures) {
+            match *value {
+                FigureValue::Count(v) => m.serialize_entry(figure.name(), &v)?,
+                FigureValue::Measure(v) => m.serialize_entry(figure.name(), &v)?,
+            }
+        }
+        m.end()
+    }
+}
+
+impl utoipa::PartialSchema for CoverageRow {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        super::schema::object_of(
+            "One unit's figures as a flat row; the names are the column names of the JSON and CSV.",
+            &CoverageRow::columns(),
+        )
+    }
+}
+
+impl utoipa::ToSchema for CoverageRow {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "CoverageRow".into()
     }
 }

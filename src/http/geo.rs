@@ -18,10 +18,12 @@ use serde_json::{Map, Value};
 use super::coverage::CoverageRow;
 use super::AppState;
 use crate::boundaries::{features, Layer};
+use crate::coverage::figure::Figure;
 use crate::coverage::figures::lotse_class;
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
 use crate::error::ApiError;
+use crate::model::column::{band_of, SHARE_BANDS};
 use crate::model::AdminKind;
 
 pub(super) fn router() -> Router<AppState> {
@@ -51,16 +53,11 @@ pub struct GeoCache {
 }
 
 /// The class a static map layer is styled by. Gemeinden: `keine`, `basis`, `aufbau` (their
-/// Digitallotsen); Kreise: the share of administrations with a Lotse in 25 % bands, `0`,
-/// `1-24`, `25-49`, `50-74`, `75-100`.
+/// Digitallotsen); Kreise: the class of their share of administrations with a Lotse
+/// (`Figure::ShareWithLotse`'s bands: `0`, `1-24`, `25-49`, `50-74`, `75-100`).
 pub(super) fn kreis_class(share: f64) -> &'static str {
-    match share {
-        s if s <= 0.0 => "0",
-        s if s < 0.25 => "1-24",
-        s if s < 0.5 => "25-49",
-        s if s < 0.75 => "50-74",
-        _ => "75-100",
-    }
+    let bands = Figure::ShareWithLotse.bands().unwrap_or(&SHARE_BANDS);
+    bands[band_of(bands, share)].key
 }
 
 /// The layer as a GeoJSON FeatureCollection with the snapshot's figures.
@@ -109,7 +106,7 @@ pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
                     props.insert("lotse".into(), lotse_class(flags).into());
                     lotse_class(flags)
                 }
-                Layer::Kreise => kreis_class(row.share_with_lotse),
+                Layer::Kreise => kreis_class(row.value(Figure::ShareWithLotse).as_f64()),
             };
             props.insert("coverage_class".into(), class.into());
             Some(serde_json::json!({

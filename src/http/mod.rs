@@ -19,6 +19,7 @@ mod page;
 pub mod params;
 mod query;
 mod regions;
+mod schema;
 mod search;
 mod timeseries;
 

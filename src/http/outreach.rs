@@ -15,6 +15,7 @@ use crate::coverage::figures::lotse_class;
 use crate::coverage::outreach::{served_population, Lack};
 use crate::coverage::raw::Admin;
 use crate::error::ApiError;
+use crate::model::column::{common, Column, ColumnKind::*};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/outreach", get(outreach))
@@ -68,6 +69,35 @@ pub(super) struct OutreachRow {
     pub universal_active: u32,
     pub missing: String,
     pub demo: bool,
+}
+
+impl OutreachRow {
+    /// The declared columns, in the order of the fields.
+    pub(super) const COLUMNS: [Column; 13] = [
+        Column::new("rank", "Rang", Integer, "1 = largest population"),
+        common::VERWALTUNG,
+        common::NAME,
+        common::ART,
+        common::KREIS,
+        common::KREIS_NAME,
+        common::REGIERUNGSBEZIRK,
+        Column::new(
+            "population",
+            "Einwohner",
+            Integer,
+            "The Gemeinde's population, or the Kreis' for a Landratsamt",
+        ),
+        common::LOTSE,
+        common::STANDARD_ACTIVE,
+        common::UNIVERSAL_ACTIVE,
+        Column::new(
+            "missing",
+            "Fehlt",
+            Text,
+            "What it lacks: a Lotse, an Aufbau course or a process",
+        ),
+        common::DEMO,
+    ];
 }
 
 #[utoipa::path(get, path = "/api/v1/outreach", params(Params), tag = "coverage",
@@ -132,5 +162,10 @@ pub(super) async fn outreach(
         rows.truncate(limit);
     }
     let download = Download::of("ansprechliste", &snap, f.as_of, "/api/v1/outreach");
-    table(rows, p.format.unwrap_or_default(), &download)
+    table(
+        rows,
+        &OutreachRow::COLUMNS,
+        p.format.unwrap_or_default(),
+        &download,
+    )
 }

@@ -9,11 +9,13 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::params::{dynamic_table, kreis_filter, table, ApiQuery, Download};
+use super::params::{dynamic_table, kreis_filter, table, ApiQuery, Download, DynColumn};
 use super::query::{ArtFilter, Day, Format, Header, KreisFilter, RbFilter};
 use super::AppState;
+use crate::coverage::figure::Figure;
 use crate::coverage::figures::lotse_class;
 use crate::error::ApiError;
+use crate::model::column::{common, Column, ColumnKind::*};
 use crate::model::{AdminKind, Art};
 
 pub(super) fn router() -> Router<AppState> {
@@ -72,6 +74,73 @@ pub(super) struct ProcessRow {
     pub flaechendeckend: bool,
 }
 
+impl ProcessRow {
+    /// The declared columns, in the order of the fields.
+    pub(super) const COLUMNS: [Column; 14] = [
+        PROCESS_ID,
+        Column::new("name", "Name", Text, "The process' name"),
+        Column::new("art", "Art", Text, "standard or universal"),
+        Column::new(
+            "leika",
+            "LeiKa-Schlüssel",
+            Key,
+            "14-digit LeiKa key, empty for Universalprozesse",
+        ),
+        common::AS_OF,
+        common::DEMO,
+        Column::new(
+            "gemeinden_active",
+            "Gemeinden mit Prozess",
+            Integer,
+            "Gemeinden with the process active",
+        ),
+        Column::new(
+            "gemeinden_total",
+            "Gemeinden insgesamt",
+            Integer,
+            "Gemeinden of the area",
+        ),
+        Column::new(
+            "share_gemeinden",
+            "Anteil der Gemeinden",
+            Share,
+            "Share of Gemeinden with the process active, 0..1",
+        ),
+        Column::new(
+            "population_active",
+            "Einwohner mit Prozess",
+            Integer,
+            "Population of the Gemeinden with the process active",
+        ),
+        Column::new(
+            "population_total",
+            "Einwohner insgesamt",
+            Integer,
+            "Population of the area",
+        ),
+        Column::new(
+            "share_population",
+            "Anteil der Einwohner",
+            Share,
+            "Share of the population living in a Gemeinde with the process active, 0..1",
+        ),
+        Column::new(
+            "landratsaemter_active",
+            "Landratsämter mit Prozess",
+            Integer,
+            "Landratsämter with the process active",
+        ),
+        Column::new(
+            "flaechendeckend",
+            "Flächendeckend",
+            YesNo,
+            "Active in every Gemeinde of the area",
+        ),
+    ];
+}
+
+const PROCESS_ID: Column = Column::new("process_id", "Prozess-ID", Key, "The process' id");
+
 /// What both views filter by: Kreise (None = all), process kind, day.
 struct Selection {
     kreise: Option<Vec<bool>>,
@@ -129,26 +198,36 @@ pub(super) async fn processes(
         })
         .collect();
     let download = Download::of("onlinedienste", &snap, day, "/api/v1/ozg/processes");
-    table(rows, p.format.unwrap_or_default(), &download)
+    table(
+        rows,
+        &ProcessRow::COLUMNS,
+        p.format.unwrap_or_default(),
+        &download,
+    )
 }
 
 /// Most cells (administrations × processes) the matrix answers without a Kreis.
 const MAX_MATRIX_CELLS: usize = 2_000_000;
 
 /// The fixed columns of the matrix; one column per process id follows (1 = active, 0 = not).
-pub(super) const MATRIX_COLUMNS: [&str; 12] = [
-    "verwaltung",
-    "name",
-    "art",
-    "kreis",
-    "kreis_name",
-    "regierungsbezirk",
-    "population",
-    "lotse",
-    "standard_active",
-    "universal_active",
-    "accounts_buerger",
-    "accounts_organisation",
+pub(super) const MATRIX_COLUMNS: [Column; 12] = [
+    common::VERWALTUNG,
+    common::NAME,
+    common::ART,
+    common::KREIS,
+    common::KREIS_NAME,
+    common::REGIERUNGSBEZIRK,
+    Column::new(
+        "population",
+        "Einwohner",
+        Integer,
+        "The Gemeinde's population, or the Kreis' for a Landratsamt",
+    ),
+    common::LOTSE,
+    common::STANDARD_ACTIVE,
+    common::UNIVERSAL_ACTIVE,
+    Figure::AccountsBuerger.column(),
+    Figure::AccountsOrganisation.column(),
 ];
 
 #[utoipa::path(get, path = "/api/v1/ozg/matrix", params(Params), tag = "ozg",
@@ -177,7 +256,7 @@ pub(super) async fn matrix(
     }
     let f = snap.as_of(day);
     let by_name = p.header.unwrap_or_default() == Header::Name;
-    let mut columns: Vec<String> = MATRIX_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let mut columns: Vec<DynColumn> = MATRIX_COLUMNS.iter().map(DynColumn::from).collect();
     columns.extend(procs.iter().map(|&pi| {
         let proc = &raw.processes[pi];
         let shared = procs
@@ -185,10 +264,16 @@ pub(super) async fn matrix(
             .filter(|&&o| raw.processes[o].name == proc.name)
             .count()
             > 1;
-        match (by_name, shared) {
+        let name = match (by_name, shared) {
             (false, _) => proc.id.clone(),
             (true, false) => proc.name.clone(),
             (true, true) => format!("{} ({})", proc.name, proc.id),
+        };
+        // 1 (active) or 0: a number, so that a spreadsheet can sum a column.
+        DynColumn {
+            header: name.clone(),
+            name,
+            kind: Integer,
         }
     }));
     let rows: Vec<Vec<Value>> = admins

@@ -13,7 +13,8 @@ use super::query::{AllOr, Format};
 use crate::coverage::raw::{RawData, UnitLevel};
 use crate::coverage::Snapshot;
 use crate::error::ApiError;
-use crate::export::{self, About, Sheet};
+use crate::export::{self, About, Sheet, SheetColumn};
+use crate::model::column::{Column, ColumnKind};
 use crate::model::{KreisKey, RbKey};
 
 /// `Query<T>` whose rejection is an `ApiError::BadRequest` with a JSON body.
@@ -116,47 +117,25 @@ impl Download {
 /// (`format=csv-de`).
 pub(crate) fn table<T: Serialize>(
     rows: Vec<T>,
+    columns: &[Column],
     format: Format,
     download: &Download,
 ) -> Result<Response, ApiError> {
-    match format {
-        Format::Json => Ok(Json(rows).into_response()),
-        Format::Xlsx | Format::CsvDe => {
-            let objects = serde_json::to_value(&rows)?;
-            let mut columns: Vec<String> = Vec::new();
-            let mut values: Vec<Vec<serde_json::Value>> = Vec::with_capacity(rows.len());
-            for object in objects.as_array().into_iter().flatten() {
-                let Some(map) = object.as_object() else {
-                    continue;
-                };
-                if columns.is_empty() {
-                    columns = map.keys().cloned().collect();
-                }
-                values.push(map.values().cloned().collect());
-            }
-            spreadsheet(&columns, values, format, download)
-        }
-        Format::Csv => {
-            let mut plain = csv::Writer::from_writer(Vec::new());
-            for r in &rows {
-                plain.serialize(r)?;
-            }
-            let plain = plain.into_inner()?;
-            // Written once by serde, then every cell neutralised (see `spreadsheet_safe`).
-            let mut w = csv::Writer::from_writer(Vec::with_capacity(plain.len() + 64));
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(plain.as_slice());
-            for record in reader.records() {
-                let record = record?;
-                w.write_record(record.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
-            }
-            csv_response(w)
-        }
+    if format == Format::Json {
+        return Ok(Json(rows).into_response());
     }
+    let objects = serde_json::to_value(&rows)?;
+    let values = objects
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|object| object.as_object())
+        .map(|map| declared_values(map, columns))
+        .collect::<Result<Vec<_>, _>>()?;
+    let columns: Vec<DynColumn> = columns.iter().map(DynColumn::from).collect();
+    dynamic_table(&columns, values, format, download)
 }
 
-/// A cell as a spreadsheet may safely open it (OWASP "CSV injection"): text that starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a formula by Excel or
 /// LibreOffice, so it gets a leading `'`, which both show as text. Numbers (`-5`, `+1.5e3`)
 /// stay as they are.
@@ -174,10 +153,51 @@ pub(crate) fn csv_response(w: csv::Writer<Vec<u8>>) -> Result<Response, ApiError
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response())
 }
 
+/// A row's values in the order of the declared columns; a row with another set of columns is a
+/// bug (a field without its declaration), not something to guess a header for.
+fn declared_values(
+    map: &serde_json::Map<String, serde_json::Value>,
+    columns: &[Column],
+) -> Result<Vec<serde_json::Value>, ApiError> {
+    let undeclared = || {
+        let names: Vec<&String> = map.keys().collect();
+        ApiError::Internal(format!(
+            "a table row has the fields {names:?}, its declaration {:?}",
+            columns.iter().map(|c| c.name).collect::<Vec<_>>()
+        ))
+    };
+    if map.len() != columns.len() {
+        return Err(undeclared());
+    }
+    columns
+        .iter()
+        .map(|c| map.get(c.name).cloned().ok_or_else(undeclared))
+        .collect()
+}
+
+/// A column of a table whose columns are known only at run time (time series, the process
+/// matrix): its name in JSON and CSV, its German header and kind.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DynColumn {
+    pub name: String,
+    pub header: String,
+    pub kind: ColumnKind,
+}
+
+impl From<&Column> for DynColumn {
+    fn from(c: &Column) -> Self {
+        DynColumn {
+            name: c.name.to_string(),
+            header: c.header.to_string(),
+            kind: c.kind,
+        }
+    }
+}
+
 /// A table whose columns are known only at run time (time series, the process matrix): JSON
 /// objects with the columns in order, CSV with them as the header, or a spreadsheet.
 pub(crate) fn dynamic_table(
-    columns: &[String],
+    columns: &[DynColumn],
     rows: Vec<Vec<serde_json::Value>>,
     format: Format,
     download: &Download,
@@ -187,13 +207,13 @@ pub(crate) fn dynamic_table(
         Format::Json => {
             let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
                 .into_iter()
-                .map(|r| columns.iter().cloned().zip(r).collect())
+                .map(|r| columns.iter().map(|c| c.name.clone()).zip(r).collect())
                 .collect();
             Ok(Json(objects).into_response())
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(columns)?;
+            w.write_record(columns.iter().map(|c| &c.name))?;
             for r in rows {
                 w.write_record(r.iter().map(|v| match v {
                     serde_json::Value::String(s) => spreadsheet_safe(s).into_owned(),
@@ -208,7 +228,7 @@ pub(crate) fn dynamic_table(
 
 /// The XLSX or German CSV of a table, as a file download.
 fn spreadsheet(
-    columns: &[String],
+    columns: &[DynColumn],
     mut rows: Vec<Vec<serde_json::Value>>,
     format: Format,
     download: &Download,
@@ -218,6 +238,14 @@ fn spreadsheet(
         demo: download.demo,
         source: download.source.to_string(),
     };
+    let columns: Vec<SheetColumn> = columns
+        .iter()
+        .map(|c| SheetColumn {
+            header: c.header.clone(),
+            kind: c.kind,
+        })
+        .collect();
+    let columns = &columns[..];
     let (bytes, content_type, extension) = if format == Format::Xlsx {
         let sheet = Sheet {
             title: &download.name,

@@ -13,6 +13,7 @@ use super::AppState;
 use crate::coverage::raw::{RawData, UnitLevel};
 use crate::coverage::search::search;
 use crate::error::ApiError;
+use crate::model::column::{common, Column, ColumnKind::*};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/search", get(find))
@@ -50,6 +51,30 @@ pub(super) struct SearchRow {
     pub score: u32,
     /// The page that shows it.
     pub url: String,
+}
+
+impl SearchRow {
+    /// The declared columns, in the order of the fields.
+    pub(super) const COLUMNS: [Column; 8] = [
+        common::LEVEL,
+        common::KEY,
+        common::NAME,
+        Column::new(
+            "kreis",
+            "Kreisschlüssel",
+            Key,
+            "The Kreis of a Gemeinde (empty otherwise)",
+        ),
+        common::KREIS_NAME,
+        common::POPULATION,
+        Column::new(
+            "score",
+            "Treffergüte",
+            Integer,
+            "How well it matched (300 to 1000)",
+        ),
+        Column::new("url", "Seite", Text, "The page that shows it"),
+    ];
 }
 
 /// The rows of the hits for `q`.
@@ -95,5 +120,10 @@ pub(super) async fn find(
     let limit = p.limit.unwrap_or(20).clamp(1, 200);
     let rows = rows(&snap.raw, &p.q, limit);
     let download = Download::of("suche", &snap, snap.current.as_of, "/api/v1/search");
-    table(rows, p.format.unwrap_or_default(), &download)
+    table(
+        rows,
+        &SearchRow::COLUMNS,
+        p.format.unwrap_or_default(),
+        &download,
+    )
 }

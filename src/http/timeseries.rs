@@ -9,6 +9,7 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::params::DynColumn;
 use super::params::{dynamic_table, filter, given, ApiQuery, Download};
 use super::query::{Day, Format, Level, Step};
 use super::AppState;
@@ -18,6 +19,7 @@ use crate::coverage::raw::UnitLevel;
 use crate::coverage::Snapshot;
 use crate::error::ApiError;
 use crate::model::calendar::project_start;
+use crate::model::column::{common, ColumnKind};
 use chrono::NaiveDate;
 
 pub(super) fn router() -> Router<AppState> {
@@ -68,6 +70,22 @@ impl Metric {
         match self {
             Metric::Figure(f) => f.name().to_string(),
             Metric::Accounts(t) => format!("konten_{t}"),
+        }
+    }
+
+    /// The column of the metric: a figure's declared one, or the accounts of a type.
+    fn column(&self) -> DynColumn {
+        match self {
+            Metric::Figure(f) => DynColumn::from(&f.column()),
+            Metric::Accounts(t) => DynColumn {
+                name: self.name(),
+                header: match t.as_str() {
+                    "buerger" => Figure::AccountsBuerger.column().header.to_string(),
+                    "organisation" => Figure::AccountsOrganisation.column().header.to_string(),
+                    other => format!("service-bw-Konten ({other})"),
+                },
+                kind: ColumnKind::Integer,
+            },
         }
     }
 }
@@ -195,13 +213,13 @@ impl Plan {
         })
     }
 
-    fn columns(&self) -> Vec<String> {
-        let mut columns = vec!["date".to_string()];
+    fn columns(&self) -> Vec<DynColumn> {
+        let mut columns = vec![DynColumn::from(&common::DATE)];
         if self.long {
-            columns.push("key".into());
-            columns.push("name".into());
+            columns.push(DynColumn::from(&common::KEY));
+            columns.push(DynColumn::from(&common::NAME));
         }
-        columns.extend(self.metrics.iter().map(Metric::name));
+        columns.extend(self.metrics.iter().map(Metric::column));
         columns
     }
 

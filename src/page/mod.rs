@@ -12,10 +12,13 @@ use chrono::NaiveDate;
 use crate::boundaries::Layer;
 use crate::charts::catalog::MapMetric;
 use crate::charts::ChartId;
-use crate::coverage::figures::lotse_class;
+use crate::coverage::figure::{Figure, FigureValue};
+use crate::coverage::figures::{lotse_class, UnitFigures};
 use crate::coverage::outreach::{served_population, Lack};
-use crate::coverage::raw::UnitLevel;
+use crate::coverage::raw::{Unit, UnitLevel};
 use crate::coverage::snapshot::Snapshot;
+use crate::format::decimal;
+use crate::model::column::ColumnKind;
 use crate::model::{AdminKind, Art, Programme};
 use html::{esc, num, pct, table};
 
@@ -377,7 +380,7 @@ fn land_maps(links: &Links) -> String {
     let [gemeinden, kreise, standard, ..] = page_charts();
     let mut b = String::from("<h2>Karten</h2>");
     b.push_str(&figure(links, &gemeinden, "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz"));
-    b.push_str(&figure(links, &kreise, "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in Stufen von 20 Prozent, je dunkler desto höher"));
+    b.push_str(&figure(links, &kreise, "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in fünf Stufen (0, 1 bis 24, 25 bis 49, 50 bis 74, 75 bis 100 Prozent), je dunkler desto höher"));
     b.push_str(&figure(links, &standard, "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr"));
     b
 }
@@ -411,7 +414,7 @@ fn lotsen_and_ozg(snap: &Snapshot, links: &Links) -> String {
         } else {
             format!(
                 "{} ({} Gem.)",
-                format!("{:.1}", r.standard_active_avg).replace('.', ","),
+                decimal(r.standard_active_avg),
                 num(r.gemeinden.into())
             )
         }
@@ -449,8 +452,8 @@ fn lotsen_and_ozg(snap: &Snapshot, links: &Links) -> String {
                 "<p>Rund um den ersten Lotsen: {} Gemeinden haben in den 12 Monaten davor im Schnitt \
                  {} Onlinedienste freigeschaltet, in den 12 Monaten danach {}.</p>",
                 num(all.gemeinden.into()),
-                format!("{:.1}", all.activations_before_avg).replace('.', ","),
-                format!("{:.1}", all.activations_after_avg).replace('.', ",")
+                decimal(all.activations_before_avg),
+                decimal(all.activations_after_avg)
             );
         }
     }
@@ -464,18 +467,38 @@ fn lotsen_and_ozg(snap: &Snapshot, links: &Links) -> String {
 }
 
 /// The Kreise, sortable by links (`KREIS_SORTS`).
+/// A figure's value as the page shows it, by its declared kind.
+fn figure_cell(figure: Figure, unit: &Unit, f: &UnitFigures) -> String {
+    let v = figure.of(unit, f);
+    match (figure.column().kind, v) {
+        (ColumnKind::Share, v) => pct(v.as_f64()),
+        (_, FigureValue::Count(n)) => num(n),
+        (_, FigureValue::Measure(x)) => decimal(x),
+    }
+}
+
+/// The figures of the Kreis table after the Kreis and its population, with their sort keys.
+const KREIS_TABLE_FIGURES: [(Figure, Option<&str>); 4] = [
+    (Figure::ShareWithLotse, Some("anteil")),
+    (Figure::AdministrationsWithLotse, None),
+    (Figure::Lotsen, Some("lotsen")),
+    (Figure::LotsenAufbau, None),
+];
+
 fn kreis_table(snap: &Snapshot, links: &Links, sort: &str) -> String {
     let raw = &snap.raw;
     let f = &snap.current;
     let mut kreise: Vec<usize> = raw.kreise.to_vec();
+    let by = |figure: Figure| {
+        move |a: &usize, b: &usize| {
+            let value = |u: usize| figure.of(&raw.units[u], &f.units[u]).as_f64();
+            value(*b).total_cmp(&value(*a))
+        }
+    };
     match sort {
-        "anteil" => kreise.sort_by(|a, b| {
-            f.units[*a]
-                .share_with_lotse()
-                .total_cmp(&f.units[*b].share_with_lotse())
-        }),
-        "lotsen" => kreise.sort_by_key(|u| std::cmp::Reverse(f.units[*u].lotsen_of(None, None))),
-        "einwohner" => kreise.sort_by_key(|u| std::cmp::Reverse(raw.units[*u].population)),
+        "anteil" => kreise.sort_by(|a, b| by(Figure::ShareWithLotse)(b, a)),
+        "lotsen" => kreise.sort_by(by(Figure::Lotsen)),
+        "einwohner" => kreise.sort_by(by(Figure::Population)),
         _ => kreise.sort_by(|a, b| raw.units[*a].name.cmp(&raw.units[*b].name)),
     }
     let sort_link = |key: &str| links.sorted(key);
@@ -484,35 +507,39 @@ fn kreis_table(snap: &Snapshot, links: &Links, sort: &str) -> String {
         .map(|&u| {
             let unit = &raw.units[u];
             let uf = &f.units[u];
-            vec![
+            let mut row = vec![
                 format!(
                     "<a href=\"{}\">{}</a>",
                     esc(&links.kreis(&unit.key)),
                     esc(&unit.name)
                 ),
-                num(unit.population),
-                format!(
-                    "{} / {}",
-                    uf.with_lotse(None, None),
-                    uf.administrations_of(None)
-                ),
-                pct(uf.share_with_lotse()),
-                num(uf.lotsen_of(None, None).into()),
-                num(uf.lotsen_of(None, Some(Programme::Aufbau)).into()),
-            ]
+                figure_cell(Figure::Population, unit, uf),
+            ];
+            row.extend(
+                KREIS_TABLE_FIGURES
+                    .iter()
+                    .map(|(figure, _)| figure_cell(*figure, unit, uf)),
+            );
+            row
         })
         .collect();
+    let mut columns = vec![
+        ("Kreis", false, sort_link("name")),
+        (
+            Figure::Population.column().header,
+            true,
+            sort_link("einwohner"),
+        ),
+    ];
+    columns.extend(
+        KREIS_TABLE_FIGURES
+            .iter()
+            .map(|(figure, key)| (figure.column().header, true, key.and_then(sort_link))),
+    );
     let mut b = String::from("<h2 id=\"kreise\">Kreise</h2>");
     b.push_str(&table(
         "Digitallotsen je Kreis (Spaltenköpfe sortieren)",
-        &[
-            ("Kreis", false, sort_link("name")),
-            ("Einwohner", true, sort_link("einwohner")),
-            ("Verwaltungen mit Lotse", true, None),
-            ("Anteil", true, sort_link("anteil")),
-            ("Lotsen", true, sort_link("lotsen")),
-            ("davon Aufbau", true, None),
-        ],
+        &columns,
         &rows,
     ));
     b
