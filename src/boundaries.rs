@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::coverage::RawData;
 use crate::registry::reference::{GEMEINDEN_GEOJSON, KREISE_GEOJSON};
+use crate::registry::{Level, Registry};
 
 /// Attribution required by the BKG VG250 licence (data/SOURCES.md).
 pub const ATTRIBUTION: &str = "Grenzen: © GeoBasis-DE / BKG (2017), Daten verändert";
@@ -145,14 +145,11 @@ fn shape(f: &Feature) -> Option<Shape> {
 
 /// Whether the shipped boundaries draw this registry: every Kreis of the registry has a shape.
 /// A registry beyond them (e.g. the synthetic Germany) has no maps.
-pub fn cover(raw: &RawData) -> bool {
+pub fn cover(registry: &Registry) -> bool {
     let keys: HashSet<&str> = features(Layer::Kreise)
         .iter()
         .map(|f| f.key.as_str())
         .collect();
-    !raw.kreise.is_empty()
-        && raw
-            .kreise
-            .iter()
-            .all(|&u| keys.contains(raw.units[u].key.as_str()))
+    let mut kreise = registry.level(Level::Kreis).peekable();
+    kreise.peek().is_some() && kreise.all(|k| keys.contains(k.ags.as_str()))
 }

@@ -13,7 +13,6 @@ pub mod clock;
 pub mod config;
 pub mod coverage;
 pub mod demo;
-mod error;
 mod export;
 mod format;
 pub mod http;

@@ -135,7 +135,7 @@ async fn reload(
 /// of the process. Only for large data (walking the heap costs milliseconds, more than a small
 /// rebuild). The Rust heap (mimalloc) returns freed pages by itself in the service (see
 /// [`crate::memory::return_freed_memory_at_once`]).
-pub(crate) fn release_free_memory(snap: &Snapshot) {
+fn release_free_memory(snap: &Snapshot) {
     if snap.raw.activations.len() < 500_000 {
         return;
     }

@@ -124,7 +124,7 @@ pub async fn write_report(
     )?;
     w.pages += 1;
     let sub = Links::Report { depth: 1 };
-    let maps = crate::boundaries::cover(&snap.raw);
+    let maps = crate::boundaries::cover(&snap.raw.registry);
     for &u in snap.raw.kreise.iter() {
         let key = &snap.raw.units[u].key;
         if let Some(html) = page::kreis(&snap, &sub, key) {

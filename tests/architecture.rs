@@ -51,34 +51,85 @@ fn module_of(path: &Path) -> Option<String> {
     (name != "lib" && name != "main").then(|| name.to_string())
 }
 
-/// Every `crate::name` in the file, with the line it is on. Comments are skipped.
-fn crate_paths(text: &str) -> Vec<(usize, String)> {
+/// The source without comments, lines kept (so that positions still name their line).
+fn without_comments(text: &str) -> String {
+    text.lines()
+        .map(|line| line.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The first path segment of every item of a `{…}` group that starts at `group` (just after
+/// the `{`), however many lines it spans; nested groups belong to their item.
+fn group_items(group: &str) -> Vec<(usize, String)> {
+    let mut items = Vec::new();
+    let (mut depth, mut item, mut start) = (0usize, String::new(), 0usize);
+    for (at, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push((start, std::mem::take(&mut item)));
+                start = at + 1;
+                continue;
+            }
+            _ => {}
+        }
+        item.push(c);
+    }
+    items.push((start, item));
+    items
+        .into_iter()
+        .filter_map(|(at, item)| {
+            let trimmed = item.trim_start();
+            let at = at + (item.len() - trimmed.len());
+            let name: String = trimmed
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some((at, name))
+        })
+        .collect()
+}
+
+/// Every `<prefix>name` in the source (e.g. `crate::model`, `super::steps`), with the line it
+/// is on; `<prefix>{a::X, b}` groups count each item, also across lines. Comments are skipped.
+fn paths_after(text: &str, prefix: &str) -> Vec<(usize, String)> {
+    let code = without_comments(text);
+    let line_of = |at: usize| code[..at].matches('\n').count() + 1;
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let code = line.split("//").next().unwrap_or("");
-        let mut rest = code;
-        while let Some(at) = rest.find("crate::") {
-            let after = &rest[at + "crate::".len()..];
-            let name: String = after
+    let mut from = 0;
+    while let Some(found) = code[from..].find(prefix) {
+        let at = from + found;
+        // `crate::` inside another word (`mycrate::`) is not a crate path.
+        let boundary = code[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+        let after = at + prefix.len();
+        if boundary {
+            let rest = &code[after..];
+            let name: String = rest
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
             if !name.is_empty() {
-                out.push((i + 1, name));
-            } else if let Some(group) = after.strip_prefix('{') {
-                // `crate::{a::X, b}` on one line
-                let group = group.split('}').next().unwrap_or("");
-                for part in group.split(',') {
-                    let name = part.trim().split("::").next().unwrap_or("").trim();
-                    if !name.is_empty() {
-                        out.push((i + 1, name.to_string()));
-                    }
+                out.push((line_of(at), name));
+            } else if let Some(group) = rest.strip_prefix('{') {
+                for (offset, name) in group_items(group) {
+                    out.push((line_of(after + 1 + offset), name));
                 }
             }
-            rest = after;
         }
+        from = after;
     }
     out
+}
+
+/// Every `crate::name` in the file, with the line it is on.
+fn crate_paths(text: &str) -> Vec<(usize, String)> {
+    paths_after(text, "crate::")
 }
 
 /// (module, used module) -> the first place it happens.
@@ -116,6 +167,87 @@ fn every_use_is_an_edge_the_table_allows() {
         }
     }
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_allowed_edge_is_used() {
+    let used: BTreeSet<(String, String)> = actual_edges().into_keys().collect();
+    let unused: Vec<String> = allowed_edges()
+        .into_iter()
+        .flat_map(|(from, deps)| deps.into_iter().map(move |to| (from.clone(), to)))
+        .filter(|edge| !used.contains(edge))
+        .map(|(from, to)| format!("`{from}` may use `{to}` but does not: drop it from the table"))
+        .collect();
+    assert!(unused.is_empty(), "\n{}", unused.join("\n"));
+}
+
+/// The files of one module that use each other: `a.rs` -> `b.rs` when `a.rs` names
+/// `super::b` or `crate::<module>::b`. `mod.rs` is left out (it declares and re-exports its
+/// children; they may use what it defines).
+fn file_edges() -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut files = Vec::new();
+    rust_files(Path::new("src"), &mut files);
+    let stem = |p: &Path| {
+        p.file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut edges: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for file in &files {
+        let (Some(dir), Some(module)) = (file.parent(), module_of(file)) else {
+            continue;
+        };
+        if dir == Path::new("src") || stem(file) == "mod" {
+            continue;
+        }
+        let siblings: BTreeSet<String> = files
+            .iter()
+            .filter(|f| f.parent() == Some(dir) && stem(f) != "mod")
+            .map(|f| stem(f))
+            .collect();
+        let text = std::fs::read_to_string(file).expect("readable source");
+        let mut used = paths_after(&text, "super::");
+        used.extend(paths_after(&text, &format!("crate::{module}::")));
+        for (line, name) in used {
+            if siblings.contains(&name) && name != stem(file) {
+                edges
+                    .entry(file.display().to_string())
+                    .or_default()
+                    .entry(dir.join(format!("{name}.rs")).display().to_string())
+                    .or_insert_with(|| format!("{}:{line}", file.display()));
+            }
+        }
+    }
+    edges
+}
+
+#[test]
+fn no_two_files_of_a_module_use_each_other() {
+    let edges = file_edges();
+    // A file is on a cycle when it can reach itself; report each cycle's first edge.
+    let reaches = |from: &str, to: &str| {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(f) = todo.pop() {
+            if f == to {
+                return true;
+            }
+            if seen.insert(f.clone()) {
+                todo.extend(edges.get(&f).into_iter().flat_map(|e| e.keys().cloned()));
+            }
+        }
+        false
+    };
+    let mut cycles = Vec::new();
+    for (from, targets) in &edges {
+        for (to, place) in targets {
+            if reaches(to, from) {
+                cycles.push(format!("{place}: {from} uses {to}, which leads back to it"));
+            }
+        }
+    }
+    assert!(cycles.is_empty(), "\n{}", cycles.join("\n"));
 }
 
 #[test]
@@ -167,7 +299,17 @@ fn the_table_has_no_cycle() {
 #[test]
 fn the_edge_scanner_sees_uses_and_paths_but_not_comments() {
     let text = "use crate::model::Dataset;\nlet x = crate::format::num(1); // crate::http\n\
-                use crate::{store::Store, coverage};\n";
-    let found: Vec<String> = crate_paths(text).into_iter().map(|(_, m)| m).collect();
-    assert_eq!(found, ["model", "format", "store", "coverage"]);
+                use crate::{store::Store, coverage};\nuse crate::{\n    registry::{Level, Region},\n    \
+                clock,\n};\nlet y = mycrate::boundaries::x;\n";
+    let found: Vec<(usize, String)> = crate_paths(text);
+    let names: Vec<&str> = found.iter().map(|(_, m)| m.as_str()).collect();
+    assert_eq!(
+        names,
+        ["model", "format", "store", "coverage", "registry", "clock"]
+    );
+    assert_eq!(
+        found[4].0, 5,
+        "the line of an item inside a group that spans lines"
+    );
+    assert_eq!(found[5].0, 6);
 }

@@ -199,13 +199,15 @@ async fn a_registry_of_germany_loads_and_is_not_mixed_with_another() {
             );
         }
         assert_eq!(
-            raw.total(&snap.current.units).administrations[digitalatlas::coverage::ALL_KINDS]
-                as usize,
+            digitalatlas::coverage::figures::UnitFigures::total_of(raw, &snap.current.units)
+                .administrations[digitalatlas::coverage::ALL_KINDS] as usize,
             raw.admins.len()
         );
         assert_eq!(raw.area_name(), "Deutschland");
         // The shipped boundaries are Baden-Württemberg's: no maps for this registry.
-        assert!(!digitalatlas::charts::catalog::boundaries_cover(raw));
+        assert!(!digitalatlas::charts::catalog::boundaries_cover(
+            &raw.registry
+        ));
         let page = digitalatlas::page::index(&snap, &digitalatlas::page::Links::Server, "name");
         assert!(page.contains("in Deutschland"));
         assert!(!page.contains("/charts/map/"));

@@ -9,7 +9,7 @@ use super::bars::Bars;
 use super::map::{Choropleth, Layer, ATTRIBUTION};
 use super::progress::{Milestone, Point, Progress};
 use super::{data_date, ChartError, Frame};
-use crate::coverage::figures::{lotse_class, ratio};
+use crate::coverage::figures::{lotse_class, ratio, UnitFigures};
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
 use crate::model::calendar::{iso_date, project_start, step_ends};
@@ -236,7 +236,7 @@ pub fn progress(snap: &Snapshot) -> Progress {
         .iter()
         .zip(snap.days_figures(&ends))
         .map(|(&day, f)| {
-            let u = raw.total(&f.units);
+            let u = UnitFigures::total_of(raw, &f.units);
             Point {
                 date: day,
                 administrations_with_lotse: u.with_lotse(None, None) as f64,
@@ -244,7 +244,7 @@ pub fn progress(snap: &Snapshot) -> Progress {
             }
         })
         .collect();
-    let target = raw.total(&snap.current.units).administrations_of(None) as f64;
+    let target = UnitFigures::total_of(raw, &snap.current.units).administrations_of(None) as f64;
     let d = |s: &str| iso_date(s).unwrap_or_default();
     // The published figures are Baden-Württemberg's.
     let bw = raw.laender().map(|i| raw.units[i].key.as_str()).eq(["08"]);

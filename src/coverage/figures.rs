@@ -34,6 +34,12 @@ pub struct UnitFigures {
 pub use crate::model::ACCOUNT_TYPES;
 
 impl UnitFigures {
+    /// The figures of the whole registry (all Länder of `raw` together) out of per-unit
+    /// figures.
+    pub fn total_of(raw: &RawData, units: &[UnitFigures]) -> UnitFigures {
+        UnitFigures::sum(raw.laender().filter_map(|i| units.get(i)))
+    }
+
     /// The figures of the units together, for disjoint units (e.g. all Länder of the registry):
     /// every field is a count or a sum.
     pub fn sum<'a>(units: impl IntoIterator<Item = &'a UnitFigures>) -> UnitFigures {

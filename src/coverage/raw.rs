@@ -343,11 +343,6 @@ impl RawData {
             some => some.join(", "),
         }
     }
-
-    /// The figures of the whole registry (all Länder together) out of per-unit figures.
-    pub fn total(&self, units: &[super::figures::UnitFigures]) -> super::figures::UnitFigures {
-        super::figures::UnitFigures::sum(self.laender().filter_map(|i| units.get(i)))
-    }
 }
 
 /// Indexes records as the store reads them. Records that reference unknown keys (impossible

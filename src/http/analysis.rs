@@ -12,7 +12,7 @@ use super::params::{table, ApiQuery, Download};
 use super::query::{Day, Format};
 use super::AppState;
 use crate::coverage::analysis::{before_after, by_group, GROUPS};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 use crate::model::SizeClass;
 
@@ -133,7 +133,7 @@ fn size(class: Option<SizeClass>) -> (&'static str, &'static str) {
 
 #[utoipa::path(get, path = "/api/v1/analysis/lotsen-ozg", params(Params), tag = "coverage",
     responses((status = 200, description = "The comparison (rows of GroupRow, or of BeforeAfterRow with view=vorher-nachher)", content((Vec<Object> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody)))]
 pub(super) async fn lotsen_ozg(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 
 use super::AppState;
 use crate::auth::{Scope, Token};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// A configured token presented by the request. Missing or unknown: 401 (with
 /// `WWW-Authenticate: Bearer`); the message says which.

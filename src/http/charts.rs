@@ -21,7 +21,7 @@ use super::AppState;
 use crate::boundaries::{self, Layer};
 use crate::charts::catalog::MapMetric;
 use crate::charts::{ChartId, MAX_SIZE, MIN_SIZE};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -129,7 +129,7 @@ async fn image(
                 .pools
                 .heavy(move || {
                     // Runs only when the image is not cached: once per data version.
-                    if matches!(chart, ChartId::Map { .. }) && !boundaries::cover(&s.raw) {
+                    if matches!(chart, ChartId::Map { .. }) && !boundaries::cover(&s.raw.registry) {
                         return Err(ApiError::NotFound(
                             "the shipped boundaries (Baden-Württemberg) do not cover this \
                              registry's Kreise: no maps"

@@ -15,7 +15,7 @@ use crate::coverage::figure::{Figure, FigureValue};
 use crate::coverage::figures::UnitFigures;
 use crate::coverage::raw::{RawData, Unit, UnitLevel};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::model::column::{common, Column};
 
 pub(super) fn router() -> Router<AppState> {
@@ -72,7 +72,7 @@ const IDENTITY: [Column; 7] = [
 
 #[utoipa::path(get, path = "/api/v1/coverage", params(Params), tag = "coverage",
     responses((status = 200, description = "One row per unit of the level", content((Vec<CoverageRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody)))]
 pub(super) async fn coverage(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,

@@ -22,7 +22,7 @@ use crate::coverage::figure::Figure;
 use crate::coverage::figures::lotse_class;
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::model::column::{band_of, SHARE_BANDS};
 use crate::model::AdminKind;
 
@@ -147,7 +147,7 @@ fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Result<E
     }
     Ok(Encoded {
         data_version: snap.data_version,
-        covered: crate::boundaries::cover(&snap.raw),
+        covered: crate::boundaries::cover(&snap.raw.registry),
         etag,
         identity: identity.into(),
         gzip: gzip.into(),
@@ -257,7 +257,7 @@ async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Resp
 #[utoipa::path(get, path = "/api/v1/geo/gemeinden.geojson", tag = "geo",
     responses((status = 200, description = "FeatureCollection of the Gemeinden (feature id = AGS) with their figures and `coverage_class` (keine, basis, aufbau)", body = Object, content_type = "application/geo+json"),
               (status = 304, description = "Not modified (If-None-Match)"),
-              (status = 404, description = "The shipped boundaries do not cover this registry", body = super::openapi::ErrorBody)))]
+              (status = 404, description = "The shipped boundaries do not cover this registry", body = super::error::ErrorBody)))]
 pub(super) async fn gemeinden(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -268,7 +268,7 @@ pub(super) async fn gemeinden(
 #[utoipa::path(get, path = "/api/v1/geo/kreise.geojson", tag = "geo",
     responses((status = 200, description = "FeatureCollection of the Kreise (feature id = Kreis key) with their figures and `coverage_class` (0, 1-24, 25-49, 50-74, 75-100: percent of administrations with a Lotse)", body = Object, content_type = "application/geo+json"),
               (status = 304, description = "Not modified (If-None-Match)"),
-              (status = 404, description = "The shipped boundaries do not cover this registry", body = super::openapi::ErrorBody)))]
+              (status = 404, description = "The shipped boundaries do not cover this registry", body = super::error::ErrorBody)))]
 pub(super) async fn kreise(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::AppState;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// How long `/readyz` waits for the database.
 const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
@@ -26,7 +26,7 @@ pub(super) async fn healthz() -> Json<Value> {
 
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, description = "Database reachable and migrated", body = Object),
-              (status = 503, description = "Not ready", body = super::openapi::ErrorBody)))]
+              (status = 503, description = "Not ready", body = super::error::ErrorBody)))]
 pub(super) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     // Within 2 s, whatever the pool's acquire timeout: a load balancer must learn quickly.
     let answer = tokio::time::timeout(READY_TIMEOUT, state.store.ready()).await;

@@ -15,7 +15,7 @@ use super::bearer::Bearer;
 use super::params::ApiQuery;
 use super::AppState;
 use crate::auth::Scope;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::import::{self, Dataset, ImportError};
 
 pub(super) fn router() -> Router<AppState> {

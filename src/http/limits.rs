@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::response::{IntoResponse, Response};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// The HTTP limits of one server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@ mod bearer;
 mod charts;
 pub mod cors;
 mod coverage;
+pub(crate) mod error;
 mod etag;
 mod geo;
 mod health;
@@ -91,9 +92,9 @@ impl AppState {
         rebuilt: Result<Arc<crate::coverage::snapshot::Snapshot>, crate::store::StoreError>,
     ) {
         match rebuilt {
+            // The rebuild has handed SQLite's freed heap back already (`rebuild.rs`).
             Ok(snap) => {
                 self.metrics.encoded(&snap);
-                crate::rebuild::release_free_memory(&snap);
             }
             Err(e) => {
                 tracing::error!(error = %e, "snapshot rebuild failed; serving the previous one")

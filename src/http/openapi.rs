@@ -3,17 +3,9 @@
 
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
 use utoipa::OpenApi;
 
 use super::AppState;
-
-/// Every error answer: a message and the status.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(super) struct ErrorBody {
-    pub error: String,
-    pub status: u16,
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,7 +29,11 @@ pub(super) struct ErrorBody {
         super::geo::gemeinden,
         super::geo::kreise,
     ),
-    components(schemas(ErrorBody, super::analysis::GroupRow, super::analysis::BeforeAfterRow))
+    components(schemas(
+        super::error::ErrorBody,
+        super::analysis::GroupRow,
+        super::analysis::BeforeAfterRow
+    ))
 )]
 pub(super) struct ApiDoc;
 

@@ -14,7 +14,7 @@ use super::AppState;
 use crate::coverage::figures::lotse_class;
 use crate::coverage::outreach::{served_population, Lack};
 use crate::coverage::raw::Admin;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 
 pub(super) fn router() -> Router<AppState> {
@@ -102,8 +102,8 @@ impl OutreachRow {
 
 #[utoipa::path(get, path = "/api/v1/outreach", params(Params), tag = "coverage",
     responses((status = 200, description = "Administrations lacking it, largest population first", content((Vec<OutreachRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
-              (status = 404, description = "Unknown Kreis or process", body = super::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
+              (status = 404, description = "Unknown Kreis or process", body = super::error::ErrorBody)))]
 pub(super) async fn outreach(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,

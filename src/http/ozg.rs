@@ -14,7 +14,7 @@ use super::query::{ArtFilter, Day, Format, Header, KreisFilter, RbFilter};
 use super::AppState;
 use crate::coverage::figure::Figure;
 use crate::coverage::figures::lotse_class;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 use crate::model::{AdminKind, Art};
 
@@ -164,8 +164,8 @@ impl Selection {
 
 #[utoipa::path(get, path = "/api/v1/ozg/processes", params(Params), tag = "ozg",
     responses((status = 200, description = "One row per process", content((Vec<ProcessRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
-              (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
+              (status = 404, description = "Unknown Kreis", body = super::error::ErrorBody)))]
 pub(super) async fn processes(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
@@ -232,8 +232,8 @@ pub(super) const MATRIX_COLUMNS: [Column; 12] = [
 
 #[utoipa::path(get, path = "/api/v1/ozg/matrix", params(Params), tag = "ozg",
     responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, `accounts_buerger`, `accounts_organisation` (service-bw accounts at the latest per-Kommune Stichtag, 0 without one), then one column per process id with 1 (active) or 0", content((Vec<Object> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
-              (status = 404, description = "Unknown Kreis", body = super::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
+              (status = 404, description = "Unknown Kreis", body = super::error::ErrorBody)))]
 pub(super) async fn matrix(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,

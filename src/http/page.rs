@@ -13,7 +13,7 @@ use super::params::{given, ApiQuery};
 use super::query::Day;
 use super::AppState;
 use crate::coverage::Snapshot;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::page::{self, Links};
 
 pub(super) fn router() -> Router<AppState> {

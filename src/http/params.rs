@@ -12,8 +12,8 @@ use serde::Serialize;
 use super::query::{AllOr, Format};
 use crate::coverage::raw::{RawData, UnitLevel};
 use crate::coverage::Snapshot;
-use crate::error::ApiError;
 use crate::export::{self, About, Sheet, SheetColumn};
+use crate::http::error::ApiError;
 use crate::model::column::{Column, ColumnKind};
 use crate::model::{KreisKey, RbKey};
 

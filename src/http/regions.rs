@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::params::ApiQuery;
 use super::query::{OneKreis, OneRb, RegionLevel};
 use super::AppState;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::registry::{Level, Region, RegionKey};
 
 pub(super) fn router() -> Router<AppState> {
@@ -37,8 +37,8 @@ pub(super) struct ListParams {
 
 #[utoipa::path(get, path = "/api/v1/regions", params(ListParams), tag = "registry",
     responses((status = 200, description = "The regions of a level", body = Vec<Region>),
-              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
-              (status = 404, description = "Unknown Kreis or Regierungsbezirk", body = super::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
+              (status = 404, description = "Unknown Kreis or Regierungsbezirk", body = super::error::ErrorBody)))]
 pub(super) async fn list(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
@@ -83,8 +83,8 @@ pub(super) async fn list(
     params(("key" = String, Path, description = "ARS or AGS of any level (2, 3, 5, 8 or 12 digits)",
             pattern = "^([0-9]{2,3}|[0-9]{5}|[0-9]{8}|[0-9]{12})$")),
     responses((status = 200, description = "The region", body = Region),
-              (status = 400, description = "Not a key", body = super::openapi::ErrorBody),
-              (status = 404, description = "No such region", body = super::openapi::ErrorBody)))]
+              (status = 400, description = "Not a key", body = super::error::ErrorBody),
+              (status = 404, description = "No such region", body = super::error::ErrorBody)))]
 pub(super) async fn one(
     State(state): State<AppState>,
     Path(key): Path<String>,

@@ -12,7 +12,7 @@ use super::query::Format;
 use super::AppState;
 use crate::coverage::raw::{RawData, UnitLevel};
 use crate::coverage::search::search;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 
 pub(super) fn router() -> Router<AppState> {
@@ -111,7 +111,7 @@ pub(super) fn rows(raw: &RawData, q: &str, limit: usize) -> Vec<SearchRow> {
 
 #[utoipa::path(get, path = "/api/v1/search", params(Params), tag = "registry",
     responses((status = 200, description = "Regions found, best first", content((Vec<SearchRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody)))]
 pub(super) async fn find(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,

@@ -17,7 +17,7 @@ use crate::coverage::figure::Figure;
 use crate::coverage::figures::AccountFigure;
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::Snapshot;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::model::calendar::project_start;
 use crate::model::column::{common, ColumnKind};
 use chrono::NaiveDate;
@@ -132,8 +132,8 @@ use crate::model::calendar::step_ends;
 
 #[utoipa::path(get, path = "/api/v1/timeseries", params(Params), tag = "coverage",
     responses((status = 200, description = "Rows of `date` (and `key`, `name` without a key) plus one column per metric", content((Vec<Object> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-              (status = 400, description = "Bad parameter", body = super::openapi::ErrorBody),
-              (status = 404, description = "Unknown unit", body = super::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
+              (status = 404, description = "Unknown unit", body = super::error::ErrorBody)))]
 pub(super) async fn timeseries(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,

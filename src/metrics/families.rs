@@ -6,6 +6,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
+use crate::coverage::figures::UnitFigures;
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::Snapshot;
 use crate::model::{AdminKind, Art, Programme, SizeClass};
@@ -344,7 +345,7 @@ fn regierungsbezirk_info(reg: &mut Registry, snap: &Snapshot) {
 fn funding(reg: &mut Registry, snap: &Snapshot) {
     let raw = &snap.raw;
     let f = &snap.current;
-    let total = raw.total(&f.units);
+    let total = UnitFigures::total_of(raw, &f.units);
     let funding: Family<ProgrammeLabel, FloatGauge> = family(
         reg,
         "digitalatlas_funding_euros",

@@ -318,7 +318,7 @@ pub const KREIS_SORTS: [&str; 4] = ["name", "anteil", "lotsen", "einwohner"];
 /// The Land's page: key figures, maps, progress, the Kreise, the outreach list, downloads.
 pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
     let raw = &snap.raw;
-    let maps = crate::boundaries::cover(raw);
+    let maps = crate::boundaries::cover(&raw.registry);
     let mut b = search_form(links);
     b.push_str(&stichtag(links, snap));
     b.push_str(&key_figures(snap));
@@ -346,7 +346,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
 fn key_figures(snap: &Snapshot) -> String {
     let raw = &snap.raw;
     let f = &snap.current;
-    let lf = raw.total(&f.units);
+    let lf = UnitFigures::total_of(raw, &f.units);
     let g = Some(AdminKind::Gemeinde);
     let accounts = f
         .accounts
@@ -685,7 +685,7 @@ fn kreis_rows(snap: &Snapshot, links: &Links, k: usize) -> Vec<Vec<String>> {
 
 /// A Kreis page's maps (where the boundaries cover the registry) and its progress chart.
 fn kreis_charts_section(b: &mut String, snap: &Snapshot, links: &Links, key: &str, name: &str) {
-    if crate::boundaries::cover(&snap.raw) {
+    if crate::boundaries::cover(&snap.raw.registry) {
         b.push_str("<h2>Karten</h2>");
         b.push_str(&figure(
             links,

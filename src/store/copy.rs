@@ -6,7 +6,8 @@
 
 use sqlx::{Connection, PgConnection};
 
-use super::imports::{busy_after, Counts, Provenance};
+use super::imports::busy_after;
+use super::log::{Counts, Provenance};
 use super::references::Referenced;
 use super::steps::pg as steps;
 use super::tables::StorageSpec;

@@ -1,7 +1,6 @@
 //! Import tables: the validation context, the diff of a delivery against what is stored, writing
 //! it in one transaction, and the import log.
 
-use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 use super::batch::insert_records_sqlite;
@@ -12,51 +11,7 @@ use super::tables::{ColType, StorageSpec};
 use super::{Store, StoreError};
 use crate::model::{push_key_part, Dataset, KnownKeys as Context, Record, RecordStream};
 
-/// Row counts of one import.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub total: i64,
-    pub inserted: i64,
-    pub updated: i64,
-    pub unchanged: i64,
-}
-
-/// One row of the import log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LogEntry {
-    pub id: i64,
-    pub dataset: String,
-    pub source_name: String,
-    pub checksum: String,
-    pub rows_total: i64,
-    pub inserted: i64,
-    pub updated: i64,
-    pub unchanged: i64,
-    pub actor: String,
-    pub imported_at: String,
-}
-
-/// A refused or failed import (nothing was written).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Failure {
-    /// Random hex, unique across processes.
-    pub id: String,
-    pub dataset: String,
-    pub source_name: String,
-    pub actor: String,
-    /// `too_large`, `unreadable`, `invalid`, `busy` or `database`.
-    pub reason: String,
-    pub message: String,
-    pub failed_at: String,
-}
-
-/// What an import writes besides the records.
-#[derive(Debug, Clone)]
-pub struct Provenance {
-    pub source_name: String,
-    pub checksum: String,
-    pub actor: String,
-}
+pub use super::log::{Counts, Failure, LogEntry, Provenance};
 
 /// The stored rows of a table in key order, a page at a time (keyset pagination through the
 /// primary key), as fingerprints: an import's sorted records are merged against it, so that a
@@ -420,19 +375,6 @@ pub(super) fn busy_after(wait: std::time::Duration) -> impl Fn(sqlx::Error) -> S
         } else {
             StoreError::Sqlx(e)
         }
-    }
-}
-
-/// Takes the import lock row (binds: holder, since); the first write of an import transaction.
-pub(super) const TAKE_IMPORT_LOCK: &str =
-    "UPDATE import_lock SET holder = $1, since = $2 WHERE id = 1";
-
-/// The statement that makes a transaction wait at most `wait` for another writer's lock.
-pub(super) fn lock_wait(backend: super::Backend, wait: std::time::Duration) -> String {
-    let ms = wait.as_millis().clamp(1, i32::MAX as u128);
-    match backend {
-        super::Backend::Sqlite => format!("PRAGMA busy_timeout = {ms}"),
-        super::Backend::Postgres => format!("SET LOCAL lock_timeout = '{ms}ms'"),
     }
 }
 

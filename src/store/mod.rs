@@ -6,6 +6,7 @@ mod batch;
 mod copy;
 mod fingerprint;
 pub mod imports;
+mod log;
 mod records;
 mod references;
 mod registry;

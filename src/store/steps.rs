@@ -3,12 +3,26 @@
 //! the emptiness probe, the reference check and the import-log row. Written once; the macro
 //! gives each connection type its own copy (`steps::any`, `steps::pg`).
 
+/// Takes the import lock row (binds: holder, since); the first write of an import transaction.
+pub(super) const TAKE_IMPORT_LOCK: &str =
+    "UPDATE import_lock SET holder = $1, since = $2 WHERE id = 1";
+
+/// The statement that makes a transaction wait at most `wait` for another writer's lock.
+pub(super) fn lock_wait(backend: super::Backend, wait: std::time::Duration) -> String {
+    let ms = wait.as_millis().clamp(1, i32::MAX as u128);
+    match backend {
+        super::Backend::Sqlite => format!("PRAGMA busy_timeout = {ms}"),
+        super::Backend::Postgres => format!("SET LOCAL lock_timeout = '{ms}ms'"),
+    }
+}
+
 macro_rules! steps_for {
     ($module:ident, $conn:ty) => {
         pub(super) mod $module {
             use crate::model::Dataset;
-            use crate::store::imports::{lock_wait, Counts, Provenance, TAKE_IMPORT_LOCK};
+            use crate::store::log::{Counts, Provenance};
             use crate::store::references::Referenced;
+            use crate::store::steps::{lock_wait, TAKE_IMPORT_LOCK};
             use crate::store::{Backend, StoreError};
 
             /// Takes the import lock row, waiting at most `wait` for another import (in this

@@ -17,7 +17,15 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
 use serde_json::json;
+
+/// Every error answer: a message and the status.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    pub error: String,
+    pub status: u16,
+}
 
 /// Every error a request can end in; always a JSON body `{error, status}`.
 #[derive(Debug, thiserror::Error)]
