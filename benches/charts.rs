@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use digitalatlas::charts::catalog::{self, MapMetric};
 use digitalatlas::charts::map::Layer;
-use digitalatlas::charts::{render, Format};
+use digitalatlas::charts::{render, Encoding};
 
 /// One chart rendering, returning the image bytes.
 type Render<'a> = Box<dyn Fn() -> Vec<u8> + 'a>;
@@ -33,14 +33,14 @@ async fn main() {
     let snap = state.coverage.snapshot();
     // First use parses the boundaries and registers the fonts; not part of a render.
     let warm = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Lotsen, None).unwrap();
-    render(Format::Png, (1000, 1000), &warm).unwrap();
+    render(Encoding::Png, (1000, 1000), &warm).unwrap();
 
     let cases: Vec<(&str, Render<'_>)> = vec![
         (
             "Gemeinde choropleth PNG 1000×1000 (Lotsen)",
             Box::new(|| {
                 let m = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Lotsen, None).unwrap();
-                render(Format::Png, (1000, 1000), &m).unwrap()
+                render(Encoding::Png, (1000, 1000), &m).unwrap()
             }),
         ),
         (
@@ -48,30 +48,30 @@ async fn main() {
             Box::new(|| {
                 let m = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Standardprozesse, None)
                     .unwrap();
-                render(Format::Png, (1000, 1000), &m).unwrap()
+                render(Encoding::Png, (1000, 1000), &m).unwrap()
             }),
         ),
         (
             "Gemeinde choropleth SVG",
             Box::new(|| {
                 let m = catalog::map(&snap, Layer::Gemeinden, &MapMetric::Lotsen, None).unwrap();
-                render(Format::Svg, (1000, 1000), &m).unwrap()
+                render(Encoding::Svg, (1000, 1000), &m).unwrap()
             }),
         ),
         (
             "Kreis choropleth PNG",
             Box::new(|| {
                 let m = catalog::map(&snap, Layer::Kreise, &MapMetric::Lotsen, None).unwrap();
-                render(Format::Png, (1000, 1000), &m).unwrap()
+                render(Encoding::Png, (1000, 1000), &m).unwrap()
             }),
         ),
         (
             "progress PNG (96 month ends, cached figures)",
-            Box::new(|| render(Format::Png, (1100, 650), &catalog::progress(&snap)).unwrap()),
+            Box::new(|| render(Encoding::Png, (1100, 650), &catalog::progress(&snap)).unwrap()),
         ),
         (
             "Kreise bars PNG",
-            Box::new(|| render(Format::Png, (1000, 1000), &catalog::kreise(&snap)).unwrap()),
+            Box::new(|| render(Encoding::Png, (1000, 1000), &catalog::kreise(&snap)).unwrap()),
         ),
     ];
     for (label, f) in cases {

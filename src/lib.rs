@@ -9,7 +9,6 @@ pub mod auth;
 mod boundaries;
 pub mod charts;
 pub mod cli;
-pub mod clock;
 pub mod config;
 pub mod coverage;
 pub mod demo;

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::coverage::{Coverage, RawData, Snapshot};
 use crate::import::Summary;
-use crate::model::calendar::{today, unix_now};
+use crate::model::clock::{today, unix_now};
 use crate::model::Dataset;
 use crate::registry::Registry;
 use crate::store::{Store, StoreError};

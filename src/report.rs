@@ -120,7 +120,7 @@ pub async fn write_report(
 
     write(
         &out.join("index.html"),
-        page::index(&snap, &Links::Report { depth: 0 }, "name").as_bytes(),
+        page::index(&snap, &Links::Report { depth: 0 }, page::KreisSort::Name).as_bytes(),
     )?;
     w.pages += 1;
     let sub = Links::Report { depth: 1 };

@@ -268,8 +268,9 @@ async fn every_dashboard_query_answers_with_data() {
                                     .and_then(|r| r.strip_suffix("y/y"))
                                     .and_then(|n| n.parse().ok())
                                     .unwrap_or_else(|| panic!("{file} / {title}: timeFrom {from}"));
-                                let this_year: i32 =
-                                    digitalatlas::clock::now_rfc3339()[..4].parse().unwrap();
+                                let this_year: i32 = digitalatlas::model::clock::now_rfc3339()[..4]
+                                    .parse()
+                                    .unwrap();
                                 assert!(
                                     this_year - years <= 2018,
                                     "{file} / {title}: {from} starts after November 2018"

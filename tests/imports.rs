@@ -454,6 +454,19 @@ async fn http_imports_check_tokens_scopes_and_limits() {
         let body: Value = r.json().await.unwrap();
         assert!(body["error"].as_str().unwrap().contains("8192"));
 
+        // `dry_run` is a yes or a no: anything else is refused, not taken as "write".
+        let r = c
+            .post(format!("{base}/api/v1/imports/prozesse?dry_run=maybe"))
+            .bearer_auth("ops-secret")
+            .header("content-type", "text/csv")
+            .body(csv.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("maybe"));
+        assert_eq!(server.state.store.count("processes").await.unwrap(), 0);
+
         let r = post("prozesse", Some("ops-secret"), csv.clone(), "text/csv")
             .await
             .unwrap();

@@ -208,7 +208,11 @@ async fn a_registry_of_germany_loads_and_is_not_mixed_with_another() {
         assert!(!digitalatlas::charts::catalog::boundaries_cover(
             &raw.registry
         ));
-        let page = digitalatlas::page::index(&snap, &digitalatlas::page::Links::Server, "name");
+        let page = digitalatlas::page::index(
+            &snap,
+            &digitalatlas::page::Links::Server,
+            digitalatlas::page::KreisSort::Name,
+        );
         assert!(page.contains("in Deutschland"));
         assert!(!page.contains("/charts/map/"));
         assert!(!page.contains("/api/v1/geo/"));

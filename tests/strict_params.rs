@@ -69,6 +69,19 @@ async fn unknown_parameters_are_refused_by_name_and_outreach_filters_by_kind_and
     assert!(past.len() > all.len());
     let (s, _) = status(&c, &format!("{base}/api/v1/outreach?art=verein")).await;
     assert_eq!(s, 400);
+
+    // Typed values: what a parameter does not know is a 400 naming the value, never a default.
+    for (url, value) in [
+        ("/?sort=groesse", "groesse"),
+        ("/charts/map/kreise?metric=konten", "konten"),
+        ("/api/v1/timeseries?metric=lotsen,lotsn", "lotsn"),
+        ("/api/v1/timeseries?level=kreis&key=08115%3B", "08115;"),
+    ] {
+        let r = c.get(format!("{base}{url}")).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{url}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains(value), "{url}: {body}");
+    }
     server.stop().await.unwrap();
 }
 

@@ -4,7 +4,7 @@
 #![no_main]
 
 use digitalatlas::import::dataset::{validate, Context, Dataset};
-use digitalatlas::import::table::{read, Format};
+use digitalatlas::import::table::{read, FileFormat};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,10 +12,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let format = match selector % 4 {
-        0 => Format::Csv,
-        1 => Format::Json,
-        2 => Format::Xlsx,
-        _ => Format::detect(None, bytes),
+        0 => FileFormat::Csv,
+        1 => FileFormat::Json,
+        2 => FileFormat::Xlsx,
+        _ => FileFormat::detect(None, bytes),
     };
     if let Ok(table) = read(format, bytes, 10_000) {
         let ctx = Context::default();

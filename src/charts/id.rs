@@ -3,7 +3,7 @@
 
 use super::catalog::{self, MapMetric};
 use super::map::Layer;
-use super::{render, ChartError, Format};
+use super::{render, ChartError, Encoding};
 use crate::coverage::Snapshot;
 
 /// One chart, with what selects it.
@@ -123,7 +123,7 @@ impl ChartId {
     pub fn render(
         &self,
         snap: &Snapshot,
-        format: Format,
+        format: Encoding,
         size: (u32, u32),
     ) -> Result<Vec<u8>, ChartError> {
         match self {

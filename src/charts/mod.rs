@@ -17,29 +17,29 @@ use plotters::prelude::*;
 
 /// Output format of a chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
+pub enum Encoding {
     Png,
     Svg,
 }
 
-impl Format {
-    pub fn parse(v: &str) -> Option<Format> {
+impl Encoding {
+    pub fn parse(v: &str) -> Option<Encoding> {
         match v {
-            "png" => Some(Format::Png),
-            "svg" => Some(Format::Svg),
+            "png" => Some(Encoding::Png),
+            "svg" => Some(Encoding::Svg),
             _ => None,
         }
     }
     pub fn content_type(self) -> &'static str {
         match self {
-            Format::Png => "image/png",
-            Format::Svg => "image/svg+xml",
+            Encoding::Png => "image/png",
+            Encoding::Svg => "image/svg+xml",
         }
     }
     pub fn extension(self) -> &'static str {
         match self {
-            Format::Png => "png",
-            Format::Svg => "svg",
+            Encoding::Png => "png",
+            Encoding::Svg => "svg",
         }
     }
 }
@@ -89,13 +89,13 @@ pub trait Chart {
 
 /// Renders a chart into PNG or SVG bytes of the given size.
 pub fn render(
-    format: Format,
+    format: Encoding,
     (w, h): (u32, u32),
     chart: &impl Chart,
 ) -> Result<Vec<u8>, ChartError> {
     fonts();
     match format {
-        Format::Png => {
+        Encoding::Png => {
             let mut buf = vec![255u8; w as usize * h as usize * 3];
             {
                 let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
@@ -113,7 +113,7 @@ pub fn render(
             }
             Ok(out)
         }
-        Format::Svg => {
+        Encoding::Svg => {
             let mut s = String::new();
             {
                 let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();

@@ -219,7 +219,7 @@ impl Snapshot {
     }
 }
 
-pub use crate::model::calendar::{today, unix_now};
+pub use crate::model::clock::{today, unix_now};
 
 /// Holds the current snapshot and replaces it after data changes.
 pub struct Coverage {

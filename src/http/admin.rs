@@ -21,7 +21,7 @@ use serde::Deserialize;
 use super::AppState;
 use crate::auth::{hash_token, random_secret, Scope};
 use crate::import::{self, ImportError};
-use crate::model::calendar::unix_now;
+use crate::model::clock::unix_now;
 use crate::model::Dataset;
 use crate::page::admin as pages;
 use crate::store::web::{PendingUpload, WebSession};

@@ -9,7 +9,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{table, ApiQuery, Download};
-use super::query::{Day, Format};
+use super::query::{Day, TableFormat};
 use super::AppState;
 use crate::coverage::analysis::{before_after, by_group, GROUPS};
 use crate::http::error::ApiError;
@@ -35,7 +35,7 @@ pub(super) struct Params {
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
     /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
-    format: Option<Format>,
+    format: Option<TableFormat>,
 }
 
 /// One Lotse group within one size class.

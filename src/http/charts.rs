@@ -15,8 +15,8 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use super::params::{given, kreis_index, ApiQuery};
-use super::query::{AllOr, Day, ImageFormat, KreisFilter};
+use super::params::{kreis_index, ApiQuery};
+use super::query::{AllOr, Day, ImageFormat, KreisFilter, MapMetricParam};
 use super::AppState;
 use crate::boundaries::{self, Layer};
 use crate::charts::catalog::MapMetric;
@@ -37,7 +37,7 @@ pub(super) struct Params {
     width: Option<u32>,
     height: Option<u32>,
     /// Maps: lotsen (default), standardprozesse or process:ID.
-    metric: Option<String>,
+    metric: Option<MapMetricParam>,
     /// Maps: only this Kreis (5-digit key), zoomed.
     kreis: Option<KreisFilter>,
     /// The chart as of this day (YYYY-MM-DD), default today.
@@ -185,12 +185,7 @@ async fn map(
 ) -> Result<Response, ApiError> {
     let layer = Layer::parse(&layer)
         .ok_or_else(|| ApiError::NotFound(format!("no map {layer:?}: use gemeinden or kreise")))?;
-    let metric_text = given(&p.metric).unwrap_or("lotsen");
-    let metric = MapMetric::parse(metric_text).ok_or_else(|| {
-        ApiError::BadRequest(format!(
-            "unknown metric {metric_text:?}: use lotsen, standardprozesse or process:ID"
-        ))
-    })?;
+    let metric = p.metric.clone().map_or(MapMetric::Lotsen, |m| m.0);
     let snap = state.coverage.snapshot();
     if let MapMetric::Process(id) = &metric {
         if snap.raw.process_index(id).is_none() {

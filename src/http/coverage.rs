@@ -8,7 +8,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{kreis_index, table, ApiQuery, Download};
-use super::query::{AllOr, Day, Format, KreisFilter, Level};
+use super::query::{AllOr, Day, KreisFilter, Level, TableFormat};
 use super::AppState;
 
 use crate::coverage::figure::{Figure, FigureValue};
@@ -40,7 +40,7 @@ pub(super) struct Params {
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
     /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
-    format: Option<Format>,
+    format: Option<TableFormat>,
 }
 
 /// One unit's figures as a flat row: the identity columns, then every figure of the catalogue

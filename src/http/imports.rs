@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::bearer::Bearer;
 use super::params::ApiQuery;
+use super::query::Switch;
 use super::AppState;
 use crate::auth::Scope;
 use crate::http::error::ApiError;
@@ -44,8 +45,9 @@ impl<S: Send + Sync> FromRequestParts<S> for DatasetPath {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct UploadParams {
+    /// Check only, write nothing: empty, true, 1 or yes; false, 0 or no (default) writes.
     #[serde(default)]
-    dry_run: Option<String>,
+    dry_run: Option<Switch>,
     /// Name recorded in the log; defaults to `http-upload`.
     #[serde(default)]
     source: Option<String>,
@@ -74,7 +76,7 @@ async fn upload(
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
-        dry_run: matches!(params.dry_run.as_deref(), Some("" | "true" | "1" | "yes")),
+        dry_run: params.dry_run.is_some_and(|d| d.0),
         actor: token.name.clone(),
     };
     // One body at a time is read and parsed: bodies are up to the limit each.

@@ -9,7 +9,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{kreis_filter, table, ApiQuery, Download};
-use super::query::{Day, Format, KindFilter, KreisFilter, Missing, RbFilter};
+use super::query::{Day, KindFilter, KreisFilter, Missing, RbFilter, TableFormat};
 use super::AppState;
 use crate::coverage::figures::lotse_class;
 use crate::coverage::outreach::{served_population, Lack};
@@ -45,7 +45,7 @@ pub(super) struct Params {
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
     /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
-    format: Option<Format>,
+    format: Option<TableFormat>,
 }
 
 /// One administration that still lacks what was asked for.

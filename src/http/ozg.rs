@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::params::{dynamic_table, kreis_filter, table, ApiQuery, Download, DynColumn};
-use super::query::{ArtFilter, Day, Format, Header, KreisFilter, RbFilter};
+use super::query::{ArtFilter, Day, Header, KreisFilter, RbFilter, TableFormat};
 use super::AppState;
 use crate::coverage::figure::Figure;
 use crate::coverage::figures::lotse_class;
@@ -43,7 +43,7 @@ pub(super) struct Params {
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
     /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
-    format: Option<Format>,
+    format: Option<TableFormat>,
     /// Matrix only: key the process columns by `id` (default) or by the process' `name` (the
     /// id is added where two processes share a name), as a table for people shows them.
     #[param(inline)]

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use super::params::{given, ApiQuery};
-use super::query::Day;
+use super::query::{Day, Sort};
 use super::AppState;
 use crate::coverage::Snapshot;
 use crate::http::error::ApiError;
@@ -26,7 +26,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Params {
-    sort: Option<String>,
+    sort: Option<Sort>,
     q: Option<String>,
     /// The Stichtag: every figure, map and chart of the page as of that day.
     as_of: Option<Day>,
@@ -49,13 +49,7 @@ async fn index(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let sort = given(&p.sort).unwrap_or("name");
-    if !page::KREIS_SORTS.contains(&sort) {
-        return Err(ApiError::BadRequest(format!(
-            "unknown sort {sort:?}: use {}",
-            page::KREIS_SORTS.join(", ")
-        )));
-    }
+    let sort = p.sort.map(|s| s.0).unwrap_or_default();
     let (snap, links) = match view(&state, &p).await {
         Ok(view) => view,
         Err(busy) => return Ok(busy),

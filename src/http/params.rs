@@ -9,7 +9,7 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::query::{AllOr, Format};
+use super::query::{AllOr, TableFormat};
 use crate::coverage::raw::{RawData, UnitLevel};
 use crate::coverage::Snapshot;
 use crate::export::{self, About, Sheet, SheetColumn};
@@ -35,12 +35,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 /// An optional text parameter, with empty treated as absent.
 pub(crate) fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// A filter parameter: absent, empty, or Grafana's "All" value (`.*`, `*`, `all`, `$__all`)
-/// mean no filter.
-pub(crate) fn filter(v: &Option<String>) -> Option<&str> {
-    given(v).filter(|s| !matches!(*s, ".*" | "*" | "all" | "$__all"))
 }
 
 /// The Kreis indexes (into `raw.kreise`) a `kreis` / `regierungsbezirk` filter pair selects;
@@ -118,10 +112,10 @@ impl Download {
 pub(crate) fn table<T: Serialize>(
     rows: Vec<T>,
     columns: &[Column],
-    format: Format,
+    format: TableFormat,
     download: &Download,
 ) -> Result<Response, ApiError> {
-    if format == Format::Json {
+    if format == TableFormat::Json {
         return Ok(Json(rows).into_response());
     }
     let objects = serde_json::to_value(&rows)?;
@@ -199,19 +193,19 @@ impl From<&Column> for DynColumn {
 pub(crate) fn dynamic_table(
     columns: &[DynColumn],
     rows: Vec<Vec<serde_json::Value>>,
-    format: Format,
+    format: TableFormat,
     download: &Download,
 ) -> Result<Response, ApiError> {
     match format {
-        Format::Xlsx | Format::CsvDe => spreadsheet(columns, rows, format, download),
-        Format::Json => {
+        TableFormat::Xlsx | TableFormat::CsvDe => spreadsheet(columns, rows, format, download),
+        TableFormat::Json => {
             let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
                 .into_iter()
                 .map(|r| columns.iter().map(|c| c.name.clone()).zip(r).collect())
                 .collect();
             Ok(Json(objects).into_response())
         }
-        Format::Csv => {
+        TableFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(columns.iter().map(|c| &c.name))?;
             for r in rows {
@@ -230,7 +224,7 @@ pub(crate) fn dynamic_table(
 fn spreadsheet(
     columns: &[DynColumn],
     mut rows: Vec<Vec<serde_json::Value>>,
-    format: Format,
+    format: TableFormat,
     download: &Download,
 ) -> Result<Response, ApiError> {
     let about = About {
@@ -246,7 +240,7 @@ fn spreadsheet(
         })
         .collect();
     let columns = &columns[..];
-    let (bytes, content_type, extension) = if format == Format::Xlsx {
+    let (bytes, content_type, extension) = if format == TableFormat::Xlsx {
         let sheet = Sheet {
             title: &download.name,
             columns,

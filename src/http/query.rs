@@ -102,7 +102,7 @@ macro_rules! choice {
 
 choice!(
     /// `format`: JSON (default), CSV (for programs), XLSX or German CSV (for Excel).
-    Format, "format", default Json, {
+    TableFormat, "format", default Json, {
         Json = "json",
         Csv = "csv",
         Xlsx = "xlsx",
@@ -116,10 +116,10 @@ choice!(
 );
 
 impl ImageFormat {
-    pub(crate) fn format(self) -> crate::charts::Format {
+    pub(crate) fn format(self) -> crate::charts::Encoding {
         match self {
-            ImageFormat::Png => crate::charts::Format::Png,
-            ImageFormat::Svg => crate::charts::Format::Svg,
+            ImageFormat::Png => crate::charts::Encoding::Png,
+            ImageFormat::Svg => crate::charts::Encoding::Svg,
         }
     }
 }
@@ -427,9 +427,9 @@ mod tests {
 
     #[test]
     fn choices_parse_their_values_and_empty_as_default() {
-        assert_eq!(Format::parse(""), Ok(Format::Json));
-        assert_eq!(Format::parse("csv"), Ok(Format::Csv));
-        assert!(Format::parse("xml").unwrap_err().contains("json, csv"));
+        assert_eq!(TableFormat::parse(""), Ok(TableFormat::Json));
+        assert_eq!(TableFormat::parse("csv"), Ok(TableFormat::Csv));
+        assert!(TableFormat::parse("xml").unwrap_err().contains("json, csv"));
         assert_eq!(
             Level::parse("kreis").map(Level::unit_level),
             Ok(UnitLevel::Kreis)
@@ -464,5 +464,187 @@ mod tests {
         );
         assert!(Missing::parse("geld").is_err());
         assert!(Missing::parse("process:").is_err());
+    }
+}
+
+/// `sort` of the Land page: the order of its Kreis table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sort(pub(crate) crate::page::KreisSort);
+
+impl<'de> Deserialize<'de> for Sort {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Sort, D::Error> {
+        from_text(d, |t| crate::page::KreisSort::parse(t).map(Sort))
+    }
+}
+
+/// `metric` of a map: lotsen (default), standardprozesse or process:ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MapMetricParam(pub(crate) crate::charts::catalog::MapMetric);
+
+impl<'de> Deserialize<'de> for MapMetricParam {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<MapMetricParam, D::Error> {
+        from_text(d, |t| {
+            crate::charts::catalog::MapMetric::parse(t)
+                .map(MapMetricParam)
+                .ok_or_else(|| {
+                    format!("unknown metric {t:?}: use lotsen, standardprozesse or process:ID")
+                })
+        })
+    }
+}
+
+/// A yes/no switch (`dry_run`): empty, `true`, `1` or `yes` is yes; `false`, `0` or `no` is
+/// no; anything else is refused (never silently no).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Switch(pub(crate) bool);
+
+impl Switch {
+    pub(crate) fn parse(text: &str) -> Result<Switch, String> {
+        match text {
+            "" | "true" | "1" | "yes" => Ok(Switch(true)),
+            "false" | "0" | "no" => Ok(Switch(false)),
+            other => Err(format!(
+                "{other:?} is neither yes (true, 1, yes, or empty) nor no (false, 0, no)"
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Switch {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Switch, D::Error> {
+        from_text(d, Switch::parse)
+    }
+}
+
+/// One name of the `metric` list of `/api/v1/timeseries`: a unit figure of the catalogue, or
+/// the service-bw accounts of a type (`konten_<kontotyp>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SeriesMetric {
+    Figure(crate::coverage::figure::Figure),
+    Accounts(String),
+}
+
+impl SeriesMetric {
+    pub(crate) fn name(&self) -> String {
+        match self {
+            SeriesMetric::Figure(f) => f.name().to_string(),
+            SeriesMetric::Accounts(t) => format!("konten_{t}"),
+        }
+    }
+
+    fn parse(text: &str) -> Result<SeriesMetric, String> {
+        use crate::coverage::figure::Figure;
+        match text.strip_prefix("konten_") {
+            Some(t)
+                if !t.is_empty()
+                    && t.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+            {
+                Ok(SeriesMetric::Accounts(t.to_string()))
+            }
+            _ => Figure::parse(text)
+                .map(SeriesMetric::Figure)
+                .ok_or_else(|| {
+                    let all: Vec<&str> = Figure::ALL.iter().map(|f| f.name()).collect();
+                    format!(
+                        "unknown metric {text:?}: use {} or konten_<kontotyp>",
+                        all.join(", ")
+                    )
+                }),
+        }
+    }
+}
+
+/// `metric` of `/api/v1/timeseries`: comma-separated names (empty: the default).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct SeriesMetrics(pub(crate) Vec<SeriesMetric>);
+
+impl SeriesMetrics {
+    pub(crate) fn parse(text: &str) -> Result<SeriesMetrics, String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(SeriesMetric::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .map(SeriesMetrics)
+    }
+}
+
+impl<'de> Deserialize<'de> for SeriesMetrics {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<SeriesMetrics, D::Error> {
+        from_text(d, SeriesMetrics::parse)
+    }
+}
+
+impl utoipa::PartialSchema for SeriesMetrics {
+    fn schema() -> RefOr<Schema> {
+        let names: Vec<&str> = crate::coverage::figure::Figure::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        let one = format!("({}|konten_[a-z0-9_]+)", names.join("|"));
+        string_schema(format!("^({one}(,{one})*)?$"))
+    }
+}
+
+impl utoipa::ToSchema for SeriesMetrics {}
+
+/// `key` of `/api/v1/timeseries`: one unit's key at the level (digits, or a size class such
+/// as `unter-5000`), or all (`.*`, `*`, `all`, `$__all`, empty).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum UnitKeyFilter {
+    #[default]
+    All,
+    One(String),
+}
+
+impl UnitKeyFilter {
+    pub(crate) fn parse(text: &str) -> Result<UnitKeyFilter, String> {
+        match text {
+            "" | ".*" | "*" | "all" | "$__all" => Ok(UnitKeyFilter::All),
+            key if key.len() <= 16
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '-') =>
+            {
+                Ok(UnitKeyFilter::One(key.to_string()))
+            }
+            other => Err(format!(
+                "{other:?} is no unit key: digits (AGS, Kreis, Regierungsbezirk, Land) or a size class"
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UnitKeyFilter {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<UnitKeyFilter, D::Error> {
+        from_text(d, UnitKeyFilter::parse)
+    }
+}
+
+impl utoipa::PartialSchema for UnitKeyFilter {
+    fn schema() -> RefOr<Schema> {
+        string_schema("^([0-9a-z-]{1,16}|\\.\\*|\\*|all|\\$__all)?$".to_string())
+    }
+}
+
+impl utoipa::ToSchema for UnitKeyFilter {}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::*;
+
+    #[test]
+    fn switches_and_series_metrics_refuse_what_they_do_not_know() {
+        assert_eq!(Switch::parse(""), Ok(Switch(true)));
+        assert_eq!(Switch::parse("no"), Ok(Switch(false)));
+        assert!(Switch::parse("maybe").unwrap_err().contains("maybe"));
+        let m = SeriesMetrics::parse("lotsen, konten_buerger").unwrap();
+        assert_eq!(m.0.len(), 2);
+        assert_eq!(m.0[1].name(), "konten_buerger");
+        assert!(SeriesMetrics::parse("lotsen,nope").is_err());
+        assert!(SeriesMetrics::parse("konten_").is_err());
+        assert_eq!(UnitKeyFilter::parse(".*"), Ok(UnitKeyFilter::All));
+        assert!(UnitKeyFilter::parse("08;drop").is_err());
     }
 }

@@ -8,7 +8,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{table, ApiQuery, Download};
-use super::query::Format;
+use super::query::TableFormat;
 use super::AppState;
 use crate::coverage::raw::{RawData, UnitLevel};
 use crate::coverage::search::search;
@@ -32,7 +32,7 @@ pub(super) struct Params {
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
     /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
-    format: Option<Format>,
+    format: Option<TableFormat>,
 }
 
 /// One region found.

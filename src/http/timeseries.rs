@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::params::DynColumn;
-use super::params::{dynamic_table, filter, given, ApiQuery, Download};
-use super::query::{Day, Format, Level, Step};
+use super::params::{dynamic_table, ApiQuery, Download};
+use super::query::{Day, Level, SeriesMetric, SeriesMetrics, Step, TableFormat, UnitKeyFilter};
 use super::AppState;
 use crate::coverage::figure::Figure;
 use crate::coverage::figures::AccountFigure;
@@ -32,12 +32,14 @@ pub(super) fn router() -> Router<AppState> {
 pub(super) struct Params {
     /// Comma-separated figures: any numeric column of `/api/v1/coverage` (default
     /// `administrations_with_lotse`), or `konten_<kontotyp>` (Land level only).
-    metric: Option<String>,
+    #[param(inline)]
+    metric: Option<SeriesMetrics>,
     /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
     #[param(inline)]
     level: Option<Level>,
     /// The unit's key; without it (or `.*`), every unit of the level (long format).
-    key: Option<String>,
+    #[param(inline)]
+    key: Option<UnitKeyFilter>,
     /// First day (YYYY-MM-DD), default 2018-11-01 (Projektstart).
     #[param(inline)]
     from: Option<Day>,
@@ -50,7 +52,7 @@ pub(super) struct Params {
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
     /// decimal comma, German headers, UTF-8 with BOM).
     #[param(inline)]
-    format: Option<Format>,
+    format: Option<TableFormat>,
 }
 
 /// Most dates × units one request may ask for.
@@ -58,74 +60,50 @@ const MAX_CELLS: usize = 500_000;
 /// Most dates in one series.
 const MAX_DATES: usize = crate::model::calendar::MAX_STEPS;
 
-/// One column of a series: a unit figure, or (Land level) the accounts of a type.
-#[derive(Debug, Clone, PartialEq)]
-enum Metric {
-    Figure(Figure),
-    Accounts(String),
-}
-
-impl Metric {
-    fn name(&self) -> String {
-        match self {
-            Metric::Figure(f) => f.name().to_string(),
-            Metric::Accounts(t) => format!("konten_{t}"),
-        }
-    }
-
-    /// The column of the metric: a figure's declared one, or the accounts of a type.
-    fn column(&self) -> DynColumn {
-        match self {
-            Metric::Figure(f) => DynColumn::from(&f.column()),
-            Metric::Accounts(t) => DynColumn {
-                name: self.name(),
-                header: match t.as_str() {
-                    "buerger" => Figure::AccountsBuerger.column().header.to_string(),
-                    "organisation" => Figure::AccountsOrganisation.column().header.to_string(),
-                    other => format!("service-bw-Konten ({other})"),
-                },
-                kind: ColumnKind::Integer,
+/// The column of a series' metric: a figure's declared one, or the accounts of a type.
+fn column(metric: &SeriesMetric) -> DynColumn {
+    match metric {
+        SeriesMetric::Figure(f) => DynColumn::from(&f.column()),
+        SeriesMetric::Accounts(t) => DynColumn {
+            name: metric.name(),
+            header: match t.as_str() {
+                "buerger" => Figure::AccountsBuerger.column().header.to_string(),
+                "organisation" => Figure::AccountsOrganisation.column().header.to_string(),
+                other => format!("service-bw-Konten ({other})"),
             },
-        }
+            kind: ColumnKind::Integer,
+        },
     }
 }
 
-/// The `metric` list, each checked against the level and the imported account types.
-fn parse_metrics(
-    text: Option<&str>,
+/// The `metric` list (default `administrations_with_lotse`), the accounts checked against the
+/// level and the imported account types.
+fn checked_metrics(
+    metrics: Option<&SeriesMetrics>,
     level: UnitLevel,
     snap: &Snapshot,
-) -> Result<Vec<Metric>, ApiError> {
-    let names: Vec<&str> = text
-        .unwrap_or("administrations_with_lotse")
-        .split(',')
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-        .collect();
-    if names.is_empty() {
-        return Err(ApiError::BadRequest("metric is empty".into()));
-    }
-    names
-        .into_iter()
-        .map(|m| match m.strip_prefix("konten_") {
-            Some(_) if level != UnitLevel::Land => Err(ApiError::BadRequest(format!(
-                "metric {m:?} exists at level land only"
-            ))),
-            Some(t) if !snap.raw.accounts.iter().any(|a| a.account_type == t) => {
-                Err(ApiError::BadRequest(format!(
-                    "metric {m:?}: no accounts of type {t:?} were imported"
-                )))
+) -> Result<Vec<SeriesMetric>, ApiError> {
+    let metrics = match metrics {
+        Some(m) if !m.0.is_empty() => m.0.clone(),
+        _ => vec![SeriesMetric::Figure(Figure::AdministrationsWithLotse)],
+    };
+    for m in &metrics {
+        if let SeriesMetric::Accounts(t) = m {
+            if level != UnitLevel::Land {
+                return Err(ApiError::BadRequest(format!(
+                    "metric {:?} exists at level land only",
+                    m.name()
+                )));
             }
-            Some(t) => Ok(Metric::Accounts(t.to_string())),
-            None => Figure::parse(m).map(Metric::Figure).ok_or_else(|| {
-                let all: Vec<&str> = Figure::ALL.iter().map(|f| f.name()).collect();
-                ApiError::BadRequest(format!(
-                    "unknown metric {m:?}: use {} or konten_<kontotyp>",
-                    all.join(", ")
-                ))
-            }),
-        })
-        .collect()
+            if !snap.raw.accounts.iter().any(|a| &a.account_type == t) {
+                return Err(ApiError::BadRequest(format!(
+                    "metric {:?}: no accounts of type {t:?} were imported",
+                    m.name()
+                )));
+            }
+        }
+    }
+    Ok(metrics)
 }
 
 use crate::model::calendar::step_ends;
@@ -160,7 +138,7 @@ pub(super) async fn timeseries(
 struct Plan {
     units: Vec<usize>,
     dates: Vec<NaiveDate>,
-    metrics: Vec<Metric>,
+    metrics: Vec<SeriesMetric>,
     /// Without a key: one row per unit and date, with the unit's key and name.
     long: bool,
 }
@@ -168,7 +146,7 @@ struct Plan {
 impl Plan {
     fn of(p: &Params, snap: &Snapshot) -> Result<Plan, ApiError> {
         let level = p.level.unwrap_or_default().unit_level();
-        let metrics = parse_metrics(given(&p.metric), level, snap)?;
+        let metrics = checked_metrics(p.metric.as_ref(), level, snap)?;
         let to = p.to.and_then(|d| d.0).unwrap_or(snap.current.as_of);
         // Without `from`, from the Projektstart (or `to`, if that is earlier).
         let from = p.from.and_then(|d| d.0).unwrap_or(project_start().min(to));
@@ -183,7 +161,10 @@ impl Plan {
                 "{from} to {to} has more than {MAX_DATES} steps: choose a shorter range or a longer step"
             )));
         }
-        let key = filter(&p.key);
+        let key = match &p.key {
+            Some(UnitKeyFilter::One(k)) => Some(k.as_str()),
+            _ => None,
+        };
         let units: Vec<usize> = snap
             .raw
             .units
@@ -219,7 +200,7 @@ impl Plan {
             columns.push(DynColumn::from(&common::KEY));
             columns.push(DynColumn::from(&common::NAME));
         }
-        columns.extend(self.metrics.iter().map(Metric::column));
+        columns.extend(self.metrics.iter().map(column));
         columns
     }
 
@@ -236,8 +217,8 @@ impl Plan {
                 }
                 for m in &self.metrics {
                     out.push(match m {
-                        Metric::Figure(figure) => figure.of(unit, &f.units[u]).to_json(),
-                        Metric::Accounts(t) => account_count(&f.accounts, t),
+                        SeriesMetric::Figure(figure) => figure.of(unit, &f.units[u]).to_json(),
+                        SeriesMetric::Accounts(t) => account_count(&f.accounts, t),
                     });
                 }
                 rows.push(out);

@@ -528,7 +528,7 @@ fn accounts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table::{read, Format};
+    use crate::import::table::{read, FileFormat};
 
     /// Two Gemeinden, one Landratsamt, a Stadtkreis, two processes and one LeiKa key.
     fn ctx() -> Context {
@@ -542,7 +542,7 @@ mod tests {
     }
 
     fn check(dataset: Dataset, csv: &str) -> Validated {
-        let table = read(Format::Csv, csv.as_bytes(), 1000).expect("readable CSV");
+        let table = read(FileFormat::Csv, csv.as_bytes(), 1000).expect("readable CSV");
         validate(dataset, &table, &ctx())
     }
 

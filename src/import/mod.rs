@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 pub use dataset::{Dataset, Issue};
 pub use input::Input;
 use stage::{Issues, Merge, Unique};
-use table::Format;
+use table::FileFormat;
 
 use crate::store::imports::{Counts, Provenance};
 use crate::store::{Store, StoreError};
@@ -256,10 +256,7 @@ fn offload<T>(f: impl FnOnce() -> T) -> T {
 fn failure_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let nanos = crate::model::clock::unix_nanos();
     let mut h = Sha256::new();
     h.update(nanos.to_le_bytes());
     h.update(std::process::id().to_le_bytes());
@@ -295,7 +292,7 @@ pub async fn record_refusal(store: &Store, req: &Request<'_>, error: &ImportErro
             actor: req.actor.clone(),
             reason: error.reason().into(),
             message: error.summary(),
-            failed_at: crate::clock::now_rfc3339(),
+            failed_at: crate::model::clock::now_rfc3339(),
         })
         .await;
 }
@@ -335,7 +332,7 @@ async fn run_unlogged(
             limit: limits.max_bytes,
         });
     }
-    let format = Format::detect(
+    let format = FileFormat::detect(
         req.format_hint.as_deref(),
         &req.input.head(4096).map_err(io)?,
     );

@@ -14,7 +14,7 @@ use super::input::{Counted, CsvText, Input};
 
 /// The file formats an import accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum FileFormat {
     Csv,
     Json,
     Xlsx,
@@ -22,27 +22,27 @@ pub enum Format {
 
 pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-impl Format {
+impl FileFormat {
     /// Picks the format from a Content-Type or file name when given, else from the content itself.
-    pub fn detect(hint: Option<&str>, bytes: &[u8]) -> Format {
+    pub fn detect(hint: Option<&str>, bytes: &[u8]) -> FileFormat {
         if let Some(h) = hint.map(|h| h.to_ascii_lowercase()) {
             if h.contains("spreadsheetml") || h.ends_with(".xlsx") {
-                return Format::Xlsx;
+                return FileFormat::Xlsx;
             }
             if h.contains("json") || h.ends_with(".json") {
-                return Format::Json;
+                return FileFormat::Json;
             }
             if h.contains("csv") || h.ends_with(".csv") || h.starts_with("text/") {
-                return Format::Csv;
+                return FileFormat::Csv;
             }
         }
         if bytes.starts_with(b"PK\x03\x04") {
-            return Format::Xlsx;
+            return FileFormat::Xlsx;
         }
         let text = strip_bom(bytes);
         match text.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'[') => Format::Json,
-            _ => Format::Csv,
+            Some(b'[') => FileFormat::Json,
+            _ => FileFormat::Csv,
         }
     }
 }
@@ -84,13 +84,13 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 }
 
 /// Reads `bytes` as `format`, stopping with an error once more than `max_rows` data rows are seen.
-impl Format {
+impl FileFormat {
     /// The name in an import summary.
     pub fn name(self) -> &'static str {
         match self {
-            Format::Csv => "csv",
-            Format::Json => "json",
-            Format::Xlsx => "xlsx",
+            FileFormat::Csv => "csv",
+            FileFormat::Json => "json",
+            FileFormat::Xlsx => "xlsx",
         }
     }
 }
@@ -115,7 +115,7 @@ impl RowSink for Table {
 }
 
 /// Reads `bytes` as `format` into one table.
-pub fn read(format: Format, bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
+pub fn read(format: FileFormat, bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
     let utf8 = std::str::from_utf8(strip_bom(bytes)).is_ok();
     let mut table = Table::default();
     table.encoding = read_into(
@@ -133,7 +133,7 @@ pub fn read(format: Format, bytes: &[u8], max_rows: usize) -> Result<Table, Read
 /// `max_rows` data rows are seen; `utf8` is the first pass' verdict on the encoding (CSV only);
 /// `consumed` counts the bytes read. Returns the encoding the file was read as.
 pub fn read_into(
-    format: Format,
+    format: FileFormat,
     input: &Input<'_>,
     utf8: bool,
     max_rows: usize,
@@ -142,7 +142,7 @@ pub fn read_into(
 ) -> Result<&'static str, ReadError> {
     let io = |e: std::io::Error| read_error(0, format!("cannot read the file: {e}"));
     match format {
-        Format::Csv => {
+        FileFormat::Csv => {
             let reader = Counted {
                 inner: input.open().map_err(io)?,
                 bytes: consumed.clone(),
@@ -158,7 +158,7 @@ pub fn read_into(
             )?;
             Ok(if utf8 { "UTF-8" } else { "windows-1252" })
         }
-        Format::Json => {
+        FileFormat::Json => {
             match input {
                 Input::Bytes(b) => {
                     consumed.fetch_add(b.len() as u64, Ordering::Relaxed);
@@ -185,7 +185,7 @@ pub fn read_into(
             }
             Ok("UTF-8")
         }
-        Format::Xlsx => {
+        FileFormat::Xlsx => {
             let len = input.len().map_err(io)?;
             let mut file = input.open_seekable().map_err(io)?;
             super::xlsx_guard::check(&mut file, len).map_err(|reason| read_error(0, reason))?;
@@ -558,7 +558,7 @@ mod tests {
     #[test]
     fn detects_semicolon_and_windows_1252() {
         let bytes = b"verwaltung;name\r\n8111000;\"Stuttgart; Landeshauptstadt\"\r\n8115003;B\xf6blingen\r\n";
-        let t = read(Format::Csv, bytes, 10).unwrap();
+        let t = read(FileFormat::Csv, bytes, 10).unwrap();
         assert_eq!(t.encoding, "windows-1252");
         assert_eq!(t.headers, ["verwaltung", "name"]);
         assert_eq!(&t.rows[0].cells[1], "Stuttgart; Landeshauptstadt");
@@ -569,7 +569,7 @@ mod tests {
     #[test]
     fn strips_bom_and_whitespace_and_skips_empty_lines() {
         let bytes = "\u{feff}a,b\n 1 , x \n\n,\n2,y\n".as_bytes();
-        let t = read(Format::Csv, bytes, 10).unwrap();
+        let t = read(FileFormat::Csv, bytes, 10).unwrap();
         assert_eq!(t.encoding, "UTF-8");
         assert_eq!(t.headers, ["a", "b"]);
         assert_eq!(t.rows.len(), 2);
@@ -579,7 +579,7 @@ mod tests {
 
     #[test]
     fn enforces_the_row_limit() {
-        let err = read(Format::Csv, b"a\n1\n2\n3\n", 2).unwrap_err();
+        let err = read(FileFormat::Csv, b"a\n1\n2\n3\n", 2).unwrap_err();
         assert_eq!(err.line, 4);
         assert!(err.reason.contains("more than 2 rows"));
     }
@@ -587,7 +587,7 @@ mod tests {
     #[test]
     fn reads_json_arrays() {
         let t = read(
-            Format::Json,
+            FileFormat::Json,
             br#"[{"a": 1, "b": "x"}, {"b": "y", "c": null}]"#,
             10,
         )
@@ -595,7 +595,7 @@ mod tests {
         assert_eq!(t.headers, ["a", "b", "c"]);
         // A row is as wide as its last present cell; validation reads missing cells as empty.
         assert_eq!(t.rows[1].cells.iter().collect::<Vec<_>>(), ["", "y"]);
-        assert!(read(Format::Json, b"{\"a\": 1}", 10).is_err());
+        assert!(read(FileFormat::Json, b"{\"a\": 1}", 10).is_err());
     }
 
     #[test]
@@ -605,26 +605,26 @@ mod tests {
             s.push_str(&format!("{}{{\"k{i}\":1}}", if i > 0 { "," } else { "" }));
         }
         s.push(']');
-        let err = read(Format::Json, s.as_bytes(), 1_000_000).unwrap_err();
+        let err = read(FileFormat::Json, s.as_bytes(), 1_000_000).unwrap_err();
         assert!(err.reason.contains("distinct keys"), "{err}");
         assert_eq!(err.line, MAX_COLUMNS as u64 + 1);
     }
 
     #[test]
     fn json_row_limit_stops_the_parse() {
-        let err = read(Format::Json, br#"[{"a":1},{"a":2},{"a":3}, garbage"#, 2).unwrap_err();
+        let err = read(FileFormat::Json, br#"[{"a":1},{"a":2},{"a":3}, garbage"#, 2).unwrap_err();
         assert!(err.reason.contains("more than 2 rows"), "{err}");
         assert_eq!(err.line, 3);
-        assert!(read(Format::Json, br#"[{"a":1}] trailing"#, 2).is_err());
+        assert!(read(FileFormat::Json, br#"[{"a":1}] trailing"#, 2).is_err());
     }
 
     #[test]
     fn detects_formats() {
-        assert_eq!(Format::detect(None, b"PK\x03\x04..."), Format::Xlsx);
-        assert_eq!(Format::detect(None, b"  [ {} ]"), Format::Json);
-        assert_eq!(Format::detect(None, b"a;b"), Format::Csv);
-        assert_eq!(Format::detect(Some("text/csv"), b"[x"), Format::Csv);
-        assert_eq!(Format::detect(Some(XLSX_MIME), b""), Format::Xlsx);
+        assert_eq!(FileFormat::detect(None, b"PK\x03\x04..."), FileFormat::Xlsx);
+        assert_eq!(FileFormat::detect(None, b"  [ {} ]"), FileFormat::Json);
+        assert_eq!(FileFormat::detect(None, b"a;b"), FileFormat::Csv);
+        assert_eq!(FileFormat::detect(Some("text/csv"), b"[x"), FileFormat::Csv);
+        assert_eq!(FileFormat::detect(Some(XLSX_MIME), b""), FileFormat::Xlsx);
     }
 
     #[test]
@@ -641,7 +641,7 @@ mod tests {
         for i in 0..2000 {
             s.push_str(&format!("{i};x;y\r\n"));
         }
-        let t = read(Format::Csv, s.as_bytes(), 5000).unwrap();
+        let t = read(FileFormat::Csv, s.as_bytes(), 5000).unwrap();
         for (i, r) in t.rows.iter().enumerate() {
             assert_eq!(r.line, i as u64 + 2, "{i}");
         }

@@ -1,7 +1,5 @@
-//! Days: the project start, ISO dates as stored, the ends of monthly/quarterly/yearly steps, and
-//! today.
-
-use std::time::{SystemTime, UNIX_EPOCH};
+//! Days: the project start, ISO dates as stored, the ends of monthly/quarterly/yearly steps
+//! (today's date is the wall clock's, `model::clock`).
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
@@ -52,19 +50,6 @@ pub fn step_ends(from: NaiveDate, to: NaiveDate, months: u32) -> Vec<NaiveDate> 
         start = next;
     }
     out
-}
-
-/// Today in UTC: the day a snapshot's current figures are for.
-pub fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
-/// Seconds since the Unix epoch, as a float (0 if the clock is before 1970).
-pub fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
 }
 
 #[cfg(test)]

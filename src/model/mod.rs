@@ -5,6 +5,7 @@
 //! Depends on nothing in the crate. Knows no SQL, no HTTP, no file format.
 
 pub mod calendar;
+pub mod clock;
 pub mod column;
 pub mod dataset;
 pub mod keys;

@@ -312,11 +312,54 @@ fn search_form(links: &Links) -> String {
     }
 }
 
-/// Sort keys of the Kreis table.
-pub const KREIS_SORTS: [&str; 4] = ["name", "anteil", "lotsen", "einwohner"];
+/// The orders of the Kreis table (`sort` of the Land page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KreisSort {
+    /// By name, A to Z.
+    #[default]
+    Name,
+    /// By share of administrations with a Lotse, lowest first (where most is missing).
+    Anteil,
+    /// By Lotsen, most first.
+    Lotsen,
+    /// By population, largest first.
+    Einwohner,
+}
+
+impl KreisSort {
+    /// Every sort with its `sort` value.
+    pub const ALL: [(KreisSort, &'static str); 4] = [
+        (KreisSort::Name, "name"),
+        (KreisSort::Anteil, "anteil"),
+        (KreisSort::Lotsen, "lotsen"),
+        (KreisSort::Einwohner, "einwohner"),
+    ];
+
+    /// The `sort` value (empty: by name); an unknown one is an error that names the values.
+    pub fn parse(text: &str) -> Result<KreisSort, String> {
+        if text.is_empty() {
+            return Ok(KreisSort::Name);
+        }
+        KreisSort::ALL
+            .iter()
+            .find(|(_, t)| *t == text)
+            .map(|(s, _)| *s)
+            .ok_or_else(|| {
+                let all: Vec<&str> = KreisSort::ALL.iter().map(|(_, t)| *t).collect();
+                format!("unknown sort {text:?}: use {}", all.join(", "))
+            })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        KreisSort::ALL
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map_or("name", |(_, t)| t)
+    }
+}
 
 /// The Land's page: key figures, maps, progress, the Kreise, the outreach list, downloads.
-pub fn index(snap: &Snapshot, links: &Links, sort: &str) -> String {
+pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     let raw = &snap.raw;
     let maps = crate::boundaries::cover(&raw.registry);
     let mut b = search_form(links);
@@ -466,7 +509,7 @@ fn lotsen_and_ozg(snap: &Snapshot, links: &Links) -> String {
     b
 }
 
-/// The Kreise, sortable by links (`KREIS_SORTS`).
+/// The Kreise, sortable by links (`KreisSort`).
 /// A figure's value as the page shows it, by its declared kind.
 fn figure_cell(figure: Figure, unit: &Unit, f: &UnitFigures) -> String {
     let v = figure.of(unit, f);
@@ -485,7 +528,7 @@ const KREIS_TABLE_FIGURES: [(Figure, Option<&str>); 4] = [
     (Figure::LotsenAufbau, None),
 ];
 
-fn kreis_table(snap: &Snapshot, links: &Links, sort: &str) -> String {
+fn kreis_table(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     let raw = &snap.raw;
     let f = &snap.current;
     let mut kreise: Vec<usize> = raw.kreise.to_vec();
@@ -496,10 +539,10 @@ fn kreis_table(snap: &Snapshot, links: &Links, sort: &str) -> String {
         }
     };
     match sort {
-        "anteil" => kreise.sort_by(|a, b| by(Figure::ShareWithLotse)(b, a)),
-        "lotsen" => kreise.sort_by(by(Figure::Lotsen)),
-        "einwohner" => kreise.sort_by(by(Figure::Population)),
-        _ => kreise.sort_by(|a, b| raw.units[*a].name.cmp(&raw.units[*b].name)),
+        KreisSort::Anteil => kreise.sort_by(|a, b| by(Figure::ShareWithLotse)(b, a)),
+        KreisSort::Lotsen => kreise.sort_by(by(Figure::Lotsen)),
+        KreisSort::Einwohner => kreise.sort_by(by(Figure::Population)),
+        KreisSort::Name => kreise.sort_by(|a, b| raw.units[*a].name.cmp(&raw.units[*b].name)),
     }
     let sort_link = |key: &str| links.sorted(key);
     let rows: Vec<Vec<String>> = kreise

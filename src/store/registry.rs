@@ -321,7 +321,7 @@ fn edition_rows(data: &ReferenceData) -> TableRows {
             data.edition.gebietsstand.clone().into(),
             data.edition.population_date.clone().into(),
             data.edition.source.clone().into(),
-            crate::clock::now_rfc3339().into(),
+            crate::model::clock::now_rfc3339().into(),
         ]],
     }
 }

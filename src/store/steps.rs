@@ -39,7 +39,7 @@ macro_rules! steps_for {
                     .await?;
                 sqlx::query(TAKE_IMPORT_LOCK)
                     .bind(actor)
-                    .bind(crate::clock::now_rfc3339())
+                    .bind(crate::model::clock::now_rfc3339())
                     .execute(&mut *conn)
                     .await?;
                 Ok(())
@@ -100,7 +100,7 @@ macro_rules! steps_for {
                 .bind(counts.updated)
                 .bind(counts.unchanged)
                 .bind(&provenance.actor)
-                .bind(crate::clock::now_rfc3339())
+                .bind(crate::model::clock::now_rfc3339())
                 .execute(&mut *conn)
                 .await?;
                 Ok(id)

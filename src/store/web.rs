@@ -37,7 +37,7 @@ impl Store {
         .bind(&s.id)
         .bind(&s.actor)
         .bind(&s.csrf)
-        .bind(crate::clock::now_rfc3339())
+        .bind(crate::model::clock::now_rfc3339())
         .bind(s.expires_at)
         .execute(&self.pool)
         .await?;
