@@ -123,41 +123,8 @@ pub async fn write_report(
         page::index(&snap, &Links::Report { depth: 0 }, page::KreisSort::Name).as_bytes(),
     )?;
     w.pages += 1;
-    let sub = Links::Report { depth: 1 };
     let maps = crate::boundaries::cover(&snap.raw.registry);
-    for &u in snap.raw.kreise.iter() {
-        let key = &snap.raw.units[u].key;
-        if let Some(html) = page::kreis(&snap, &sub, key) {
-            write(
-                &out.join("kreis").join(format!("{key}.html")),
-                html.as_bytes(),
-            )?;
-            w.pages += 1;
-            for (_, api, file) in page::kreis_downloads(key) {
-                let bytes = fetch(&router, &api).await?;
-                write(&out.join("daten").join(file), &bytes)?;
-                w.workbooks += 1;
-            }
-            for chart in page::kreis_charts(key, maps) {
-                write_chart(&router, out, &chart).await?;
-                w.charts += 1;
-            }
-        }
-    }
-    for a in snap
-        .raw
-        .admins
-        .iter()
-        .filter(|a| a.kind == AdminKind::Gemeinde)
-    {
-        if let Some(html) = page::gemeinde(&snap, &sub, &a.id) {
-            write(
-                &out.join("gemeinde").join(format!("{}.html", a.id)),
-                html.as_bytes(),
-            )?;
-            w.pages += 1;
-        }
-    }
+    write_kreise_and_gemeinden(&snap, &router, out, maps, &mut w).await?;
     let extra = [
         ChartId::map(Layer::Kreise, MapMetric::Standardprozesse),
         ChartId::Kreise,
@@ -185,4 +152,49 @@ pub async fn write_report(
         w.workbooks += 1;
     }
     Ok(w)
+}
+
+/// The page of every Kreis with its downloads and charts, and the page of every Gemeinde.
+async fn write_kreise_and_gemeinden(
+    snap: &Snapshot,
+    router: &axum::Router,
+    out: &Path,
+    maps: bool,
+    w: &mut Written,
+) -> Result<(), ReportError> {
+    let sub = Links::Report { depth: 1 };
+    for &u in snap.raw.kreise.iter() {
+        let key = &snap.raw.units[u].key;
+        if let Some(html) = page::kreis(snap, &sub, key) {
+            write(
+                &out.join("kreis").join(format!("{key}.html")),
+                html.as_bytes(),
+            )?;
+            w.pages += 1;
+            for (_, api, file) in page::kreis_downloads(key) {
+                let bytes = fetch(router, &api).await?;
+                write(&out.join("daten").join(file), &bytes)?;
+                w.workbooks += 1;
+            }
+            for chart in page::kreis_charts(key, maps) {
+                write_chart(router, out, &chart).await?;
+                w.charts += 1;
+            }
+        }
+    }
+    for a in snap
+        .raw
+        .admins
+        .iter()
+        .filter(|a| a.kind == AdminKind::Gemeinde)
+    {
+        if let Some(html) = page::gemeinde(snap, &sub, &a.id) {
+            write(
+                &out.join("gemeinde").join(format!("{}.html", a.id)),
+                html.as_bytes(),
+            )?;
+            w.pages += 1;
+        }
+    }
+    Ok(())
 }

@@ -313,3 +313,78 @@ fn the_edge_scanner_sees_uses_and_paths_but_not_comments() {
     );
     assert_eq!(found[5].0, 6);
 }
+
+/// The functions of a source with their first line and length in lines (from the `fn` line to
+/// the closing brace at the same indentation, as rustfmt writes them).
+fn function_lengths(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let mut rest = trimmed;
+        for prefix in [
+            "pub(crate) ",
+            "pub(super) ",
+            "pub ",
+            "async ",
+            "const ",
+            "unsafe ",
+        ] {
+            rest = rest.strip_prefix(prefix).unwrap_or(rest);
+        }
+        let Some(signature) = rest.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = signature
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        // The body opens where the signature ends; a `;` first is a declaration without body.
+        let Some(open) = lines[i..]
+            .iter()
+            .position(|l| l.trim_end().ends_with('{') || l.trim_end().ends_with(';'))
+            .map(|o| i + o)
+        else {
+            continue;
+        };
+        if lines[open].trim_end().ends_with(';') {
+            continue;
+        }
+        let close = lines[open + 1..].iter().position(|l| {
+            l.len() > indent && l.starts_with(&" ".repeat(indent)) && l[indent..].starts_with('}')
+        });
+        if let Some(c) = close {
+            out.push((name, i + 1, open + 1 + c - i + 1));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_function_is_longer_than_80_lines() {
+    let mut files = Vec::new();
+    rust_files(Path::new("src"), &mut files);
+    let mut long = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for (name, line, length) in function_lengths(&text) {
+            if length > 80 {
+                long.push(format!(
+                    "{}:{line}: fn {name} has {length} lines",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(long.is_empty(), "\n{}", long.join("\n"));
+}
+
+#[test]
+fn function_lengths_count_from_fn_to_its_closing_brace() {
+    let text = "fn a() {\n    x();\n}\n\nimpl T {\n    pub async fn b(\n        y: u8,\n    ) -> u8 {\n        y\n    }\n    fn c();\n}\n";
+    assert_eq!(
+        function_lengths(text),
+        [("a".to_string(), 1, 3), ("b".to_string(), 6, 5)]
+    );
+}

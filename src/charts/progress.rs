@@ -111,12 +111,43 @@ impl Chart for Progress {
             .light_line_style(RGBColor(240, 240, 240))
             .draw()
             .map_err(err)?;
+        self.draw_lines(&mut chart, first.floor(), x_end)?;
+        if let (Some((reached, _)), Some(lastp)) = (fc, self.points.last()) {
+            self.draw_forecast(
+                &mut chart,
+                (last, lastp.administrations_with_lotse),
+                reached,
+                x_end,
+            )?;
+        }
+        self.draw_milestones(&mut chart, &area, font)?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font((FONT, font))
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(180, 180, 180))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+impl Progress {
+    /// The target (red), administrations with a Lotse (blue) and Lotsen (green), with their
+    /// legend entries.
+    fn draw_lines<DB: DrawingBackend>(
+        &self,
+        chart: &mut Plot<'_, DB>,
+        x_start: f64,
+        x_end: f64,
+    ) -> Result<(), ChartError> {
         let blue = RGBColor(8, 81, 156);
         let teal = RGBColor(49, 163, 84);
         let red = RGBColor(203, 24, 29);
         chart
             .draw_series(LineSeries::new(
-                [(first.floor(), self.target), (x_end, self.target)],
+                [(x_start, self.target), (x_end, self.target)],
                 red.stroke_width(2),
             ))
             .map_err(err)?
@@ -143,23 +174,6 @@ impl Chart for Progress {
             .map_err(err)?
             .label("Digitallotsen (Personen)")
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], teal.stroke_width(2)));
-        if let (Some((reached, _)), Some(lastp)) = (fc, self.points.last()) {
-            self.draw_forecast(
-                &mut chart,
-                (last, lastp.administrations_with_lotse),
-                reached,
-                x_end,
-            )?;
-        }
-        self.draw_milestones(&mut chart, &area, font)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, font))
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(180, 180, 180))
-            .draw()
-            .map_err(err)?;
         Ok(())
     }
 }

@@ -62,7 +62,11 @@ mod tests {
     /// Land 08 > RB 081 > Stadtkreis 08111 (Gemeinde 08111000, 600,000 people) and Landkreis 08115
     /// (Gemeinden 08115003 with 50,000 and 08115010 with 3,000 people; Landratsamt 08115).
     fn raw() -> RawData {
-        let registry = Registry::new(
+        RawData::build(Arc::new(registry()), records())
+    }
+
+    fn registry() -> Registry {
+        Registry::new(
             vec![
                 region("08", Level::Land, "Land", None, 653_000),
                 region(
@@ -97,7 +101,12 @@ mod tests {
                 ),
             ],
             None,
-        );
+        )
+    }
+
+    /// The records of the test registry: four administrations, three processes, five courses,
+    /// six activations, four account counts.
+    fn records() -> Records {
         let s = |v: &str| v.to_string();
         let process = |id: &str, art| Process {
             id: s(id),
@@ -105,7 +114,7 @@ mod tests {
             art,
             leika: None,
         };
-        let records = Records {
+        Records {
             administrations: vec![
                 (s("08111000"), AdminKind::Gemeinde),
                 (s("08115003"), AdminKind::Gemeinde),
@@ -175,8 +184,7 @@ mod tests {
             ],
             last_imports: vec![],
             demo: false,
-        };
-        RawData::build(Arc::new(registry), records)
+        }
     }
 
     fn unit<'a>(raw: &RawData, f: &'a Figures, level: UnitLevel, key: &str) -> &'a UnitFigures {

@@ -255,8 +255,7 @@ fn people_2021(rng: &mut Rng, admins: &[Admin], cover: &Cover) -> Vec<Person> {
         aufbau_quota,
         lotsen_count,
     } = cover;
-    // Participants up to 30.06.2021. 396 complete Basis by 24.07.2019: one from each of the 23
-    // early Landratsämter, none from the 7 late ones, the rest at random.
+    // Participants up to 30.06.2021, their days below.
     let mut people: Vec<Person> = Vec::new();
     for (&admin, &n) in lotsen_count {
         for _ in 0..n {
@@ -269,6 +268,21 @@ fn people_2021(rng: &mut Rng, admins: &[Admin], cover: &Cover) -> Vec<Person> {
             });
         }
     }
+    let early = early_participants(rng, &people, landkreise, lra_2019);
+    basis_days(rng, &mut people, &early);
+    aufbau_days(rng, &mut people, aufbau_quota);
+    people
+}
+
+/// The 396 participants who finish by 24.07.2019, in the order they finish: one from each of
+/// the 23 early Landratsämter, none from the 7 late ones, the rest at random.
+fn early_participants(
+    rng: &mut Rng,
+    people: &[Person],
+    landkreise: &[usize],
+    lra_2019: &BTreeSet<usize>,
+) -> Vec<usize> {
+    use published::*;
     let late_lra: BTreeSet<usize> = landkreise[LANDKREISE_2019..].iter().copied().collect();
     let mut early: Vec<usize> = Vec::new();
     for &lra in lra_2019 {
@@ -284,9 +298,15 @@ fn people_2021(rng: &mut Rng, admins: &[Admin], cover: &Cover) -> Vec<Person> {
     rng.shuffle(&mut candidates);
     let missing = LOTSEN_2019 - early.len();
     early.extend(candidates.into_iter().take(missing));
-    // The early participants in the order they finish: 197 by 19.02.2019, 228 by the end of
-    // April (none in May, so every day of May 2019 has 228), the rest by 24.07.2019.
     rng.shuffle(&mut early);
+    early
+}
+
+/// Every Basis day up to 30.06.2021. The early participants finish in three phases: 197 by
+/// 19.02.2019, 228 by the end of April (none in May, so every day of May 2019 has 228), the
+/// rest by 24.07.2019; the others from September 2019.
+fn basis_days(rng: &mut Rng, people: &mut [Person], early: &[usize]) {
+    use published::*;
     let phases = [
         (
             sessions(d("2018-11-23"), d(DATE_FEB_2019), 7),
@@ -313,8 +333,12 @@ fn people_2021(rng: &mut Rng, admins: &[Admin], cover: &Cover) -> Vec<Person> {
     }
     // Projektstart: the first course ends in November 2018.
     people[early[0]].basis = phases[0].0[0];
-    // Aufbau (from 2020) by 30.06.2021: per Aufbau administration its quota of Lotsen, those with
-    // the earliest Basis first.
+}
+
+/// Aufbau (from 2020) by 30.06.2021: per Aufbau administration its quota of Lotsen, those with
+/// the earliest Basis first.
+fn aufbau_days(rng: &mut Rng, people: &mut [Person], aufbau_quota: &BTreeMap<usize, usize>) {
+    use published::*;
     for (&admin, &quota) in aufbau_quota {
         let mut mine: Vec<usize> = (0..people.len())
             .filter(|&i| people[i].admin == admin)
@@ -330,7 +354,6 @@ fn people_2021(rng: &mut Rng, admins: &[Admin], cover: &Cover) -> Vec<Person> {
             people[i].aufbau = Some(day.max(people[i].basis));
         }
     }
-    people
 }
 
 /// After 30.06.2021 the rollout goes on: (administration, day, also Aufbau). Up to March 2023

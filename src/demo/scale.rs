@@ -187,24 +187,8 @@ struct G {
 fn write_land(rng: &mut Rng, land: &LandSpec, t: &mut Texts, plz: &mut u32) {
     let &(land, name, n_gem, n_kf, n_lk, n_rb, pop_k, area) = land;
     let _ = writeln!(t.laender, "{land},{name}");
-    // Länder without Regierungsbezirke get one pseudo-Bezirk with the digit 0, as in the ARS.
-    let rb_keys: Vec<String> = if n_rb == 0 {
-        vec![format!("{land}0")]
-    } else {
-        (1..=n_rb).map(|i| format!("{land}{i}")).collect()
-    };
-    for (i, rb) in rb_keys.iter().enumerate() {
-        let rb_name = if n_rb == 0 {
-            name.to_string()
-        } else {
-            format!("{name} {}", i + 1)
-        };
-        let _ = writeln!(t.rbs, "{rb},{rb_name}");
-        let _ = writeln!(t.regionen, "{rb}1,Region {rb_name},Sitz {rb},{rb}");
-    }
-    // Kreise: kreisfreie Städte first, then Landkreise, dealt round-robin to the Bezirke.
+    let rb_keys = write_bezirke(t, land, name, n_rb);
     let n_kreise = n_kf + n_lk;
-    let mut serial = vec![0usize; rb_keys.len()];
     // Gemeinden of the Landkreise, by a random share per Landkreis.
     let lk_weights: Vec<f64> = (0..n_lk).map(|_| 0.4 + rng.unit()).collect();
     let lk_gemeinden = apportion(n_gem - n_kf, &lk_weights, 1);
@@ -213,15 +197,7 @@ fn write_land(rng: &mut Rng, land: &LandSpec, t: &mut Texts, plz: &mut u32) {
     let area_sum: f64 = gs.iter().map(|g| g.area_w).sum();
     let mut kreis_pop = vec![0i64; n_kreise];
     let mut kreis_area = vec![0f64; n_kreise];
-    let mut kreis_keys = Vec::with_capacity(n_kreise);
-    for k in 0..n_kreise {
-        let r = k % rb_keys.len();
-        serial[r] += 1;
-        kreis_keys.push((
-            format!("{}{:02}", rb_keys[r], serial[r]),
-            rb_keys[r].clone(),
-        ));
-    }
+    let kreis_keys = kreis_keys(&rb_keys, n_kreise);
     let mut gem_serial = vec![0usize; n_kreise];
     for g in &gs {
         let (kreis, rb) = &kreis_keys[g.kreis];
@@ -259,6 +235,53 @@ fn write_land(rng: &mut Rng, land: &LandSpec, t: &mut Texts, plz: &mut u32) {
         );
         *plz = if *plz >= 99_998 { 1067 } else { *plz + 7 };
     }
+    write_kreise(t, &kreis_keys, n_kf, &kreis_pop, &kreis_area);
+}
+
+/// The Land's Regierungsbezirke (and a planning region each); their keys. Länder without
+/// Regierungsbezirke get one pseudo-Bezirk with the digit 0, as in the ARS.
+fn write_bezirke(t: &mut Texts, land: &str, name: &str, n_rb: usize) -> Vec<String> {
+    let rb_keys: Vec<String> = if n_rb == 0 {
+        vec![format!("{land}0")]
+    } else {
+        (1..=n_rb).map(|i| format!("{land}{i}")).collect()
+    };
+    for (i, rb) in rb_keys.iter().enumerate() {
+        let rb_name = if n_rb == 0 {
+            name.to_string()
+        } else {
+            format!("{name} {}", i + 1)
+        };
+        let _ = writeln!(t.rbs, "{rb},{rb_name}");
+        let _ = writeln!(t.regionen, "{rb}1,Region {rb_name},Sitz {rb},{rb}");
+    }
+    rb_keys
+}
+
+/// (Kreis key, Bezirk key) of each Kreis: kreisfreie Städte first, then Landkreise, dealt
+/// round-robin to the Bezirke.
+fn kreis_keys(rb_keys: &[String], n_kreise: usize) -> Vec<(String, String)> {
+    let mut serial = vec![0usize; rb_keys.len()];
+    (0..n_kreise)
+        .map(|k| {
+            let r = k % rb_keys.len();
+            serial[r] += 1;
+            (
+                format!("{}{:02}", rb_keys[r], serial[r]),
+                rb_keys[r].clone(),
+            )
+        })
+        .collect()
+}
+
+/// The Kreise with the population and area of their Gemeinden.
+fn write_kreise(
+    t: &mut Texts,
+    kreis_keys: &[(String, String)],
+    n_kf: usize,
+    kreis_pop: &[i64],
+    kreis_area: &[f64],
+) {
     for (k, (kreis, rb)) in kreis_keys.iter().enumerate() {
         let (kind, label) = if k < n_kf {
             ("Kreisfreie Stadt", format!("Kreisfreie Stadt {kreis}"))

@@ -317,12 +317,8 @@ fn spill_failed(e: std::io::Error) -> ImportError {
     ImportError::Store(StoreError::Sqlx(sqlx::Error::Io(e)))
 }
 
-async fn run_unlogged(
-    store: &Store,
-    req: &Request<'_>,
-    limits: Limits,
-    progress: &ProgressBar,
-) -> Result<Summary, ImportError> {
+/// The file's size, refused above the limit, and its format (from the hint or the content).
+fn size_and_format(req: &Request<'_>, limits: Limits) -> Result<(u64, FileFormat), ImportError> {
     let io = |e: std::io::Error| unreadable(req, 0, format!("cannot read the file: {e}"));
     let size = req.input.len().map_err(io)?;
     if size > limits.max_bytes as u64 {
@@ -332,10 +328,66 @@ async fn run_unlogged(
             limit: limits.max_bytes,
         });
     }
-    let format = FileFormat::detect(
-        req.format_hint.as_deref(),
-        &req.input.head(4096).map_err(io)?,
-    );
+    let head = req.input.head(4096).map_err(io)?;
+    Ok((size, FileFormat::detect(req.format_hint.as_deref(), &head)))
+}
+
+/// Writes (or, for a dry run, compares) the staged runs merged in key order, in one
+/// transaction. `Ok(Err(()))`: the store found a repeated key, which the caller reports.
+async fn write_runs(
+    store: &Store,
+    req: &Request<'_>,
+    limits: Limits,
+    runs: &[stage::Run],
+    provenance: &Provenance,
+    progress: &ProgressBar,
+) -> Result<Result<(Counts, i64), ()>, ImportError> {
+    let mut unique = Unique::new(Merge::new(runs).map_err(spill_failed)?, progress.clone());
+    let applied = store
+        .apply_import(
+            req.dataset,
+            &mut unique,
+            provenance,
+            req.dry_run,
+            limits.wait,
+        )
+        .await?;
+    match applied {
+        Some(written) => Ok(Ok(written)),
+        None => match unique.read_error.take() {
+            Some(e) => Err(spill_failed(e)),
+            None => Ok(Err(())),
+        },
+    }
+}
+
+/// Reads the file and validates, sorts and spills its records (`stage.rs`), on this thread.
+fn read_and_stage(
+    req: &Request<'_>,
+    ctx: &crate::model::KnownKeys,
+    format: FileFormat,
+    utf8: bool,
+    limits: Limits,
+    progress: &ProgressBar,
+) -> (Result<&'static str, table::ReadError>, stage::Staged) {
+    let consumed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    stage::stage(
+        req.dataset,
+        ctx,
+        progress.clone(),
+        consumed.clone(),
+        |stager| table::read_into(format, &req.input, utf8, limits.max_rows, &consumed, stager),
+    )
+}
+
+async fn run_unlogged(
+    store: &Store,
+    req: &Request<'_>,
+    limits: Limits,
+    progress: &ProgressBar,
+) -> Result<Summary, ImportError> {
+    let io = |e: std::io::Error| unreadable(req, 0, format!("cannot read the file: {e}"));
+    let (size, format) = size_and_format(req, limits)?;
     let mut timings = Timings::default();
     let started = std::time::Instant::now();
     progress.set_message(format!("reading {}", req.source_name));
@@ -348,25 +400,7 @@ async fn run_unlogged(
             waited_s: limits.wait.as_secs(),
         })?;
     let ctx = store.import_context().await?;
-    let consumed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let (read, staged) = offload(|| {
-        stage::stage(
-            req.dataset,
-            &ctx,
-            progress.clone(),
-            consumed.clone(),
-            |stager| {
-                table::read_into(
-                    format,
-                    &req.input,
-                    scan.utf8,
-                    limits.max_rows,
-                    &consumed,
-                    stager,
-                )
-            },
-        )
-    });
+    let (read, staged) = offload(|| read_and_stage(req, &ctx, format, scan.utf8, limits, progress));
     timings.validate = staged.validate_ms;
     timings.read = started.elapsed().as_secs_f64() * 1e3;
     let encoding = read.map_err(|e| unreadable(req, e.line, e.reason))?;
@@ -389,26 +423,19 @@ async fn run_unlogged(
     progress.set_message(if req.dry_run { "comparing" } else { "writing" });
     progress.set_length(valid);
     progress.set_position(0);
-    let mut unique = Unique::new(Merge::new(&runs).map_err(spill_failed)?, progress.clone());
-    let applied = store
-        .apply_import(
-            req.dataset,
-            &mut unique,
-            &Provenance {
-                source_name: req.source_name.clone(),
-                checksum: scan.checksum.clone(),
-                actor: req.actor.clone(),
-            },
-            req.dry_run,
-            limits.wait,
-        )
-        .await?;
-    let Some((counts, log_id)) = applied else {
-        if let Some(e) = unique.read_error.take() {
-            return Err(spill_failed(e));
+    let provenance = Provenance {
+        source_name: req.source_name.clone(),
+        checksum: scan.checksum.clone(),
+        actor: req.actor.clone(),
+    };
+    let (counts, log_id) = match write_runs(store, req, limits, &runs, &provenance, progress)
+        .await?
+    {
+        Ok(written) => written,
+        Err(()) => {
+            offload(|| stage::duplicates(req.dataset, &runs, &mut issues)).map_err(spill_failed)?;
+            return Err(report(req, issues, warnings));
         }
-        offload(|| stage::duplicates(req.dataset, &runs, &mut issues)).map_err(spill_failed)?;
-        return Err(report(req, issues, warnings));
     };
     timings.write = since.elapsed().as_secs_f64() * 1e3;
     progress.finish_and_clear();

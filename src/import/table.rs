@@ -449,34 +449,15 @@ fn read_xlsx(
     let mut cells = book
         .worksheet_cells_reader(&sheet)
         .map_err(|e| read_error(0, format!("unreadable first sheet: {e}")))?;
-    let mut headers_seen = false;
-    let mut rows = 0;
-    let mut stopped = false;
+    let mut out = SheetRows {
+        sink,
+        max_rows,
+        headers_seen: false,
+        rows: 0,
+        stopped: false,
+    };
     // The row being collected: its sheet row (0-based) and its cells by column.
     let (mut row_at, mut row): (Option<u32>, Vec<String>) = (None, Vec::new());
-    let mut flush = |at: Option<u32>, cells: Vec<String>| -> Result<(), ReadError> {
-        let Some(r) = at else { return Ok(()) };
-        let line = r as u64 + 1;
-        if stopped {
-            return Ok(());
-        }
-        if !headers_seen {
-            headers_seen = true;
-            stopped = sink.headers(cells).is_break();
-            return Ok(());
-        }
-        if rows >= max_rows {
-            return Err(too_many(max_rows, line));
-        }
-        rows += 1;
-        stopped = sink
-            .row(Row {
-                line,
-                cells: cells.into(),
-            })
-            .is_break();
-        Ok(())
-    };
     loop {
         let cell = cells.next_cell().map_err(|e| {
             let line = row_at.map_or(0, |r| r as u64 + 1);
@@ -505,18 +486,56 @@ fn read_xlsx(
                 r as u64 + 1,
                 "the sheet's rows are out of order; save the file again in a spreadsheet program",
             )),
-            _ => flush(row_at.replace(r), std::mem::take(&mut row))?,
+            _ => out.flush(row_at.replace(r), std::mem::take(&mut row))?,
         }
         if row.len() <= c as usize {
             row.resize(c as usize + 1, String::new());
         }
         row[c as usize] = text;
     }
-    flush(row_at, row)?;
-    if !headers_seen {
+    out.flush(row_at, row)?;
+    if !out.headers_seen {
         return Err(read_error(1, "the first sheet is empty (no header row)"));
     }
     Ok(())
+}
+
+/// The rows of a sheet handed to the sink as they are completed: the first is the header.
+struct SheetRows<'s> {
+    sink: &'s mut dyn RowSink,
+    max_rows: usize,
+    headers_seen: bool,
+    rows: usize,
+    /// The sink wants no more rows.
+    stopped: bool,
+}
+
+impl SheetRows<'_> {
+    /// Hands over the row at sheet row `at` (0-based; none before the first cell).
+    fn flush(&mut self, at: Option<u32>, cells: Vec<String>) -> Result<(), ReadError> {
+        let Some(r) = at else { return Ok(()) };
+        let line = r as u64 + 1;
+        if self.stopped {
+            return Ok(());
+        }
+        if !self.headers_seen {
+            self.headers_seen = true;
+            self.stopped = self.sink.headers(cells).is_break();
+            return Ok(());
+        }
+        if self.rows >= self.max_rows {
+            return Err(too_many(self.max_rows, line));
+        }
+        self.rows += 1;
+        self.stopped = self
+            .sink
+            .row(Row {
+                line,
+                cells: cells.into(),
+            })
+            .is_break();
+        Ok(())
+    }
 }
 
 /// A cell as the text a clerk would see; dates become ISO dates, whole numbers lose their `.0`.

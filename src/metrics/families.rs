@@ -234,16 +234,6 @@ fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot) {
         "digitalatlas_lotsen_any_programme",
         "Digitallotsen (distinct pseudonymous participants) of any programme",
     );
-    let population: Family<KreisLabel, Gauge> = family(
-        reg,
-        "digitalatlas_population",
-        "Population of the Kreis (Gemeinden, 31.12.2024)",
-    );
-    let kreis_info: Family<KreisInfo, Gauge> = family(
-        reg,
-        "digitalatlas_kreis_info",
-        "Names and types of the Kreise (value always 1)",
-    );
     for &u in raw.kreise.iter() {
         let unit = &raw.units[u];
         let uf = &f.units[u];
@@ -275,6 +265,26 @@ fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot) {
                 lotsen.get_or_create(&l).set(uf.lotsen[kind][p].into());
             }
         }
+    }
+    kreis_names(reg, snap);
+}
+
+/// Per Kreis: population, name, type and Regierungsbezirk.
+fn kreis_names(reg: &mut Registry, snap: &Snapshot) {
+    let raw = &snap.raw;
+    let population: Family<KreisLabel, Gauge> = family(
+        reg,
+        "digitalatlas_population",
+        "Population of the Kreis (Gemeinden, 31.12.2024)",
+    );
+    let kreis_info: Family<KreisInfo, Gauge> = family(
+        reg,
+        "digitalatlas_kreis_info",
+        "Names and types of the Kreise (value always 1)",
+    );
+    for &u in raw.kreise.iter() {
+        let unit = &raw.units[u];
+        let kreis = unit.key.clone();
         population
             .get_or_create(&KreisLabel {
                 kreis: kreis.clone(),

@@ -131,64 +131,89 @@ pub(super) async fn select_pages(
     table: &str,
     key: &[&str],
     columns: &[&str],
+    each: impl FnMut(Page<'_>) -> Result<(usize, Vec<String>), sqlx::Error>,
+) -> Result<(), sqlx::Error> {
+    if conn.backend_name() == "PostgreSQL" {
+        pages_by_key(conn, table, key, columns, each).await
+    } else {
+        pages_by_rowid(conn, pool, table, columns, each).await
+    }
+}
+
+/// One SQLite page: the rows with rowids in `[from, from + PAGE_ROWS)`, none past `hi`.
+async fn fetch_rowid_page(
+    conn: &mut AnyConnection,
+    sql: &str,
+    from: i64,
+    hi: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    if from > hi {
+        return Ok(None);
+    }
+    let q = sqlx::query_scalar(sql)
+        .bind(from)
+        .bind(from.saturating_add(PAGE_ROWS as i64));
+    q.fetch_one(conn).await.map(Some)
+}
+
+/// SQLite: pages by rowid ranges, from `conn` and a second connection taking turns.
+async fn pages_by_rowid(
+    conn: &mut AnyConnection,
+    pool: &sqlx::AnyPool,
+    table: &str,
+    columns: &[&str],
     mut each: impl FnMut(Page<'_>) -> Result<(usize, Vec<String>), sqlx::Error>,
 ) -> Result<(), sqlx::Error> {
-    if conn.backend_name() != "PostgreSQL" {
-        let fields = columns
-            .iter()
-            .map(|c| format!("ifnull({c}, '')"))
-            .collect::<Vec<_>>()
-            .join(" || char(31) || ");
-        // A rowid range, not `LIMIT`: no subquery whose rows SQLite would copy once more.
-        let sql = format!(
-            "SELECT ifnull(group_concat({fields}, char(30)), '') FROM {table} \
-             WHERE rowid >= $1 AND rowid < $2"
-        );
-        let (Some(lo), Some(hi)) = rowid_range(&mut *conn, table).await? else {
+    let fields = columns
+        .iter()
+        .map(|c| format!("ifnull({c}, '')"))
+        .collect::<Vec<_>>()
+        .join(" || char(31) || ");
+    // A rowid range, not `LIMIT`: no subquery whose rows SQLite would copy once more.
+    let sql = format!(
+        "SELECT ifnull(group_concat({fields}, char(30)), '') FROM {table} \
+         WHERE rowid >= $1 AND rowid < $2"
+    );
+    let (Some(lo), Some(hi)) = rowid_range(&mut *conn, table).await? else {
+        return Ok(());
+    };
+    let mut other = pool.acquire().await?;
+    let step = PAGE_ROWS as i64;
+    let mut from = lo;
+    let (mut a, mut b) = tokio::join!(
+        fetch_rowid_page(&mut *conn, &sql, from, hi),
+        fetch_rowid_page(&mut other, &sql, from + step, hi)
+    );
+    loop {
+        from += 2 * step;
+        let (text_a, text_b) = (a?, b?);
+        if text_a.is_none() {
             return Ok(());
-        };
-        let mut other = pool.acquire().await?;
-        let step = PAGE_ROWS as i64;
-        async fn fetch(
-            conn: &mut AnyConnection,
-            sql: &str,
-            from: i64,
-            hi: i64,
-        ) -> Result<Option<String>, sqlx::Error> {
-            if from > hi {
-                return Ok(None);
-            }
-            let q = sqlx::query_scalar(sql)
-                .bind(from)
-                .bind(from.saturating_add(PAGE_ROWS as i64));
-            q.fetch_one(conn).await.map(Some)
         }
-        let mut from = lo;
-        let (mut a, mut b) = tokio::join!(
-            fetch(&mut *conn, &sql, from, hi),
-            fetch(&mut other, &sql, from + step, hi)
-        );
-        loop {
-            from += 2 * step;
-            let (text_a, text_b) = (a?, b?);
-            if text_a.is_none() {
-                return Ok(());
-            }
-            // Both connections build the next two pages while these two are read.
-            let (next_a, next_b, done) = tokio::join!(
-                fetch(&mut *conn, &sql, from, hi),
-                fetch(&mut other, &sql, from + step, hi),
-                async {
-                    for text in [&text_a, &text_b].into_iter().flatten() {
-                        each(Page::Separated(text))?;
-                    }
-                    Ok::<(), sqlx::Error>(())
+        // Both connections build the next two pages while these two are read.
+        let (next_a, next_b, done) = tokio::join!(
+            fetch_rowid_page(&mut *conn, &sql, from, hi),
+            fetch_rowid_page(&mut other, &sql, from + step, hi),
+            async {
+                for text in [&text_a, &text_b].into_iter().flatten() {
+                    each(Page::Separated(text))?;
                 }
-            );
-            done?;
-            (a, b) = (next_a, next_b);
-        }
+                Ok::<(), sqlx::Error>(())
+            }
+        );
+        done?;
+        (a, b) = (next_a, next_b);
     }
+}
+
+/// PostgreSQL: pages of JSON rows, by the primary key (keyset pagination).
+async fn pages_by_key(
+    conn: &mut AnyConnection,
+    table: &str,
+    key: &[&str],
+    columns: &[&str],
+    mut each: impl FnMut(Page<'_>) -> Result<(usize, Vec<String>), sqlx::Error>,
+) -> Result<(), sqlx::Error> {
     let cols = columns.join(", ");
     let order = key.join(", ");
     let params = (1..=key.len())

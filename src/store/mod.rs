@@ -184,6 +184,24 @@ pub fn latest_migration() -> i64 {
     MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0)
 }
 
+/// One direct connection before the pool: its error names the cause (refused, unknown host,
+/// password, missing file), where the pool would only say "pool timed out".
+async fn probe(url: &str, options: &AnyConnectOptions) -> Result<(), StoreError> {
+    let connect = <sqlx::AnyConnection as sqlx::Connection>::connect_with(options);
+    let cause = match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
+        Ok(Ok(conn)) => {
+            let _ = sqlx::Connection::close(conn).await;
+            return Ok(());
+        }
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+    };
+    Err(StoreError::Connect {
+        address: redacted(url),
+        cause,
+    })
+}
+
 impl Store {
     /// Connects without touching the schema.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
@@ -199,30 +217,7 @@ impl Store {
             address: redacted(url),
             cause: e.to_string(),
         })?;
-        // One direct connection first: its error names the cause (refused, unknown host,
-        // password, missing file), where the pool would only say "pool timed out".
-        let probe = tokio::time::timeout(
-            CONNECT_TIMEOUT,
-            <sqlx::AnyConnection as sqlx::Connection>::connect_with(&options),
-        )
-        .await;
-        match probe {
-            Ok(Ok(conn)) => {
-                let _ = sqlx::Connection::close(conn).await;
-            }
-            Ok(Err(e)) => {
-                return Err(StoreError::Connect {
-                    address: redacted(url),
-                    cause: e.to_string(),
-                })
-            }
-            Err(_) => {
-                return Err(StoreError::Connect {
-                    address: redacted(url),
-                    cause: format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
-                })
-            }
-        }
+        probe(url, &options).await?;
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 4,
