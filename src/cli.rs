@@ -133,10 +133,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Figures(args) => {
             if args.json {
                 let json =
-                    serde_json::to_string_pretty(&crate::coverage::figure::catalogue_json())?;
+                    serde_json::to_string_pretty(&crate::coverage::catalogue::catalogue_json())?;
                 println!("{json}");
             } else {
-                print!("{}", crate::coverage::figure::catalogue_markdown());
+                print!("{}", crate::coverage::catalogue::catalogue_markdown());
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -192,3 +192,80 @@ fn the_dashboards_figure_catalogue_is_the_binarys() {
         assert_eq!(f["kind"] == "share", f["bands"].is_array(), "{f}");
     }
 }
+
+/// ARCHITECTURE.md's table of unit figures is `digitalatlas figures`, and what it says is true:
+/// every metric is in the metric contract, every panel has a contract, every page id is on a
+/// page.
+#[test]
+fn the_architecture_figure_catalogue_is_generated_and_true() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_digitalatlas"))
+        .arg("figures")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let begin = doc
+        .find("<!-- figures:begin")
+        .expect("figures:begin marker");
+    let start = begin + doc[begin..].find('\n').unwrap() + 1;
+    let end = doc
+        .find("<!-- figures:end -->")
+        .expect("figures:end marker");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, format!("{}{table}{}", &doc[..start], &doc[end..])).unwrap();
+        return;
+    }
+    assert!(
+        doc[start..end] == table,
+        "ARCHITECTURE.md's figure table differs from `digitalatlas figures`: run \
+         UPDATE_GOLDEN=1 cargo test --test golden"
+    );
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let metrics = std::fs::read_to_string(root.join("tests/golden/metrics.txt")).unwrap();
+    let families: BTreeSet<&str> = metrics
+        .lines()
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    let contracts: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("dashboards/grafana/contracts.json")).unwrap(),
+    )
+    .unwrap();
+    let panels: BTreeSet<&str> = contracts
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|board| board.as_object().unwrap().keys().map(String::as_str))
+        .collect();
+    let page = std::fs::read_to_string(root.join("src/page/mod.rs")).unwrap();
+    let catalogue = digitalatlas::coverage::catalogue::catalogue_json();
+    for f in catalogue["figures"].as_array().unwrap() {
+        let name = f["name"].as_str().unwrap();
+        let p = &f["provenance"];
+        let items = |key: &str| -> Vec<String> {
+            p[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect()
+        };
+        for m in items("metrics") {
+            assert!(families.contains(m.as_str()), "{name}: no metric {m}");
+        }
+        for panel in items("panels") {
+            assert!(
+                panels.contains(panel.as_str()),
+                "{name}: no panel {panel:?}"
+            );
+        }
+        for id in items("page") {
+            assert!(
+                page.contains(&format!("id=\\\"{id}\\\"")),
+                "{name}: no element #{id} on the pages"
+            );
+        }
+    }
+}

@@ -57,7 +57,7 @@ macro_rules! figures {
 figures! {
     Population = "population", Integer, "Einwohner", "Population";
     Administrations = "administrations", Integer, "Verwaltungen",
-        "Administrations (Gemeinden and Landratsämter): the target";
+        "Administrations that can train Digitallotsen (Gemeinden and Landratsämter), the target";
     Gemeinden = "gemeinden", Integer, "Gemeinden", "Gemeinden";
     Landratsaemter = "landratsaemter", Integer, "Landratsämter",
         "Landratsämter (a Stadtkreis has none)";
@@ -118,37 +118,6 @@ figures! {
     ShareGemeindenWithLotse = "share_gemeinden_with_lotse", Share,
         "Anteil der Gemeinden mit Digitallotse",
         "Share of Gemeinden with a Lotse, 0..1 (without the Landratsämter)";
-}
-
-/// The catalogue as JSON (`digitalatlas figures --json`): each figure's column and classes, in
-/// the order of the coverage columns. `dashboards/grafana/generate.py` reads it.
-pub fn catalogue_json() -> serde_json::Value {
-    let figures: Vec<serde_json::Value> = Figure::ALL
-        .iter()
-        .map(|f| {
-            let mut v = serde_json::to_value(f.column()).unwrap_or_default();
-            v["bands"] = serde_json::to_value(f.bands()).unwrap_or_default();
-            v
-        })
-        .collect();
-    serde_json::json!({ "figures": figures })
-}
-
-/// The catalogue as a Markdown table (`digitalatlas figures`).
-pub fn catalogue_markdown() -> String {
-    let mut s = String::from("| name | German header | kind | meaning |\n|---|---|---|---|\n");
-    for f in Figure::ALL {
-        let c = f.column();
-        let kind = serde_json::to_value(c.kind).unwrap_or_default();
-        s.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            c.name,
-            c.header,
-            kind.as_str().unwrap_or_default(),
-            c.description
-        ));
-    }
-    s
 }
 
 impl Figure {

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod area;
+pub mod catalogue;
 pub mod counts;
 pub mod figure;
 pub mod figures;

@@ -6,6 +6,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
+use crate::coverage::figure::Figure;
 use crate::coverage::figures::UnitFigures;
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::Snapshot;
@@ -134,6 +135,12 @@ struct VersionLabel {
     version: &'static str,
 }
 
+/// The HELP of a family that carries a catalogue figure: the figure's meaning and how the family
+/// breaks it down (one text for the API, the OpenAPI document and the metric).
+fn help(figure: Figure, by: &str) -> String {
+    format!("{}, {by}", figure.column().description)
+}
+
 fn family<L, M>(reg: &mut Registry, name: &str, help: &str) -> Family<L, M>
 where
     L: Clone + std::hash::Hash + Eq + EncodeLabelSet + std::fmt::Debug + Send + Sync + 'static,
@@ -212,7 +219,7 @@ fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot) {
     let admins: Family<KreisKind, Gauge> = family(
         reg,
         "digitalatlas_administrations",
-        "Administrations that can train Digitallotsen (Gemeinden and Landratsämter) per Kreis",
+        &help(Figure::Administrations, "per Kreis and kind"),
     );
     let with: Family<KreisKindProgramme, Gauge> = family(
         reg,
@@ -222,7 +229,7 @@ fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot) {
     let with_any: Family<KreisKind, Gauge> = family(
         reg,
         "digitalatlas_administrations_with_any_lotse",
-        "Administrations with at least one Digitallotse of any programme",
+        &help(Figure::AdministrationsWithLotse, "per Kreis and kind"),
     );
     let lotsen: Family<KreisKindProgramme, Gauge> = family(
         reg,
@@ -232,7 +239,7 @@ fn lotsen_per_kreis(reg: &mut Registry, snap: &Snapshot) {
     let lotsen_any: Family<KreisKind, Gauge> = family(
         reg,
         "digitalatlas_lotsen_any_programme",
-        "Digitallotsen (distinct pseudonymous participants) of any programme",
+        &help(Figure::Lotsen, "per Kreis and kind of administration"),
     );
     for &u in raw.kreise.iter() {
         let unit = &raw.units[u];
@@ -378,12 +385,12 @@ fn size_classes(reg: &mut Registry, snap: &Snapshot) {
     let sc_admins: Family<SizeClassLabel, Gauge> = family(
         reg,
         "digitalatlas_size_class_gemeinden",
-        "Gemeinden per population size class",
+        &help(Figure::Gemeinden, "per population size class"),
     );
     let sc_with: Family<SizeClassLabel, Gauge> = family(
         reg,
         "digitalatlas_size_class_gemeinden_with_any_lotse",
-        "Gemeinden per population size class with at least one Digitallotse",
+        &help(Figure::GemeindenWithLotse, "per population size class"),
     );
     for sc in SizeClass::ALL {
         if let Some(i) = raw.unit_index(UnitLevel::Groessenklasse, sc.key()) {
