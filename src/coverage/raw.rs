@@ -7,8 +7,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 pub use crate::model::calendar::iso_date;
+use crate::model::rows;
 pub use crate::model::{AdminKind, Art, Process, Programme, SizeClass};
-use crate::model::{Cell, LastImport, Record, RecordSink};
+use crate::model::{LastImport, Record, RecordSink};
 use crate::registry::{Level, Registry};
 
 /// An administration: a Gemeinde (id = AGS) or a Landratsamt (id = Kreis key).
@@ -229,19 +230,14 @@ impl RawData {
             .enumerate()
             .map(|(i, a)| ((a.admin, a.process, a.from), i))
             .collect();
-        for r in records {
-            let mut parts = r.key_parts();
-            let (Some(admin), Some(process), Some(from)) = (
-                parts.next().and_then(|a| self.admin_idx.get(a).copied()),
-                parts.next().and_then(|p| self.process_idx.get(p).copied()),
-                parts.next().and_then(iso_date),
+        for r in records.iter().filter_map(rows::Activation::of_record) {
+            let (Some(&admin), Some(&process)) = (
+                self.admin_idx.get(r.administration),
+                self.process_idx.get(r.process),
             ) else {
                 continue;
             };
-            let until = match r.values.first() {
-                Some(Cell::OptText(Some(d))) => iso_date(d),
-                _ => None,
-            };
+            let (from, until) = (r.activated_on, r.deactivated_on);
             match known.get(&(admin, process, from)) {
                 Some(&i) => self.activations[i].until = until,
                 None => {

@@ -57,12 +57,8 @@ mod tests {
             ("Digitallotsen", Integer),
             ("Demodaten", YesNo),
         ]
-        .into_iter()
-        .map(|(header, kind)| SheetColumn {
-            header: header.into(),
-            kind,
-        })
-        .collect();
+        .map(|(header, kind)| SheetColumn::new(header, kind))
+        .to_vec();
         let rows = vec![vec![
             json!("08115"),
             json!("Böblingen; Kreis"),

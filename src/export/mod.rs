@@ -22,6 +22,15 @@ pub(crate) struct SheetColumn {
     pub kind: ColumnKind,
 }
 
+impl SheetColumn {
+    pub(crate) fn new(header: &str, kind: ColumnKind) -> SheetColumn {
+        SheetColumn {
+            header: header.to_string(),
+            kind,
+        }
+    }
+}
+
 /// A table to export: its columns and rows of JSON values in column order.
 #[derive(Debug, Clone)]
 pub(crate) struct Sheet<'a> {

@@ -155,12 +155,8 @@ mod tests {
             ("Anteil mit Digitallotse", Share),
             ("Demodaten", YesNo),
         ]
-        .into_iter()
-        .map(|(header, kind)| SheetColumn {
-            header: header.into(),
-            kind,
-        })
-        .collect();
+        .map(|(header, kind)| SheetColumn::new(header, kind))
+        .to_vec();
         let rows = vec![
             vec![
                 json!("08111000"),

@@ -73,31 +73,19 @@ pub(super) struct OutreachRow {
 
 impl OutreachRow {
     /// The declared columns, in the order of the fields.
-    pub(super) const COLUMNS: [Column; 13] = [
-        Column::new("rank", "Rang", Integer, "1 = largest population"),
-        common::VERWALTUNG,
-        common::NAME,
-        common::ART,
-        common::KREIS,
-        common::KREIS_NAME,
-        common::REGIERUNGSBEZIRK,
-        Column::new(
-            "population",
-            "Einwohner",
-            Integer,
-            "The Gemeinde's population, or the Kreis' for a Landratsamt",
-        ),
-        common::LOTSE,
-        common::STANDARD_ACTIVE,
-        common::UNIVERSAL_ACTIVE,
-        Column::new(
+    pub(super) fn columns() -> Vec<Column> {
+        let rank = Column::new("rank", "Rang", Integer, "1 = largest population");
+        let missing = Column::new(
             "missing",
             "Fehlt",
             Text,
             "What it lacks: a Lotse, an Aufbau course or a process",
-        ),
-        common::DEMO,
-    ];
+        );
+        std::iter::once(rank)
+            .chain(common::ADMINISTRATION)
+            .chain([missing, common::DEMO])
+            .collect()
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/outreach", params(Params), tag = "coverage",
@@ -164,7 +152,7 @@ pub(super) async fn outreach(
     let download = Download::of("ansprechliste", &snap, f.as_of, "/api/v1/outreach");
     table(
         rows,
-        &OutreachRow::COLUMNS,
+        &OutreachRow::columns(),
         p.format.unwrap_or_default(),
         &download,
     )

@@ -210,25 +210,15 @@ pub(super) async fn processes(
 const MAX_MATRIX_CELLS: usize = 2_000_000;
 
 /// The fixed columns of the matrix; one column per process id follows (1 = active, 0 = not).
-pub(super) const MATRIX_COLUMNS: [Column; 12] = [
-    common::VERWALTUNG,
-    common::NAME,
-    common::ART,
-    common::KREIS,
-    common::KREIS_NAME,
-    common::REGIERUNGSBEZIRK,
-    Column::new(
-        "population",
-        "Einwohner",
-        Integer,
-        "The Gemeinde's population, or the Kreis' for a Landratsamt",
-    ),
-    common::LOTSE,
-    common::STANDARD_ACTIVE,
-    common::UNIVERSAL_ACTIVE,
-    Figure::AccountsBuerger.column(),
-    Figure::AccountsOrganisation.column(),
-];
+fn matrix_columns() -> Vec<Column> {
+    common::ADMINISTRATION
+        .into_iter()
+        .chain([
+            Figure::AccountsBuerger.column(),
+            Figure::AccountsOrganisation.column(),
+        ])
+        .collect()
+}
 
 #[utoipa::path(get, path = "/api/v1/ozg/matrix", params(Params), tag = "ozg",
     responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, `accounts_buerger`, `accounts_organisation` (service-bw accounts at the latest per-Kommune Stichtag, 0 without one), then one column per process id with 1 (active) or 0", content((Vec<Object> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
@@ -256,7 +246,7 @@ pub(super) async fn matrix(
     }
     let f = snap.as_of(day);
     let by_name = p.header.unwrap_or_default() == Header::Name;
-    let mut columns: Vec<DynColumn> = MATRIX_COLUMNS.iter().map(DynColumn::from).collect();
+    let mut columns: Vec<DynColumn> = matrix_columns().iter().map(DynColumn::from).collect();
     columns.extend(procs.iter().map(|&pi| {
         let proc = &raw.processes[pi];
         let shared = procs

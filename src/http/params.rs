@@ -234,10 +234,7 @@ fn spreadsheet(
     };
     let columns: Vec<SheetColumn> = columns
         .iter()
-        .map(|c| SheetColumn {
-            header: c.header.clone(),
-            kind: c.kind,
-        })
+        .map(|c| SheetColumn::new(&c.header, c.kind))
         .collect();
     let columns = &columns[..];
     let (bytes, content_type, extension) = if format == TableFormat::Xlsx {

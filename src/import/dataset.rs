@@ -5,9 +5,10 @@ use serde::Serialize;
 
 use super::fields;
 use super::table::{Row, Table};
+use crate::model::rows::{AccountCount, Activation, DatasetRecord, ProcessRecord, Qualification};
 pub use crate::model::KnownKeys as Context;
 pub use crate::model::{join_key, Cell, Dataset, Record};
-use crate::model::{Ags, KreisKey};
+use crate::model::{Ags, Art, KreisKey, Programme};
 use csv::StringRecord;
 
 /// The file format of each dataset.
@@ -313,14 +314,21 @@ fn administration(value: &str, ctx: &Context) -> Result<String, String> {
     }
 }
 
-fn one_of(value: &str, options: &[(&str, &'static str)], what: &str) -> Result<String, String> {
+/// The value one of `options`' aliases names (compared as header text: case, blanks, dashes
+/// and umlauts do not matter); `name` gives the canonical names for the error.
+fn one_of<T: Copy>(
+    value: &str,
+    options: &[(&str, T)],
+    what: &str,
+    name: impl Fn(T) -> &'static str,
+) -> Result<T, String> {
     let v = fields::header(value);
     options
         .iter()
         .find(|(alias, _)| *alias == v)
-        .map(|(_, canonical)| canonical.to_string())
+        .map(|(_, value)| *value)
         .ok_or_else(|| {
-            let mut names: Vec<&str> = options.iter().map(|(_, c)| *c).collect();
+            let mut names: Vec<&str> = options.iter().map(|(_, c)| name(*c)).collect();
             names.dedup();
             format!("unknown {what}; use {}", names.join(" or "))
         })
@@ -348,12 +356,13 @@ fn qualification(
         one_of(
             v,
             &[
-                ("basis", "basis"),
-                ("basisqualifizierung", "basis"),
-                ("aufbau", "aufbau"),
-                ("aufbauschulung", "aufbau"),
+                ("basis", Programme::Basis),
+                ("basisqualifizierung", Programme::Basis),
+                ("aufbau", Programme::Aufbau),
+                ("aufbauschulung", Programme::Aufbau),
             ],
             "programme",
+            Programme::as_str,
         )
     });
     let course = field(line, cells, cols, "kurs", issues, fields::text);
@@ -368,17 +377,17 @@ fn qualification(
         issues,
         fields::euro_cents,
     );
-    Some(Record {
-        line,
-        key: join_key(&[&participant?, &course?, &completed?]),
-        values: vec![
-            admin?.into(),
-            programme?.into(),
-            provider?.into(),
-            days?.into(),
-            cents?.into(),
-        ],
-    })
+    let record = Qualification {
+        participant: participant?,
+        course: course?,
+        completed_on: completed?,
+        administration: admin?,
+        programme: programme?,
+        provider: provider?,
+        seminar_days: days?,
+        voucher_cents: cents?,
+    };
+    Some(record.into_record(line))
 }
 
 fn process(
@@ -395,12 +404,13 @@ fn process(
         one_of(
             v,
             &[
-                ("standard", "standard"),
-                ("standardprozess", "standard"),
-                ("universal", "universal"),
-                ("universalprozess", "universal"),
+                ("standard", Art::Standard),
+                ("standardprozess", Art::Standard),
+                ("universal", Art::Universal),
+                ("universalprozess", Art::Universal),
             ],
             "art",
+            Art::as_str,
         )
     });
     let leika = field(line, cells, cols, "leika_schluessel", issues, |v| {
@@ -439,17 +449,15 @@ fn process(
             ));
         }
     }
-    Some(Record {
-        line,
-        key: id?,
-        values: vec![
-            name?.into(),
-            art?.into(),
-            leika.into(),
-            ozg?.into(),
-            themenfeld?.into(),
-        ],
-    })
+    let record = ProcessRecord {
+        id: id?,
+        name: name?,
+        art: art?,
+        leika,
+        ozg_id: ozg?,
+        themenfeld: themenfeld?,
+    };
+    Some(record.into_record(line))
 }
 
 fn activation(
@@ -481,11 +489,13 @@ fn activation(
         }
         Ok(Some(d))
     });
-    Some(Record {
-        line,
-        key: join_key(&[&admin?, &process?, &from]),
-        values: vec![until?.into()],
-    })
+    let record = Activation {
+        administration: admin?,
+        process: process?,
+        activated_on: from,
+        deactivated_on: until?,
+    };
+    Some(record.into_record(line))
 }
 
 fn accounts(
@@ -508,7 +518,9 @@ fn accounts(
                 ("unternehmen", "organisation"),
             ],
             "kontotyp",
+            |t| t,
         )
+        .map(str::to_string)
     });
     let scope = field(line, cells, cols, "verwaltung", issues, |v| {
         if v.trim().is_empty() {
@@ -518,11 +530,13 @@ fn accounts(
         }
     });
     let count = field(line, cells, cols, "anzahl", issues, fields::count);
-    Some(Record {
-        line,
-        key: join_key(&[&date?, &kind?, &scope?]),
-        values: vec![count?.into()],
-    })
+    let record = AccountCount {
+        reference_date: date?,
+        account_type: kind?,
+        scope: scope?,
+        count: count?,
+    };
+    Some(record.into_record(line))
 }
 
 #[cfg(test)]

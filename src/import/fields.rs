@@ -1,13 +1,13 @@
 //! Field parsers for what spreadsheets deliver: German and ISO dates, decimal commas, integers that
 //! Excel wrote as `3.0`. Each returns a reason a clerk can act on.
 
-use std::fmt::Write as _;
-
 use chrono::{Datelike, NaiveDate};
+
+use crate::model::rows::IsoDate;
 
 /// `2019-07-24`, `24.07.2019` or `24.7.2019`, optionally followed by a midnight time as Excel writes
 /// it (`24.07.2019 00:00`). Returns the ISO form.
-pub fn date(value: &str) -> Result<String, String> {
+pub fn date(value: &str) -> Result<IsoDate, String> {
     let v = value.trim();
     let v = match v.split_once(' ').or_else(|| v.split_once('T')) {
         Some((d, time)) if is_time(time) => d,
@@ -34,17 +34,7 @@ pub fn date(value: &str) -> Result<String, String> {
         _ => None,
     };
     match parsed {
-        Some(date) if (1990..=2100).contains(&date.year()) => {
-            let mut out = String::with_capacity(10);
-            let _ = write!(
-                out,
-                "{:04}-{:02}-{:02}",
-                date.year(),
-                date.month(),
-                date.day()
-            );
-            Ok(out)
-        }
+        Some(date) if (1990..=2100).contains(&date.year()) => Ok(IsoDate::of(date)),
         Some(_) => Err("date out of range (1990–2100)".into()),
         None => Err("not a date; use YYYY-MM-DD or TT.MM.JJJJ".into()),
     }
@@ -220,10 +210,11 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(date("2019-07-24").unwrap(), "2019-07-24");
-        assert_eq!(date("24.07.2019").unwrap(), "2019-07-24");
-        assert_eq!(date("4.7.2019").unwrap(), "2019-07-04");
-        assert_eq!(date("24.07.2019 00:00").unwrap(), "2019-07-24");
+        let date_text = |v: &str| date(v).map(|d| d.as_str().to_string());
+        assert_eq!(date_text("2019-07-24").unwrap(), "2019-07-24");
+        assert_eq!(date_text("24.07.2019").unwrap(), "2019-07-24");
+        assert_eq!(date_text("4.7.2019").unwrap(), "2019-07-04");
+        assert_eq!(date_text("24.07.2019 00:00").unwrap(), "2019-07-24");
         assert!(date("31.02.2019").is_err());
         assert!(date("2019/07/24").is_err());
         assert!(date("24.07.1890").is_err());
@@ -233,9 +224,9 @@ mod tests {
         assert!(date("").is_err());
         assert!(date("2019-07-24 garbage").is_err());
         assert!(date("24.07.2019 25:00").is_err());
-        assert_eq!(date("2019-07-24T00:00:00.000Z").unwrap(), "2019-07-24");
-        assert_eq!(date("24.07.2019 0:00").unwrap(), "2019-07-24");
-        assert_eq!(date("24.07.2019 00:00:00").unwrap(), "2019-07-24");
+        assert_eq!(date_text("2019-07-24T00:00:00.000Z").unwrap(), "2019-07-24");
+        assert_eq!(date_text("24.07.2019 0:00").unwrap(), "2019-07-24");
+        assert_eq!(date_text("24.07.2019 00:00:00").unwrap(), "2019-07-24");
     }
 
     #[test]

@@ -175,6 +175,29 @@ pub mod common {
         Integer,
         "Active Universalprozesse of the administration",
     );
+    /// The population of an administration: its Gemeinde's, or its Kreis' for a Landratsamt.
+    pub const ADMIN_POPULATION: Column = Column::new(
+        "population",
+        "Einwohner",
+        Integer,
+        "The Gemeinde's population, or the Kreis' for a Landratsamt",
+    );
+
+    /// An administration with its region and its state, the columns the outreach list and the
+    /// process matrix share.
+    pub const ADMINISTRATION: [Column; 10] = [
+        VERWALTUNG,
+        NAME,
+        ART,
+        KREIS,
+        KREIS_NAME,
+        REGIERUNGSBEZIRK,
+        ADMIN_POPULATION,
+        LOTSE,
+        STANDARD_ACTIVE,
+        UNIVERSAL_ACTIVE,
+    ];
+
     pub const GROESSENKLASSE: Column =
         Column::new("groessenklasse", "Größenklasse", Key, "The size class' key");
     pub const GROESSENKLASSE_NAME: Column = Column::new(

@@ -49,6 +49,12 @@ impl Art {
             Art::Universal => "universal",
         }
     }
+
+    pub fn parse(v: &str) -> Option<Art> {
+        [Art::Standard, Art::Universal]
+            .into_iter()
+            .find(|a| a.as_str() == v)
+    }
 }
 
 /// Population size classes of Gemeinden, as German statistics use them.

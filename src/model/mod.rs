@@ -12,6 +12,7 @@ pub mod keys;
 pub mod kinds;
 pub mod published;
 pub mod record;
+pub mod rows;
 
 pub use dataset::{Dataset, FAILURE_REASONS};
 pub use keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};

@@ -8,7 +8,16 @@ use sqlx::{Any, AnyConnection, Row};
 use super::batch::{parse_rows, rowid_range, select_json, select_pages, select_rows, PAGE_ROWS};
 use super::{Store, StoreError};
 use crate::model::calendar::iso_date;
+use crate::model::rows::{AccountCount, Activation, DatasetRecord, ProcessRecord, Qualification};
 use crate::model::{AdminKind, Art, LastImport, Process, Programme, RecordSink};
+
+/// The activation columns read back: its key, then its end.
+const ACTIVATION_COLUMNS: &[&str] = &[
+    Activation::ADMINISTRATION_ID,
+    Activation::PROCESS_ID,
+    Activation::ACTIVATED_ON,
+    Activation::DEACTIVATED_ON,
+];
 
 fn date(value: &str) -> Result<NaiveDate, sqlx::Error> {
     iso_date(value).ok_or_else(|| {
@@ -91,22 +100,25 @@ impl RecordReader {
         let rows: Vec<(String, String, String, Option<String>)> = select_rows(
             &mut self.conn,
             "processes",
-            &["process_id", "name", "art", "leika_key"],
+            &[
+                ProcessRecord::PROCESS_ID,
+                ProcessRecord::NAME,
+                ProcessRecord::ART,
+                ProcessRecord::LEIKA_KEY,
+            ],
         )
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, art, leika)| Process {
-                id,
-                name,
-                art: if art == "universal" {
-                    Art::Universal
-                } else {
-                    Art::Standard
-                },
-                leika,
+        rows.into_iter()
+            .map(|(id, name, art, leika)| {
+                let art = Art::parse(&art).ok_or_else(|| decode_err("art", &art))?;
+                Ok(Process {
+                    id,
+                    name,
+                    art,
+                    leika,
+                })
             })
-            .collect())
+            .collect()
     }
 
     // The large tables come as one JSON document each (see `batch::select_json`), read with
@@ -151,17 +163,7 @@ impl RecordReader {
         sink.expect_activations(count);
         if count <= PAGE_ROWS {
             // One page anyway: one JSON document, read with borrowed strings.
-            let text = select_json(
-                &mut self.conn,
-                "activations",
-                &[
-                    "administration_id",
-                    "process_id",
-                    "activated_on",
-                    "deactivated_on",
-                ],
-            )
-            .await?;
+            let text = select_json(&mut self.conn, "activations", ACTIVATION_COLUMNS).await?;
             let rows: Vec<(&str, &str, &str, Option<&str>)> = parse_rows(&text, "activations")?;
             for (admin, process, from, until) in rows {
                 let until = until.map(date).transpose()?;
@@ -173,13 +175,8 @@ impl RecordReader {
             &mut self.conn,
             &self.pool,
             "activations",
-            &["administration_id", "process_id", "activated_on"],
-            &[
-                "administration_id",
-                "process_id",
-                "activated_on",
-                "deactivated_on",
-            ],
+            Activation::KEY,
+            ACTIVATION_COLUMNS,
             |page| {
                 let (count, last) = page.for_each_row::<4>("activations", |row| {
                     let [admin, process, from, until] = *row;
@@ -208,7 +205,12 @@ impl RecordReader {
         let rows: Vec<(String, String, String, i64)> = select_rows(
             &mut self.conn,
             "servicebw_accounts",
-            &["reference_date", "account_type", "scope", "count"],
+            &[
+                AccountCount::REFERENCE_DATE,
+                AccountCount::ACCOUNT_TYPE,
+                AccountCount::SCOPE,
+                AccountCount::COUNT,
+            ],
         )
         .await?;
         for (day, kind, scope, count) in rows {
@@ -223,11 +225,11 @@ async fn qualifications_json(conn: &mut AnyConnection) -> Result<String, sqlx::E
         conn,
         "qualifications",
         &[
-            "participant_id",
-            "administration_id",
-            "programme",
-            "completed_on",
-            "voucher_cents",
+            Qualification::PARTICIPANT_ID,
+            Qualification::ADMINISTRATION_ID,
+            Qualification::PROGRAMME,
+            Qualification::COMPLETED_ON,
+            Qualification::VOUCHER_CENTS,
         ],
     )
     .await

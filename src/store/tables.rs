@@ -1,14 +1,10 @@
-//! Where each dataset's records are stored: table, natural-key columns and value columns.
-//! The SQL names of the import tables live here, nowhere else.
+//! Where each dataset's records are stored: the table, and the column lists of its typed record
+//! (`model::rows`, the one home of the column names and their order). The table names of the
+//! import tables live here, nowhere else.
 
+pub(super) use crate::model::rows::ColType;
+use crate::model::rows::{AccountCount, Activation, DatasetRecord, ProcessRecord, Qualification};
 use crate::model::Dataset;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColType {
-    Text,
-    OptText,
-    Int,
-}
 
 #[derive(Debug, Clone, Copy)]
 pub struct StorageSpec {
@@ -42,61 +38,59 @@ impl StorageSpec {
     }
 }
 
+impl StorageSpec {
+    /// The spec of a typed record's table.
+    const fn of<R: DatasetRecord>(table: &'static str, references: &'static [Reference]) -> Self {
+        StorageSpec {
+            table,
+            key: R::KEY,
+            values: R::VALUES,
+            references,
+        }
+    }
+}
+
 impl Dataset {
     /// Where the records go: table, natural-key columns, value columns (cells in that order).
     pub fn storage(self) -> StorageSpec {
         match self {
-            Dataset::Qualifikationen => StorageSpec {
-                table: "qualifications",
-                key: &["participant_id", "course", "completed_on"],
-                values: &[
-                    ("administration_id", ColType::Text),
-                    ("programme", ColType::Text),
-                    ("provider", ColType::Text),
-                    ("seminar_days", ColType::Int),
-                    ("voucher_cents", ColType::Int),
-                ],
-                // A foreign key in the schema (a small table).
-                references: &[],
-            },
-            Dataset::Prozesse => StorageSpec {
-                table: "processes",
-                key: &["process_id"],
-                values: &[
-                    ("name", ColType::Text),
-                    ("art", ColType::Text),
-                    ("leika_key", ColType::OptText),
-                    ("ozg_id", ColType::OptText),
-                    ("themenfeld", ColType::OptText),
-                ],
-                references: &[],
-            },
-            Dataset::Aktivierungen => StorageSpec {
-                table: "activations",
-                key: &["administration_id", "process_id", "activated_on"],
-                values: &[("deactivated_on", ColType::OptText)],
-                // Foreign keys until migration 4; millions of rows, checked as sets.
-                references: &[
+            // A foreign key in the schema (a small table).
+            Dataset::Qualifikationen => StorageSpec::of::<Qualification>("qualifications", &[]),
+            Dataset::Prozesse => StorageSpec::of::<ProcessRecord>("processes", &[]),
+            // Foreign keys until migration 4; millions of rows, checked as sets.
+            Dataset::Aktivierungen => StorageSpec::of::<Activation>(
+                "activations",
+                &[
                     Reference {
                         column: 0,
-                        name: "administration_id",
+                        name: Activation::ADMINISTRATION_ID,
                         table: "administrations",
                         key: "id",
                     },
                     Reference {
                         column: 1,
-                        name: "process_id",
+                        name: Activation::PROCESS_ID,
                         table: "processes",
-                        key: "process_id",
+                        key: ProcessRecord::PROCESS_ID,
                     },
                 ],
-            },
-            Dataset::Konten => StorageSpec {
-                table: "servicebw_accounts",
-                key: &["reference_date", "account_type", "scope"],
-                values: &[("count", ColType::Int)],
-                references: &[],
-            },
+            ),
+            Dataset::Konten => StorageSpec::of::<AccountCount>("servicebw_accounts", &[]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_name_the_column_at_their_index() {
+        for d in Dataset::ALL {
+            let spec = d.storage();
+            for r in spec.references {
+                assert_eq!(spec.columns()[r.column], r.name, "{d:?}");
+            }
         }
     }
 }
