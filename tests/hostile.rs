@@ -195,7 +195,11 @@ async fn hostile_files_over_http_get_422_are_logged_and_counted() {
         .lines()
         .filter(|l| l.starts_with("digitalatlas_import_failures_total{"))
         .count();
-    assert_eq!(series, 4 * 5, "{metrics}");
+    assert_eq!(
+        series,
+        digitalatlas::model::Dataset::ALL.len() * 5,
+        "{metrics}"
+    );
     for name in [
         "process_resident_memory_bytes",
         "process_open_fds",

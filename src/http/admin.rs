@@ -191,6 +191,9 @@ fn writable(state: &AppState, actor: &str) -> Vec<(&'static str, &'static str)> 
                 Dataset::Prozesse => "Prozesse (Katalog der service-bw-Prozesse)",
                 Dataset::Aktivierungen => "Aktivierungen (Freischaltungen je Kommune)",
                 Dataset::Konten => "Konten (service-bw-Konten je Stichtag)",
+                Dataset::Onlinedienste => {
+                    "Onlinedienste (Export des Dashboards Digitale Verwaltung, je ARS)"
+                }
             };
             (d.as_str(), label)
         })

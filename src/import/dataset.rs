@@ -1,8 +1,8 @@
 //! The four datasets: their canonical columns, how a row becomes a typed record, and where it is
 //! stored. Validation collects every problem of a file instead of stopping at the first.
 
-use serde::Serialize;
-
+use super::cells::{field, issue, one_of};
+pub use super::cells::{Columns, Issue};
 use super::fields;
 use super::table::{Row, Table};
 use crate::model::rows::{AccountCount, Activation, DatasetRecord, ProcessRecord, Qualification};
@@ -46,6 +46,25 @@ impl Dataset {
                 ("verwaltung", false),
                 ("anzahl", true),
             ],
+            // The federal dashboard's export, every documented field.
+            Dataset::Onlinedienste => &[
+                ("leika_key", true),
+                ("leika_name", true),
+                ("leika_bezeichnung", false),
+                ("ars", true),
+                ("ars_name", false),
+                ("ars_federal_state", false),
+                ("bundesland", false),
+                ("ozgid", false),
+                ("ozg_bezeichnung", false),
+                ("url", false),
+                ("online_status", true),
+                ("aktiv", false),
+                ("art_flaechendeckung", true),
+                ("begruendung_nicht_beruecksichtigt", false),
+                ("datenstand_pvog_import", false),
+                ("export_datum", false),
+            ],
         }
     }
 
@@ -56,17 +75,9 @@ impl Dataset {
             Dataset::Prozesse => &["prozess_id"],
             Dataset::Aktivierungen => &["verwaltung", "prozess_id", "aktiviert_am"],
             Dataset::Konten => &["stichtag", "kontotyp", "verwaltung"],
+            Dataset::Onlinedienste => &["datenstand_pvog_import", "ars", "leika_key", "url"],
         }
     }
-}
-
-/// One problem in a file, pointing at the place.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Issue {
-    pub line: u64,
-    pub column: String,
-    pub value: String,
-    pub reason: String,
 }
 
 /// Column names that carry personal data; they are never read, and the import warns about them.
@@ -90,33 +101,8 @@ pub struct Validated {
     pub records: Vec<Record>,
     pub issues: Vec<Issue>,
     pub warnings: Vec<String>,
-}
-
-/// Where each known column is in a file's rows.
-#[derive(Debug)]
-pub struct Columns {
-    /// (column, position in the file) of every known column present: a handful, so a scan
-    /// beats hashing the name for every field of millions of rows.
-    index: Vec<(&'static str, usize)>,
-}
-
-impl Columns {
-    fn get<'a>(&self, cells: &'a StringRecord, name: &str) -> &'a str {
-        self.index
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|&(_, i)| cells.get(i))
-            .unwrap_or("")
-    }
-}
-
-fn issue(line: u64, column: &str, value: &str, reason: impl Into<String>) -> Issue {
-    Issue {
-        line,
-        column: column.to_string(),
-        value: value.to_string(),
-        reason: reason.into(),
-    }
+    /// Rows left out on purpose (an Onlinedienst of a region outside the registry).
+    pub skipped: u64,
 }
 
 /// Validates every row of `table` as `dataset`.
@@ -129,6 +115,7 @@ pub fn validate(dataset: Dataset, table: &Table, ctx: &Context) -> Validated {
     out.records = part.records;
     out.issues.extend(part.issues);
     out.warnings.extend(part.warnings);
+    out.skipped = part.skipped;
     reject_duplicates(dataset, &mut out);
     out
 }
@@ -202,6 +189,7 @@ pub fn validate_batch(dataset: Dataset, rows: &[Row], cols: &Columns, ctx: &Cont
         out.records.extend(part.records);
         out.issues.extend(part.issues);
         out.warnings.extend(part.warnings);
+        out.skipped += part.skipped;
     }
     out
 }
@@ -238,6 +226,22 @@ fn validate_rows(dataset: Dataset, rows: &[Row], cols: &Columns, ctx: &Context) 
             ),
             Dataset::Aktivierungen => activation(row.line, &row.cells, cols, ctx, &mut out.issues),
             Dataset::Konten => accounts(row.line, &row.cells, cols, ctx, &mut out.issues),
+            Dataset::Onlinedienste => {
+                match super::onlinedienste::validate(
+                    row.line,
+                    &row.cells,
+                    cols,
+                    ctx,
+                    &mut out.issues,
+                ) {
+                    super::onlinedienste::Row::Valid(record) => Some(record),
+                    super::onlinedienste::Row::Invalid => None,
+                    super::onlinedienste::Row::OutsideRegistry => {
+                        out.skipped += 1;
+                        None
+                    }
+                }
+            }
         };
         if out.issues.len() > before {
             continue;
@@ -271,24 +275,6 @@ fn reject_duplicates(dataset: Dataset, out: &mut Validated) {
 }
 
 /// Runs `parse` on the named column and records an issue on failure.
-fn field<T>(
-    line: u64,
-    cells: &StringRecord,
-    cols: &Columns,
-    name: &str,
-    issues: &mut Vec<Issue>,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Option<T> {
-    let value = cols.get(cells, name);
-    match parse(value) {
-        Ok(v) => Some(v),
-        Err(reason) => {
-            issues.push(issue(line, name, value, reason));
-            None
-        }
-    }
-}
-
 /// An administration id: AGS of a Gemeinde (leading zero optional) or the Kreis key of a Landratsamt.
 fn administration(value: &str, ctx: &Context) -> Result<String, String> {
     let v = value.trim();
@@ -312,26 +298,6 @@ fn administration(value: &str, ctx: &Context) -> Result<String, String> {
     } else {
         Err(format!("unknown AGS / Kreis key {id}"))
     }
-}
-
-/// The value one of `options`' aliases names (compared as header text: case, blanks, dashes
-/// and umlauts do not matter); `name` gives the canonical names for the error.
-fn one_of<T: Copy>(
-    value: &str,
-    options: &[(&str, T)],
-    what: &str,
-    name: impl Fn(T) -> &'static str,
-) -> Result<T, String> {
-    let v = fields::header(value);
-    options
-        .iter()
-        .find(|(alias, _)| *alias == v)
-        .map(|(_, value)| *value)
-        .ok_or_else(|| {
-            let mut names: Vec<&str> = options.iter().map(|(_, c)| name(*c)).collect();
-            names.dedup();
-            format!("unknown {what}; use {}", names.join(" or "))
-        })
 }
 
 fn qualification(
@@ -552,6 +518,14 @@ mod tests {
             stadtkreise: set(&["08111"]),
             processes: set(&["S1", "U1"]),
             leika_keys: set(&["99050012104000"]),
+            ars: set(&[
+                "08",
+                "081",
+                "08111",
+                "08115",
+                "081110000000",
+                "081150003003",
+            ]),
         }
     }
 
@@ -758,9 +732,8 @@ mod tests {
             for k in d.key_columns() {
                 assert!(names.contains(k), "{d}: key column {k} is not a column");
                 assert!(
-                    d.columns()
-                        .iter()
-                        .any(|(n, req)| n == k && (*req || d == Dataset::Konten)),
+                    d.columns().iter().any(|(n, req)| n == k
+                        && (*req || matches!(d, Dataset::Konten | Dataset::Onlinedienste))),
                     "{d}: key column {k} should be required"
                 );
             }

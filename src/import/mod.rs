@@ -1,9 +1,11 @@
 //! Imports: file bytes -> table -> validated records -> one transaction. Import never computes
 //! figures; it writes records, logs the import, and the caller asks for a new snapshot.
 
+mod cells;
 pub mod dataset;
 pub mod fields;
 pub mod input;
+pub mod onlinedienste;
 mod stage;
 pub mod table;
 mod xlsx_guard;
@@ -66,6 +68,8 @@ pub struct Summary {
     pub checksum: String,
     pub dry_run: bool,
     pub counts: Counts,
+    /// Rows left out on purpose: Onlinedienste of regions outside the registry.
+    pub skipped: u64,
     pub warnings: Vec<String>,
     /// Milliseconds spent reading, validating and writing.
     pub timings_ms: Timings,
@@ -361,6 +365,27 @@ async fn write_runs(
     }
 }
 
+/// This process' import lock, waited for at most `limits.wait`.
+async fn in_process_lock(
+    limits: Limits,
+) -> Result<tokio::sync::MutexGuard<'static, ()>, StoreError> {
+    tokio::time::timeout(limits.wait, IMPORT_LOCK.lock())
+        .await
+        .map_err(|_| StoreError::Busy {
+            waited_s: limits.wait.as_secs(),
+        })
+}
+
+/// The warning that says how many rows were left out on purpose.
+fn note_skipped(warnings: &mut Vec<String>, skipped: u64) {
+    if skipped > 0 {
+        warnings.push(format!(
+            "{skipped} row(s) of regions outside the registry left out (another Land, or a \
+             Gemeinde merged since the registry's Gebietsstand)"
+        ));
+    }
+}
+
 /// Reads the file and validates, sorts and spills its records (`stage.rs`), on this thread.
 fn read_and_stage(
     req: &Request<'_>,
@@ -394,11 +419,7 @@ async fn run_unlogged(
     progress.set_length(size);
     let scan = offload(|| req.input.scan()).map_err(io)?;
 
-    let _guard = tokio::time::timeout(limits.wait, IMPORT_LOCK.lock())
-        .await
-        .map_err(|_| StoreError::Busy {
-            waited_s: limits.wait.as_secs(),
-        })?;
+    let _guard = in_process_lock(limits).await?;
     let ctx = store.import_context().await?;
     let (read, staged) = offload(|| read_and_stage(req, &ctx, format, scan.utf8, limits, progress));
     timings.validate = staged.validate_ms;
@@ -407,11 +428,13 @@ async fn run_unlogged(
     let stage::Staged {
         runs,
         mut issues,
-        warnings,
+        mut warnings,
         records: valid,
+        skipped,
         spill_error,
         ..
     } = staged;
+    note_skipped(&mut warnings, skipped);
     if let Some(e) = spill_error {
         return Err(spill_failed(e));
     }
@@ -452,6 +475,7 @@ async fn run_unlogged(
         checksum: scan.checksum,
         dry_run: req.dry_run,
         counts,
+        skipped,
         log_id,
         warnings,
         timings_ms: timings,

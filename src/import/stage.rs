@@ -66,6 +66,8 @@ pub(super) struct Staged {
     more_warnings: usize,
     /// Valid records seen so far.
     pub(super) records: u64,
+    /// Rows left out on purpose (see `dataset::Validated::skipped`).
+    pub(super) skipped: u64,
     /// A temporary file could not be written (the import fails as a database-side error).
     pub(super) spill_error: Option<io::Error>,
     /// Milliseconds spent validating.
@@ -94,6 +96,7 @@ impl Staged {
         }
         self.warn(v.warnings);
         self.records += v.records.len() as u64;
+        self.skipped += v.skipped;
         v.records
             .sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.line.cmp(&b.line)));
         self.validate_ms += t.elapsed().as_secs_f64() * 1e3;
@@ -119,6 +122,7 @@ impl Staged {
         self.warn(later.warnings);
         self.more_warnings += later.more_warnings;
         self.records += later.records;
+        self.skipped += later.skipped;
         self.spill_error = self.spill_error.take().or(later.spill_error);
         self.validate_ms += later.validate_ms;
     }

@@ -297,13 +297,22 @@ fn read_json<'de, R: serde_json::de::Read<'de>>(
         rows: Vec::new(),
         limit: None,
     };
+    // An array of row objects, or a page object with them under `content` (the shape the
+    // federal dashboard's API answers with).
     let parsed = (&mut de)
-        .deserialize_seq(&mut reader)
+        .deserialize_any(&mut reader)
         .and_then(|()| de.end());
     if let Some(limit) = reader.limit.take() {
         return Err(limit);
     }
-    parsed.map_err(|e| read_error(e.line() as u64, format!("not a JSON array of objects: {e}")))?;
+    parsed.map_err(|e| {
+        read_error(
+            e.line() as u64,
+            format!(
+                "not a JSON array of objects (or a page object with one under \"content\"): {e}"
+            ),
+        )
+    })?;
     if sink.headers(reader.headers).is_break() {
         return Ok(());
     }
@@ -329,7 +338,27 @@ impl<'de> serde::de::Visitor<'de> for &mut JsonRows {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an array of objects")
+        f.write_str("an array of objects, or a page object with one under \"content\"")
+    }
+
+    /// A page object: its `content` array is the rows, the rest (`totalPages`, `number`, …)
+    /// is paging.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        let mut content = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "content" && !content {
+                content = true;
+                map.next_value_seed(PageContent(&mut *self))?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        if content {
+            Ok(())
+        } else {
+            Err(A::Error::custom("a page object without \"content\""))
+        }
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -368,6 +397,17 @@ impl<'de> serde::de::Visitor<'de> for &mut JsonRows {
                 cells: record,
             });
         }
+    }
+}
+
+/// The `content` array of a page object.
+struct PageContent<'r>(&'r mut JsonRows);
+
+impl<'de> serde::de::DeserializeSeed<'de> for PageContent<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self.0)
     }
 }
 

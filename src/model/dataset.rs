@@ -1,4 +1,4 @@
-//! The four datasets an import can deliver, and why an import can fail.
+//! The datasets an import can deliver, and why an import can fail.
 
 use serde::Serialize;
 
@@ -10,14 +10,17 @@ pub enum Dataset {
     Prozesse,
     Aktivierungen,
     Konten,
+    /// The federal dashboard's open export of the Onlinedienste found in the PVOG, per ARS.
+    Onlinedienste,
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 4] = [
+    pub const ALL: [Dataset; 5] = [
         Dataset::Qualifikationen,
         Dataset::Prozesse,
         Dataset::Aktivierungen,
         Dataset::Konten,
+        Dataset::Onlinedienste,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -26,6 +29,7 @@ impl Dataset {
             Dataset::Prozesse => "prozesse",
             Dataset::Aktivierungen => "aktivierungen",
             Dataset::Konten => "konten",
+            Dataset::Onlinedienste => "onlinedienste",
         }
     }
 

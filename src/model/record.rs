@@ -113,6 +113,9 @@ pub struct KnownKeys {
     pub stadtkreise: HashSet<String>,
     pub processes: HashSet<String>,
     pub leika_keys: HashSet<String>,
+    /// Every region's ARS as the registry keeps it (Land 2 digits, Regierungsbezirk 3, Kreis 5,
+    /// Gemeindeverband 9, Gemeinde 12).
+    pub ars: HashSet<String>,
 }
 
 /// Receives stored records one at a time: the store reads a table and calls this for every row,

@@ -279,6 +279,125 @@ impl DatasetRecord for AccountCount {
     }
 }
 
+/// How far an Onlinedienst reaches, as the federal dashboard classifies it
+/// (`art_flaechendeckung`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Flaechendeckung {
+    Bundesweit,
+    Landesweit,
+    Kreisweit,
+    InMindestensEinerKommune,
+    NichtBeruecksichtigt,
+}
+
+impl Flaechendeckung {
+    pub const ALL: [Flaechendeckung; 5] = [
+        Flaechendeckung::Bundesweit,
+        Flaechendeckung::Landesweit,
+        Flaechendeckung::Kreisweit,
+        Flaechendeckung::InMindestensEinerKommune,
+        Flaechendeckung::NichtBeruecksichtigt,
+    ];
+
+    /// The text of the export.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flaechendeckung::Bundesweit => "bundesweit flächendeckend",
+            Flaechendeckung::Landesweit => "landesweit flächendeckend",
+            Flaechendeckung::Kreisweit => "kreisweit flächendeckend",
+            Flaechendeckung::InMindestensEinerKommune => "in mind. einer Kommune verfügbar",
+            Flaechendeckung::NichtBeruecksichtigt => "nicht in Auswertung berücksichtigt",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Flaechendeckung> {
+        Flaechendeckung::ALL
+            .into_iter()
+            .find(|f| f.as_str() == text)
+    }
+}
+
+/// `onlinedienste`: one Onlinedienst (a LeiKa service with its URL) available for one
+/// Gebietskörperschaft (12-digit ARS; the Bund is `000000000000`) at a Datenstand, as the
+/// federal "Dashboard Digitale Verwaltung" exports it from the PVOG.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Onlinedienst {
+    /// The Datenstand of the delivery (`datenstand_pvog_import`, else the import's day).
+    pub snapshot: IsoDate,
+    pub ars: String,
+    /// 14-digit LeiKa key.
+    pub leika: String,
+    /// The service's address (may be empty; shown as a link only for http and https).
+    pub url: String,
+    pub leika_name: String,
+    pub leika_bezeichnung: Option<String>,
+    pub ars_name: Option<String>,
+    pub ozg_id: Option<String>,
+    pub ozg_bezeichnung: Option<String>,
+    /// `online_status`: whether the link worked when the PVOG was read.
+    pub online_ok: bool,
+    /// `aktiv`: `ja`, `nein` or not given.
+    pub aktiv: Option<bool>,
+    pub flaechendeckung: Flaechendeckung,
+    pub begruendung: Option<String>,
+    pub export_datum: Option<IsoDate>,
+}
+
+impl Onlinedienst {
+    pub const SNAPSHOT_DATE: &'static str = "snapshot_date";
+    pub const ARS: &'static str = "ars";
+    pub const LEIKA_KEY: &'static str = "leika_key";
+    pub const URL: &'static str = "url";
+    pub const LEIKA_NAME: &'static str = "leika_name";
+    pub const LEIKA_BEZEICHNUNG: &'static str = "leika_bezeichnung";
+    pub const ARS_NAME: &'static str = "ars_name";
+    pub const OZG_ID: &'static str = "ozg_id";
+    pub const OZG_BEZEICHNUNG: &'static str = "ozg_bezeichnung";
+    pub const ONLINE_STATUS: &'static str = "online_status";
+    pub const AKTIV: &'static str = "aktiv";
+    pub const ART_FLAECHENDECKUNG: &'static str = "art_flaechendeckung";
+    pub const BEGRUENDUNG: &'static str = "begruendung_nicht_beruecksichtigt";
+    pub const EXPORT_DATUM: &'static str = "export_datum";
+}
+
+impl DatasetRecord for Onlinedienst {
+    const DATASET: Dataset = Dataset::Onlinedienste;
+    const KEY: &'static [&'static str] =
+        &[Self::SNAPSHOT_DATE, Self::ARS, Self::LEIKA_KEY, Self::URL];
+    const VALUES: &'static [(&'static str, ColType)] = &[
+        (Self::LEIKA_NAME, ColType::Text),
+        (Self::LEIKA_BEZEICHNUNG, ColType::OptText),
+        (Self::ARS_NAME, ColType::OptText),
+        (Self::OZG_ID, ColType::OptText),
+        (Self::OZG_BEZEICHNUNG, ColType::OptText),
+        (Self::ONLINE_STATUS, ColType::Text),
+        (Self::AKTIV, ColType::OptText),
+        (Self::ART_FLAECHENDECKUNG, ColType::Text),
+        (Self::BEGRUENDUNG, ColType::OptText),
+        (Self::EXPORT_DATUM, ColType::OptText),
+    ];
+
+    fn key(&self) -> String {
+        join_key(&[self.snapshot.as_str(), &self.ars, &self.leika, &self.url])
+    }
+
+    fn into_values(self) -> Vec<Cell> {
+        let yes_no = |b: bool| if b { "ja" } else { "nein" }.to_string();
+        vec![
+            self.leika_name.into(),
+            self.leika_bezeichnung.into(),
+            self.ars_name.into(),
+            self.ozg_id.into(),
+            self.ozg_bezeichnung.into(),
+            if self.online_ok { "ok" } else { "nicht ok" }.into(),
+            self.aktiv.map(yes_no).into(),
+            self.flaechendeckung.as_str().into(),
+            self.begruendung.into(),
+            self.export_datum.map(|d| d.0).into(),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +459,22 @@ mod tests {
             account_type: "buerger".into(),
             scope: String::new(),
             count: 7,
+        });
+        laid_out_as_declared(Onlinedienst {
+            snapshot: IsoDate::parse("2026-11-01").unwrap(),
+            ars: "081150003003".into(),
+            leika: "99041006017000".into(),
+            url: "https://example.org/hund".into(),
+            leika_name: "Hundehaltung anmelden".into(),
+            leika_bezeichnung: None,
+            ars_name: Some("Böblingen".into()),
+            ozg_id: Some("10000".into()),
+            ozg_bezeichnung: None,
+            online_ok: true,
+            aktiv: Some(true),
+            flaechendeckung: Flaechendeckung::Kreisweit,
+            begruendung: None,
+            export_datum: None,
         });
         assert!(IsoDate::parse("2021-02-30").is_none());
     }

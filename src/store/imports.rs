@@ -170,6 +170,14 @@ impl Store {
         {
             ctx.leika_keys.insert(row.try_get(0)?);
         }
+        for row in sqlx::query(
+            "SELECT ars FROM regions UNION ALL SELECT verband_ars FROM municipal_associations",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            ctx.ars.insert(row.try_get(0)?);
+        }
         Ok(ctx)
     }
 

@@ -49,6 +49,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "activation references checked by the import",
         include_str!("../../migrations/0004_activation_references.sql"),
     ),
+    (
+        5,
+        "onlinedienste of the federal dashboard",
+        include_str!("../../migrations/0005_onlinedienste.sql"),
+    ),
 ];
 
 /// How long the first connection may take before start-up gives up.

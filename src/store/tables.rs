@@ -3,7 +3,9 @@
 //! import tables live here, nowhere else.
 
 pub(super) use crate::model::rows::ColType;
-use crate::model::rows::{AccountCount, Activation, DatasetRecord, ProcessRecord, Qualification};
+use crate::model::rows::{
+    AccountCount, Activation, DatasetRecord, Onlinedienst, ProcessRecord, Qualification,
+};
 use crate::model::Dataset;
 
 #[derive(Debug, Clone, Copy)]
@@ -76,6 +78,7 @@ impl Dataset {
                 ],
             ),
             Dataset::Konten => StorageSpec::of::<AccountCount>("servicebw_accounts", &[]),
+            Dataset::Onlinedienste => StorageSpec::of::<Onlinedienst>("onlinedienste", &[]),
         }
     }
 }

@@ -1,0 +1,139 @@
+//! The federal dashboard's open Onlinedienste export (dataset `onlinedienste`) as users have it:
+//! the CSV export of a Kreis (`;`, Gemeinde, Kreis, Land and Bund rows, a neighbour's row), the
+//! JSON page object of the API, and broken files refused with line, column and value. On SQLite
+//! and PostgreSQL.
+
+mod common;
+
+use std::path::Path;
+
+use digitalatlas::import::{self, Dataset, ImportError, Limits, Summary};
+use digitalatlas::store::Store;
+use indicatif::ProgressBar;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
+async fn import_bytes(store: &Store, name: &str, bytes: &[u8]) -> Result<Summary, ImportError> {
+    let req = import::Request {
+        dataset: Dataset::Onlinedienste,
+        source_name: name.to_string(),
+        input: import::Input::Bytes(bytes),
+        format_hint: Some(name.to_string()),
+        dry_run: false,
+        actor: "test".into(),
+    };
+    import::run(store, &req, Limits::default(), &ProgressBar::hidden()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_of_a_kreis_imports_with_its_gemeinde_kreis_land_and_bund_rows() {
+    for db in common::all_dbs().await {
+        let server = common::start_server(&db.url).await;
+        let store = &server.state.store;
+
+        let name = "onlinedienste-boeblingen.csv";
+        let s = import_bytes(store, name, &fixture(name)).await.unwrap();
+        // Eight rows: one of München (another Land) left out and counted, seven stored.
+        assert_eq!(s.counts.total, 7, "{}", db.name);
+        assert_eq!(s.counts.inserted, 7);
+        assert_eq!(s.skipped, 1);
+        assert!(s
+            .warnings
+            .iter()
+            .any(|w| w.contains("1 row(s) of regions outside")));
+        assert_eq!(store.count("onlinedienste").await.unwrap(), 7);
+        // Importing the same file again changes nothing.
+        let again = import_bytes(store, name, &fixture(name)).await.unwrap();
+        assert_eq!((again.counts.inserted, again.counts.unchanged), (0, 7));
+
+        // The API's JSON page object: a second Datenstand beside the first.
+        let page = "onlinedienste-page.json";
+        let s = import_bytes(store, page, &fixture(page)).await.unwrap();
+        assert_eq!((s.counts.total, s.counts.inserted, s.skipped), (2, 2, 0));
+        assert_eq!(store.count("onlinedienste").await.unwrap(), 9);
+        server.stop().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_export_is_refused_with_line_column_and_value_and_nothing_is_written() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    let store = &server.state.store;
+    let good = String::from_utf8(fixture("onlinedienste-boeblingen.csv")).unwrap();
+    for (from, to, column) in [
+        // An ARS of 11 digits, a LeiKa key with a letter, a status and a class not in the
+        // documented lists, a date that is none.
+        (";081150028028;", ";08115002802;", "ars"),
+        ("99108013002000", "9910801300200X", "leika_key"),
+        (";nicht ok;", ";kaputt;", "online_status"),
+        (
+            ";landesweit flächendeckend;",
+            ";landesweit;",
+            "art_flaechendeckung",
+        ),
+        (
+            ";01.11.2026;02.11.2026\n99102013000000",
+            ";31.11.2026;02.11.2026\n99102013000000",
+            "datenstand_pvog_import",
+        ),
+    ] {
+        assert!(good.contains(from), "{from}");
+        let broken = good.replacen(from, to, 1);
+        let err = import_bytes(store, "broken.csv", broken.as_bytes())
+            .await
+            .unwrap_err();
+        let ImportError::Invalid(report) = err else {
+            panic!("{column}: {err}")
+        };
+        assert!(
+            report
+                .issues
+                .iter()
+                .any(|i| i.column == column && i.line > 1),
+            "{column}: {report}"
+        );
+        assert_eq!(store.count("onlinedienste").await.unwrap(), 0, "{column}");
+    }
+    // A page object without rows is not a table of the dataset.
+    let err = import_bytes(store, "p.json", br#"{"totalPages": 0}"#)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("content"), "{err}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_with_more_rows_than_allowed_stops_at_the_limit() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    // A million rows of nothing: the reader stops at the row limit, not at the end.
+    let mut page = String::from("{\"totalPages\": 1, \"content\": [");
+    page.push_str(&vec!["{}"; 1_000_000].join(","));
+    page.push_str("]}");
+    let req = import::Request {
+        dataset: Dataset::Onlinedienste,
+        source_name: "page.json".into(),
+        input: import::Input::Bytes(page.as_bytes()),
+        format_hint: Some("application/json".into()),
+        dry_run: false,
+        actor: "test".into(),
+    };
+    let limits = Limits {
+        max_rows: 10_000,
+        ..Limits::default()
+    };
+    let err = import::run(&server.state.store, &req, limits, &ProgressBar::hidden())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ImportError::Unreadable(_)), "{err}");
+    assert!(err.to_string().contains("10000"), "{err}");
+    server.stop().await.unwrap();
+}
