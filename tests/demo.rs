@@ -59,6 +59,19 @@ async fn demo_reproduces_the_published_figures() {
             let n = api(format!("2023-04-{day:02}")).await;
             assert!((771..=800).contains(&n), "{} April {day}: {n}", db.name);
         }
+        // The Kreis table: administrations with a Lotse out of all, then the share, as before.
+        let page = common::get_text(&c, &format!("{base}/?as_of=2021-06-30")).await;
+        let table = &page[page.find("id=\"kreise\"").unwrap()..];
+        let (with, share) = (
+            table.find("Verwaltungen mit Digitallotse").unwrap(),
+            table.find("Anteil mit Digitallotse").unwrap(),
+        );
+        assert!(with < share, "{}", db.name);
+        assert!(
+            table.contains(" / 27</td>"),
+            "Böblingen's 27 administrations: {}",
+            db.name
+        );
         for (day, lotsen) in [("2019-02-19", "197"), ("2019-05-20", "228")] {
             let page = common::get_text(&c, &format!("{base}/?as_of={day}")).await;
             assert!(

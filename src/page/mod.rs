@@ -521,11 +521,16 @@ fn figure_cell(figure: Figure, unit: &Unit, f: &UnitFigures) -> String {
 }
 
 /// The figures of the Kreis table after the Kreis and its population, with their sort keys.
-const KREIS_TABLE_FIGURES: [(Figure, Option<&str>); 4] = [
-    (Figure::ShareWithLotse, Some("anteil")),
-    (Figure::AdministrationsWithLotse, None),
-    (Figure::Lotsen, Some("lotsen")),
-    (Figure::LotsenAufbau, None),
+/// (figure, sort key, the figure it is shown out of: "6 / 27").
+const KREIS_TABLE_FIGURES: [(Figure, Option<&str>, Option<Figure>); 4] = [
+    (
+        Figure::AdministrationsWithLotse,
+        None,
+        Some(Figure::Administrations),
+    ),
+    (Figure::ShareWithLotse, Some("anteil"), None),
+    (Figure::Lotsen, Some("lotsen"), None),
+    (Figure::LotsenAufbau, None, None),
 ];
 
 fn kreis_table(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
@@ -558,11 +563,14 @@ fn kreis_table(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
                 ),
                 figure_cell(Figure::Population, unit, uf),
             ];
-            row.extend(
-                KREIS_TABLE_FIGURES
-                    .iter()
-                    .map(|(figure, _)| figure_cell(*figure, unit, uf)),
-            );
+            row.extend(KREIS_TABLE_FIGURES.iter().map(|(figure, _, of)| match of {
+                Some(of) => format!(
+                    "{} / {}",
+                    figure_cell(*figure, unit, uf),
+                    figure_cell(*of, unit, uf)
+                ),
+                None => figure_cell(*figure, unit, uf),
+            }));
             row
         })
         .collect();
@@ -577,7 +585,7 @@ fn kreis_table(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     columns.extend(
         KREIS_TABLE_FIGURES
             .iter()
-            .map(|(figure, key)| (figure.column().header, true, key.and_then(sort_link))),
+            .map(|(figure, key, _)| (figure.column().header, true, key.and_then(sort_link))),
     );
     let mut b = String::from("<h2 id=\"kreise\">Kreise</h2>");
     b.push_str(&table(
