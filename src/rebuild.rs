@@ -37,6 +37,7 @@ impl Store {
         // Activations point at processes by index: new processes mean reading them again.
         let keep_activations = keep_processes && unchanged(Dataset::Aktivierungen);
         let keep_accounts = unchanged(Dataset::Konten);
+        let keep_onlinedienste = unchanged(Dataset::Onlinedienste);
 
         match previous {
             Some(p) if keep_processes => {
@@ -56,6 +57,10 @@ impl Store {
         match previous {
             Some(p) if keep_accounts => raw.accounts = p.accounts.clone(),
             _ => reader.read_accounts(&mut raw.sink()).await?,
+        }
+        match previous {
+            Some(p) if keep_onlinedienste => raw.onlinedienste = p.onlinedienste.clone(),
+            _ => reader.read_onlinedienste(&mut raw.sink()).await?,
         }
         raw.demo = match previous {
             Some(p) if raw.import_ids == p.import_ids => p.demo,

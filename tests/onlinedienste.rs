@@ -137,3 +137,87 @@ async fn a_page_with_more_rows_than_allowed_stops_at_the_limit() {
     assert!(err.to_string().contains("10000"), "{err}");
     server.stop().await.unwrap();
 }
+
+/// The services a Gemeinde has on a day: its own and those from above, each region at its
+/// latest Datenstand, computed by hand from the two fixtures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_lists_each_gemeindes_services_with_where_they_come_from() {
+    for db in common::all_dbs().await {
+        let server = common::start_server(&db.url).await;
+        let store = &server.state.store;
+        for name in ["onlinedienste-boeblingen.csv", "onlinedienste-page.json"] {
+            import_bytes(store, name, &fixture(name)).await.unwrap();
+        }
+        server.state.after_import().await;
+        let base = common::base_url(&server);
+        let c = reqwest::Client::new();
+        let rows = |day: &str, ags: &str| {
+            let (c, base, ags) = (c.clone(), base.clone(), ags.to_string());
+            let url = format!("{base}/api/v1/onlinedienste?kreis=08115&as_of={day}");
+            async move {
+                let all = common::get_json(&c, &url).await;
+                let mut mine: Vec<(String, String, String)> = all
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r["ags"] == ags.as_str())
+                    .map(|r| {
+                        (
+                            r["herkunft"].as_str().unwrap().to_string(),
+                            r["leika_key"].as_str().unwrap().to_string(),
+                            r["online_status"].as_str().unwrap().to_string(),
+                        )
+                    })
+                    .collect();
+                mine.sort();
+                mine
+            }
+        };
+        let row = |o: &str, l: &str, s: &str| (o.to_string(), l.to_string(), s.to_string());
+        // Before the first Datenstand: nothing.
+        assert!(
+            rows("2026-10-31", "08115003").await.is_empty(),
+            "{}",
+            db.name
+        );
+        // 15.11.2026: Böblingen's two (one link broken), the Kreis', the Land's, the Bund's.
+        assert_eq!(
+            rows("2026-11-15", "08115003").await,
+            [
+                row("bund", "99102013000000", "ok"),
+                row("gemeinde", "99041006017000", "ok"),
+                row("gemeinde", "99050012104000", "nicht ok"),
+                row("kreis", "99108013002000", "ok"),
+                row("land", "99036001002000", "ok"),
+            ],
+            "{}",
+            db.name
+        );
+        // Sindelfingen has none of its own: what the Kreis, the Land and the Bund offer.
+        assert_eq!(rows("2026-11-15", "08115045").await.len(), 3, "{}", db.name);
+        // 06.12.2026: Böblingen's delivery of 01.12. has only the Hundesteuer; the
+        // Meldebescheinigung has ended. Kreis and Land keep their Datenstand of 01.11.
+        assert_eq!(
+            rows("2026-12-06", "08115003").await,
+            [
+                row("bund", "99102013000000", "ok"),
+                row("gemeinde", "99041006017000", "ok"),
+                row("kreis", "99108013002000", "ok"),
+                row("land", "99036001002000", "ok"),
+            ],
+            "{}",
+            db.name
+        );
+        // The German CSV for Excel has the declared headers.
+        let csv = common::get_text(
+            &c,
+            &format!("{base}/api/v1/onlinedienste?kreis=08115&as_of=2026-11-15&format=csv-de"),
+        )
+        .await;
+        assert!(
+            csv.contains("Gemeindeschlüssel;Name;Kreisschlüssel;LeiKa-Schlüssel"),
+            "{csv}"
+        );
+        server.stop().await.unwrap();
+    }
+}

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod counts;
 pub mod figure;
 pub mod figures;
+pub mod onlinedienste;
 pub mod outreach;
 pub mod raw;
 pub mod search;

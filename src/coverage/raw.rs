@@ -119,6 +119,8 @@ pub struct RawData {
     pub qualifications: Vec<Qualification>,
     pub activations: Vec<Activation>,
     pub accounts: Vec<AccountCount>,
+    /// The federal dashboard's Onlinedienste by region and Datenstand.
+    pub onlinedienste: Arc<super::onlinedienste::Onlinedienste>,
     /// Latest import time per dataset (Unix seconds).
     pub last_imports: Vec<(String, i64)>,
     /// Latest import-log id per dataset: a table whose id is unchanged since the previous
@@ -215,6 +217,7 @@ impl RawData {
             qualifications: Vec::new(),
             activations: Vec::new(),
             accounts: Vec::new(),
+            onlinedienste: Arc::default(),
             last_imports: Vec::new(),
             import_ids: Vec::new(),
             demo: false,
@@ -299,6 +302,7 @@ impl RawData {
             raw: self,
             participants: HashMap::new(),
             last_admin: (String::new(), None),
+            gemeinden_ars: None,
         }
     }
 
@@ -351,6 +355,8 @@ pub struct RawSink<'r> {
     /// The administration of the previous activation and its index: the store delivers
     /// activations in key order, so the id repeats in runs and is looked up once per run.
     last_admin: (String, Option<u32>),
+    /// The Gemeinden's 12-digit ARS, gathered when the first Onlinedienst arrives.
+    gemeinden_ars: Option<std::collections::HashSet<String>>,
 }
 
 impl RecordSink for RawSink<'_> {
@@ -425,6 +431,29 @@ impl RecordSink for RawSink<'_> {
             admin,
             count,
         });
+    }
+
+    fn onlinedienst(&mut self, row: crate::model::OnlinedienstRef<'_>) {
+        use super::onlinedienste::{region_key, Service};
+        let registry = self.raw.registry.clone();
+        let gemeinden = self.gemeinden_ars.get_or_insert_with(|| {
+            registry
+                .level(Level::Gemeinde)
+                .map(|r| r.ars.clone())
+                .collect()
+        });
+        let key = region_key(row.ars, |a| gemeinden.contains(a));
+        Arc::make_mut(&mut self.raw.onlinedienste).add(
+            key,
+            row.snapshot,
+            Service {
+                leika: row.leika.to_string(),
+                name: row.leika_name.to_string(),
+                url: row.url.to_string(),
+                online_ok: row.online_ok,
+                flaechendeckung: row.flaechendeckung,
+            },
+        );
     }
 }
 

@@ -13,6 +13,7 @@ mod health;
 mod imports;
 pub mod limits;
 mod metrics;
+mod onlinedienste;
 mod openapi;
 mod outreach;
 mod ozg;
@@ -116,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .merge(timeseries::router())
         .merge(ozg::router())
         .merge(outreach::router())
+        .merge(onlinedienste::router())
         .merge(geo::router())
         .merge(openapi::router())
         .merge(charts::router())

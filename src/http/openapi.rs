@@ -25,6 +25,7 @@ use super::AppState;
         super::ozg::processes,
         super::ozg::matrix,
         super::outreach::outreach,
+        super::onlinedienste::onlinedienste,
         super::analysis::lotsen_ozg,
         super::geo::gemeinden,
         super::geo::kreise,

@@ -111,3 +111,41 @@ impl SizeClass {
 
 /// The account types the schema allows, in the order of `UnitFigures::accounts`.
 pub const ACCOUNT_TYPES: [&str; 2] = ["buerger", "organisation"];
+
+/// How far an Onlinedienst reaches, as the federal dashboard classifies it
+/// (`art_flaechendeckung`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Flaechendeckung {
+    Bundesweit,
+    Landesweit,
+    Kreisweit,
+    InMindestensEinerKommune,
+    NichtBeruecksichtigt,
+}
+
+impl Flaechendeckung {
+    pub const ALL: [Flaechendeckung; 5] = [
+        Flaechendeckung::Bundesweit,
+        Flaechendeckung::Landesweit,
+        Flaechendeckung::Kreisweit,
+        Flaechendeckung::InMindestensEinerKommune,
+        Flaechendeckung::NichtBeruecksichtigt,
+    ];
+
+    /// The text of the export.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flaechendeckung::Bundesweit => "bundesweit flächendeckend",
+            Flaechendeckung::Landesweit => "landesweit flächendeckend",
+            Flaechendeckung::Kreisweit => "kreisweit flächendeckend",
+            Flaechendeckung::InMindestensEinerKommune => "in mind. einer Kommune verfügbar",
+            Flaechendeckung::NichtBeruecksichtigt => "nicht in Auswertung berücksichtigt",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Flaechendeckung> {
+        Flaechendeckung::ALL
+            .into_iter()
+            .find(|f| f.as_str() == text)
+    }
+}

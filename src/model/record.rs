@@ -141,6 +141,20 @@ pub trait RecordSink {
     );
     /// `scope` is the administration, or empty for a Land-wide count.
     fn account(&mut self, date: chrono::NaiveDate, account_type: &str, scope: &str, count: i64);
+    /// One stored Onlinedienst (dataset `onlinedienste`).
+    fn onlinedienst(&mut self, _row: OnlinedienstRef<'_>) {}
+}
+
+/// A stored Onlinedienst as the store hands it to a [`RecordSink`], borrowing its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnlinedienstRef<'r> {
+    pub snapshot: chrono::NaiveDate,
+    pub ars: &'r str,
+    pub leika: &'r str,
+    pub url: &'r str,
+    pub leika_name: &'r str,
+    pub online_ok: bool,
+    pub flaechendeckung: super::Flaechendeckung,
 }
 
 /// The latest import of one dataset, as the import log says.

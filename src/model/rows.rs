@@ -4,6 +4,7 @@
 //! one function that lays its fields out in that order. The store takes the table name from
 //! `store/tables.rs` and everything else from here.
 
+pub use super::kinds::Flaechendeckung;
 use super::record::{join_key, Cell, Record};
 use super::{Art, Dataset, Programme};
 
@@ -276,44 +277,6 @@ impl DatasetRecord for AccountCount {
 
     fn into_values(self) -> Vec<Cell> {
         vec![self.count.into()]
-    }
-}
-
-/// How far an Onlinedienst reaches, as the federal dashboard classifies it
-/// (`art_flaechendeckung`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Flaechendeckung {
-    Bundesweit,
-    Landesweit,
-    Kreisweit,
-    InMindestensEinerKommune,
-    NichtBeruecksichtigt,
-}
-
-impl Flaechendeckung {
-    pub const ALL: [Flaechendeckung; 5] = [
-        Flaechendeckung::Bundesweit,
-        Flaechendeckung::Landesweit,
-        Flaechendeckung::Kreisweit,
-        Flaechendeckung::InMindestensEinerKommune,
-        Flaechendeckung::NichtBeruecksichtigt,
-    ];
-
-    /// The text of the export.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Flaechendeckung::Bundesweit => "bundesweit flächendeckend",
-            Flaechendeckung::Landesweit => "landesweit flächendeckend",
-            Flaechendeckung::Kreisweit => "kreisweit flächendeckend",
-            Flaechendeckung::InMindestensEinerKommune => "in mind. einer Kommune verfügbar",
-            Flaechendeckung::NichtBeruecksichtigt => "nicht in Auswertung berücksichtigt",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Flaechendeckung> {
-        Flaechendeckung::ALL
-            .into_iter()
-            .find(|f| f.as_str() == text)
     }
 }
 

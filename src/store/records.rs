@@ -8,8 +8,11 @@ use sqlx::{Any, AnyConnection, Row};
 use super::batch::{parse_rows, rowid_range, select_json, select_pages, select_rows, PAGE_ROWS};
 use super::{Store, StoreError};
 use crate::model::calendar::iso_date;
-use crate::model::rows::{AccountCount, Activation, DatasetRecord, ProcessRecord, Qualification};
-use crate::model::{AdminKind, Art, LastImport, Process, Programme, RecordSink};
+use crate::model::rows::{
+    AccountCount, Activation, DatasetRecord, Flaechendeckung, Onlinedienst, ProcessRecord,
+    Qualification,
+};
+use crate::model::{AdminKind, Art, LastImport, OnlinedienstRef, Process, Programme, RecordSink};
 
 /// The activation columns read back: its key, then its end.
 const ACTIVATION_COLUMNS: &[&str] = &[
@@ -194,6 +197,44 @@ impl RecordReader {
             },
         )
         .await?;
+        Ok(())
+    }
+
+    /// Every stored Onlinedienst into `sink` (one JSON document, read with borrowed strings).
+    pub async fn read_onlinedienste(
+        &mut self,
+        sink: &mut (dyn RecordSink + Send),
+    ) -> Result<(), StoreError> {
+        let text = select_json(
+            &mut self.conn,
+            "onlinedienste",
+            &[
+                Onlinedienst::SNAPSHOT_DATE,
+                Onlinedienst::ARS,
+                Onlinedienst::LEIKA_KEY,
+                Onlinedienst::URL,
+                Onlinedienst::LEIKA_NAME,
+                Onlinedienst::ONLINE_STATUS,
+                Onlinedienst::ART_FLAECHENDECKUNG,
+            ],
+        )
+        .await?;
+        // Keys, codes and dates as borrowed text; the name and the URL may hold escapes.
+        type Row<'t> = (&'t str, &'t str, &'t str, String, String, &'t str, &'t str);
+        let rows: Vec<Row<'_>> = parse_rows(&text, "onlinedienste")?;
+        for (snapshot, ars, leika, url, leika_name, status, class) in rows {
+            let flaechendeckung = Flaechendeckung::parse(class)
+                .ok_or_else(|| decode_err("art_flaechendeckung", class))?;
+            sink.onlinedienst(OnlinedienstRef {
+                snapshot: date(snapshot)?,
+                ars,
+                leika,
+                url: &url,
+                leika_name: &leika_name,
+                online_ok: status == "ok",
+                flaechendeckung,
+            });
+        }
         Ok(())
     }
 

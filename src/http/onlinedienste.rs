@@ -1,0 +1,195 @@
+//! `GET /api/v1/onlinedienste?kreis=KEY[&as_of=DATE][&format=…]`: one row per Gemeinde and
+//! Onlinedienst available to it on the day — its own, or offered from above (Gemeindeverband,
+//! Kreis, Land, Bund) — from the federal dashboard's export (dataset `onlinedienste`), each
+//! region at its latest Datenstand on or before the day.
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::{Deserialize, Serialize};
+
+use super::params::{table, ApiQuery, Download};
+use super::query::{AllOr, Day, KreisFilter, TableFormat};
+use super::AppState;
+use crate::http::error::ApiError;
+use crate::model::column::{common, Column, ColumnKind::*};
+use crate::registry::Level;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/onlinedienste", get(onlinedienste))
+}
+
+/// Most rows of one answer without `kreis`.
+const MAX_ROWS: usize = 200_000;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    /// Only the Gemeinden of this Kreis (5-digit key; `.*` or empty: all).
+    #[param(inline)]
+    kreis: Option<KreisFilter>,
+    /// The services available on this day (YYYY-MM-DD), default today.
+    #[param(inline)]
+    as_of: Option<Day>,
+    /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV).
+    #[param(inline)]
+    format: Option<TableFormat>,
+}
+
+/// One Onlinedienst available to one Gemeinde.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct OnlinedienstRow {
+    /// AGS of the Gemeinde.
+    pub ags: String,
+    pub name: String,
+    pub kreis: String,
+    /// 14-digit LeiKa key.
+    pub leika_key: String,
+    pub leika_name: String,
+    /// The service's address; empty unless it is an http or https URL.
+    pub url: String,
+    /// ok or nicht ok: whether the link worked when the PVOG was read.
+    pub online_status: &'static str,
+    /// The federal dashboard's class of Flächendeckung.
+    pub art_flaechendeckung: &'static str,
+    /// Where it is offered: gemeinde, gemeindeverband, kreis, regierungsbezirk, land or bund.
+    pub herkunft: &'static str,
+    /// The Datenstand of the delivery it comes from.
+    pub datenstand: String,
+    pub as_of: String,
+    pub demo: bool,
+}
+
+impl OnlinedienstRow {
+    /// The declared columns, in the order of the fields.
+    pub(super) fn columns() -> Vec<Column> {
+        vec![
+            Column::new("ags", "Gemeindeschlüssel", Key, "AGS of the Gemeinde"),
+            common::NAME,
+            common::KREIS,
+            Column::new("leika_key", "LeiKa-Schlüssel", Key, "14-digit LeiKa key"),
+            Column::new(
+                "leika_name",
+                "Leistung",
+                Text,
+                "The LeiKa name of the service",
+            ),
+            Column::new(
+                "url",
+                "Onlinedienst (Adresse)",
+                Text,
+                "The service's address (http or https only)",
+            ),
+            Column::new(
+                "online_status",
+                "Link erreichbar",
+                Text,
+                "ok or nicht ok: whether the link worked when the PVOG was read",
+            ),
+            Column::new(
+                "art_flaechendeckung",
+                "Flächendeckung (Bund)",
+                Text,
+                "The federal dashboard's class of Flächendeckung",
+            ),
+            Column::new(
+                "herkunft",
+                "Angeboten von",
+                Text,
+                "gemeinde, gemeindeverband, kreis, regierungsbezirk, land or bund",
+            ),
+            Column::new(
+                "datenstand",
+                "Datenstand",
+                Date,
+                "The Datenstand of the delivery it comes from",
+            ),
+            common::AS_OF,
+            common::DEMO,
+        ]
+    }
+}
+
+/// A link only where it is one a browser should open.
+fn web_url(url: &str) -> String {
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        url.trim().to_string()
+    } else {
+        String::new()
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/onlinedienste", params(Params), tag = "ozg",
+    responses((status = 200, description = "One row per Gemeinde and Onlinedienst available to it", content((Vec<OnlinedienstRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+              (status = 400, description = "Bad parameter, or too many rows without kreis", body = super::error::ErrorBody),
+              (status = 404, description = "Unknown Kreis", body = super::error::ErrorBody)))]
+pub(super) async fn onlinedienste(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Result<Response, ApiError> {
+    let snap = state.coverage.snapshot();
+    let raw = &snap.raw;
+    let day = p.as_of.and_then(|d| d.0).unwrap_or(snap.current.as_of);
+    let kreis = match p.kreis.clone().unwrap_or_default() {
+        AllOr::All => None,
+        AllOr::One(key) => {
+            super::params::kreis_index(raw, &key)?;
+            Some(key.as_str().to_string())
+        }
+    };
+    let as_of = day.format("%Y-%m-%d").to_string();
+    let mut rows = Vec::new();
+    for g in raw.registry.level(Level::Gemeinde) {
+        if kreis.is_some() && g.kreis != kreis {
+            continue;
+        }
+        for (origin, snapshot, s) in raw.onlinedienste.available(&g.ars, day) {
+            rows.push(OnlinedienstRow {
+                ags: g.ags.clone(),
+                name: g.name.clone(),
+                kreis: g.kreis.clone().unwrap_or_default(),
+                leika_key: s.leika.clone(),
+                leika_name: s.name.clone(),
+                url: web_url(&s.url),
+                online_status: if s.online_ok { "ok" } else { "nicht ok" },
+                art_flaechendeckung: s.flaechendeckung.as_str(),
+                herkunft: origin.as_str(),
+                datenstand: snapshot.format("%Y-%m-%d").to_string(),
+                as_of: as_of.clone(),
+                demo: raw.demo,
+            });
+        }
+        if rows.len() > MAX_ROWS {
+            return Err(ApiError::BadRequest(format!(
+                "more than {MAX_ROWS} rows: give kreis"
+            )));
+        }
+    }
+    let name = match &kreis {
+        Some(k) => format!("onlinedienste-{k}"),
+        None => "onlinedienste".to_string(),
+    };
+    let download = Download::of(name, &snap, day, "/api/v1/onlinedienste");
+    table(
+        rows,
+        &OnlinedienstRow::columns(),
+        p.format.unwrap_or_default(),
+        &download,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_addresses_become_links() {
+        assert_eq!(web_url(" https://x.de/a "), "https://x.de/a");
+        assert_eq!(web_url("HTTP://x.de"), "HTTP://x.de");
+        assert_eq!(web_url("javascript:alert(1)"), "");
+        assert_eq!(web_url("ftp://x.de"), "");
+    }
+}
