@@ -218,6 +218,26 @@ async fn the_api_lists_each_gemeindes_services_with_where_they_come_from() {
             csv.contains("Gemeindeschlüssel;Name;Kreisschlüssel;LeiKa-Schlüssel"),
             "{csv}"
         );
+        // The workbook names the data's source on its Info sheet.
+        let xlsx = c
+            .get(format!(
+                "{base}/api/v1/onlinedienste?kreis=08115&as_of=2026-11-15&format=xlsx"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+        let info = book.worksheet_range("Info").unwrap();
+        let names_source = info.rows().any(|r| {
+            r.iter()
+                .any(|c| c.to_string().contains("Dashboard Digitale Verwaltung"))
+        });
+        assert!(names_source, "{}", db.name);
         server.stop().await.unwrap();
     }
 }

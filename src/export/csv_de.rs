@@ -74,6 +74,7 @@ mod tests {
                 as_of: "01.01.2026".into(),
                 demo: false,
                 source: "/api/v1/coverage".into(),
+                attribution: None,
             },
         };
         let bytes = csv_de(&sheet).unwrap();

@@ -50,6 +50,8 @@ pub(crate) struct About {
     pub demo: bool,
     /// The address the table was taken from.
     pub source: String,
+    /// Whose data it is, where it is not the atlas' own.
+    pub attribution: Option<String>,
 }
 
 /// Why an export failed (a bug, not the client's fault).

@@ -91,7 +91,7 @@ fn write_table(ws: &mut Worksheet, sheet: &Sheet<'_>) -> Result<(), ExportError>
 fn write_info(ws: &mut Worksheet, sheet: &Sheet<'_>) -> Result<(), ExportError> {
     let bold = Format::new().set_bold();
     let about = &sheet.about;
-    let rows = [
+    let mut rows = vec![
         ("Tabelle", sheet.title.to_string()),
         ("Datenstand", about.as_of.clone()),
         (
@@ -110,6 +110,9 @@ fn write_info(ws: &mut Worksheet, sheet: &Sheet<'_>) -> Result<(), ExportError> 
                 .to_string(),
         ),
     ];
+    if let Some(attribution) = &about.attribution {
+        rows.insert(4, ("Datenquelle", attribution.clone()));
+    }
     for (r, (label, value)) in rows.iter().enumerate() {
         let r = r as u32;
         ws.write_string_with_format(r, 0, *label, &bold)?;
@@ -181,6 +184,7 @@ mod tests {
                 as_of: "31.10.2026".into(),
                 demo: true,
                 source: "/api/v1/coverage?level=gemeinde".into(),
+                attribution: None,
             },
         };
         let bytes = xlsx(&sheet).unwrap();

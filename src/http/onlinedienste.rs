@@ -20,6 +20,10 @@ pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/onlinedienste", get(onlinedienste))
 }
 
+/// The source of the data, in every download of them.
+pub(super) const ATTRIBUTION: &str = "Dashboard Digitale Verwaltung, Bundesministerium des \
+    Innern (Onlinedienste aus dem Portalverbund-Online-Gateway, PVOG)";
+
 /// Most rows of one answer without `kreis`.
 const MAX_ROWS: usize = 200_000;
 
@@ -172,7 +176,7 @@ pub(super) async fn onlinedienste(
         Some(k) => format!("onlinedienste-{k}"),
         None => "onlinedienste".to_string(),
     };
-    let download = Download::of(name, &snap, day, "/api/v1/onlinedienste");
+    let download = Download::of(name, &snap, day, "/api/v1/onlinedienste").attributed(ATTRIBUTION);
     table(
         rows,
         &OnlinedienstRow::columns(),

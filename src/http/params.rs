@@ -89,6 +89,8 @@ pub(crate) struct Download {
     pub(crate) demo: bool,
     /// The endpoint, for the "Info" sheet.
     pub(crate) source: &'static str,
+    /// Whose data it is, where it is not the atlas' own (the "Info" sheet's "Datenquelle").
+    pub(crate) attribution: Option<&'static str>,
 }
 
 impl Download {
@@ -103,7 +105,14 @@ impl Download {
             as_of,
             demo: snap.raw.demo,
             source,
+            attribution: None,
         }
+    }
+
+    /// The same, naming the source of the data.
+    pub(crate) fn attributed(mut self, attribution: &'static str) -> Download {
+        self.attribution = Some(attribution);
+        self
     }
 }
 
@@ -231,6 +240,7 @@ fn spreadsheet(
         as_of: download.as_of.format("%d.%m.%Y").to_string(),
         demo: download.demo,
         source: download.source.to_string(),
+        attribution: download.attribution.map(str::to_string),
     };
     let columns: Vec<SheetColumn> = columns
         .iter()
