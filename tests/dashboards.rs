@@ -507,7 +507,7 @@ fn check_series(contract: &str, r: &[Value], scope: &Scope, what: &str) {
         "per_kreis" => want(scope.kreise),
         "per_process" => want(scope.processes),
         "per_size_class" => want(scope.size_classes),
-        "per_dataset" => want(4),
+        "per_dataset" => want(digitalatlas::model::Dataset::ALL.len()),
         "some" => assert!(!r.is_empty(), "{what}"),
         "histogram" => {
             assert!(r.len() <= 25, "{what}: {} bars", r.len());

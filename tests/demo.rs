@@ -116,6 +116,20 @@ async fn demo_reproduces_the_published_figures() {
         };
         assert!(share("ab-100000") > share("unter-5000"));
 
+        // Onlinedienste in the federal export's shape, consistent with the activations: a
+        // Gemeinde has its own, its Kreis', the Land's and the Bund's; a few links are broken.
+        let od = common::get_json(&c, &format!("{base}/api/v1/onlinedienste?kreis=08115")).await;
+        let od = od.as_array().unwrap();
+        for origin in ["gemeinde", "kreis", "land", "bund"] {
+            assert!(
+                od.iter().any(|r| r["herkunft"] == origin),
+                "{} {origin}",
+                db.name
+            );
+        }
+        assert!(od.iter().any(|r| r["online_status"] == "nicht ok"));
+        assert!(od.iter().all(|r| r["demo"] == true));
+
         // Marked as synthetic.
         let reg = common::get_json(&c, &format!("{base}/api/v1/registry")).await;
         assert_eq!(reg["demo"], true);
@@ -166,6 +180,7 @@ fn cli_writes_the_files() {
         "qualifikationen.csv",
         "aktivierungen.csv",
         "konten.csv",
+        "onlinedienste.csv",
     ] {
         assert!(dir.path().join(f).is_file(), "{f}");
     }

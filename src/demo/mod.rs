@@ -3,6 +3,7 @@
 //! else is plausible. Same seed, same bytes.
 
 mod catalogue;
+mod onlinedienste;
 mod rng;
 pub mod scale;
 
@@ -155,6 +156,12 @@ pub fn generate(seed: u64) -> DemoFiles {
     );
     let gemeinden = gemeinde_populations(&reference);
     let konten = accounts(&mut Rng::new(seed ^ 0x6b6f6e), today, 1.0, &gemeinden);
+    let onlinedienste = onlinedienste::onlinedienste(
+        &mut Rng::new(seed ^ 0x6f6e6c),
+        &reference,
+        &prozesse,
+        &aktivierungen,
+    );
     DemoFiles {
         files: vec![
             ("prozesse.csv", crate::model::Dataset::Prozesse, prozesse),
@@ -169,6 +176,11 @@ pub fn generate(seed: u64) -> DemoFiles {
                 aktivierungen,
             ),
             ("konten.csv", crate::model::Dataset::Konten, konten),
+            (
+                "onlinedienste.csv",
+                crate::model::Dataset::Onlinedienste,
+                onlinedienste,
+            ),
         ],
     }
 }
