@@ -24,12 +24,14 @@ fn corpus() -> Vec<(PathBuf, &'static str, i32)> {
         .filter(|p| p.extension().is_some_and(|e| e != "py"))
         .collect();
     files.sort();
-    assert!(files.len() >= 13, "the hostile corpus is incomplete");
+    assert!(files.len() >= 15, "the hostile corpus is incomplete");
     files
         .into_iter()
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().to_string();
-            let dataset = if name.starts_with("csv-formula") {
+            let dataset = if name.starts_with("onlinedienste-") {
+                "onlinedienste"
+            } else if name.starts_with("csv-formula") {
                 "qualifikationen"
             } else if name.starts_with("csv-") {
                 "aktivierungen"
