@@ -19,14 +19,7 @@ const TABLES: &[&str] = &[
     "import_log",
 ];
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .expect("fixture")
-}
+use common::fixture;
 
 async fn import_bytes(
     store: &Store,

@@ -5,20 +5,11 @@
 
 mod common;
 
-use std::path::Path;
-
 use digitalatlas::import::{self, Dataset, ImportError, Limits, Summary};
 use digitalatlas::store::Store;
 use indicatif::ProgressBar;
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .expect("fixture")
-}
+use common::fixture;
 
 async fn import_bytes(store: &Store, name: &str, bytes: &[u8]) -> Result<Summary, ImportError> {
     let req = import::Request {

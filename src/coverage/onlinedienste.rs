@@ -10,8 +10,7 @@ use chrono::NaiveDate;
 
 use crate::model::rows::Flaechendeckung;
 
-/// The key the Bund's services are kept under.
-pub const BUND: &str = "000000000000";
+pub use crate::model::rows::{region_key, BUND};
 
 /// One Onlinedienst of one delivery.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,20 +53,6 @@ impl Origin {
     }
 }
 
-/// The key a 12-digit ARS is kept under: a Gemeinde's own ARS (`is_gemeinde`: the registry
-/// knows it as one; a kreisfreie Stadt's ARS is also its Kreis' padded with zeros), else the
-/// region it names by its zeros — Land 2 digits, Regierungsbezirk 3, Kreis 5,
-/// Gemeindeverband 9 — or the Bund.
-pub fn region_key(ars: &str, is_gemeinde: impl Fn(&str) -> bool) -> &str {
-    if ars == BUND || is_gemeinde(ars) {
-        return ars;
-    }
-    [2, 3, 5, 9]
-        .into_iter()
-        .find(|&n| ars.len() > n && ars[n..].bytes().all(|b| b == b'0'))
-        .map_or(ars, |n| &ars[..n])
-}
-
 impl Onlinedienste {
     /// Adds one stored service of region `key`.
     pub fn add(&mut self, key: &str, snapshot: NaiveDate, service: Service) {
@@ -76,10 +61,6 @@ impl Onlinedienste {
             Ok(i) => deliveries[i].1.push(service),
             Err(i) => deliveries.insert(i, (snapshot, vec![service])),
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_region.is_empty()
     }
 
     /// The services of region `key` on `day`: its latest delivery on or before the day.
@@ -161,13 +142,5 @@ mod tests {
                 (Origin::Bund, "bund".into())
             ]
         );
-        let gemeinde = |k: &str| ["081150003003", "081110000000"].contains(&k);
-        assert_eq!(region_key("081150000000", gemeinde), "08115");
-        assert_eq!(region_key("081000000000", gemeinde), "081");
-        assert_eq!(region_key("080000000000", gemeinde), "08");
-        assert_eq!(region_key("081155001000", gemeinde), "081155001");
-        assert_eq!(region_key("081110000000", gemeinde), "081110000000");
-        assert_eq!(region_key("081150003003", gemeinde), "081150003003");
-        assert_eq!(region_key(BUND, gemeinde), BUND);
     }
 }

@@ -435,7 +435,7 @@ impl RecordSink for RawSink<'_> {
 
     fn onlinedienst(&mut self, row: crate::model::OnlinedienstRef<'_>) {
         use super::onlinedienste::{region_key, Service};
-        let registry = self.raw.registry.clone();
+        let registry = &self.raw.registry;
         let gemeinden = self.gemeinden_ars.get_or_insert_with(|| {
             registry
                 .level(Level::Gemeinde)

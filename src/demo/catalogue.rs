@@ -222,8 +222,9 @@ fn activation_rows(
     rows
 }
 
-fn csv_field(v: &str) -> String {
-    if v.contains(',') || v.contains('"') {
+/// A CSV field, quoted where it holds a comma, a quote or a line break.
+pub(super) fn csv_field(v: &str) -> String {
+    if v.contains([',', '"', '\n']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
         v.to_string()

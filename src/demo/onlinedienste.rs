@@ -10,7 +10,9 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
+use super::catalogue::csv_field;
 use super::rng::Rng;
+use crate::model::rows::{Onlinedienst, BUND};
 use crate::model::Flaechendeckung;
 use crate::registry::reference::ReferenceData;
 use crate::registry::{Level, Region};
@@ -76,7 +78,7 @@ pub(super) fn onlinedienste(
         for (id, service) in &processes {
             let admins = has.get(id.as_str()).unwrap_or(&empty);
             for (ars, ars_name, class) in areas.offering(admins) {
-                let status = if rng.unit() < 0.03 { "nicht ok" } else { "ok" };
+                let status = Onlinedienst::status_text(rng.unit() >= 0.03);
                 rows.push(row(service, &ars, ars_name, status, class, snapshot));
             }
         }
@@ -84,7 +86,8 @@ pub(super) fn onlinedienste(
         for leika in reference.leika_services.iter().rev().take(2) {
             let service = (leika.key.clone(), leika.name.clone(), leika.ozg_id.clone());
             let class = Flaechendeckung::Bundesweit;
-            rows.push(row(&service, "000000000000", "Bund", "ok", class, snapshot));
+            let ok = Onlinedienst::status_text(true);
+            rows.push(row(&service, BUND, "Bund", ok, class, snapshot));
         }
     }
     rows.sort();
@@ -175,13 +178,5 @@ impl<'r> Areas<'r> {
             }
         }
         out
-    }
-}
-
-fn csv_field(v: &str) -> String {
-    if v.contains([',', '"', '\n']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_string()
     }
 }

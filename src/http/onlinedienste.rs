@@ -14,6 +14,7 @@ use super::query::{AllOr, Day, KreisFilter, TableFormat};
 use super::AppState;
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
+use crate::model::rows::Onlinedienst;
 use crate::registry::Level;
 
 pub(super) fn router() -> Router<AppState> {
@@ -158,7 +159,7 @@ pub(super) async fn onlinedienste(
                 leika_key: s.leika.clone(),
                 leika_name: s.name.clone(),
                 url: web_url(&s.url),
-                online_status: if s.online_ok { "ok" } else { "nicht ok" },
+                online_status: Onlinedienst::status_text(s.online_ok),
                 art_flaechendeckung: s.flaechendeckung.as_str(),
                 herkunft: origin.as_str(),
                 datenstand: snapshot.format("%Y-%m-%d").to_string(),

@@ -22,24 +22,13 @@ pub enum Row {
     OutsideRegistry,
 }
 
-/// The ARS of the Bund.
-pub const BUND: &str = "000000000000";
+pub use crate::model::rows::BUND;
 
-/// The registry key a 12-digit ARS names: itself for a Gemeinde, else the shortest key whose
-/// remaining digits are zeros (Gemeindeverband 9, Kreis 5, Regierungsbezirk 3, Land 2), the
-/// first the registry knows. `None` outside the registry; the Bund is always known.
+/// The registry key a 12-digit ARS names (see [`crate::model::rows::region_key`]); `None`
+/// outside the registry. The Bund is always known.
 pub fn registry_key<'a>(ars: &'a str, ctx: &Context) -> Option<&'a str> {
-    if ars == BUND {
-        return Some(ars);
-    }
-    if ctx.ars.contains(ars) {
-        return Some(ars);
-    }
-    [9, 5, 3, 2]
-        .into_iter()
-        .filter(|&n| ars[n..].bytes().all(|b| b == b'0'))
-        .map(|n| &ars[..n])
-        .find(|key| ctx.ars.contains(*key))
+    let key = crate::model::rows::region_key(ars, |a| ctx.ars.contains(a));
+    (key == BUND || ctx.ars.contains(key)).then_some(key)
 }
 
 fn digits(value: &str, n: usize, what: &str) -> Result<String, String> {
@@ -71,7 +60,7 @@ fn online_status(v: &str) -> Result<bool, String> {
         v,
         &[("ok", true), ("nicht_ok", false)],
         "online_status",
-        |ok| if ok { "ok" } else { "nicht ok" },
+        Onlinedienst::status_text,
     )
 }
 

@@ -40,11 +40,6 @@ impl IsoDate {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The date itself.
-    pub fn day(&self) -> chrono::NaiveDate {
-        super::calendar::iso_date(&self.0).unwrap_or_default()
-    }
 }
 
 impl std::fmt::Display for IsoDate {
@@ -306,7 +301,33 @@ pub struct Onlinedienst {
     pub export_datum: Option<IsoDate>,
 }
 
+/// The ARS of the Bund, the key its services are kept under.
+pub const BUND: &str = "000000000000";
+
+/// The key a 12-digit ARS is kept under: a Gemeinde's own ARS (`is_gemeinde`: the registry
+/// knows it as one; a kreisfreie Stadt's ARS is also its Kreis' padded with zeros), else the
+/// region it names by its zeros — Land 2 digits, Regierungsbezirk 3, Kreis 5,
+/// Gemeindeverband 9 — or the Bund.
+pub fn region_key(ars: &str, is_gemeinde: impl Fn(&str) -> bool) -> &str {
+    if ars == BUND || is_gemeinde(ars) {
+        return ars;
+    }
+    [2, 3, 5, 9]
+        .into_iter()
+        .find(|&n| ars.len() > n && ars[n..].bytes().all(|b| b == b'0'))
+        .map_or(ars, |n| &ars[..n])
+}
+
 impl Onlinedienst {
+    /// The export's `online_status` text: `ok` or `nicht ok`.
+    pub const fn status_text(ok: bool) -> &'static str {
+        if ok {
+            "ok"
+        } else {
+            "nicht ok"
+        }
+    }
+
     pub const SNAPSHOT_DATE: &'static str = "snapshot_date";
     pub const ARS: &'static str = "ars";
     pub const LEIKA_KEY: &'static str = "leika_key";
@@ -352,7 +373,7 @@ impl DatasetRecord for Onlinedienst {
             self.ars_name.into(),
             self.ozg_id.into(),
             self.ozg_bezeichnung.into(),
-            if self.online_ok { "ok" } else { "nicht ok" }.into(),
+            Self::status_text(self.online_ok).into(),
             self.aktiv.map(yes_no).into(),
             self.flaechendeckung.as_str().into(),
             self.begruendung.into(),
@@ -380,6 +401,18 @@ mod tests {
             );
             assert!(fits, "{:?}.{name}: {cell:?} is not {ty:?}", R::DATASET);
         }
+    }
+
+    #[test]
+    fn an_ars_is_kept_under_the_region_it_names() {
+        let gemeinde = |k: &str| ["081150003003", "081110000000"].contains(&k);
+        assert_eq!(region_key("081150000000", gemeinde), "08115");
+        assert_eq!(region_key("081000000000", gemeinde), "081");
+        assert_eq!(region_key("080000000000", gemeinde), "08");
+        assert_eq!(region_key("081155001000", gemeinde), "081155001");
+        assert_eq!(region_key("081110000000", gemeinde), "081110000000");
+        assert_eq!(region_key("081150003003", gemeinde), "081150003003");
+        assert_eq!(region_key(BUND, gemeinde), BUND);
     }
 
     #[test]
@@ -414,7 +447,7 @@ mod tests {
         assert_eq!((read.administration, read.process), ("08115003", "SP01"));
         assert_eq!(
             read.deactivated_on,
-            Some(activation.deactivated_on.as_ref().unwrap().day())
+            crate::model::calendar::iso_date("2022-01-01")
         );
         laid_out_as_declared(activation);
         laid_out_as_declared(AccountCount {

@@ -423,7 +423,20 @@ fn land_maps(links: &Links) -> String {
     let [gemeinden, kreise, standard, ..] = page_charts();
     let mut b = String::from("<h2>Karten</h2>");
     b.push_str(&figure(links, &gemeinden, "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz"));
-    b.push_str(&figure(links, &kreise, "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in fünf Stufen (0, 1 bis 24, 25 bis 49, 50 bis 74, 75 bis 100 Prozent), je dunkler desto höher"));
+    // The classes are the figure's own (one home: `model::column::SHARE_BANDS`).
+    let bands: Vec<&str> = Figure::ShareWithLotse
+        .bands()
+        .unwrap_or_default()
+        .iter()
+        .map(|b| b.label)
+        .collect();
+    let kreise_alt = format!(
+        "Karte der Kreise: Anteil der Verwaltungen mit Digitallotse in {} Stufen ({}), je \
+         dunkler desto höher",
+        bands.len(),
+        bands.join(", ")
+    );
+    b.push_str(&figure(links, &kreise, &kreise_alt));
     b.push_str(&figure(links, &standard, "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr"));
     b
 }

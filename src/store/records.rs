@@ -231,7 +231,7 @@ impl RecordReader {
                 leika,
                 url: &url,
                 leika_name: &leika_name,
-                online_ok: status == "ok",
+                online_ok: status == Onlinedienst::status_text(true),
                 flaechendeckung,
             });
         }

@@ -91,6 +91,16 @@ pub fn base_url(server: &RunningServer) -> String {
     format!("http://{}", server.addr)
 }
 
+/// The bytes of a file of `tests/fixtures`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
 /// Imports a file from `tests/fixtures` through the normal import path and rebuilds the snapshot,
 /// as the HTTP endpoint does.
 pub async fn import_fixture(
@@ -98,13 +108,7 @@ pub async fn import_fixture(
     dataset: digitalatlas::import::Dataset,
     name: &str,
 ) -> digitalatlas::import::Summary {
-    let bytes = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .expect("fixture");
-    import_bytes(state, dataset, name, &bytes).await
+    import_bytes(state, dataset, name, &fixture(name)).await
 }
 
 pub async fn import_bytes(
