@@ -31,6 +31,7 @@ async fn load(
         format_hint: Some("text/csv".into()),
         dry_run: false,
         actor: "bench".into(),
+        stichtag: None,
     };
     import::run(
         &state.store,

@@ -141,6 +141,7 @@ async fn run(store: &Store, dataset: Dataset, bytes: &[u8]) -> import::Summary {
         format_hint: Some("text/csv".into()),
         dry_run: false,
         actor: "bench".into(),
+        stichtag: None,
     };
     import::run(store, &req, Limits::default(), &ProgressBar::hidden())
         .await

@@ -49,6 +49,66 @@ pub enum Command {
     Report(ReportArgs),
     /// Print the figure catalogue: every figure's name, German header, kind, meaning and classes.
     Figures(FiguresArgs),
+    /// Read an open source over HTTP into the file its import reads (or import it directly).
+    #[command(subcommand)]
+    Fetch(FetchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FetchCommand {
+    /// The Onlinedienste of a Gebietskörperschaft from the federal "Dashboard Digitale
+    /// Verwaltung" (`GET {base}/v1/data/{ars}`), every page, as a JSON array.
+    Onlinedienste(FetchOnlinediensteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).multiple(true).args(["out", "import"])))]
+pub struct FetchOnlinediensteArgs {
+    /// 12-digit ARS: a Gemeinde, Kreis (`081150000000`), Land (`080000000000`) or the Bund.
+    #[arg(long, value_parser = parse_ars)]
+    pub ars: String,
+    /// Also the services offered above it (Kreis, Land, Bund).
+    #[arg(long)]
+    pub include_above: bool,
+    /// Also the services of the regions below it (a Kreis' Gemeinden); `false` for its own only.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub include_below: bool,
+    /// The API, up to `/api`.
+    #[arg(long, env = "DIGITALATLAS_FETCH_BASE_URL", default_value = crate::fetch::DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// Rows per page.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub page_size: u32,
+    /// Write the rows here (a JSON array, what `import onlinedienste` reads).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Import the rows into the database (one transaction), after every page was read.
+    #[arg(long)]
+    pub import: bool,
+    /// The Datenstand of rows without `datenstand_pvog_import` (with --import).
+    #[arg(long, value_parser = parse_day)]
+    pub stichtag: Option<chrono::NaiveDate>,
+    /// Attempts after the first for a page that fails (429, 5xx, a broken connection or body).
+    #[arg(long, default_value_t = crate::fetch::Patience::default().retries)]
+    pub retries: u32,
+    /// The first wait before another attempt, in milliseconds; it doubles each time (a
+    /// `Retry-After` of the server wins).
+    #[arg(long, default_value_t = crate::fetch::Patience::default().backoff.as_millis() as u64)]
+    pub retry_wait_ms: u64,
+    /// Seconds one request may take.
+    #[arg(long, default_value_t = crate::fetch::Patience::default().timeout.as_secs())]
+    pub timeout_seconds: u64,
+    #[command(flatten)]
+    pub limits: LimitsConfig,
+}
+
+fn parse_ars(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(v.to_string())
+    } else {
+        Err(format!("{value:?} is not a 12-digit ARS"))
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -99,7 +159,7 @@ pub enum Scale {
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// qualifikationen, prozesse, aktivierungen or konten.
+    /// qualifikationen, prozesse, aktivierungen, konten or onlinedienste.
     #[arg(value_parser = parse_dataset)]
     pub dataset: Dataset,
     /// The file to import.
@@ -107,6 +167,10 @@ pub struct ImportArgs {
     /// Validate and report only; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Onlinedienste: the Datenstand (YYYY-MM-DD) of a delivery whose rows carry no
+    /// `datenstand_pvog_import`; default the day of the import.
+    #[arg(long, value_parser = parse_day)]
+    pub stichtag: Option<chrono::NaiveDate>,
     #[command(flatten)]
     pub limits: LimitsConfig,
 }
@@ -129,6 +193,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             import_file(&cli.database.database_url, &reference, args).await
         }
         Command::Demo(args) => run_demo(args),
+        Command::Fetch(FetchCommand::Onlinedienste(args)) => {
+            fetch_onlinedienste(&cli.database.database_url, &cli.registry, args).await
+        }
         Command::Report(args) => run_report(&cli.database, &cli.registry, args).await,
         Command::Figures(args) => {
             if args.json {
@@ -251,6 +318,76 @@ async fn run_report(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A spinner on stderr at a terminal, nothing otherwise.
+fn progress_bar(template: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.enable_steady_tick(Duration::from_millis(100));
+    pb
+}
+
+/// `fetch onlinedienste`: every page into the file (and the import).
+async fn fetch_onlinedienste(
+    database_url: &str,
+    registry: &RegistryConfig,
+    args: FetchOnlinediensteArgs,
+) -> anyhow::Result<ExitCode> {
+    let source = crate::fetch::Source {
+        base_url: args.base_url.clone(),
+        ars: args.ars.clone(),
+        include_above: args.include_above,
+        include_below: args.include_below,
+        page_size: args.page_size,
+        max_rows: args.limits.max_rows as u64,
+    };
+    let patience = crate::fetch::Patience {
+        retries: args.retries,
+        backoff: Duration::from_millis(args.retry_wait_ms),
+        timeout: Duration::from_secs(args.timeout_seconds.max(1)),
+        ..crate::fetch::Patience::default()
+    };
+    let scratch = tempfile::tempdir()?;
+    let file = match &args.out {
+        Some(out) => out.clone(),
+        None => scratch.path().join("onlinedienste.json"),
+    };
+    let progress = progress_bar("{spinner} Seite {pos}/{len} [{elapsed}]");
+    let fetched = crate::fetch::onlinedienste(&source, patience, &file, &progress).await;
+    progress.finish_and_clear();
+    let fetched = match fetched {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(if e.is_retryable() { 75 } else { 2 }));
+        }
+    };
+    if args.out.is_some() {
+        println!(
+            "{}: {} rows from {} page(s) of {}",
+            file.display(),
+            fetched.rows,
+            fetched.pages,
+            source.base_url
+        );
+    }
+    if !args.import {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let import = ImportArgs {
+        dataset: Dataset::Onlinedienste,
+        file,
+        dry_run: false,
+        stichtag: args.stichtag,
+        limits: args.limits,
+    };
+    import_file(database_url, &registry.reference()?, import).await
+}
+
 async fn import_file(
     database_url: &str,
     reference: &crate::registry::reference::ReferenceData,
@@ -274,17 +411,7 @@ async fn import_file(
     // No snapshot here: a running server picks the import up on its next refresh.
     let store = crate::store::Store::open(database_url).await?;
     store.ensure_registry(reference).await?;
-    let progress = if std::io::stderr().is_terminal() {
-        let pb = ProgressBar::new_spinner();
-        pb.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {percent:>3}% [{elapsed}]")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        pb.enable_steady_tick(Duration::from_millis(100));
-        pb
-    } else {
-        ProgressBar::hidden()
-    };
+    let progress = progress_bar("{spinner} {msg} {percent:>3}% [{elapsed}]");
     let request = import::Request {
         dataset: args.dataset,
         source_name: name,
@@ -292,6 +419,7 @@ async fn import_file(
         format_hint: args.file.to_str().map(str::to_string),
         dry_run: args.dry_run,
         actor: "cli".into(),
+        stichtag: args.stichtag,
     };
     let result = import::run(&store, &request, limits, &progress).await;
     progress.finish_and_clear();

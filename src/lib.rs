@@ -13,6 +13,7 @@ pub mod config;
 pub mod coverage;
 pub mod demo;
 mod export;
+pub mod fetch;
 mod format;
 pub mod http;
 pub mod import;

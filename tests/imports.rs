@@ -35,6 +35,7 @@ async fn import_bytes(
         format_hint: Some(name.to_string()),
         dry_run,
         actor: "test".into(),
+        stichtag: None,
     };
     import::run(store, &req, Limits::default(), &ProgressBar::hidden()).await
 }
@@ -660,6 +661,7 @@ async fn a_file_of_several_batches_streams_from_disk_with_every_check() {
                     format_hint: Some("aktivierungen.csv".into()),
                     dry_run,
                     actor: "test".into(),
+                    stichtag: None,
                 };
                 import::run(store, &req, Limits::default(), &ProgressBar::hidden()).await
             }

@@ -19,6 +19,7 @@ async fn import_bytes(store: &Store, name: &str, bytes: &[u8]) -> Result<Summary
         format_hint: Some(name.to_string()),
         dry_run: false,
         actor: "test".into(),
+        stichtag: None,
     };
     import::run(store, &req, Limits::default(), &ProgressBar::hidden()).await
 }
@@ -51,6 +52,40 @@ async fn the_export_of_a_kreis_imports_with_its_gemeinde_kreis_land_and_bund_row
         assert_eq!(store.count("onlinedienste").await.unwrap(), 9);
         server.stop().await.unwrap();
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_without_datenstand_is_the_state_at_its_stichtag() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    let store = &server.state.store;
+    // The older export without the Datenstand columns.
+    let old = "leika_key,leika_name,ars,url,online_status,aktiv,art_flaechendeckung\n\
+               99041006017000,Hundehaltung anmelden,081150003003,https://x.de/h,ok,ja,in mind. einer Kommune verfügbar\n";
+    let stichtag = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    let req = import::Request {
+        dataset: Dataset::Onlinedienste,
+        source_name: "alt.csv".into(),
+        input: import::Input::Bytes(old.as_bytes()),
+        format_hint: Some("alt.csv".into()),
+        dry_run: false,
+        actor: "test".into(),
+        stichtag: Some(stichtag),
+    };
+    import::run(store, &req, Limits::default(), &ProgressBar::hidden())
+        .await
+        .unwrap();
+    server.state.after_import().await;
+    let (c, base) = (reqwest::Client::new(), common::base_url(&server));
+    let url = |day: &str| format!("{base}/api/v1/onlinedienste?kreis=08115&as_of={day}");
+    let rows = common::get_json(&c, &url("2026-10-01")).await;
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["datenstand"], "2026-09-30");
+    // Before the Stichtag the service did not exist yet.
+    let before = common::get_json(&c, &url("2026-09-29")).await;
+    assert_eq!(before.as_array().unwrap().len(), 0);
+    server.stop().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -116,6 +151,7 @@ async fn a_page_with_more_rows_than_allowed_stops_at_the_limit() {
         format_hint: Some("application/json".into()),
         dry_run: false,
         actor: "test".into(),
+        stichtag: None,
     };
     let limits = Limits {
         max_rows: 10_000,

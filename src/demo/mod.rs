@@ -637,6 +637,7 @@ pub async fn import_files(
             format_hint: Some("text/csv".into()),
             dry_run: false,
             actor: "demo".into(),
+            stichtag: None,
         };
         out.push(
             crate::import::run(

@@ -416,6 +416,7 @@ async fn check(State(state): State<AppState>, headers: HeaderMap, form: Multipar
         format_hint: Some(format_hint.clone()),
         dry_run: true,
         actor: s.actor.clone(),
+        stichtag: None,
     };
     let result = state.import(&request).await;
     let outcome = match DryRun::of(result, demo) {
@@ -640,6 +641,7 @@ async fn confirm(
         format_hint: Some(pending.format_hint.clone()),
         dry_run: false,
         actor: s.actor.clone(),
+        stichtag: None,
     };
     match state.import(&request).await {
         Ok(summary) => {

@@ -51,6 +51,9 @@ pub(super) struct UploadParams {
     /// Name recorded in the log; defaults to `http-upload`.
     #[serde(default)]
     source: Option<String>,
+    /// Onlinedienste: the Datenstand of rows without `datenstand_pvog_import` (YYYY-MM-DD).
+    #[serde(default)]
+    stichtag: Option<super::query::Day>,
 }
 
 async fn upload(
@@ -78,6 +81,7 @@ async fn upload(
             .map(str::to_string),
         dry_run: params.dry_run.is_some_and(|d| d.0),
         actor: token.name.clone(),
+        stichtag: params.stichtag.and_then(|d| d.0),
     };
     // One body at a time is read and parsed: bodies are up to the limit each.
     let (bytes, _turn) = match read_body(&state, &request, &headers, body).await {

@@ -56,6 +56,9 @@ pub struct Request<'a> {
     pub dry_run: bool,
     /// Token name, or `cli`.
     pub actor: String,
+    /// The Datenstand of a delivery whose rows do not name one (`--stichtag`; Onlinedienste
+    /// only); without it, the day of the import.
+    pub stichtag: Option<chrono::NaiveDate>,
 }
 
 /// What a successful import did.
@@ -420,7 +423,8 @@ async fn run_unlogged(
     let scan = offload(|| req.input.scan()).map_err(io)?;
 
     let _guard = in_process_lock(limits).await?;
-    let ctx = store.import_context().await?;
+    let mut ctx = store.import_context().await?;
+    ctx.stichtag = req.stichtag;
     let (read, staged) = offload(|| read_and_stage(req, &ctx, format, scan.utf8, limits, progress));
     timings.validate = staged.validate_ms;
     timings.read = started.elapsed().as_secs_f64() * 1e3;

@@ -129,8 +129,10 @@ pub fn validate(
     }
     let text = |name: &str| optional(cols.get(cells, name));
     let record = Onlinedienst {
-        // The Datenstand of the delivery, else the day it is imported.
-        snapshot: snapshot.unwrap_or_else(|| IsoDate::of(crate::model::clock::today())),
+        // The Datenstand of the delivery, else the import's Stichtag, else its day.
+        snapshot: snapshot.unwrap_or_else(|| {
+            IsoDate::of(ctx.stichtag.unwrap_or_else(crate::model::clock::today))
+        }),
         ars,
         leika,
         url: cols.get(cells, "url").trim().to_string(),

@@ -116,6 +116,9 @@ pub struct KnownKeys {
     /// Every region's ARS as the registry keeps it (Land 2 digits, Regierungsbezirk 3, Kreis 5,
     /// Gemeindeverband 9, Gemeinde 12).
     pub ars: HashSet<String>,
+    /// The Datenstand of Onlinedienste rows that do not name one (the import's `--stichtag`);
+    /// `None`: the day of the import.
+    pub stichtag: Option<chrono::NaiveDate>,
 }
 
 /// Receives stored records one at a time: the store reads a table and calls this for every row,

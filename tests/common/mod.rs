@@ -124,6 +124,7 @@ pub async fn import_bytes(
         format_hint: Some(name.to_string()),
         dry_run: false,
         actor: "test".into(),
+        stichtag: None,
     };
     let summary = digitalatlas::import::run(
         &state.store,
