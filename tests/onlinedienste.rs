@@ -268,3 +268,126 @@ async fn the_api_lists_each_gemeindes_services_with_where_they_come_from() {
         server.stop().await.unwrap();
     }
 }
+
+/// The engine's figures from the Böblingen export (26 Gemeinden), computed by hand for
+/// 15.11.2026: Hundesteuer only in Böblingen (the export says "in mind. einer Kommune": agreed);
+/// Meldebescheinigung in Böblingen (link broken) and Leonberg, 2 of 26, though the export says
+/// "kreisweit flächendeckend" (the one disagreement, at Kreis level only); Fischereischein from
+/// the Landratsamt (all 26: kreisweit, agreed; in the Land: in some); Gewerbe from the Land and
+/// Elterngeld from the Bund (everywhere); a Testleistung "nicht in Auswertung berücksichtigt"
+/// in one Gemeinde (no claim, no disagreement).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_counts_reach_disagreements_and_broken_links_as_by_hand() {
+    for db in common::all_dbs().await {
+        let server = common::start_server(&db.url).await;
+        let name = "onlinedienste-boeblingen.csv";
+        import_bytes(&server.state.store, name, &fixture(name))
+            .await
+            .unwrap();
+        server.state.after_import().await;
+        let (c, base) = (reqwest::Client::new(), common::base_url(&server));
+        let get = |q: &str| {
+            let (c, url) = (c.clone(), format!("{base}{q}"));
+            async move { common::get_json(&c, &url).await }
+        };
+        let day = "as_of=2026-11-15";
+        let kreis = get(&format!(
+            "/api/v1/onlinedienste/flaechendeckung?kreis=08115&{day}"
+        ))
+        .await;
+        let by_leika = |rows: &serde_json::Value, leika: &str| -> (u64, String, String, bool) {
+            let r = rows
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["leika_key"] == leika)
+                .unwrap_or_else(|| panic!("{leika}: {rows}"));
+            (
+                r["gemeinden"].as_u64().unwrap(),
+                r["reach"].as_str().unwrap().to_string(),
+                r["reach_bund"].as_str().unwrap().to_string(),
+                r["abweichung"].as_bool().unwrap(),
+            )
+        };
+        let t = |g: u64, a: &str, b: &str, d: bool| (g, a.to_string(), b.to_string(), d);
+        assert_eq!(kreis.as_array().unwrap().len(), 6, "{}: {kreis}", db.name);
+        let (m, f) = ("mindestens_eine", "flaechendeckend");
+        assert_eq!(by_leika(&kreis, "99041006017000"), t(1, m, m, false));
+        assert_eq!(by_leika(&kreis, "99050012104000"), t(2, m, f, true));
+        assert_eq!(by_leika(&kreis, "99108013002000"), t(26, f, f, false));
+        assert_eq!(by_leika(&kreis, "99036001002000"), t(26, f, f, false));
+        assert_eq!(by_leika(&kreis, "99102013000000"), t(26, f, f, false));
+        assert_eq!(by_leika(&kreis, "99999999999000"), t(1, m, "", false));
+        let land = get(&format!(
+            "/api/v1/onlinedienste/flaechendeckung?level=land&{day}"
+        ))
+        .await;
+        assert_eq!(by_leika(&land, "99108013002000"), t(26, m, m, false));
+        assert_eq!(by_leika(&land, "99050012104000"), t(2, m, m, false));
+        assert_eq!(by_leika(&land, "99036001002000"), t(1101, f, f, false));
+        let disagreements = get(&format!(
+            "/api/v1/onlinedienste/flaechendeckung?abweichung=true&{day}"
+        ))
+        .await;
+        assert_eq!(
+            disagreements.as_array().unwrap().len(),
+            1,
+            "{disagreements}"
+        );
+
+        // The unit figures of the catalogue, for the Kreis and for Böblingen.
+        let cov = get(&format!("/api/v1/coverage?level=kreis&kreis=08115&{day}")).await;
+        let k = &cov[0];
+        let figures = |r: &serde_json::Value| {
+            [
+                "onlinedienste",
+                "onlinedienste_flaechendeckend",
+                "onlinedienste_eigene",
+                "onlinedienste_links_nicht_ok",
+            ]
+            .map(|n| r[n].as_u64().unwrap_or(u64::MAX))
+        };
+        assert_eq!(figures(k), [6, 3, 3, 1], "{k}");
+        // (26 × 3 from above + 2 + 1 + 1 own) / 26
+        let avg = k["onlinedienste_je_gemeinde"].as_f64().unwrap();
+        assert!((avg - 82.0 / 26.0).abs() < 1e-9, "{avg}");
+        let g = get(&format!(
+            "/api/v1/coverage?level=gemeinde&kreis=08115&{day}"
+        ))
+        .await;
+        let boeblingen = g
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == "08115003" || r["ags"] == "08115003")
+            .unwrap_or_else(|| panic!("{g}"));
+        assert_eq!(figures(boeblingen), [5, 5, 2, 1], "{boeblingen}");
+
+        // Who to call: the broken link.
+        let broken = get(&format!(
+            "/api/v1/onlinedienste?kreis=08115&status=nicht_ok&{day}"
+        ))
+        .await;
+        let broken = broken.as_array().unwrap();
+        assert_eq!(broken.len(), 1);
+        assert_eq!(
+            broken[0]["url"],
+            "https://www.service-bw.de/melde-boeblingen"
+        );
+
+        // The metrics of today (the Datenstand of 01.11. still holds).
+        let metrics = common::get_text(&c, &format!("{base}/metrics")).await;
+        for line in [
+            "digitalatlas_onlinedienste_services{kreis=\"08115\",reach=\"flaechendeckend\"} 3",
+            "digitalatlas_onlinedienste_services{kreis=\"08115\",reach=\"mindestens_eine\"} 3",
+            "digitalatlas_onlinedienste_links_not_ok{kreis=\"08115\"} 1",
+            "digitalatlas_onlinedienste_disagreements{level=\"kreis\"} 1",
+            "digitalatlas_onlinedienste_disagreements{level=\"land\"} 0",
+            "digitalatlas_onlinedienste_land_services{land=\"08\",reach=\"flaechendeckend\",source=\"atlas\"} 2",
+            "digitalatlas_onlinedienste_land_services{land=\"08\",reach=\"mindestens_eine\",source=\"bund\"} 3",
+        ] {
+            assert!(metrics.contains(line), "{}: {line}", db.name);
+        }
+        server.stop().await.unwrap();
+    }
+}

@@ -49,6 +49,7 @@ impl Figure {
     pub fn provenance(self) -> Provenance {
         administration_provenance(self)
             .or_else(|| lotsen_provenance(self))
+            .or_else(|| services_provenance(self))
             .unwrap_or(Provenance {
                 source: "—",
                 metrics: &[],
@@ -192,6 +193,32 @@ fn lotsen_provenance(figure: Figure) -> Option<Provenance> {
             &["digitalatlas_servicebw_accounts_by_kreis"],
             &[],
             &["Konten je Kreis"],
+        ),
+        _ => None,
+    }
+}
+
+const SERVICES: &str = "onlinedienste.ars, .leika_key, .datenstand_pvog_import; registry (ARS)";
+
+/// The federal Onlinedienste.
+fn services_provenance(figure: Figure) -> Option<Provenance> {
+    use Figure::*;
+    match figure {
+        Onlinedienste | OnlinediensteFlaechendeckend => {
+            p(SERVICES, &["digitalatlas_onlinedienste_services"], &[], &[])
+        }
+        OnlinediensteEigene => p(SERVICES, &[], &[], &[]),
+        OnlinediensteAvg => p(
+            SERVICES,
+            &["digitalatlas_onlinedienste_per_gemeinde"],
+            &[],
+            &[],
+        ),
+        OnlinediensteLinksNichtOk => p(
+            "onlinedienste.ars, .leika_key, .url, .online_status, .datenstand_pvog_import",
+            &["digitalatlas_onlinedienste_links_not_ok"],
+            &[],
+            &[],
         ),
         _ => None,
     }

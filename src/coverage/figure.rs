@@ -118,6 +118,19 @@ figures! {
     ShareGemeindenWithLotse = "share_gemeinden_with_lotse", Share,
         "Anteil der Gemeinden mit Digitallotse",
         "Share of Gemeinden with a Lotse, 0..1 (without the Landratsämter)";
+    Onlinedienste = "onlinedienste", Integer, "Onlinedienste (verfügbar)",
+        "Distinct LeiKa services of the federal dashboard's export available online in at least one of the unit's Gemeinden, offered by the Gemeinde or from above (Gemeindeverband, Kreis, Land, Bund)";
+    OnlinediensteFlaechendeckend = "onlinedienste_flaechendeckend", Integer,
+        "Onlinedienste flächendeckend",
+        "Distinct LeiKa services available in every Gemeinde of the unit (our rule, not the export's class)";
+    OnlinediensteEigene = "onlinedienste_eigene", Integer, "Eigene Onlinedienste",
+        "Distinct LeiKa services a Gemeinde of the unit offers itself";
+    OnlinediensteAvg = "onlinedienste_je_gemeinde", Decimal,
+        "Onlinedienste je Gemeinde (Durchschnitt)",
+        "Average number of distinct LeiKa services available per Gemeinde";
+    OnlinediensteLinksNichtOk = "onlinedienste_links_nicht_ok", Integer,
+        "Links nicht erreichbar",
+        "Distinct Onlinedienst links available to the unit's Gemeinden whose online_status is nicht ok";
 }
 
 impl Figure {
@@ -171,6 +184,11 @@ impl Figure {
             Figure::AccountsBuerger => Count(f.accounts[0]),
             Figure::AccountsOrganisation => Count(f.accounts[1]),
             Figure::ShareGemeindenWithLotse => Measure(f.share_gemeinden_with_lotse()),
+            Figure::Onlinedienste => n(f.services.available),
+            Figure::OnlinediensteFlaechendeckend => n(f.services.flaechendeckend),
+            Figure::OnlinediensteEigene => n(f.services.own),
+            Figure::OnlinediensteAvg => Measure(f.services_avg()),
+            Figure::OnlinediensteLinksNichtOk => n(f.services.links_broken),
         }
     }
 }

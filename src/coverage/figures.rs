@@ -29,6 +29,8 @@ pub struct UnitFigures {
     /// service-bw accounts of the unit's administrations at the latest per-Kommune Stichtag on
     /// or before the day: [bürger, organisation] (see [`ACCOUNT_TYPES`]).
     pub accounts: [i64; 2],
+    /// The federal Onlinedienste available to the unit's Gemeinden.
+    pub services: super::services::UnitServices,
 }
 
 pub use crate::model::ACCOUNT_TYPES;
@@ -62,8 +64,28 @@ impl UnitFigures {
             for k in 0..2 {
                 t.accounts[k] += u.accounts[k];
             }
+            // Distinct services do not add up over disjoint units: the widest unit's count is
+            // the lower bound of their union (exact for a registry of one Land).
+            let (s, us) = (&mut t.services, &u.services);
+            s.available = s.available.max(us.available);
+            s.own = s.own.max(us.own);
+            s.flaechendeckend = if s.per_gemeinde_sum == 0 {
+                us.flaechendeckend
+            } else {
+                s.flaechendeckend.min(us.flaechendeckend)
+            };
+            s.links_broken += us.links_broken;
+            s.per_gemeinde_sum += us.per_gemeinde_sum;
         }
         t
+    }
+
+    /// Average number of Onlinedienste available per Gemeinde.
+    pub fn services_avg(&self) -> f64 {
+        ratio(
+            self.services.per_gemeinde_sum as f64,
+            self.administrations_of(Some(AdminKind::Gemeinde)) as f64,
+        )
     }
 
     /// Administrations of a kind (`None`: all kinds).
@@ -200,6 +222,8 @@ pub struct Figures {
     pub admin_accounts: Vec<[i64; 2]>,
     /// That Stichtag per account type (None: no per-Kommune counts up to the day).
     pub admin_accounts_date: [Option<NaiveDate>; 2],
+    /// The federal Onlinedienste of the day: per service, administration and area.
+    pub services: super::services::ServiceDay,
 }
 
 impl Figures {
@@ -232,6 +256,7 @@ fn compute_with(raw: &RawData, day: NaiveDate, active: Vec<bool>) -> Figures {
     let ozg = ozg(raw, active, &mut units);
     let (admin_accounts, admin_accounts_date) = admin_accounts(raw, day);
     add_unit_accounts(raw, &admin_accounts, &mut units);
+    let services = add_services(raw, day, &mut units);
     Figures {
         as_of: day,
         units,
@@ -244,6 +269,7 @@ fn compute_with(raw: &RawData, day: NaiveDate, active: Vec<bool>) -> Figures {
         accounts: accounts(raw, day),
         admin_accounts,
         admin_accounts_date,
+        services,
     }
 }
 
@@ -468,7 +494,21 @@ pub(super) fn day_units(
     counts.clone().add_to_units(raw, &mut units);
     let (admin_accounts, _) = admin_accounts(raw, day);
     add_unit_accounts(raw, &admin_accounts, &mut units);
+    add_services(raw, day, &mut units);
     (units, accounts(raw, day))
+}
+
+/// The day's Onlinedienste: their counts into the units, the rest returned.
+fn add_services(
+    raw: &RawData,
+    day: NaiveDate,
+    units: &mut [UnitFigures],
+) -> super::services::ServiceDay {
+    let (services, per_unit) = super::services::compute(raw, day);
+    for (u, s) in units.iter_mut().zip(per_unit) {
+        u.services = s;
+    }
+    services
 }
 
 /// Adds each administration's account counts to the units it counts in.

@@ -11,6 +11,7 @@ pub mod onlinedienste;
 pub mod outreach;
 pub mod raw;
 pub mod search;
+pub mod services;
 pub mod snapshot;
 mod sweep;
 

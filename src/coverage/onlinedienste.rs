@@ -63,6 +63,19 @@ impl Onlinedienste {
         }
     }
 
+    /// The newest Datenstand of any region (`None` without Onlinedienste).
+    pub fn newest_datenstand(&self) -> Option<NaiveDate> {
+        self.by_region
+            .values()
+            .filter_map(|d| d.last().map(|(day, _)| *day))
+            .max()
+    }
+
+    /// Whether no Onlinedienste were imported.
+    pub fn is_empty(&self) -> bool {
+        self.by_region.is_empty()
+    }
+
     /// The services of region `key` on `day`: its latest delivery on or before the day.
     pub fn of_region(&self, key: &str, day: NaiveDate) -> Option<(NaiveDate, &[Service])> {
         let deliveries = self.by_region.get(key)?;

@@ -8,6 +8,7 @@ pub mod cors;
 mod coverage;
 pub(crate) mod error;
 mod etag;
+mod flaechendeckung;
 mod geo;
 mod health;
 mod imports;
@@ -118,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ozg::router())
         .merge(outreach::router())
         .merge(onlinedienste::router())
+        .merge(flaechendeckung::router())
         .merge(geo::router())
         .merge(openapi::router())
         .merge(charts::router())

@@ -9,8 +9,8 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::params::{table, ApiQuery, Download};
-use super::query::{AllOr, Day, KreisFilter, TableFormat};
+use super::params::{kreis_filter, table, ApiQuery, Download};
+use super::query::{Day, KreisFilter, Leika, LinkStatus, RbFilter, TableFormat};
 use super::AppState;
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
@@ -35,6 +35,15 @@ pub(super) struct Params {
     /// Only the Gemeinden of this Kreis (5-digit key; `.*` or empty: all).
     #[param(inline)]
     kreis: Option<KreisFilter>,
+    /// Only the Gemeinden of this Regierungsbezirk (3-digit key).
+    #[param(inline)]
+    regierungsbezirk: Option<RbFilter>,
+    /// Only this service (14-digit LeiKa key).
+    #[param(inline)]
+    leika: Option<Leika>,
+    /// Only links that worked (ok) or did not (nicht_ok: who to call).
+    #[param(inline)]
+    status: Option<LinkStatus>,
     /// The services available on this day (YYYY-MM-DD), default today.
     #[param(inline)]
     as_of: Option<Day>,
@@ -117,6 +126,37 @@ impl OnlinedienstRow {
     }
 }
 
+/// The keys of the Kreise a filter selects (`None`: all).
+fn selected_kreise(
+    raw: &crate::coverage::RawData,
+    kreise: &Option<Vec<bool>>,
+) -> Option<std::collections::HashSet<String>> {
+    kreise.as_ref().map(|sel| {
+        raw.kreise
+            .iter()
+            .zip(sel)
+            .filter(|(_, on)| **on)
+            .map(|(&u, _)| raw.units[u].key.clone())
+            .collect()
+    })
+}
+
+/// Whether the unit `u` (a Kreis, Regierungsbezirk or Land) holds a Kreis the filter selects.
+pub(super) fn in_filter(
+    raw: &crate::coverage::RawData,
+    kreise: &Option<Vec<bool>>,
+    u: usize,
+) -> bool {
+    let Some(sel) = kreise else { return true };
+    let unit = &raw.units[u];
+    raw.kreise.iter().zip(sel).any(|(&k, on)| {
+        let kreis = &raw.units[k];
+        *on && (k == u
+            || kreis.parent.as_deref() == Some(unit.key.as_str())
+            || (unit.level == crate::coverage::UnitLevel::Land && kreis.key.starts_with(&unit.key)))
+    })
+}
+
 /// A link only where it is one a browser should open.
 fn web_url(url: &str) -> String {
     let lower = url.trim().to_ascii_lowercase();
@@ -138,24 +178,28 @@ pub(super) async fn onlinedienste(
     let snap = state.coverage.snapshot();
     let raw = &snap.raw;
     let day = p.as_of.and_then(|d| d.0).unwrap_or(snap.current.as_of);
-    let kreis = match p.kreis.clone().unwrap_or_default() {
-        AllOr::All => None,
-        AllOr::One(key) => {
-            super::params::kreis_index(raw, &key)?;
-            Some(key.as_str().to_string())
-        }
-    };
+    let kreise = kreis_filter(
+        raw,
+        &p.kreis.clone().unwrap_or_default(),
+        &p.regierungsbezirk.clone().unwrap_or_default(),
+    )?;
+    let selected = selected_kreise(raw, &kreise);
+    let (leika, status) = (p.leika.unwrap_or_default(), p.status.unwrap_or_default());
     let as_of = day.format("%Y-%m-%d").to_string();
     let mut rows = Vec::new();
     for g in raw.registry.level(Level::Gemeinde) {
-        if kreis.is_some() && g.kreis != kreis {
+        let kreis = g.kreis.clone().unwrap_or_default();
+        if selected.as_ref().is_some_and(|s| !s.contains(&kreis)) {
             continue;
         }
         for (origin, snapshot, s) in raw.onlinedienste.available(&g.ars, day) {
+            if !leika.admits(&s.leika) || !status.admits(s.online_ok) {
+                continue;
+            }
             rows.push(OnlinedienstRow {
                 ags: g.ags.clone(),
                 name: g.name.clone(),
-                kreis: g.kreis.clone().unwrap_or_default(),
+                kreis: kreis.clone(),
                 leika_key: s.leika.clone(),
                 leika_name: s.name.clone(),
                 url: web_url(&s.url),
@@ -173,7 +217,7 @@ pub(super) async fn onlinedienste(
             )));
         }
     }
-    let name = match &kreis {
+    let name = match p.kreis.as_ref().and_then(|k| k.one()) {
         Some(k) => format!("onlinedienste-{k}"),
         None => "onlinedienste".to_string(),
     };

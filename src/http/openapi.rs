@@ -26,6 +26,7 @@ use super::AppState;
         super::ozg::matrix,
         super::outreach::outreach,
         super::onlinedienste::onlinedienste,
+        super::flaechendeckung::flaechendeckung,
         super::analysis::lotsen_ozg,
         super::geo::gemeinden,
         super::geo::kreise,

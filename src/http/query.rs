@@ -228,6 +228,100 @@ choice!(
 );
 
 choice!(
+    /// `level` of `/api/v1/onlinedienste/flaechendeckung`: the areas a service's reach is
+    /// measured in (default: the Kreise).
+    AreaLevel, "level", default Kreis, {
+        Kreis = "kreis",
+        Regierungsbezirk = "regierungsbezirk",
+        Land = "land",
+    }
+);
+
+impl AreaLevel {
+    pub(crate) fn unit_level(self) -> UnitLevel {
+        match self {
+            AreaLevel::Kreis => UnitLevel::Kreis,
+            AreaLevel::Regierungsbezirk => UnitLevel::Regierungsbezirk,
+            AreaLevel::Land => UnitLevel::Land,
+        }
+    }
+}
+
+choice!(
+    /// `status` of an Onlinedienst's link: every one (empty), `ok` or `nicht_ok` (`nicht ok`).
+    LinkStatus, "status", empty Any, {
+        Ok = "ok",
+        NichtOk = "nicht_ok",
+        NichtOkText = "nicht ok",
+    }
+);
+
+impl LinkStatus {
+    /// Whether a link with `online_ok` passes.
+    pub(crate) fn admits(self, online_ok: bool) -> bool {
+        match self {
+            LinkStatus::Any => true,
+            LinkStatus::Ok => online_ok,
+            LinkStatus::NichtOk | LinkStatus::NichtOkText => !online_ok,
+        }
+    }
+}
+
+choice!(
+    /// `reach` of a service in an area by the atlas' rule: any (empty), `flaechendeckend` or
+    /// `mindestens_eine`.
+    ReachFilter, "reach", empty Any, {
+        Flaechendeckend = "flaechendeckend",
+        MindestensEine = "mindestens_eine",
+    }
+);
+
+impl ReachFilter {
+    pub(crate) fn admits(self, reach: crate::model::Reach) -> bool {
+        use crate::model::Reach;
+        match self {
+            ReachFilter::Any => true,
+            ReachFilter::Flaechendeckend => reach == Reach::Flaechendeckend,
+            ReachFilter::MindestensEine => reach == Reach::MindestensEine,
+        }
+    }
+}
+
+/// `leika`: one 14-digit LeiKa key, or empty for all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Leika(pub(crate) Option<String>);
+
+impl Leika {
+    pub(crate) fn parse(text: &str) -> Result<Leika, String> {
+        match text {
+            "" => Ok(Leika(None)),
+            k if k.len() == 14 && k.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(Leika(Some(k.to_string())))
+            }
+            other => Err(format!("{other:?} is not a 14-digit LeiKa key")),
+        }
+    }
+
+    pub(crate) fn admits(&self, key: &str) -> bool {
+        self.0.as_deref().is_none_or(|k| k == key)
+    }
+}
+
+impl<'de> Deserialize<'de> for Leika {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Leika, D::Error> {
+        from_text(d, Leika::parse)
+    }
+}
+
+impl utoipa::PartialSchema for Leika {
+    fn schema() -> RefOr<Schema> {
+        string_schema("^([0-9]{14})?$".to_string())
+    }
+}
+
+impl utoipa::ToSchema for Leika {}
+
+choice!(
     /// `header` of the process matrix: process ids (default) or names as column names.
     Header, "header", default Id, { Id = "id", Name = "name" }
 );
@@ -515,6 +609,14 @@ impl<'de> Deserialize<'de> for Switch {
         from_text(d, Switch::parse)
     }
 }
+
+impl utoipa::PartialSchema for Switch {
+    fn schema() -> RefOr<Schema> {
+        string_schema("^(true|1|yes|false|0|no)?$".to_string())
+    }
+}
+
+impl utoipa::ToSchema for Switch {}
 
 /// One name of the `metric` list of `/api/v1/timeseries`: a unit figure of the catalogue, or
 /// the service-bw accounts of a type (`konten_<kontotyp>`).

@@ -4,15 +4,13 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
-use std::sync::atomic::AtomicU64;
 
+use super::register::{family, gauge, help, FloatGauge};
 use crate::coverage::figure::Figure;
 use crate::coverage::figures::UnitFigures;
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::Snapshot;
 use crate::model::{AdminKind, Art, Programme, SizeClass};
-
-type FloatGauge = Gauge<f64, AtomicU64>;
 
 /// Default bound of `digitalatlas_ozg_gemeinden_with_process{kreis, process}`, the one family
 /// whose size is Kreise × processes (Baden-Württemberg: 44 × 30; Germany: 400 × 600).
@@ -135,34 +133,6 @@ struct VersionLabel {
     version: &'static str,
 }
 
-/// The HELP of a family that carries a catalogue figure: the figure's meaning and how the family
-/// breaks it down (one text for the API, the OpenAPI document and the metric).
-fn help(figure: Figure, by: &str) -> String {
-    format!("{}, {by}", figure.column().description)
-}
-
-fn family<L, M>(reg: &mut Registry, name: &str, help: &str) -> Family<L, M>
-where
-    L: Clone + std::hash::Hash + Eq + EncodeLabelSet + std::fmt::Debug + Send + Sync + 'static,
-    M: prometheus_client::metrics::TypedMetric
-        + prometheus_client::encoding::EncodeMetric
-        + Default
-        + std::fmt::Debug
-        + Send
-        + Sync
-        + 'static,
-{
-    let f = Family::<L, M>::default();
-    reg.register(name, help, f.clone());
-    f
-}
-
-fn gauge(reg: &mut Registry, name: &str, help: &str, value: f64) {
-    let g = FloatGauge::default();
-    g.set(value);
-    reg.register(name, help, g);
-}
-
 /// The families that change with every rebuild even when the data does not: when and how fast
 /// the snapshot was built, its generation and data version. Tiny, so they are encoded per scrape.
 pub fn snapshot_registry(snap: &Snapshot) -> Registry {
@@ -208,6 +178,7 @@ pub fn registry(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Registry {
     ozg_processes(&mut reg, snap);
     ozg_per_gemeinde(&mut reg, snap);
     accounts(&mut reg, snap);
+    super::onlinedienste::families(&mut reg, snap);
     data_info(&mut reg, snap);
     reg
 }

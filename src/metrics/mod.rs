@@ -2,7 +2,9 @@
 //! self-metrics of the HTTP server, in OpenMetrics 1.0.0 or the classic text format 0.0.4.
 
 pub mod families;
+mod onlinedienste;
 pub mod process;
+mod register;
 
 use std::sync::Arc;
 use std::time::Duration;

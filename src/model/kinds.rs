@@ -148,4 +148,60 @@ impl Flaechendeckung {
             .into_iter()
             .find(|f| f.as_str() == text)
     }
+
+    /// What the class claims for an area that holds the row's region or lies within it: a
+    /// Kreis (`kreis`) or a larger area (Regierungsbezirk, Land). `None`: not counted.
+    pub fn implied(self, kreis: bool) -> Option<Reach> {
+        match self {
+            Flaechendeckung::Bundesweit | Flaechendeckung::Landesweit => {
+                Some(Reach::Flaechendeckend)
+            }
+            Flaechendeckung::Kreisweit if kreis => Some(Reach::Flaechendeckend),
+            Flaechendeckung::Kreisweit | Flaechendeckung::InMindestensEinerKommune => {
+                Some(Reach::MindestensEine)
+            }
+            Flaechendeckung::NichtBeruecksichtigt => None,
+        }
+    }
+}
+
+/// How far a service reaches in an area, by the atlas' own rule: in every Gemeinde of the area
+/// (*flächendeckend*), in at least one, or in none. Ordered from none to all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reach {
+    Keine,
+    MindestensEine,
+    Flaechendeckend,
+}
+
+impl Reach {
+    /// Widest first, as tables and legends list them.
+    pub const ALL: [Reach; 3] = [Reach::Flaechendeckend, Reach::MindestensEine, Reach::Keine];
+
+    /// The value in JSON, CSV and metric labels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reach::Flaechendeckend => "flaechendeckend",
+            Reach::MindestensEine => "mindestens_eine",
+            Reach::Keine => "keine",
+        }
+    }
+
+    /// What a reader sees.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reach::Flaechendeckend => "flächendeckend",
+            Reach::MindestensEine => "in mindestens einer Kommune",
+            Reach::Keine => "keine",
+        }
+    }
+
+    /// The reach of a service available in `covered` of an area's `all` Gemeinden.
+    pub fn of(covered: u32, all: u32) -> Reach {
+        match covered {
+            0 => Reach::Keine,
+            c if c >= all => Reach::Flaechendeckend,
+            _ => Reach::MindestensEine,
+        }
+    }
 }
