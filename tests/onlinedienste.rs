@@ -375,6 +375,28 @@ async fn the_engine_counts_reach_disagreements_and_broken_links_as_by_hand() {
             "https://www.service-bw.de/melde-boeblingen"
         );
 
+        // The pages (today: the Datenstand of 01.11. still holds).
+        let kreis_page = common::get_text(&c, &format!("{base}/kreis/08115")).await;
+        for part in [
+            "<strong id=\"kz-onlinedienste\">6</strong>",
+            "<strong id=\"kz-flaechendeckend\">3</strong>",
+            "<strong id=\"kz-abweichungen\">1</strong>",
+            "id=\"links-nicht-ok\"",
+            "href=\"https://www.service-bw.de/melde-boeblingen\" rel=\"nofollow noopener\"",
+            "Dashboard Digitale Verwaltung",
+        ] {
+            assert!(kreis_page.contains(part), "{}: {part}", db.name);
+        }
+        let page = common::get_text(&c, &format!("{base}/gemeinde/08115003")).await;
+        for part in [
+            "<strong id=\"kz-onlinedienste\">5</strong>",
+            "<th scope=\"row\">Meldebescheinigung erteilen</th><td>99050012104000</td><td>Gemeinde (Böblingen, Stadt)</td>",
+            "<td>Kreis (Landkreis Böblingen)</td>",
+            "<td>Bund</td>",
+        ] {
+            assert!(page.contains(part), "{}: {part}\n{page}", db.name);
+        }
+
         // The metrics of today (the Datenstand of 01.11. still holds).
         let metrics = common::get_text(&c, &format!("{base}/metrics")).await;
         for line in [

@@ -207,17 +207,17 @@ fn services_provenance(figure: Figure) -> Option<Provenance> {
         Onlinedienste | OnlinediensteFlaechendeckend => {
             p(SERVICES, &["digitalatlas_onlinedienste_services"], &[], &[])
         }
-        OnlinediensteEigene => p(SERVICES, &[], &[], &[]),
+        OnlinediensteEigene => p(SERVICES, &[], &["onlinedienste"], &[]),
         OnlinediensteAvg => p(
             SERVICES,
             &["digitalatlas_onlinedienste_per_gemeinde"],
-            &[],
+            &["flaechendeckung"],
             &[],
         ),
         OnlinediensteLinksNichtOk => p(
             "onlinedienste.ars, .leika_key, .url, .online_status, .datenstand_pvog_import",
             &["digitalatlas_onlinedienste_links_not_ok"],
-            &[],
+            &["links-nicht-ok", "onlinedienste"],
             &[],
         ),
         _ => None,

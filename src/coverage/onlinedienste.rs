@@ -51,6 +51,18 @@ impl Origin {
             Origin::Bund => "bund",
         }
     }
+
+    /// What a reader sees: who offers it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Origin::Gemeinde => "Gemeinde",
+            Origin::Gemeindeverband => "Gemeindeverband",
+            Origin::Kreis => "Kreis",
+            Origin::Regierungsbezirk => "Regierungsbezirk",
+            Origin::Land => "Land",
+            Origin::Bund => "Bund",
+        }
+    }
 }
 
 impl Onlinedienste {

@@ -98,6 +98,73 @@ impl ServiceDay {
     }
 }
 
+/// A link that did not work, as the one to fix it sees it: who offers it, for how many
+/// Gemeinden.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrokenLink {
+    /// Where it is offered, and that region's key (the Bund: `000000000000`).
+    pub origin: Origin,
+    pub region: String,
+    pub leika: String,
+    pub name: String,
+    pub url: String,
+    /// Gemeinden (of those asked about) it is available to.
+    pub gemeinden: u32,
+    pub datenstand: NaiveDate,
+}
+
+/// The key of the region that offers a service available to the Gemeinde with 12-digit `ars`.
+pub fn offered_by(ars: &str, origin: Origin) -> &str {
+    let cut = |n: usize| ars.get(..n).unwrap_or(ars);
+    match origin {
+        Origin::Gemeinde => ars,
+        Origin::Gemeindeverband => cut(9),
+        Origin::Kreis => cut(5),
+        Origin::Regierungsbezirk => cut(3),
+        Origin::Land => cut(2),
+        Origin::Bund => super::onlinedienste::BUND,
+    }
+}
+
+/// The broken links available on `day` to the Gemeinden with 12-digit ARS in `gemeinden`, one
+/// entry per link; most Gemeinden first, then by region and service.
+pub fn broken_links<'a>(
+    raw: &RawData,
+    day: NaiveDate,
+    gemeinden: impl IntoIterator<Item = &'a str>,
+) -> Vec<BrokenLink> {
+    let mut by_link: HashMap<usize, BrokenLink> = HashMap::new();
+    for ars in gemeinden {
+        for (origin, datenstand, s) in raw.onlinedienste.available(ars, day) {
+            if s.online_ok {
+                continue;
+            }
+            let id = s as *const Service as usize;
+            by_link
+                .entry(id)
+                .or_insert_with(|| BrokenLink {
+                    origin,
+                    region: offered_by(ars, origin).to_string(),
+                    leika: s.leika.clone(),
+                    name: s.name.clone(),
+                    url: s.url.clone(),
+                    gemeinden: 0,
+                    datenstand,
+                })
+                .gemeinden += 1;
+        }
+    }
+    let mut out: Vec<BrokenLink> = by_link.into_values().collect();
+    out.sort_by(|a, b| {
+        b.gemeinden
+            .cmp(&a.gemeinden)
+            .then_with(|| a.region.cmp(&b.region))
+            .then_with(|| a.leika.cmp(&b.leika))
+            .then_with(|| a.url.cmp(&b.url))
+    });
+    out
+}
+
 /// One Gemeinde's view of one service: whether it offers it itself, whether a link is broken,
 /// the widest reach the export claims for its Kreis and for larger areas.
 #[derive(Debug, Clone, Copy)]

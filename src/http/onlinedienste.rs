@@ -22,8 +22,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// The source of the data, in every download of them.
-pub(super) const ATTRIBUTION: &str = "Dashboard Digitale Verwaltung, Bundesministerium des \
-    Innern (Onlinedienste aus dem Portalverbund-Online-Gateway, PVOG)";
+pub(super) use crate::model::rows::ONLINEDIENSTE_SOURCE as ATTRIBUTION;
 
 /// Most rows of one answer without `kreis`.
 const MAX_ROWS: usize = 200_000;

@@ -318,6 +318,10 @@ pub fn region_key(ars: &str, is_gemeinde: impl Fn(&str) -> bool) -> &str {
         .map_or(ars, |n| &ars[..n])
 }
 
+/// Whose data the Onlinedienste are: in every download, page and map that shows them.
+pub const ONLINEDIENSTE_SOURCE: &str = "Onlinedienste: Dashboard Digitale Verwaltung, \
+    Bundesministerium des Innern (aus dem Portalverbund-Online-Gateway, PVOG)";
+
 impl Onlinedienst {
     /// The export's `online_status` text: `ok` or `nicht ok`.
     pub const fn status_text(ok: bool) -> &'static str {

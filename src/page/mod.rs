@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod html;
+mod services;
 
 use std::fmt::Write;
 
@@ -166,6 +167,21 @@ pub fn kreis_downloads(key: &str) -> Vec<(String, String, String)> {
             format!("/api/v1/coverage?level=gemeinde&kreis={key}&format=csv"),
             format!("abdeckung-gemeinden-{key}.csv"),
         ),
+        (
+            "Onlinedienste des Bundes je Gemeinde (Excel)",
+            format!("/api/v1/onlinedienste?kreis={key}&format=xlsx"),
+            format!("onlinedienste-{key}.xlsx"),
+        ),
+        (
+            "Flächendeckung der Onlinedienste (Excel)",
+            format!("/api/v1/onlinedienste/flaechendeckung?kreis={key}&format=xlsx"),
+            format!("flaechendeckung-{key}.xlsx"),
+        ),
+        (
+            "Nicht erreichbare Links (Excel)",
+            format!("/api/v1/onlinedienste?kreis={key}&status=nicht_ok&format=xlsx"),
+            format!("links-nicht-ok-{key}.xlsx"),
+        ),
     ]
     .into_iter()
     .map(|(label, api, file)| (label.to_string(), api, file))
@@ -217,7 +233,7 @@ pub const DOWNLOADS: [(&str, &str, &str); 6] = [
 
 /// The same tables as Excel workbooks (keys as text, German headers): (label, API path, report
 /// file name).
-pub const WORKBOOKS: [(&str, &str, &str); 5] = [
+pub const WORKBOOKS: [(&str, &str, &str); 8] = [
     (
         "Abdeckung je Kreis (Excel)",
         "/api/v1/coverage?level=kreis&format=xlsx",
@@ -243,6 +259,21 @@ pub const WORKBOOKS: [(&str, &str, &str); 5] = [
         "/api/v1/analysis/lotsen-ozg?format=xlsx",
         "lotsen-und-onlinedienste.xlsx",
     ),
+    (
+        "Flächendeckung der Onlinedienste je Kreis (Excel)",
+        "/api/v1/onlinedienste/flaechendeckung?level=kreis&format=xlsx",
+        "flaechendeckung-kreise.xlsx",
+    ),
+    (
+        "Flächendeckung der Onlinedienste im Land (Excel)",
+        "/api/v1/onlinedienste/flaechendeckung?level=land&format=xlsx",
+        "flaechendeckung-land.xlsx",
+    ),
+    (
+        "Nicht erreichbare Links der Onlinedienste (Excel)",
+        "/api/v1/onlinedienste?status=nicht_ok&format=xlsx",
+        "links-nicht-ok.xlsx",
+    ),
 ];
 
 fn footer(snap: &Snapshot) -> String {
@@ -253,9 +284,14 @@ fn footer(snap: &Snapshot) -> String {
         .as_ref()
         .map(|e| esc(&e.source))
         .unwrap_or_default();
+    let services = if snap.raw.onlinedienste.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", esc(crate::model::rows::ONLINEDIENSTE_SOURCE))
+    };
     format!(
         "<p>Datenstand: {} · Gebiete und Einwohner: {edition} · Grenzen: © GeoBasis-DE / BKG \
-         (2017), Daten verändert · Digitallotsen als Anzahlen, nie mit Namen.</p>",
+         (2017), Daten verändert{services} · Digitallotsen als Anzahlen, nie mit Namen.</p>",
         snap.current.as_of.format("%d.%m.%Y")
     )
 }
@@ -370,6 +406,9 @@ pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     }
     b.push_str(&development(links));
     b.push_str(&lotsen_and_ozg(snap, links));
+    if let Some(land) = raw.laender().next() {
+        b.push_str(&services::area(snap, links, land, None));
+    }
     b.push_str(&kreis_table(snap, links, sort));
     b.push_str(&outreach(snap, links, None));
     b.push_str(&downloads(links, maps));
@@ -707,6 +746,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         ],
         &rows,
     ));
+    b.push_str(&services::area(snap, links, u, Some(key)));
     b.push_str(&outreach(snap, links, Some(k)));
     kreis_downloads_section(&mut b, links, key);
     Some(html::page(
@@ -874,6 +914,7 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
         ],
         &rows,
     ));
+    b.push_str(&services::gemeinde(snap, links, i, ags));
     Some(html::page(
         &a.name,
         &links.home(),

@@ -129,6 +129,12 @@ impl Registry {
         self.by_key.get(k).map(|&i| &self.regions[i])
     }
 
+    /// The region with this ARS as the registry keeps it (Land 2 digits, Regierungsbezirk 3,
+    /// Kreis 5, Gemeinde 12) or AGS.
+    pub fn by_ars(&self, ars: &str) -> Option<&Region> {
+        self.by_key.get(ars).map(|&i| &self.regions[i])
+    }
+
     pub fn kreis(&self, key: &KreisKey) -> Option<&Region> {
         self.get(&RegionKey::Kreis(key.clone()))
     }
