@@ -25,7 +25,7 @@ fn dashboards() -> Vec<(String, Value)> {
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    assert_eq!(out.len(), 3, "three dashboards");
+    assert_eq!(out.len(), 4, "four dashboards");
     out
 }
 
@@ -503,7 +503,7 @@ fn check_series(contract: &str, r: &[Value], scope: &Scope, what: &str) {
     let want = |n: usize| assert_eq!(r.len(), n, "{what}: {contract} wants {n} series");
     match contract {
         "one" => want(1),
-        "per_art" | "per_programme" | "per_replica" => want(2),
+        "per_art" | "per_programme" | "per_reach" | "per_replica" => want(2),
         "per_kreis" => want(scope.kreise),
         "per_process" => want(scope.processes),
         "per_size_class" => want(scope.size_classes),

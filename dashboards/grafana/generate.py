@@ -548,15 +548,118 @@ def ops_board():
                 "excludeByName": {"Time": True, "__name__": True, "job": True, "instance": True}}}])
     return b
 
+def onlinedienste_board():
+    b = Board(
+        "digitalatlas-onlinedienste",
+        "Onlinedienste – Flächendeckung nach Bundes-Dashboard",
+        "Die Onlinedienste, die das Dashboard Digitale Verwaltung des Bundes je Gebietskörperschaft "
+        "im Portalverbund findet: wie viele, wo flächendeckend (vom Atlas selbst nachgerechnet, neben "
+        "der Angabe des Bundes) und welche Links nicht erreichbar sind. Quelle: Dashboard Digitale "
+        "Verwaltung, Bundesministerium des Innern (PVOG).",
+        ["ozg", "onlinedienste"],
+    )
+    b.area_variables()
+    demo_panel(b)
+    stat = {"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "value"}
+    land = one("digitalatlas_onlinedienste_land_services", 'source="atlas"')
+    b.panel("stat", "Onlinedienste in mindestens einer Gemeinde (Land)",
+            "Verschiedene Leistungen (LeiKa), die in mindestens einer Gemeinde online verfügbar "
+            "sind – eigenes Angebot oder eines von Kreis, Land oder Bund.",
+            [prom("sum (" + land + ")", "Onlinedienste", True)], 6, 4, stat)
+    b.panel("stat", "Onlinedienste flächendeckend (Land)",
+            "Leistungen, die in jeder Gemeinde des Landes online verfügbar sind (vom Atlas "
+            "nachgerechnet).",
+            [prom(one("digitalatlas_onlinedienste_land_services",
+                      'reach="flaechendeckend", source="atlas"'), "flächendeckend", True)], 6, 4, stat)
+    b.panel("stat", "Abweichungen zur Angabe des Bundes (Land, je Kreis)",
+            "Paare aus Leistung und Kreis, bei denen die Flächendeckung nach Atlas-Regel von der "
+            "Angabe art_flaechendeckung des Bundes abweicht.",
+            [prom(one("digitalatlas_onlinedienste_disagreements", 'level="kreis"'), "Abweichungen", True)],
+            6, 4, stat)
+    b.panel("stat", "Datenstand der Onlinedienste (Land)",
+            "Der neueste Datenstand (Import aus dem Portalverbund) der importierten Onlinedienste.",
+            [prom(one("digitalatlas_onlinedienste_datenstand_timestamp_seconds") + " * 1000",
+                  "Datenstand", True)],
+            6, 4, stat, {"unit": "dateTimeAsLocalNoDateIfToday"})
+
+    def per_kreis(metric, selector=""):
+        return ("sort_desc(" + one(metric, selector) + IN_AREA + " * on (kreis) group_left (name) "
+                + one("digitalatlas_kreis_info") + ")")
+
+    bars = {"orientation": "horizontal", "displayMode": "basic", "showUnfilled": True,
+            "reduceOptions": {"calcs": ["lastNotNull"], "values": False}}
+    b.panel("bargauge", "Flächendeckende Onlinedienste je Kreis",
+            "Leistungen, die in jeder Gemeinde des Kreises online verfügbar sind; die meisten oben.",
+            [prom(per_kreis("digitalatlas_onlinedienste_services", 'reach="flaechendeckend"'),
+                  "{{name}}", True)], 8, 14, bars, {"min": 0})
+    b.panel("bargauge", "Onlinedienste je Gemeinde (Durchschnitt) je Kreis",
+            "Wie viele verschiedene Leistungen eine Gemeinde des Kreises im Durchschnitt online "
+            "anbietet oder von oben angeboten bekommt.",
+            [prom(per_kreis("digitalatlas_onlinedienste_per_gemeinde"), "{{name}}", True)],
+            8, 14, bars, {"min": 0, "decimals": 1})
+    b.panel("bargauge", "Nicht erreichbare Links je Kreis",
+            "Links von Onlinediensten für die Gemeinden des Kreises, die beim Abruf des "
+            "Portalverbunds nicht funktionierten (je Link einmal gezählt).",
+            [prom(per_kreis("digitalatlas_onlinedienste_links_not_ok"), "{{name}}", True)],
+            8, 14, bars, {"min": 0})
+    b.panel("bargauge", "Flächendeckung: Atlas und Bund (Land)",
+            "Leistungen im Land nach Reichweite: nachgerechnet vom Atlas (jede Gemeinde / mindestens "
+            "eine) und wie die Angabe art_flaechendeckung des Bundes sie einordnet.",
+            [prom(one("digitalatlas_onlinedienste_land_services", 'source="atlas"'),
+                  "Atlas: {{reach}}", True, ref="A"),
+             prom(one("digitalatlas_onlinedienste_land_services", 'source="bund"'),
+                  "Bund: {{reach}}", True, ref="B")],
+            12, 8, {"orientation": "horizontal", "displayMode": "gradient",
+                    "reduceOptions": {"calcs": ["lastNotNull"], "values": False}}, {"min": 0})
+    b.panel("timeseries", "Onlinedienste im Zeitverlauf (Land)",
+            "Leistungen in mindestens einer Gemeinde und flächendeckend, je Monatsende (aus den "
+            "importierten Datenständen).",
+            [infinity("/api/v1/timeseries?metric=onlinedienste,onlinedienste_flaechendeckend&step=month",
+                      [("date", "Monat", "timestamp"),
+                       ("onlinedienste", FIGURES["onlinedienste"]["header"], "number"),
+                       ("onlinedienste_flaechendeckend",
+                        FIGURES["onlinedienste_flaechendeckend"]["header"], "number")],
+                      fmt="timeseries")],
+            12, 8, {"legend": {"showLegend": True, "displayMode": "list", "placement": "bottom"}},
+            {"custom": {"drawStyle": "line", "lineWidth": 2}}, time_from=HISTORY)
+    b.panel("table", "Flächendeckung je Onlinedienst und Kreis",
+            "Je Leistung und Kreis: Gemeinden mit dem Dienst, Anteil, erreichte Einwohner, "
+            "Flächendeckung nach Atlas und nach Bund, Abweichung. Filter über Regierungsbezirk "
+            "und Kreis.",
+            [infinity("/api/v1/onlinedienste/flaechendeckung?level=kreis&kreis=$kreis"
+                      "&regierungsbezirk=$regierungsbezirk",
+                      [("name", "Kreis", "string"), ("leika_name", "Leistung", "string"),
+                       ("gemeinden", "Gemeinden", "number"),
+                       ("anteil_gemeinden", "Anteil der Gemeinden", "number"),
+                       ("einwohner", "Einwohner erreicht", "number"),
+                       ("reach", "Flächendeckung (Atlas)", "string"),
+                       ("reach_bund", "Flächendeckung (Bund)", "string"),
+                       ("abweichung", "Abweichung", "boolean")])],
+            24, 12, {"showHeader": True, "cellHeight": "sm",
+                     "sortBy": [{"displayName": "Abweichung", "desc": True}]},
+            overrides=[{"matcher": {"id": "byName", "options": "Anteil der Gemeinden"},
+                        "properties": [{"id": "unit", "value": "percentunit"}]}])
+    b.panel("table", "Nicht erreichbare Links: wen ansprechen",
+            "Je Gemeinde die Onlinedienste, deren Link beim Abruf nicht funktionierte, mit dem "
+            "Anbieter (Gemeinde, Kreis, Land oder Bund) und der Adresse.",
+            [infinity("/api/v1/onlinedienste?kreis=$kreis&regierungsbezirk=$regierungsbezirk"
+                      "&status=nicht_ok",
+                      [("name", "Gemeinde", "string"), ("leika_name", "Leistung", "string"),
+                       ("herkunft", "Angeboten von", "string"), ("url", "Onlinedienst", "string"),
+                       ("datenstand", "Datenstand", "string")])],
+            24, 10, {"showHeader": True, "cellHeight": "sm"})
+    return b
+
+
 
 # What each panel must show, checked by tests/dashboards.rs against a Prometheus that scraped
 # two replicas (at least twice) and against the live API, for one Kreis and for "All". One word
 # per panel, for every target of it:
 #   one            exactly one series (a stat)
 #   equals:COLUMN  one series equal to COLUMN of /api/v1/coverage for the area in scope
-#   per_art, per_programme, per_size_class, per_kreis, per_process, per_replica, per_dataset
-#                  one series per kind (2), programme (2), size class, Kreis in scope, process,
-#                  scraped replica, imported dataset
+#   per_art, per_programme, per_reach, per_size_class, per_kreis, per_process, per_replica,
+#   per_dataset    one series per kind (2), programme (2), reach (2: flächendeckend, mindestens
+#                  eine), size class, Kreis in scope, process, scraped replica, imported dataset
 #   histogram      at most 25 series that add up to the Gemeinden in scope
 #   some           at least one series (rates and latencies per route or status)
 #   rows           at least one row (Infinity tables)
@@ -600,6 +703,17 @@ CONTRACTS = {
     "Neuaufbau der Kennzahlen: Dauer": "per_replica",
     "Neuaufbau der Kennzahlen: Generation und Datenstand": "per_replica",
     "Letzte Importe": "per_dataset",
+    "Onlinedienste in mindestens einer Gemeinde (Land)": "one",
+    "Onlinedienste flächendeckend (Land)": "one",
+    "Abweichungen zur Angabe des Bundes (Land, je Kreis)": "one",
+    "Datenstand der Onlinedienste (Land)": "one",
+    "Flächendeckende Onlinedienste je Kreis": "per_kreis_equals:onlinedienste_flaechendeckend",
+    "Onlinedienste je Gemeinde (Durchschnitt) je Kreis": "per_kreis_equals:onlinedienste_je_gemeinde",
+    "Nicht erreichbare Links je Kreis": "per_kreis_equals:onlinedienste_links_nicht_ok",
+    "Flächendeckung: Atlas und Bund (Land)": "per_reach",
+    "Onlinedienste im Zeitverlauf (Land)": "history",
+    "Flächendeckung je Onlinedienst und Kreis": "rows",
+    "Nicht erreichbare Links: wen ansprechen": "rows",
 }
 
 
@@ -618,7 +732,7 @@ def main():
     check, out = opts.check, opts.out
     out.mkdir(parents=True, exist_ok=True)
     stale = []
-    boards = (ozg_board(), lotsen_board(), ops_board())
+    boards = (ozg_board(), lotsen_board(), onlinedienste_board(), ops_board())
     contracts = {}
     for b in boards:
         titles = [p["title"] for p in b.panels]

@@ -212,13 +212,13 @@ fn services_provenance(figure: Figure) -> Option<Provenance> {
             SERVICES,
             &["digitalatlas_onlinedienste_per_gemeinde"],
             &["flaechendeckung"],
-            &[],
+            &["Onlinedienste je Gemeinde (Durchschnitt) je Kreis"],
         ),
         OnlinediensteLinksNichtOk => p(
             "onlinedienste.ars, .leika_key, .url, .online_status, .datenstand_pvog_import",
             &["digitalatlas_onlinedienste_links_not_ok"],
             &["links-nicht-ok", "onlinedienste"],
-            &[],
+            &["Nicht erreichbare Links je Kreis"],
         ),
         _ => None,
     }
