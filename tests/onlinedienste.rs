@@ -413,3 +413,126 @@ async fn the_engine_counts_reach_disagreements_and_broken_links_as_by_hand() {
         server.stop().await.unwrap();
     }
 }
+
+/// The LeiKa link: every Onlinedienst joined to the shipped catalogue (OZG-Leistung,
+/// Themenfeld, LeiKa-Typ) and to the service-bw process with the same key; filters by OZG-ID
+/// and Themenfeld; `prozesse` with a Reifegrad (1.1: 0–4, 2.0: 0–7), refused outside its model.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_service_joins_the_catalogue_and_the_process_with_its_key() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    let store = &server.state.store;
+    let name = "onlinedienste-boeblingen.csv";
+    import_bytes(store, name, &fixture(name)).await.unwrap();
+    let prozesse = |rows: &str| {
+        format!("prozess_id,name,art,leika_schluessel,reifegrad,reifegrad_modell\n{rows}")
+    };
+    let import_processes = |text: String| async move {
+        let req = import::Request {
+            dataset: Dataset::Prozesse,
+            source_name: "prozesse.csv".into(),
+            input: import::Input::Bytes(text.as_bytes()),
+            format_hint: Some("prozesse.csv".into()),
+            dry_run: false,
+            actor: "test".into(),
+            stichtag: None,
+        };
+        import::run(store, &req, Limits::default(), &ProgressBar::hidden()).await
+    };
+    for (bad, why) in [
+        ("SP9,Gewerbe,standard,99050012104000,6,1.1\n", "0 to 4"),
+        ("SP9,Gewerbe,standard,99050012104000,8,2.0\n", "0 to 7"),
+        (
+            "SP9,Gewerbe,standard,99050012104000,3,\n",
+            "reifegrad_modell",
+        ),
+        (
+            "SP9,Gewerbe,standard,99050012104000,3,3.0\n",
+            "neither 1.1 nor 2.0",
+        ),
+    ] {
+        let err = import_processes(prozesse(bad)).await.unwrap_err();
+        let ImportError::Invalid(report) = err else {
+            panic!("{bad}: {err}")
+        };
+        assert!(
+            report
+                .issues
+                .iter()
+                .any(|i| i.column == "reifegrad" && i.reason.contains(why)),
+            "{bad}: {report}"
+        );
+    }
+    import_processes(prozesse(
+        "SP9,Gewerbe-Anmeldung,standard,99050012104000,5,2.0\nSP8,Ohne,standard,,,\n",
+    ))
+    .await
+    .unwrap();
+    server.state.after_import().await;
+    let (c, base) = (reqwest::Client::new(), common::base_url(&server));
+    let get = |q: &str| {
+        let (c, url) = (c.clone(), format!("{base}{q}"));
+        async move { common::get_json(&c, &url).await }
+    };
+    let day = "as_of=2026-11-15";
+    let rows = get(&format!("/api/v1/onlinedienste?kreis=08115&{day}")).await;
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ags"] == "08115003" && r["leika_key"] == "99050012104000")
+        .unwrap();
+    // By the shipped catalogue: Gewerbe Anmeldung, OZG 10294, Typ 2/3; the process SP9.
+    assert_eq!(row["ozg_id"], "10294", "{row}");
+    assert_eq!(
+        row["ozg_leistung"],
+        "Unternehmensanmeldung und -genehmigung"
+    );
+    assert_eq!(row["leika_typ"], "2/3");
+    assert!(!row["themenfeld"].as_str().unwrap().is_empty(), "{row}");
+    assert_eq!(row["prozess_id"], "SP9");
+    assert_eq!(row["prozess_aktiv"], false);
+    let themenfeld = row["themenfeld"].as_str().unwrap().to_string();
+    let by_ozg = get(&format!(
+        "/api/v1/onlinedienste?kreis=08115&ozg_id=10294&{day}"
+    ))
+    .await;
+    assert_eq!(by_ozg.as_array().unwrap().len(), 2, "{by_ozg}");
+    let url = format!(
+        "{base}/api/v1/onlinedienste?kreis=08115&{day}&themenfeld={}",
+        themenfeld.replace('&', "%26").replace(' ', "%20")
+    );
+    let by_feld = common::get_json(&c, &url).await;
+    assert!(by_feld
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["themenfeld"] == themenfeld.as_str()));
+    let refused = c
+        .get(format!("{base}/api/v1/onlinedienste?themenfeld=Quatsch"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("unknown themenfeld"));
+    // The process list shows the Reifegrad where it is given.
+    let processes = get("/api/v1/ozg/processes").await;
+    let sp9 = processes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["process_id"] == "SP9")
+        .unwrap();
+    assert_eq!(
+        (sp9["reifegrad"].clone(), sp9["reifegrad_modell"].clone()),
+        (5.into(), "2.0".into())
+    );
+    let sp8 = processes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["process_id"] == "SP8")
+        .unwrap();
+    assert!(sp8["reifegrad"].is_null() && sp8["reifegrad_modell"] == "");
+    server.stop().await.unwrap();
+}

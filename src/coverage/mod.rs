@@ -112,10 +112,8 @@ mod tests {
     fn records() -> Records {
         let s = |v: &str| v.to_string();
         let process = |id: &str, art| Process {
-            id: s(id),
-            name: s(id),
             art,
-            leika: None,
+            ..Process::new(id)
         };
         Records {
             administrations: vec![

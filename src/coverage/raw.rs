@@ -331,6 +331,18 @@ impl RawData {
             .map(|(i, _)| i)
     }
 
+    /// The service-bw process of each LeiKa key (the first in catalogue order): the join of the
+    /// Onlinedienste to the processes.
+    pub fn processes_by_leika(&self) -> HashMap<&str, usize> {
+        let mut by = HashMap::new();
+        for (i, p) in self.processes.iter().enumerate() {
+            if let Some(k) = p.leika.as_deref() {
+                by.entry(k).or_insert(i);
+            }
+        }
+        by
+    }
+
     /// What the registry covers, for titles: the Land's name, or "Deutschland" for all 16.
     pub fn area_name(&self) -> String {
         let names: Vec<&str> = self

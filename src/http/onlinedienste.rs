@@ -10,12 +10,12 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{kreis_filter, table, ApiQuery, Download};
-use super::query::{Day, KreisFilter, Leika, LinkStatus, RbFilter, TableFormat};
+use super::query::{Day, KreisFilter, Leika, LinkStatus, OzgId, RbFilter, TableFormat};
 use super::AppState;
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 use crate::model::rows::Onlinedienst;
-use crate::registry::Level;
+use crate::registry::{LeikaEntry, Level};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/v1/onlinedienste", get(onlinedienste))
@@ -43,6 +43,11 @@ pub(super) struct Params {
     /// Only links that worked (ok) or did not (nicht_ok: who to call).
     #[param(inline)]
     status: Option<LinkStatus>,
+    /// Only the services of this OZG-Leistung (its number), by the shipped LeiKa catalogue.
+    #[param(inline)]
+    ozg_id: Option<OzgId>,
+    /// Only the services of this Themenfeld of the OZG catalogue (e.g. `Familie & Kind`).
+    themenfeld: Option<String>,
     /// The services available on this day (YYYY-MM-DD), default today.
     #[param(inline)]
     as_of: Option<Day>,
@@ -71,6 +76,16 @@ pub(super) struct OnlinedienstRow {
     pub herkunft: &'static str,
     /// The Datenstand of the delivery it comes from.
     pub datenstand: String,
+    /// LeiKa-Typ (1–6) by the shipped catalogue; empty where it does not know the key.
+    pub leika_typ: String,
+    /// The OZG-Leistung and its Themenfeld by the shipped catalogue.
+    pub ozg_id: String,
+    pub ozg_leistung: String,
+    pub themenfeld: String,
+    /// The service-bw process with the same LeiKa key, if any, and whether the Gemeinde has
+    /// switched it on there.
+    pub prozess_id: String,
+    pub prozess_aktiv: bool,
     pub as_of: String,
     pub demo: bool,
 }
@@ -118,6 +133,27 @@ impl OnlinedienstRow {
                 "Datenstand",
                 Date,
                 "The Datenstand of the delivery it comes from",
+            ),
+            Column::new(
+                "leika_typ",
+                "LeiKa-Typ",
+                Key,
+                "LeiKa-Typ 1–6 (shipped catalogue)",
+            ),
+            Column::new("ozg_id", "OZG-ID", Key, "The OZG-Leistung's number"),
+            Column::new("ozg_leistung", "OZG-Leistung", Text, "The OZG-Leistung"),
+            Column::new("themenfeld", "Themenfeld", Text, "The OZG Themenfeld"),
+            Column::new(
+                "prozess_id",
+                "service-bw-Prozess",
+                Key,
+                "The service-bw process with the same LeiKa key",
+            ),
+            Column::new(
+                "prozess_aktiv",
+                "auf service-bw freigeschaltet",
+                YesNo,
+                "The Gemeinde has that process switched on",
             ),
             common::AS_OF,
             common::DEMO,
@@ -183,7 +219,11 @@ pub(super) async fn onlinedienste(
         &p.regierungsbezirk.clone().unwrap_or_default(),
     )?;
     let selected = selected_kreise(raw, &kreise);
+    let themenfeld = themenfeld(raw, p.themenfeld.as_deref())?;
     let (leika, status) = (p.leika.unwrap_or_default(), p.status.unwrap_or_default());
+    let ozg_id = p.ozg_id.unwrap_or_default();
+    let f = snap.as_of(day);
+    let processes = raw.processes_by_leika();
     let as_of = day.format("%Y-%m-%d").to_string();
     let mut rows = Vec::new();
     for g in raw.registry.level(Level::Gemeinde) {
@@ -191,10 +231,19 @@ pub(super) async fn onlinedienste(
         if selected.as_ref().is_some_and(|s| !s.contains(&kreis)) {
             continue;
         }
+        let admin = raw.admin_idx.get(&g.ags).map(|&i| i as usize);
         for (origin, snapshot, s) in raw.onlinedienste.available(&g.ars, day) {
-            if !leika.admits(&s.leika) || !status.admits(s.online_ok) {
+            let entry = raw.registry.leika.get(&s.leika);
+            let known =
+                |pick: fn(&LeikaEntry) -> &Option<String>| entry.and_then(|e| pick(e).as_deref());
+            if !leika.admits(&s.leika)
+                || !status.admits(s.online_ok)
+                || !ozg_id.admits(known(|e| &e.ozg_id))
+                || themenfeld.is_some_and(|t| known(|e| &e.themenfeld) != Some(t))
+            {
                 continue;
             }
+            let process = processes.get(s.leika.as_str()).copied();
             rows.push(OnlinedienstRow {
                 ags: g.ags.clone(),
                 name: g.name.clone(),
@@ -206,6 +255,12 @@ pub(super) async fn onlinedienste(
                 art_flaechendeckung: s.flaechendeckung.as_str(),
                 herkunft: origin.as_str(),
                 datenstand: snapshot.format("%Y-%m-%d").to_string(),
+                leika_typ: entry.map(|e| e.leika_type.clone()).unwrap_or_default(),
+                ozg_id: known(|e| &e.ozg_id).unwrap_or_default().to_string(),
+                ozg_leistung: known(|e| &e.ozg_name).unwrap_or_default().to_string(),
+                themenfeld: known(|e| &e.themenfeld).unwrap_or_default().to_string(),
+                prozess_id: process.map(|p| raw.processes[p].id.clone()).unwrap_or_default(),
+                prozess_aktiv: matches!((admin, process), (Some(a), Some(p)) if f.is_active(raw, a, p)),
                 as_of: as_of.clone(),
                 demo: raw.demo,
             });
@@ -227,6 +282,31 @@ pub(super) async fn onlinedienste(
         p.format.unwrap_or_default(),
         &download,
     )
+}
+
+/// A `themenfeld` the catalogue knows (a 400 naming them otherwise); `None`: all.
+pub(super) fn themenfeld<'a>(
+    raw: &'a crate::coverage::RawData,
+    given: Option<&str>,
+) -> Result<Option<&'a str>, ApiError> {
+    let Some(given) = given.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let mut known: Vec<&str> = raw
+        .registry
+        .leika
+        .values()
+        .filter_map(|e| e.themenfeld.as_deref())
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    match known.iter().find(|t| **t == given) {
+        Some(t) => Ok(Some(t)),
+        None => Err(ApiError::BadRequest(format!(
+            "unknown themenfeld {given:?}: use one of {}",
+            known.join(", ")
+        ))),
+    }
 }
 
 #[cfg(test)]

@@ -72,11 +72,14 @@ pub(super) struct ProcessRow {
     pub landratsaemter_active: u32,
     /// Active in every Gemeinde of the area.
     pub flaechendeckend: bool,
+    /// Its maturity level, where the catalogue gives one (else empty), and the model.
+    pub reifegrad: Option<u8>,
+    pub reifegrad_modell: &'static str,
 }
 
 impl ProcessRow {
     /// The declared columns, in the order of the fields.
-    pub(super) const COLUMNS: [Column; 14] = [
+    pub(super) const COLUMNS: [Column; 16] = [
         PROCESS_ID,
         Column::new("name", "Name", Text, "The process' name"),
         Column::new("art", "Art", Text, "standard or universal"),
@@ -135,6 +138,18 @@ impl ProcessRow {
             "Flächendeckend",
             YesNo,
             "Active in every Gemeinde of the area",
+        ),
+        Column::new(
+            "reifegrad",
+            "Reifegrad",
+            Integer,
+            "Maturity level (1.1: 0–4, 2.0: 0–7), where the catalogue gives one",
+        ),
+        Column::new(
+            "reifegrad_modell",
+            "Reifegradmodell",
+            Text,
+            "1.1 or 2.0 (the Reifegradmodell 2.0 of 2025)",
         ),
     ];
 }
@@ -195,6 +210,8 @@ pub(super) async fn processes(
             share_population: c.share_population(),
             landratsaemter_active: c.landratsaemter_active,
             flaechendeckend: c.flaechendeckend(),
+            reifegrad: pr.reifegrad.map(|r| r.level),
+            reifegrad_modell: pr.reifegrad.map_or("", |r| r.modell.as_str()),
         })
         .collect();
     let download = Download::of("onlinedienste", &snap, day, "/api/v1/ozg/processes");

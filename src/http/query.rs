@@ -287,6 +287,42 @@ impl ReachFilter {
     }
 }
 
+/// `ozg_id`: one OZG-Leistung (its number, up to 6 digits), or empty for all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct OzgId(pub(crate) Option<String>);
+
+impl OzgId {
+    pub(crate) fn parse(text: &str) -> Result<OzgId, String> {
+        match text {
+            "" => Ok(OzgId(None)),
+            k if k.len() <= 6 && k.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(OzgId(Some(k.to_string())))
+            }
+            other => Err(format!(
+                "{other:?} is not an OZG-ID (a number of up to 6 digits)"
+            )),
+        }
+    }
+
+    pub(crate) fn admits(&self, id: Option<&str>) -> bool {
+        self.0.as_deref().is_none_or(|k| Some(k) == id)
+    }
+}
+
+impl<'de> Deserialize<'de> for OzgId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<OzgId, D::Error> {
+        from_text(d, OzgId::parse)
+    }
+}
+
+impl utoipa::PartialSchema for OzgId {
+    fn schema() -> RefOr<Schema> {
+        string_schema("^([0-9]{1,6})?$".to_string())
+    }
+}
+
+impl utoipa::ToSchema for OzgId {}
+
 /// `leika`: one 14-digit LeiKa key, or empty for all.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Leika(pub(crate) Option<String>);

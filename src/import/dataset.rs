@@ -33,6 +33,8 @@ impl Dataset {
                 ("leika_schluessel", false),
                 ("ozg_id", false),
                 ("themenfeld", false),
+                ("reifegrad", false),
+                ("reifegrad_modell", false),
             ],
             Dataset::Aktivierungen => &[
                 ("verwaltung", true),
@@ -407,6 +409,7 @@ fn process(
         issues,
         fields::optional_text,
     );
+    let reifegrad = reifegrad(line, cells, cols, issues);
     let leika = leika?;
     if let Some(k) = &leika {
         if !ctx.leika_keys.is_empty() && !ctx.leika_keys.contains(k) {
@@ -422,8 +425,28 @@ fn process(
         leika,
         ozg_id: ozg?,
         themenfeld: themenfeld?,
+        reifegrad: reifegrad?,
     };
     Some(record.into_record(line))
+}
+
+/// The optional `reifegrad` (a level) with its `reifegrad_modell` (1.1: 0–4, 2.0: 0–7): both or
+/// neither.
+fn reifegrad(
+    line: u64,
+    cells: &StringRecord,
+    cols: &Columns,
+    issues: &mut Vec<Issue>,
+) -> Option<Option<crate::model::Reifegrad>> {
+    let modell = cols.get(cells, "reifegrad_modell").trim().to_string();
+    field(line, cells, cols, "reifegrad", issues, |v| {
+        match (v.trim(), modell.as_str()) {
+            ("", "") => Ok(None),
+            ("", _) => Err("reifegrad_modell is given without a reifegrad".to_string()),
+            (_, "") => Err("a reifegrad needs its reifegrad_modell (1.1 or 2.0)".to_string()),
+            (level, m) => crate::model::Reifegrad::parse(level, m).map(Some),
+        }
+    })
 }
 
 fn activation(

@@ -205,3 +205,64 @@ impl Reach {
         }
     }
 }
+
+/// The maturity model a process' level is measured in: the OZG Reifegradmodell 1.1 (levels 0–4)
+/// or 2.0 (2025, levels 0–7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReifegradModell {
+    V1_1,
+    V2_0,
+}
+
+impl ReifegradModell {
+    pub const ALL: [ReifegradModell; 2] = [ReifegradModell::V1_1, ReifegradModell::V2_0];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReifegradModell::V1_1 => "1.1",
+            ReifegradModell::V2_0 => "2.0",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ReifegradModell> {
+        ReifegradModell::ALL
+            .into_iter()
+            .find(|m| m.as_str() == text)
+    }
+
+    /// The highest level of the model.
+    pub fn max_level(self) -> u8 {
+        match self {
+            ReifegradModell::V1_1 => 4,
+            ReifegradModell::V2_0 => 7,
+        }
+    }
+}
+
+/// A process' maturity: its level in a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Reifegrad {
+    pub modell: ReifegradModell,
+    pub level: u8,
+}
+
+impl Reifegrad {
+    /// `level` of `modell` (text as imported), if the level lies within the model.
+    pub fn parse(level: &str, modell: &str) -> Result<Reifegrad, String> {
+        let modell = ReifegradModell::parse(modell.trim())
+            .ok_or_else(|| format!("reifegrad_modell {modell:?} is neither 1.1 nor 2.0"))?;
+        let max = modell.max_level();
+        match level.trim().parse::<u8>() {
+            Ok(level) if level <= max => Ok(Reifegrad { modell, level }),
+            _ => Err(format!(
+                "a Reifegrad of model {} is a level from 0 to {max}",
+                modell.as_str()
+            )),
+        }
+    }
+
+    /// What a reader sees: "3 (Modell 2.0)".
+    pub fn label(self) -> String {
+        format!("{} (Modell {})", self.level, self.modell.as_str())
+    }
+}

@@ -16,7 +16,10 @@ pub mod rows;
 
 pub use dataset::{Dataset, FAILURE_REASONS};
 pub use keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};
-pub use kinds::{AdminKind, Art, Flaechendeckung, Programme, Reach, SizeClass, ACCOUNT_TYPES};
+pub use kinds::{
+    AdminKind, Art, Flaechendeckung, Programme, Reach, Reifegrad, ReifegradModell, SizeClass,
+    ACCOUNT_TYPES,
+};
 pub use record::{
     join_key, push_key_part, split_key, Cell, KnownKeys, LastImport, OnlinedienstRef, Process,
     Record, RecordSink, RecordStream, SliceStream, StreamStopped,

@@ -102,6 +102,21 @@ pub struct Process {
     pub name: String,
     pub art: super::Art,
     pub leika: Option<String>,
+    /// Its maturity, where the catalogue gives one.
+    pub reifegrad: Option<super::Reifegrad>,
+}
+
+impl Process {
+    /// A Standardprozess named by its id, without LeiKa key or Reifegrad (tests, fixtures).
+    pub fn new(id: &str) -> Process {
+        Process {
+            id: id.to_string(),
+            name: id.to_string(),
+            art: super::Art::Standard,
+            leika: None,
+            reifegrad: None,
+        }
+    }
 }
 
 /// What validation needs to know about the database.

@@ -133,6 +133,7 @@ pub struct ProcessRecord {
     pub leika: Option<String>,
     pub ozg_id: Option<String>,
     pub themenfeld: Option<String>,
+    pub reifegrad: Option<super::kinds::Reifegrad>,
 }
 
 impl ProcessRecord {
@@ -142,6 +143,8 @@ impl ProcessRecord {
     pub const LEIKA_KEY: &'static str = "leika_key";
     pub const OZG_ID: &'static str = "ozg_id";
     pub const THEMENFELD: &'static str = "themenfeld";
+    pub const REIFEGRAD: &'static str = "reifegrad";
+    pub const REIFEGRAD_MODELL: &'static str = "reifegrad_modell";
 }
 
 impl DatasetRecord for ProcessRecord {
@@ -153,6 +156,8 @@ impl DatasetRecord for ProcessRecord {
         (Self::LEIKA_KEY, ColType::OptText),
         (Self::OZG_ID, ColType::OptText),
         (Self::THEMENFELD, ColType::OptText),
+        (Self::REIFEGRAD, ColType::OptText),
+        (Self::REIFEGRAD_MODELL, ColType::OptText),
     ];
 
     fn key(&self) -> String {
@@ -166,6 +171,8 @@ impl DatasetRecord for ProcessRecord {
             self.leika.into(),
             self.ozg_id.into(),
             self.themenfeld.into(),
+            self.reifegrad.map(|r| r.level.to_string()).into(),
+            self.reifegrad.map(|r| r.modell.as_str().to_string()).into(),
         ]
     }
 }
@@ -439,6 +446,10 @@ mod tests {
             leika: None,
             ozg_id: Some("123".into()),
             themenfeld: None,
+            reifegrad: Some(crate::model::Reifegrad {
+                modell: crate::model::ReifegradModell::V2_0,
+                level: 5,
+            }),
         });
         let activation = Activation {
             administration: "08115003".into(),

@@ -900,6 +900,7 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
                 pr.art.as_str().to_string(),
                 if on { "freigeschaltet" } else { "–" }.to_string(),
                 pct(in_land.share_gemeinden()),
+                pr.reifegrad.map_or("–".to_string(), |r| r.label()),
             ]
         })
         .collect();
@@ -911,6 +912,7 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
             ("Art", false, None),
             ("Status", false, None),
             ("Anteil aller Gemeinden", true, None),
+            ("Reifegrad", false, None),
         ],
         &rows,
     ));

@@ -75,29 +75,7 @@ pub(super) fn gemeinde(snap: &Snapshot, links: &Links, admin: usize, ags: &str) 
         num(s.own.into()),
         num(s.broken.into())
     );
-    let mut available = raw.onlinedienste.available(&region.ars, f.as_of);
-    available.sort_by(|a, b| a.2.name.cmp(&b.2.name).then(a.0.cmp(&b.0)));
-    let rows: Vec<Vec<String>> = available
-        .iter()
-        .map(|(origin, datenstand, s)| {
-            vec![
-                esc(&s.name),
-                esc(&s.leika),
-                match origin {
-                    Origin::Bund => "Bund".to_string(),
-                    _ => format!(
-                        "{} ({})",
-                        origin.label(),
-                        esc(&region_name(snap, offered_by(&region.ars, *origin)))
-                    ),
-                },
-                link(&s.url),
-                if s.online_ok { "ja" } else { "nein" }.to_string(),
-                esc(s.flaechendeckung.as_str()),
-                datenstand.format("%d.%m.%Y").to_string(),
-            ]
-        })
-        .collect();
+    let rows = gemeinde_rows(snap, admin, &region.ars);
     b.push_str(&table(
         &format!("Onlinedienste für {}", region.name),
         &[
@@ -108,6 +86,7 @@ pub(super) fn gemeinde(snap: &Snapshot, links: &Links, admin: usize, ags: &str) 
             ("Link erreichbar", false, None),
             ("Flächendeckung (Bund)", false, None),
             ("Datenstand", false, None),
+            ("service-bw-Prozess", false, None),
         ],
         &rows,
     ));
@@ -127,6 +106,45 @@ pub(super) fn gemeinde(snap: &Snapshot, links: &Links, admin: usize, ags: &str) 
         esc(ONLINEDIENSTE_SOURCE)
     );
     b
+}
+
+/// The rows of a Gemeinde's Onlinedienste: by name, each with who offers it and the service-bw
+/// process of the same LeiKa key.
+fn gemeinde_rows(snap: &Snapshot, admin: usize, ars: &str) -> Vec<Vec<String>> {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let processes = raw.processes_by_leika();
+    let mut available = raw.onlinedienste.available(ars, f.as_of);
+    available.sort_by(|a, b| a.2.name.cmp(&b.2.name).then(a.0.cmp(&b.0)));
+    let rows: Vec<Vec<String>> = available
+        .iter()
+        .map(|(origin, datenstand, s)| {
+            vec![
+                esc(&s.name),
+                esc(&s.leika),
+                match origin {
+                    Origin::Bund => "Bund".to_string(),
+                    _ => format!(
+                        "{} ({})",
+                        origin.label(),
+                        esc(&region_name(snap, offered_by(ars, *origin)))
+                    ),
+                },
+                link(&s.url),
+                if s.online_ok { "ja" } else { "nein" }.to_string(),
+                esc(s.flaechendeckung.as_str()),
+                datenstand.format("%d.%m.%Y").to_string(),
+                match processes.get(s.leika.as_str()) {
+                    Some(&p) if f.is_active(raw, admin, p) => {
+                        format!("{}: freigeschaltet", esc(&raw.processes[p].name))
+                    }
+                    Some(&p) => format!("{}: nicht freigeschaltet", esc(&raw.processes[p].name)),
+                    None => "–".to_string(),
+                },
+            ]
+        })
+        .collect();
+    rows
 }
 
 /// The Kreis or Land page's sections: reach per service and the broken links. `unit` is the

@@ -76,6 +76,19 @@ pub struct Registry {
     regions: Vec<Region>,
     by_key: HashMap<String, usize>,
     pub edition: Option<Edition>,
+    /// The shipped LeiKa catalogue with its OZG-Leistung and Themenfeld, by LeiKa key.
+    pub leika: HashMap<String, LeikaEntry>,
+}
+
+/// One LeiKa service of the shipped catalogue, joined to its OZG-Leistung.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LeikaEntry {
+    pub name: String,
+    /// LeiKa-Typ 1–6 (who regulates and who executes), as the catalogue writes it.
+    pub leika_type: String,
+    pub ozg_id: Option<String>,
+    pub ozg_name: Option<String>,
+    pub themenfeld: Option<String>,
 }
 
 /// The reference edition recorded in the database.
@@ -99,7 +112,14 @@ impl Registry {
             regions,
             by_key,
             edition,
+            leika: HashMap::new(),
         }
+    }
+
+    /// The same, with the LeiKa catalogue.
+    pub fn with_leika(mut self, leika: HashMap<String, LeikaEntry>) -> Self {
+        self.leika = leika;
+        self
     }
 
     pub fn all(&self) -> &[Region] {

@@ -54,6 +54,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "onlinedienste of the federal dashboard",
         include_str!("../../migrations/0005_onlinedienste.sql"),
     ),
+    (
+        6,
+        "maturity (Reifegrad) of the processes",
+        include_str!("../../migrations/0006_reifegrad.sql"),
+    ),
 ];
 
 /// How long the first connection may take before start-up gives up.

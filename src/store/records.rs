@@ -100,7 +100,15 @@ impl RecordReader {
 
     /// The process catalogue.
     pub async fn read_processes(&mut self) -> Result<Vec<Process>, StoreError> {
-        let rows: Vec<(String, String, String, Option<String>)> = select_rows(
+        type Row = (
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = select_rows(
             &mut self.conn,
             "processes",
             &[
@@ -108,17 +116,27 @@ impl RecordReader {
                 ProcessRecord::NAME,
                 ProcessRecord::ART,
                 ProcessRecord::LEIKA_KEY,
+                ProcessRecord::REIFEGRAD,
+                ProcessRecord::REIFEGRAD_MODELL,
             ],
         )
         .await?;
         rows.into_iter()
-            .map(|(id, name, art, leika)| {
+            .map(|(id, name, art, leika, level, modell)| {
                 let art = Art::parse(&art).ok_or_else(|| decode_err("art", &art))?;
+                let reifegrad = match (level, modell) {
+                    (Some(level), Some(modell)) => Some(
+                        crate::model::Reifegrad::parse(&level, &modell)
+                            .map_err(|_| decode_err("reifegrad", &level))?,
+                    ),
+                    _ => None,
+                };
                 Ok(Process {
                     id,
                     name,
                     art,
                     leika,
+                    reifegrad,
                 })
             })
             .collect()

@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::batch::{insert_rows, Cell};
 use super::{Store, StoreError};
 use crate::registry::reference::ReferenceData;
-use crate::registry::{Edition, Level, Region, Registry};
+use crate::registry::{Edition, LeikaEntry, Level, Region, Registry};
 
 /// What `ensure_registry` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +95,26 @@ impl Store {
             })
         })
         .transpose()?;
-        Ok(Registry::new(regions, edition))
+        let mut leika = std::collections::HashMap::new();
+        for row in sqlx::query(
+            "SELECT l.leika_key, l.name, l.leika_type, l.ozg_id, o.name AS ozg_name, o.themenfeld \
+             FROM leika_services l LEFT JOIN ozg_services o ON o.ozg_id = l.ozg_id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            leika.insert(
+                row.try_get::<String, _>("leika_key")?,
+                LeikaEntry {
+                    name: row.try_get("name")?,
+                    leika_type: row.try_get("leika_type")?,
+                    ozg_id: row.try_get("ozg_id")?,
+                    ozg_name: row.try_get("ozg_name")?,
+                    themenfeld: row.try_get("themenfeld")?,
+                },
+            );
+        }
+        Ok(Registry::new(regions, edition).with_leika(leika))
     }
 
     /// Row counts of the registry tables, for start-up logs and tests.
