@@ -5,10 +5,14 @@
 //! Run: `cargo bench --bench import` (set `BENCH_ROWS` for another size; `BENCH_SCALE=de` for the
 //! synthetic Germany of `demo --scale de`: 11,050 administrations, and the scale demo's own
 //! 654,091-row `aktivierungen` file on top; `BENCH_SCALE=de10` for Germany's upper bound of 6.5
-//! million rows, measured on the release binary beside `sqlite3`, see `support/de10.rs`).
+//! million rows, measured on the release binary beside `sqlite3`, see `support/de10.rs`;
+//! `BENCH_SCALE=onlinedienste` for a Germany-sized federal Onlinedienste export of 2.7 million
+//! rows beside an `aktivierungen` file of the same count, see `support/services_de.rs`).
 
 #[path = "support/de10.rs"]
 mod de10;
+#[path = "support/services_de.rs"]
+mod services_de;
 mod support;
 
 use std::time::Instant;
@@ -155,6 +159,10 @@ async fn main() {
     }
     if std::env::var("BENCH_SCALE").is_ok_and(|v| v == "de10") {
         de10::run().await;
+        return;
+    }
+    if std::env::var("BENCH_SCALE").is_ok_and(|v| v == "onlinedienste") {
+        services_de::run().await;
         return;
     }
     let rows: usize = std::env::var("BENCH_ROWS")

@@ -60,7 +60,10 @@ impl Store {
         }
         match previous {
             Some(p) if keep_onlinedienste => raw.onlinedienste = p.onlinedienste.clone(),
-            _ => reader.read_onlinedienste(&mut raw.sink()).await?,
+            _ => {
+                reader.read_onlinedienste(&mut raw.sink()).await?;
+                Arc::make_mut(&mut raw.onlinedienste).shrink_to_fit();
+            }
         }
         raw.demo = match previous {
             Some(p) if raw.import_ids == p.import_ids => p.demo,

@@ -377,29 +377,29 @@ async fn the_engine_counts_reach_disagreements_and_broken_links_as_by_hand() {
 
         // The pages (today: the Datenstand of 01.11. still holds).
         let kreis_page = common::get_text(&c, &format!("{base}/kreis/08115")).await;
-        for part in [
-            "<strong id=\"kz-onlinedienste\">6</strong>",
-            "<strong id=\"kz-flaechendeckend\">3</strong>",
-            "<strong id=\"kz-abweichungen\">1</strong>",
-            "id=\"links-nicht-ok\"",
-            "href=\"https://www.service-bw.de/melde-boeblingen\" rel=\"nofollow noopener\"",
-            "Dashboard Digitale Verwaltung",
-        ] {
-            assert!(kreis_page.contains(part), "{}: {part}", db.name);
-        }
+        contains_all(
+            &kreis_page,
+            db.name,
+            &[
+                "<strong id=\"kz-onlinedienste\">6</strong>",
+                "<strong id=\"kz-flaechendeckend\">3</strong>",
+                "<strong id=\"kz-abweichungen\">1</strong>",
+                "id=\"links-nicht-ok\"",
+                "href=\"https://www.service-bw.de/melde-boeblingen\" rel=\"nofollow noopener\"",
+                "Dashboard Digitale Verwaltung",
+            ],
+        );
         let page = common::get_text(&c, &format!("{base}/gemeinde/08115003")).await;
-        for part in [
+        contains_all(&page, db.name, &[
             "<strong id=\"kz-onlinedienste\">5</strong>",
             "<th scope=\"row\">Meldebescheinigung erteilen</th><td>99050012104000</td><td>Gemeinde (Böblingen, Stadt)</td>",
             "<td>Kreis (Landkreis Böblingen)</td>",
             "<td>Bund</td>",
-        ] {
-            assert!(page.contains(part), "{}: {part}\n{page}", db.name);
-        }
+        ]);
 
         // The metrics of today (the Datenstand of 01.11. still holds).
         let metrics = common::get_text(&c, &format!("{base}/metrics")).await;
-        for line in [
+        contains_all(&metrics, db.name, &[
             "digitalatlas_onlinedienste_services{kreis=\"08115\",reach=\"flaechendeckend\"} 3",
             "digitalatlas_onlinedienste_services{kreis=\"08115\",reach=\"mindestens_eine\"} 3",
             "digitalatlas_onlinedienste_links_not_ok{kreis=\"08115\"} 1",
@@ -407,10 +407,15 @@ async fn the_engine_counts_reach_disagreements_and_broken_links_as_by_hand() {
             "digitalatlas_onlinedienste_disagreements{level=\"land\"} 0",
             "digitalatlas_onlinedienste_land_services{land=\"08\",reach=\"flaechendeckend\",source=\"atlas\"} 2",
             "digitalatlas_onlinedienste_land_services{land=\"08\",reach=\"mindestens_eine\",source=\"bund\"} 3",
-        ] {
-            assert!(metrics.contains(line), "{}: {line}", db.name);
-        }
+        ]);
         server.stop().await.unwrap();
+    }
+}
+
+/// Asserts that `text` (a page, the metrics) holds every one of `parts`.
+fn contains_all(text: &str, db: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{db}: {part}\n{text}");
     }
 }
 

@@ -11,19 +11,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const EXE: &str = env!("CARGO_BIN_EXE_digitalatlas");
+pub(crate) const EXE: &str = env!("CARGO_BIN_EXE_digitalatlas");
 
 /// Wall time and peak RSS (kB) of a finished child process.
-struct Measured {
-    secs: f64,
-    peak_kb: i64,
-    ok: bool,
+pub(crate) struct Measured {
+    pub(crate) secs: f64,
+    pub(crate) peak_kb: i64,
+    pub(crate) ok: bool,
 }
 
 /// Runs `cmd` under GNU time (`apt-get install time`), which forks it from a process of its own:
 /// the peak RSS of a child forked from this (large) bench process would start at this process'
 /// own high-water mark.
-fn measure(cmd: &mut Command) -> Measured {
+pub(crate) fn measure(cmd: &mut Command) -> Measured {
     let report = tempfile::NamedTempFile::new().unwrap();
     let mut timed = Command::new("/usr/bin/time");
     timed
@@ -58,7 +58,7 @@ fn settle() {
     let _ = Command::new("sync").status();
 }
 
-fn mb(kb: i64) -> String {
+pub(crate) fn mb(kb: i64) -> String {
     format!("{:.0} MB", kb as f64 / 1024.0)
 }
 
@@ -120,7 +120,7 @@ fn digitalatlas(url: &str, registry: &Path) -> Command {
     c
 }
 
-fn import(url: &str, registry: &Path, dataset: &str, file: &Path) -> Measured {
+pub(crate) fn import(url: &str, registry: &Path, dataset: &str, file: &Path) -> Measured {
     settle();
     let m = measure(
         digitalatlas(url, registry)
@@ -188,14 +188,33 @@ fn status_kb(pid: u32, field: &str) -> i64 {
 
 /// What `serve` did on a database: seconds to ready, steady RSS (median of samples after ready),
 /// peak RSS, and the first time series request's seconds.
-struct Served {
-    ready_s: f64,
-    steady_kb: i64,
-    peak_kb: i64,
-    first_timeseries_s: f64,
+pub(crate) struct Served {
+    pub(crate) ready_s: f64,
+    pub(crate) steady_kb: i64,
+    pub(crate) peak_kb: i64,
+    /// Seconds of the first request (a time series, or the path given to `serve_with`).
+    pub(crate) first_timeseries_s: f64,
+    /// Its answer.
+    pub(crate) first_body: String,
 }
 
 async fn serve(url: &str, registry: Option<&Path>, demo: bool) -> Served {
+    serve_with(
+        url,
+        registry,
+        demo,
+        "/api/v1/timeseries?metric=administrations_with_lotse&level=land",
+    )
+    .await
+}
+
+/// [`serve`], with `first` as the first request after the steady samples.
+pub(crate) async fn serve_with(
+    url: &str,
+    registry: Option<&Path>,
+    demo: bool,
+    first: &str,
+) -> Served {
     let port = port();
     let mut cmd = Command::new(EXE);
     cmd.arg("--database-url").arg(url);
@@ -234,14 +253,12 @@ async fn serve(url: &str, registry: Option<&Path>, demo: bool) -> Served {
     samples.sort();
     let t = Instant::now();
     let r = client
-        .get(format!(
-            "{base}/api/v1/timeseries?metric=administrations_with_lotse&level=land"
-        ))
+        .get(format!("{base}{first}"))
         .send()
         .await
-        .expect("timeseries");
-    assert!(r.status().is_success(), "timeseries: {}", r.status());
-    let _ = r.bytes().await;
+        .expect("first request");
+    assert!(r.status().is_success(), "{first}: {}", r.status());
+    let first_body = r.text().await.unwrap_or_default();
     let first_timeseries_s = t.elapsed().as_secs_f64();
     let peak_kb = status_kb(child.id(), "VmHWM:");
     let _ = child.kill();
@@ -251,6 +268,7 @@ async fn serve(url: &str, registry: Option<&Path>, demo: bool) -> Served {
         steady_kb: samples[samples.len() / 2],
         peak_kb,
         first_timeseries_s,
+        first_body,
     }
 }
 

@@ -446,7 +446,7 @@ impl RecordSink for RawSink<'_> {
     }
 
     fn onlinedienst(&mut self, row: crate::model::OnlinedienstRef<'_>) {
-        use super::onlinedienste::{region_key, Service};
+        use super::onlinedienste::{region_key, Row};
         let registry = &self.raw.registry;
         let gemeinden = self.gemeinden_ars.get_or_insert_with(|| {
             registry
@@ -458,10 +458,10 @@ impl RecordSink for RawSink<'_> {
         Arc::make_mut(&mut self.raw.onlinedienste).add(
             key,
             row.snapshot,
-            Service {
-                leika: row.leika.to_string(),
-                name: row.leika_name.to_string(),
-                url: row.url.to_string(),
+            Row {
+                leika: row.leika,
+                name: row.leika_name,
+                url: row.url,
                 online_ok: row.online_ok,
                 flaechendeckung: row.flaechendeckung,
             },

@@ -133,21 +133,20 @@ pub fn broken_links<'a>(
     day: NaiveDate,
     gemeinden: impl IntoIterator<Item = &'a str>,
 ) -> Vec<BrokenLink> {
-    let mut by_link: HashMap<usize, BrokenLink> = HashMap::new();
+    let mut by_link: HashMap<u64, BrokenLink> = HashMap::new();
     for ars in gemeinden {
         for (origin, datenstand, s) in raw.onlinedienste.available(ars, day) {
             if s.online_ok {
                 continue;
             }
-            let id = s as *const Service as usize;
             by_link
-                .entry(id)
+                .entry(s.id)
                 .or_insert_with(|| BrokenLink {
                     origin,
                     region: offered_by(ars, origin).to_string(),
-                    leika: s.leika.clone(),
-                    name: s.name.clone(),
-                    url: s.url.clone(),
+                    leika: s.leika.to_string(),
+                    name: s.name.to_string(),
+                    url: s.url(),
                     gemeinden: 0,
                     datenstand,
                 })
@@ -198,41 +197,42 @@ fn gemeinden(raw: &RawData) -> Vec<(usize, &str)> {
 
 /// The services held by one Gemeinde on `day`, one entry per service; interns new services.
 fn held<'a>(
-    available: &[(Origin, NaiveDate, &'a Service)],
+    available: &[(Origin, NaiveDate, Service<'a>)],
     index: &mut HashMap<&'a str, u32>,
     names: &mut Vec<(&'a str, &'a str)>,
-    broken_links: &mut Vec<usize>,
+    broken_links: &mut Vec<u64>,
 ) -> Vec<Held> {
     let mut out: Vec<Held> = Vec::with_capacity(available.len());
     for &(origin, _, s) in available {
         let next = index.len() as u32;
-        let service = *index.entry(s.leika.as_str()).or_insert_with(|| {
-            names.push((s.leika.as_str(), s.name.as_str()));
+        let service = *index.entry(s.leika).or_insert_with(|| {
+            names.push((s.leika, s.name));
             next
         });
         if !s.online_ok {
-            // A link is told apart by where the engine keeps it: one stored row, however many
-            // Gemeinden it is available to.
-            broken_links.push(s as *const Service as usize);
+            // One stored row, however many Gemeinden it is available to.
+            broken_links.push(s.id);
         }
-        let widest = |a: Option<Reach>, b: Option<Reach>| a.max(b);
-        let h = Held {
+        out.push(Held {
             service,
             own: origin == Origin::Gemeinde,
             broken: !s.online_ok,
             claim_kreis: s.flaechendeckung.implied(true),
             claim_above: s.flaechendeckung.implied(false),
-        };
-        match out.iter_mut().find(|o| o.service == service) {
-            Some(o) => {
-                o.own |= h.own;
-                o.broken |= h.broken;
-                o.claim_kreis = widest(o.claim_kreis, h.claim_kreis);
-                o.claim_above = widest(o.claim_above, h.claim_above);
-            }
-            None => out.push(h),
-        }
+        });
     }
+    // One entry per service: the rows of a service lie together once sorted.
+    out.sort_unstable_by_key(|h| h.service);
+    out.dedup_by(|h, kept| {
+        if h.service != kept.service {
+            return false;
+        }
+        kept.own |= h.own;
+        kept.broken |= h.broken;
+        kept.claim_kreis = kept.claim_kreis.max(h.claim_kreis);
+        kept.claim_above = kept.claim_above.max(h.claim_above);
+        true
+    });
     out
 }
 
@@ -246,7 +246,7 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> (ServiceDay, Vec<UnitServices>)
     let slot_of: Vec<Option<usize>> = area_slots(raw);
     let n_slots = slot_of.iter().flatten().count();
     let mut acc: Vec<Vec<Acc>> = vec![Vec::new(); n_slots];
-    let mut broken_by_unit: HashMap<usize, HashSet<usize>> = HashMap::new();
+    let mut broken_by_unit: HashMap<usize, HashSet<u64>> = HashMap::new();
     for (admin, ars) in gemeinden(raw) {
         let available = raw.onlinedienste.available(ars, day);
         if available.is_empty() {

@@ -92,13 +92,8 @@ impl ReachRow {
             Column::new("level", "Ebene", Text, "kreis, regierungsbezirk or land"),
             Column::new("key", "Schlüssel", Key, "Key of the area"),
             common::NAME,
-            Column::new("leika_key", "LeiKa-Schlüssel", Key, "14-digit LeiKa key"),
-            Column::new(
-                "leika_name",
-                "Leistung",
-                Text,
-                "The LeiKa name of the service",
-            ),
+            common::LEIKA_KEY,
+            common::LEIKA_NAME,
             Column::new(
                 "gemeinden",
                 "Gemeinden mit Onlinedienst",

@@ -97,13 +97,8 @@ impl OnlinedienstRow {
             Column::new("ags", "Gemeindeschlüssel", Key, "AGS of the Gemeinde"),
             common::NAME,
             common::KREIS,
-            Column::new("leika_key", "LeiKa-Schlüssel", Key, "14-digit LeiKa key"),
-            Column::new(
-                "leika_name",
-                "Leistung",
-                Text,
-                "The LeiKa name of the service",
-            ),
+            common::LEIKA_KEY,
+            common::LEIKA_NAME,
             Column::new(
                 "url",
                 "Onlinedienst (Adresse)",
@@ -233,24 +228,24 @@ pub(super) async fn onlinedienste(
         }
         let admin = raw.admin_idx.get(&g.ags).map(|&i| i as usize);
         for (origin, snapshot, s) in raw.onlinedienste.available(&g.ars, day) {
-            let entry = raw.registry.leika.get(&s.leika);
+            let entry = raw.registry.leika.get(s.leika);
             let known =
                 |pick: fn(&LeikaEntry) -> &Option<String>| entry.and_then(|e| pick(e).as_deref());
-            if !leika.admits(&s.leika)
+            if !leika.admits(s.leika)
                 || !status.admits(s.online_ok)
                 || !ozg_id.admits(known(|e| &e.ozg_id))
                 || themenfeld.is_some_and(|t| known(|e| &e.themenfeld) != Some(t))
             {
                 continue;
             }
-            let process = processes.get(s.leika.as_str()).copied();
+            let process = processes.get(s.leika).copied();
             rows.push(OnlinedienstRow {
                 ags: g.ags.clone(),
                 name: g.name.clone(),
                 kreis: kreis.clone(),
-                leika_key: s.leika.clone(),
-                leika_name: s.name.clone(),
-                url: web_url(&s.url),
+                leika_key: s.leika.to_string(),
+                leika_name: s.name.to_string(),
+                url: web_url(&s.url()),
                 online_status: Onlinedienst::status_text(s.online_ok),
                 art_flaechendeckung: s.flaechendeckung.as_str(),
                 herkunft: origin.as_str(),

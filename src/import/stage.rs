@@ -21,6 +21,16 @@ use crate::model::{Cell, RecordStream, StreamStopped};
 /// holds in memory besides the current write batch.
 pub(super) const BATCH_ROWS: usize = 100_000;
 
+/// And at most about this many bytes of them (a row's text and about 48 bytes per cell of its
+/// record): wide rows (an Onlinedienste export has 16 columns) make smaller batches, so that the
+/// batches in flight stay within the memory bound.
+pub(super) const BATCH_BYTES: usize = 24 << 20;
+
+/// What a row costs in memory while it is staged, roughly.
+fn staged_bytes(row: &Row) -> usize {
+    row.cells.as_slice().len() + row.cells.len() * 48
+}
+
 /// At most this many warnings are kept; the rest are counted.
 const MAX_WARNINGS: usize = 100;
 
@@ -156,6 +166,8 @@ pub(super) struct Stager<'c> {
     with: Validation<'c>,
     cols: Option<Arc<Columns>>,
     batch: Vec<Row>,
+    /// [`staged_bytes`] of the rows in `batch`.
+    batch_bytes: usize,
     to_validator: Option<std::sync::mpsc::SyncSender<Batch>>,
     /// Set by the validating thread when a run could not be spilled: reading stops.
     stopped: Arc<AtomicBool>,
@@ -200,6 +212,7 @@ pub(super) fn stage<R>(
             with,
             cols: None,
             batch: Vec::new(),
+            batch_bytes: 0,
             to_validator: Some(to_validator),
             stopped,
             staged: Staged::default(),
@@ -239,12 +252,15 @@ impl RowSink for Stager<'_> {
     }
 
     fn row(&mut self, row: Row) -> ControlFlow<()> {
+        self.batch_bytes += staged_bytes(&row);
         self.batch.push(row);
-        if self.batch.len() >= BATCH_ROWS {
+        if self.batch.len() >= BATCH_ROWS || self.batch_bytes >= BATCH_BYTES {
+            self.batch_bytes = 0;
             let (Some(cols), Some(to_validator)) = (&self.cols, &self.to_validator) else {
                 return ControlFlow::Break(());
             };
-            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_ROWS));
+            let room = self.batch.len();
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(room));
             if self.stopped.load(AtomicOrdering::Relaxed)
                 || to_validator.send((batch, cols.clone())).is_err()
             {

@@ -111,6 +111,15 @@ pub mod common {
         "The unit's key: AGS (Gemeinde), Kreis key, Regierungsbezirk key, Land key or size class",
     );
     pub const NAME: Column = Column::new("name", "Name", Text, "The official name");
+    /// An Onlinedienst's LeiKa key and name (the federal export's).
+    pub const LEIKA_KEY: Column =
+        Column::new("leika_key", "LeiKa-Schlüssel", Key, "14-digit LeiKa key");
+    pub const LEIKA_NAME: Column = Column::new(
+        "leika_name",
+        "Leistung",
+        Text,
+        "The LeiKa name of the service",
+    );
     pub const KIND: Column = Column::new(
         "kind",
         "Art",

@@ -115,13 +115,13 @@ fn gemeinde_rows(snap: &Snapshot, admin: usize, ars: &str) -> Vec<Vec<String>> {
     let f = &snap.current;
     let processes = raw.processes_by_leika();
     let mut available = raw.onlinedienste.available(ars, f.as_of);
-    available.sort_by(|a, b| a.2.name.cmp(&b.2.name).then(a.0.cmp(&b.0)));
+    available.sort_by(|a, b| a.2.name.cmp(b.2.name).then(a.0.cmp(&b.0)));
     let rows: Vec<Vec<String>> = available
         .iter()
         .map(|(origin, datenstand, s)| {
             vec![
-                esc(&s.name),
-                esc(&s.leika),
+                esc(s.name),
+                esc(s.leika),
                 match origin {
                     Origin::Bund => "Bund".to_string(),
                     _ => format!(
@@ -130,11 +130,11 @@ fn gemeinde_rows(snap: &Snapshot, admin: usize, ars: &str) -> Vec<Vec<String>> {
                         esc(&region_name(snap, offered_by(ars, *origin)))
                     ),
                 },
-                link(&s.url),
+                link(&s.url()),
                 if s.online_ok { "ja" } else { "nein" }.to_string(),
                 esc(s.flaechendeckung.as_str()),
                 datenstand.format("%d.%m.%Y").to_string(),
-                match processes.get(s.leika.as_str()) {
+                match processes.get(s.leika) {
                     Some(&p) if f.is_active(raw, admin, p) => {
                         format!("{}: freigeschaltet", esc(&raw.processes[p].name))
                     }

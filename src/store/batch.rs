@@ -214,7 +214,37 @@ async fn pages_by_key(
     columns: &[&str],
     mut each: impl FnMut(Page<'_>) -> Result<(usize, Vec<String>), sqlx::Error>,
 ) -> Result<(), sqlx::Error> {
+    json_pages(conn, table, key, columns, |text| each(Page::Json(text))).await
+}
+
+/// Pages of [`PAGE_ROWS`] rows as JSON documents of `[columns…]` rows (escapes and all), for
+/// tables whose text may hold anything: on SQLite by rowid ranges (the table's own order, no
+/// sort), on PostgreSQL by the primary key `key` (keyset pagination, each page in key order as
+/// the database orders it). `each` gets every page's text and answers how many rows it had and
+/// the last row's key (used on PostgreSQL only).
+pub(super) async fn json_pages(
+    conn: &mut AnyConnection,
+    table: &str,
+    key: &[&str],
+    columns: &[&str],
+    mut each: impl FnMut(&str) -> Result<(usize, Vec<String>), sqlx::Error>,
+) -> Result<(), sqlx::Error> {
     let cols = columns.join(", ");
+    if conn.backend_name() != "PostgreSQL" {
+        let sql = format!(
+            "SELECT json_group_array(json_array({cols})) FROM {table} \
+             WHERE rowid >= $1 AND rowid < $2"
+        );
+        let (Some(lo), Some(hi)) = rowid_range(&mut *conn, table).await? else {
+            return Ok(());
+        };
+        let mut from = lo;
+        while let Some(text) = fetch_rowid_page(&mut *conn, &sql, from, hi).await? {
+            each(&text)?;
+            from += PAGE_ROWS as i64;
+        }
+        return Ok(());
+    }
     let order = key.join(", ");
     let params = (1..=key.len())
         .map(|i| format!("${i}"))
@@ -235,7 +265,7 @@ async fn pages_by_key(
             q = q.bind(part.clone());
         }
         let text = q.fetch_one(&mut *conn).await?;
-        let (rows, last) = each(Page::Json(&text))?;
+        let (rows, last) = each(&text)?;
         if rows < PAGE_ROWS {
             return Ok(());
         }

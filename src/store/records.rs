@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Row};
 
-use super::batch::{parse_rows, rowid_range, select_json, select_pages, select_rows, PAGE_ROWS};
+use super::batch::{
+    json_pages, parse_rows, rowid_range, select_json, select_pages, select_rows, PAGE_ROWS,
+};
 use super::{Store, StoreError};
 use crate::model::calendar::iso_date;
 use crate::model::rows::{
@@ -218,14 +220,18 @@ impl RecordReader {
         Ok(())
     }
 
-    /// Every stored Onlinedienst into `sink` (one JSON document, read with borrowed strings).
+    /// Every stored Onlinedienst into `sink`, in pages of JSON rows by the primary key (names
+    /// and addresses may hold anything, so the JSON escapes them): memory holds one page.
     pub async fn read_onlinedienste(
         &mut self,
         sink: &mut (dyn RecordSink + Send),
     ) -> Result<(), StoreError> {
-        let text = select_json(
+        // Keys, codes and dates as borrowed text; the name and the URL may hold escapes.
+        type Row<'t> = (&'t str, &'t str, &'t str, String, String, &'t str, &'t str);
+        json_pages(
             &mut self.conn,
             "onlinedienste",
+            Onlinedienst::KEY,
             &[
                 Onlinedienst::SNAPSHOT_DATE,
                 Onlinedienst::ARS,
@@ -235,24 +241,29 @@ impl RecordReader {
                 Onlinedienst::ONLINE_STATUS,
                 Onlinedienst::ART_FLAECHENDECKUNG,
             ],
+            |text| {
+                let rows: Vec<Row<'_>> = parse_rows(text, "onlinedienste")?;
+                for (snapshot, ars, leika, url, leika_name, status, class) in &rows {
+                    let flaechendeckung = Flaechendeckung::parse(class)
+                        .ok_or_else(|| decode_err("art_flaechendeckung", class))?;
+                    sink.onlinedienst(OnlinedienstRef {
+                        snapshot: date(snapshot)?,
+                        ars,
+                        leika,
+                        url,
+                        leika_name,
+                        online_ok: *status == Onlinedienst::status_text(true),
+                        flaechendeckung,
+                    });
+                }
+                let last = rows
+                    .last()
+                    .map(|r| vec![r.0.into(), r.1.into(), r.2.into(), r.3.clone()])
+                    .unwrap_or_default();
+                Ok((rows.len(), last))
+            },
         )
         .await?;
-        // Keys, codes and dates as borrowed text; the name and the URL may hold escapes.
-        type Row<'t> = (&'t str, &'t str, &'t str, String, String, &'t str, &'t str);
-        let rows: Vec<Row<'_>> = parse_rows(&text, "onlinedienste")?;
-        for (snapshot, ars, leika, url, leika_name, status, class) in rows {
-            let flaechendeckung = Flaechendeckung::parse(class)
-                .ok_or_else(|| decode_err("art_flaechendeckung", class))?;
-            sink.onlinedienst(OnlinedienstRef {
-                snapshot: date(snapshot)?,
-                ars,
-                leika,
-                url: &url,
-                leika_name: &leika_name,
-                online_ok: status == Onlinedienst::status_text(true),
-                flaechendeckung,
-            });
-        }
         Ok(())
     }
 
