@@ -72,7 +72,8 @@ const IDENTITY: [Column; 7] = [
 
 #[utoipa::path(get, path = "/api/v1/coverage", params(Params), tag = "coverage",
     responses((status = 200, description = "One row per unit of the level", content((Vec<CoverageRow> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-              (status = 400, description = "Bad parameter", body = super::error::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
+              (status = 404, description = "Unknown Kreis", body = super::error::ErrorBody)))]
 pub(super) async fn coverage(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,

@@ -10,7 +10,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{kreis_filter, table, ApiQuery, Download};
-use super::query::{Day, KreisFilter, Leika, LinkStatus, OzgId, RbFilter, TableFormat};
+use super::query::{Day, KreisFilter, Leika, LinkStatus, OzgId, RbFilter, TableFormat, Themenfeld};
 use super::AppState;
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
@@ -47,7 +47,8 @@ pub(super) struct Params {
     #[param(inline)]
     ozg_id: Option<OzgId>,
     /// Only the services of this Themenfeld of the OZG catalogue (e.g. `Familie & Kind`).
-    themenfeld: Option<String>,
+    #[param(inline)]
+    themenfeld: Option<Themenfeld>,
     /// The services available on this day (YYYY-MM-DD), default today.
     #[param(inline)]
     as_of: Option<Day>,
@@ -214,7 +215,7 @@ pub(super) async fn onlinedienste(
         &p.regierungsbezirk.clone().unwrap_or_default(),
     )?;
     let selected = selected_kreise(raw, &kreise);
-    let themenfeld = themenfeld(raw, p.themenfeld.as_deref())?;
+    let themenfeld = themenfeld(raw, p.themenfeld.and_then(|t| t.0).as_deref())?;
     let (leika, status) = (p.leika.unwrap_or_default(), p.status.unwrap_or_default());
     let ozg_id = p.ozg_id.unwrap_or_default();
     let f = snap.as_of(day);
@@ -287,11 +288,13 @@ pub(super) fn themenfeld<'a>(
     let Some(given) = given.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
+    // The registry's catalogue and the shipped one (which the OpenAPI document lists).
     let mut known: Vec<&str> = raw
         .registry
         .leika
         .values()
         .filter_map(|e| e.themenfeld.as_deref())
+        .chain(crate::registry::reference::shipped_themenfelder())
         .collect();
     known.sort_unstable();
     known.dedup();

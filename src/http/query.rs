@@ -323,6 +323,40 @@ impl utoipa::PartialSchema for OzgId {
 
 impl utoipa::ToSchema for OzgId {}
 
+/// `themenfeld`: one Themenfeld of the OZG catalogue (e.g. `Familie & Kind`), or empty for all.
+/// The document lists the shipped catalogue's; a registry with another catalogue is checked by
+/// the handler against its own.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Themenfeld(pub(crate) Option<String>);
+
+impl<'de> Deserialize<'de> for Themenfeld {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Themenfeld, D::Error> {
+        from_text(d, |t| {
+            Ok(Themenfeld((!t.is_empty()).then(|| t.to_string())))
+        })
+    }
+}
+
+impl utoipa::PartialSchema for Themenfeld {
+    fn schema() -> RefOr<Schema> {
+        let escape = |t: &str| {
+            t.chars()
+                .flat_map(|c| {
+                    let special = "\\^$.|?*+()[]{}".contains(c);
+                    special.then_some('\\').into_iter().chain([c])
+                })
+                .collect::<String>()
+        };
+        let names: Vec<String> = crate::registry::reference::shipped_themenfelder()
+            .into_iter()
+            .map(escape)
+            .collect();
+        string_schema(format!("^({})?$", names.join("|")))
+    }
+}
+
+impl utoipa::ToSchema for Themenfeld {}
+
 /// `leika`: one 14-digit LeiKa key, or empty for all.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Leika(pub(crate) Option<String>);

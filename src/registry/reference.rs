@@ -20,6 +20,17 @@ const REGIONEN_CSV: &str = include_str!("../../data/regionen-bw.csv");
 const VERBAENDE_CSV: &str = include_str!("../../data/verwaltungsverbaende-bw.csv");
 const OZG_LEISTUNGEN_CSV: &str = include_str!("../../data/ozg/ozg-leistungen.csv");
 const LEIKA_CSV: &str = include_str!("../../data/ozg/leika-leistungen.csv");
+const THEMENFELDER_CSV: &str = include_str!("../../data/ozg/ozg-themenfelder.csv");
+
+/// The Themenfelder of the shipped OZG catalogue, in its order.
+pub fn shipped_themenfelder() -> Vec<&'static str> {
+    THEMENFELDER_CSV
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
 pub const GEMEINDEN_GEOJSON: &str = include_str!("../../data/gemeinden-bw.geojson");
 pub const KREISE_GEOJSON: &str = include_str!("../../data/kreise-bw.geojson");
 
