@@ -575,3 +575,73 @@ fn check_rows(contract: &str, rows: &[Value], scope: &Scope, what: &str) {
         assert!(first <= "2018-11-30", "{what}: starts {first}");
     }
 }
+
+/// `generate.py --api-url URL` writes one URL everywhere a deployment needs it: the Infinity
+/// datasource's URL and its `allowedHosts` (else every Infinity panel fails with "requested URL
+/// not allowed") and every map layer; a trailing `/` is normalised (no `//api/…`); a URL that is
+/// not http(s) is refused.
+#[test]
+fn generate_py_writes_the_api_url_once_for_datasource_allowed_hosts_and_maps() {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboards/grafana/generate.py");
+    let dir = tempfile::tempdir().unwrap();
+    let (boards, prov) = (
+        dir.path().join("dashboards"),
+        dir.path().join("provisioning"),
+    );
+    let run = |api: &str| {
+        std::process::Command::new("python3")
+            .arg(&script)
+            .args([
+                "--api-url",
+                api,
+                "--prometheus-url",
+                "http://prometheus:9090/",
+            ])
+            .arg("--out")
+            .arg(&boards)
+            .arg("--provisioning-out")
+            .arg(&prov)
+            .output()
+            .expect("python3")
+    };
+    let out = run("https://atlas.example.org/");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let yaml = std::fs::read_to_string(prov.join("digitalatlas.yaml")).unwrap();
+    assert!(
+        yaml.contains("    url: https://atlas.example.org\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("      allowedHosts:\n        - https://atlas.example.org\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("    url: http://prometheus:9090\n"), "{yaml}");
+    let mut layers = 0;
+    for entry in std::fs::read_dir(&boards).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(
+            !text.contains("127.0.0.1"),
+            "a default URL left in a dashboard"
+        );
+        let d: Value = serde_json::from_str(&text).unwrap();
+        for p in panels(&d) {
+            for layer in p["options"]["layers"].as_array().into_iter().flatten() {
+                let src = layer["config"]["src"].as_str().unwrap_or_default();
+                assert!(
+                    src.starts_with("https://atlas.example.org/api/v1/geo/"),
+                    "{src}"
+                );
+                layers += 1;
+            }
+        }
+    }
+    assert!(layers >= 3, "{layers} map layers");
+    let refused = run("ftp://atlas.example.org");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not an http or https base URL"));
+}

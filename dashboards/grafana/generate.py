@@ -25,6 +25,51 @@ HISTORY = "now-10y/y"
 # Grafana 12 (see the README's table), so a dashboard variable there leaves the maps empty.
 DEFAULT_API_URL = "http://127.0.0.1:8080"
 API_URL = DEFAULT_API_URL
+DEFAULT_PROMETHEUS_URL = "http://127.0.0.1:9090"
+# The datasource provisioning file, written with the same URL as the map layers (`--api-url`):
+# the Infinity datasource's URL and its `allowedHosts` (without which every Infinity panel fails
+# with "requested URL not allowed") cannot drift from the dashboards.
+PROVISIONING = pathlib.Path(__file__).parent / "provisioning" / "datasources"
+
+
+def base_url(url, what):
+    """An http(s) base URL without trailing slashes (`https://host/` and `https://host` alike)."""
+    url = url.strip().rstrip("/")
+    if not (url.startswith("http://") or url.startswith("https://")) or "?" in url or "#" in url:
+        sys.exit(f"{what}: {url!r} is not an http or https base URL (no query, no fragment)")
+    return url
+
+
+def datasources_yaml(api_url, prometheus_url):
+    """Grafana's datasource provisioning for the two datasources the dashboards name by uid."""
+    return f"""# Grafana datasource provisioning for digitalatlas, written by dashboards/grafana/generate.py
+# (--api-url, --prometheus-url): copy it into Grafana's provisioning directory (e.g.
+# /etc/grafana/provisioning/datasources/). The dashboards refer to the datasources by these uids.
+apiVersion: 1
+
+datasources:
+  - name: digitalatlas Prometheus
+    uid: digitalatlas-prometheus
+    type: prometheus
+    access: proxy
+    url: {prometheus_url}
+    isDefault: false
+    jsonData:
+      timeInterval: 60s
+
+  # The JSON/CSV API, read with the Infinity datasource plugin (yesoreyeram-infinity-datasource;
+  # install it with `grafana cli plugins install yesoreyeram-infinity-datasource`). The panels use
+  # relative URLs such as /api/v1/coverage?level=kreis, resolved against this base URL, and
+  # Infinity only requests URLs under its allowed hosts: both are the --api-url.
+  - name: digitalatlas API
+    uid: digitalatlas-api
+    type: yesoreyeram-infinity-datasource
+    access: proxy
+    url: {api_url}
+    jsonData:
+      allowedHosts:
+        - {api_url}
+"""
 
 # The label names of every metric family, from the golden file of the metric contract
 # (tests/golden/metrics.txt, checked against the service by tests/golden.rs).
@@ -725,13 +770,27 @@ def main():
     args.add_argument("--api-url", default=DEFAULT_API_URL,
                       help="where browsers reach digitalatlas (for the map layers), "
                            f"default {DEFAULT_API_URL}")
+    args.add_argument("--prometheus-url", default=DEFAULT_PROMETHEUS_URL,
+                      help=f"where Grafana reaches Prometheus, default {DEFAULT_PROMETHEUS_URL}")
     args.add_argument("--out", type=pathlib.Path, default=OUT,
                       help="directory to write the dashboards to (Grafana's provider path)")
+    args.add_argument("--provisioning-out", type=pathlib.Path, default=PROVISIONING,
+                      help="directory to write the datasource provisioning file to")
     opts = args.parse_args()
-    API_URL = opts.api_url.rstrip("/")
+    API_URL = base_url(opts.api_url, "--api-url")
+    prometheus_url = base_url(opts.prometheus_url, "--prometheus-url")
     check, out = opts.check, opts.out
     out.mkdir(parents=True, exist_ok=True)
     stale = []
+    datasources = opts.provisioning_out / "digitalatlas.yaml"
+    datasources_text = datasources_yaml(API_URL, prometheus_url)
+    if check:
+        if not datasources.exists() or datasources.read_text(encoding="utf-8") != datasources_text:
+            stale.append(str(datasources))
+    else:
+        opts.provisioning_out.mkdir(parents=True, exist_ok=True)
+        datasources.write_text(datasources_text, encoding="utf-8")
+        print(datasources)
     boards = (ozg_board(), lotsen_board(), onlinedienste_board(), ops_board())
     contracts = {}
     for b in boards:
