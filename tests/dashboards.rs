@@ -355,6 +355,7 @@ async fn every_dashboard_query_answers_with_data() {
     }
     assert!(api_checked >= 8, "{api_checked} Infinity queries checked");
     assert_eq!(layers_checked, 3, "map layers checked");
+    tables_as_grafana_shows_them(&c, &base).await;
     if prometheus.is_some() {
         assert!(prom_checked >= 20, "{prom_checked} PromQL queries checked");
         assert!(
@@ -644,4 +645,69 @@ fn generate_py_writes_the_api_url_once_for_datasource_allowed_hosts_and_maps() {
     let refused = run("ftp://atlas.example.org");
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not an http or https base URL"));
+}
+
+/// Every Infinity table as a reader sees it, computed by Grafana's data library (@grafana/data,
+/// `dashboards/grafana/render.mjs`) from the live API's rows framed the way Infinity's backend
+/// frames them (fields in sorted key order): its columns come in the declared order (the
+/// panel's columns, the matrix' fixed columns), not alphabetically.
+async fn tables_as_grafana_shows_them(c: &reqwest::Client, base: &str) {
+    let mut panels_in = Vec::new();
+    let mut expected = Vec::new();
+    for (_, d) in dashboards() {
+        for panel in panels(&d) {
+            let t = &panel["targets"][0];
+            if panel["type"] != "table" || t["datasource"]["uid"] != "digitalatlas-api" {
+                continue;
+            }
+            let url = format!("{base}{}", fill(t["url"].as_str().unwrap(), &FILLS[1]));
+            let rows = common::get_json(c, &url).await;
+            let declared: Vec<String> = match t["columns"].as_array().filter(|c| !c.is_empty()) {
+                Some(cols) => cols
+                    .iter()
+                    .map(|c| c["text"].as_str().unwrap().into())
+                    .collect(),
+                None => vec!["name".into(), "verwaltung".into(), "art".into()],
+            };
+            expected.push((panel["title"].as_str().unwrap().to_string(), declared));
+            panels_in.push(serde_json::json!({
+                "title": panel["title"],
+                "columns": t["columns"],
+                "transformations": panel["transformations"],
+                "rows": rows,
+            }));
+        }
+    }
+    assert!(expected.len() >= 6, "{} tables", expected.len());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboards/grafana");
+    let input = serde_json::to_vec(&panels_in).unwrap();
+    let shown: Value = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut child = std::process::Command::new("node")
+            .arg(dir.join("render.mjs"))
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node (scripts/test installs it with @grafana/data)");
+        child.stdin.take().unwrap().write_all(&input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "render.mjs failed");
+        serde_json::from_slice(&out.stdout).unwrap()
+    })
+    .await
+    .unwrap();
+    for ((title, declared), shown) in expected.iter().zip(shown.as_array().unwrap()) {
+        let fields: Vec<&str> = shown["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        eprintln!("table {title}: {fields:?}");
+        assert!(
+            fields.len() >= declared.len() && fields[..declared.len()] == declared[..],
+            "{title}: Grafana shows the columns {fields:?}, declared {declared:?}"
+        );
+    }
 }

@@ -140,6 +140,16 @@ class Board:
             "fieldConfig": {"defaults": defaults or {}, "overrides": overrides or []},
             "options": options or {},
         }
+        transformations = list(transformations or [])
+        order = table_order(kind, targets)
+        if order:
+            # Infinity's backend frames a table's fields in sorted key order (infinity-libs,
+            # gframer `sliceToFrame`: the rows pass through Go maps); Grafana's "organize"
+            # transformation puts them back in the declared order (fields it does not name
+            # follow, in their order).
+            transformations.insert(0, {"id": "organize", "options": {
+                "indexByName": {name: i for i, name in enumerate(order)},
+                "excludeByName": {}, "renameByName": {}}})
         if transformations:
             p["transformations"] = transformations
         if time_from:
@@ -226,6 +236,25 @@ def prom(expr, legend="", instant=False, fmt="time_series", ref="A"):
     if instant:
         t.update({"instant": True, "range": False, "format": fmt})
     return t
+
+
+# The first columns of Infinity tables without declared columns (the matrix' fixed columns, API
+# contract of /api/v1/ozg/matrix), in the order a reader should see them.
+TABLE_FIRST = {
+    "/api/v1/ozg/matrix": ["name", "verwaltung", "art", "kreis_name", "kreis", "regierungsbezirk",
+                           "population", "lotse", "standard_active", "universal_active",
+                           "accounts_buerger", "accounts_organisation"],
+}
+
+
+def table_order(kind, targets):
+    """The declared field order of an Infinity table panel (its columns' texts), or None."""
+    t = targets[0]
+    if kind != "table" or t["datasource"] != API:
+        return None
+    if t["columns"]:
+        return [c["text"] for c in t["columns"]]
+    return TABLE_FIRST.get(t["url"].split("?")[0])
 
 
 def infinity(url, columns, fmt="table", ref="A"):
