@@ -296,6 +296,10 @@ async fn bench_http(state: &digitalatlas::http::AppState, dir: &std::path::Path)
     let www = dir.join("www");
     std::fs::create_dir_all(&www).unwrap();
     std::fs::write(www.join("metrics"), &metrics).unwrap();
+    // What Prometheus asks for (`Accept-Encoding: gzip`), as nginx serves a pre-compressed copy.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, metrics.as_ref()).unwrap();
+    std::fs::write(www.join("metrics.gz"), gz.finish().unwrap()).unwrap();
     std::fs::write(www.join("gemeinden.geojson"), &geo).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -311,7 +315,8 @@ async fn bench_http(state: &digitalatlas::http::AppState, dir: &std::path::Path)
              http {{ access_log off; default_type text/plain;\n\
                client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n\
                server {{ listen 127.0.0.1:{port}; root {www};\n\
-                 location = /gemeinden.geojson {{ default_type application/geo+json; add_header Content-Encoding br; }} }} }}\n",
+                 location = /gemeinden.geojson {{ default_type application/geo+json; add_header Content-Encoding br; }}\n\
+                 location = /metrics.gz {{ add_header Content-Encoding gzip; }} }} }}\n",
             d = dir.display(),
             www = www.display()
         ),
@@ -325,9 +330,15 @@ async fn bench_http(state: &digitalatlas::http::AppState, dir: &std::path::Path)
     for (label, ours, theirs, header) in [
         (
             "/metrics",
-            metrics_url,
+            metrics_url.clone(),
             format!("http://127.0.0.1:{port}/metrics"),
             None,
+        ),
+        (
+            "/metrics (gzip, as Prometheus scrapes)",
+            metrics_url,
+            format!("http://127.0.0.1:{port}/metrics.gz"),
+            Some("Accept-Encoding: gzip"),
         ),
         (
             "gemeinden.geojson (br)",

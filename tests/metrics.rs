@@ -322,3 +322,60 @@ async fn the_per_kreis_process_family_is_bounded() {
     assert!(text.contains("digitalatlas_ozg_population_with_process{process=\"UP01\"}"));
     server.stop().await.unwrap();
 }
+
+/// Prometheus asks for gzip on every scrape: the answer is gzip (one member, any decoder), its
+/// text the same exposition as the plain one, in both formats; a client that refuses gzip
+/// (`gzip;q=0`) gets plain text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gzip_scrape_gets_the_same_exposition_compressed() {
+    use std::io::Read;
+    let db = common::sqlite_db();
+    let server = known_data(&db.url).await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::builder().no_gzip().build().unwrap();
+    // One request first, so that both answers have the request families.
+    c.get(format!("{base}/healthz")).send().await.unwrap();
+    let families = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("# TYPE "))
+            .map(str::to_string)
+            .collect()
+    };
+    for accept in ["application/openmetrics-text;version=1.0.0", "text/plain"] {
+        let get = |encoding: &'static str| {
+            c.get(format!("{base}/metrics"))
+                .header("accept", accept)
+                .header("accept-encoding", encoding)
+                .send()
+        };
+        let plain = get("identity").await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none());
+        let plain = plain.text().await.unwrap();
+        let r = get("gzip").await.unwrap();
+        assert_eq!(r.headers()["content-encoding"], "gzip", "{accept}");
+        assert_eq!(r.headers()["vary"], "accept-encoding");
+        let gz = r.bytes().await.unwrap();
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert!(
+            gz.len() * 5 < text.len(),
+            "{} of {} bytes",
+            gz.len(),
+            text.len()
+        );
+        assert_eq!(families(&text), families(&plain), "{accept}");
+        assert_eq!(
+            common::metric_sum(&text, "digitalatlas_administrations"),
+            1136.0
+        );
+        assert_eq!(
+            text.ends_with("# EOF\n"),
+            accept.starts_with("application/openmetrics")
+        );
+        let refused = get("gzip;q=0, identity").await.unwrap();
+        assert!(refused.headers().get("content-encoding").is_none());
+    }
+    server.stop().await.unwrap();
+}

@@ -42,20 +42,42 @@ fn wants_openmetrics(headers: &HeaderMap) -> bool {
     best.is_some_and(|(_, om)| om)
 }
 
+/// True when the Accept-Encoding header takes gzip (Prometheus sends `gzip` on every scrape).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|part| {
+            let mut fields = part.split(';').map(str::trim);
+            let coding = fields.next().unwrap_or("");
+            let q = fields
+                .find_map(|f| f.strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            coding.eq_ignore_ascii_case("gzip") && q > 0.0
+        })
+}
+
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let om = wants_openmetrics(&headers);
     let snap = state.coverage.snapshot();
-    let body = state.metrics.render(&snap, om);
     let ctype = if om {
         OPENMETRICS_CONTENT_TYPE
     } else {
         TEXT_CONTENT_TYPE
     };
-    (
-        [(header::CONTENT_TYPE, HeaderValue::from_static(ctype))],
-        body,
-    )
-        .into_response()
+    let content_type = (header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
+    if accepts_gzip(&headers) {
+        // Compressed here, mostly once per data version; the compression layer leaves a body
+        // with a Content-Encoding alone.
+        let body = state.metrics.render_gzip(&snap, om);
+        let encoding = (header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        return ([content_type, vary, encoding], body).into_response();
+    }
+    ([content_type, vary], state.metrics.render(&snap, om)).into_response()
 }
 
 /// Counts and times every request under its route template (never the raw path).

@@ -2,6 +2,7 @@
 //! self-metrics of the HTTP server, in OpenMetrics 1.0.0 or the classic text format 0.0.4.
 
 pub mod families;
+mod gzip;
 mod onlinedienste;
 pub mod process;
 mod register;
@@ -23,12 +24,26 @@ pub const OPENMETRICS_CONTENT_TYPE: &str =
     "application/openmetrics-text; version=1.0.0; charset=utf-8";
 pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-/// One snapshot's families in both formats, without the OpenMetrics `# EOF` terminator.
+/// One snapshot's families in both formats, without the OpenMetrics `# EOF` terminator, and
+/// (on first use) each deflated once for gzip scrapes.
 #[derive(Debug)]
 pub struct Encoded {
     pub data_version: u64,
     pub openmetrics: Bytes,
     pub text: Bytes,
+    /// [OpenMetrics, text] deflated (see `gzip.rs`).
+    gzip: [std::sync::OnceLock<gzip::Prefix>; 2],
+}
+
+impl Encoded {
+    fn gzip_prefix(&self, openmetrics: bool) -> &gzip::Prefix {
+        let (slot, data) = if openmetrics {
+            (&self.gzip[0], &self.openmetrics)
+        } else {
+            (&self.gzip[1], &self.text)
+        };
+        slot.get_or_init(|| gzip::Prefix::of(data))
+    }
 }
 
 /// Encodes a snapshot's families.
@@ -43,6 +58,7 @@ pub fn encode_snapshot(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Enco
         data_version: snap.data_version,
         text: Bytes::from(to_text_004(&om)),
         openmetrics: Bytes::from(om),
+        gzip: Default::default(),
     }
 }
 
@@ -226,9 +242,9 @@ impl SelfMetrics {
         e
     }
 
-    /// The whole exposition for one scrape.
-    pub fn render(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
-        let encoded = self.encoded(snap);
+    /// The families that change with every scrape (snapshot age, requests, the process), in
+    /// the requested format, with OpenMetrics' `# EOF`.
+    fn live(&self, snap: &Snapshot, openmetrics: bool) -> String {
         let mut live = String::with_capacity(4096);
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode_registry(
@@ -237,18 +253,35 @@ impl SelfMetrics {
         );
         let _ = prometheus_client::encoding::text::encode_registry(&mut live, &self.registry);
         let _ = prometheus_client::encoding::text::encode_registry(&mut live, &process::registry());
-        let (cached, live) = if openmetrics {
-            (&encoded.openmetrics, live)
+        if openmetrics {
+            live.push_str("# EOF\n");
+            live
         } else {
-            (&encoded.text, to_text_004(&live))
+            to_text_004(&live)
+        }
+    }
+
+    /// The whole exposition for one scrape.
+    pub fn render(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
+        let encoded = self.encoded(snap);
+        let cached = if openmetrics {
+            &encoded.openmetrics
+        } else {
+            &encoded.text
         };
-        let mut out = Vec::with_capacity(cached.len() + live.len() + 8);
+        let live = self.live(snap, openmetrics);
+        let mut out = Vec::with_capacity(cached.len() + live.len());
         out.extend_from_slice(cached);
         out.extend_from_slice(live.as_bytes());
-        if openmetrics {
-            out.extend_from_slice(b"# EOF\n");
-        }
         Bytes::from(out)
+    }
+
+    /// The same, gzip-compressed: the snapshot's part deflated once per data version, only the
+    /// live part per scrape.
+    pub fn render_gzip(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
+        let encoded = self.encoded(snap);
+        let live = self.live(snap, openmetrics);
+        encoded.gzip_prefix(openmetrics).gzip_with(live.as_bytes())
     }
 }
 
