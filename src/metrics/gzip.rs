@@ -1,9 +1,9 @@
 //! The exposition gzip-compressed for a scrape without compressing it anew (Prometheus asks for
 //! gzip on every scrape): the snapshot's families, the bulk and the same for a data version, are
-//! deflated once and kept, ending in a sync flush (byte-aligned, not final); each scrape deflates
-//! only its live families (a few kB) as a fresh stream that ends the data — a fresh stream
-//! refers to nothing before it, so its blocks may follow — and the gzip trailer's CRC-32 is
-//! combined from the two parts. The result is one ordinary gzip member (RFC 1952).
+//! deflated once and kept, ending in a sync flush (byte-aligned, not final); each scrape appends
+//! its live families (a few kB) as stored deflate blocks (RFC 1951 §3.2.4: no compressor to set
+//! up per scrape, the last block final), and the gzip trailer's CRC-32 is combined from the two
+//! parts. The result is one ordinary gzip member (RFC 1952).
 
 use std::io::Write;
 
@@ -41,10 +41,7 @@ impl Prefix {
 
     /// The gzip member of this prefix followed by `live`.
     pub(super) fn gzip_with(&self, live: &[u8]) -> Bytes {
-        let mut enc =
-            DeflateEncoder::new(Vec::with_capacity(live.len() / 2 + 64), Compression::fast());
-        let _ = enc.write_all(live);
-        let tail = enc.finish().unwrap_or_default();
+        let tail = stored_blocks(live);
         let mut crc = Crc::new();
         crc.combine(&self.crc);
         let mut live_crc = Crc::new();
@@ -61,6 +58,23 @@ impl Prefix {
     }
 }
 
+/// `data` as stored (uncompressed) deflate blocks of at most 65,535 bytes, the last one final.
+fn stored_blocks(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + 5 * (data.len() / 65_535 + 1));
+    let mut chunks = data.chunks(65_535).peekable();
+    if chunks.peek().is_none() {
+        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]); // an empty final block
+    }
+    while let Some(chunk) = chunks.next() {
+        let len = chunk.len() as u16;
+        out.push(u8::from(chunks.peek().is_none())); // BFINAL; BTYPE 00 = stored
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,7 +86,8 @@ mod tests {
             .map(|i| format!("digitalatlas_x{{kreis=\"{:05}\"}} {i}\n", i % 44))
             .collect();
         let prefix = Prefix::of(bulk.as_bytes());
-        for live in ["", "up 1\n# EOF\n"] {
+        let long = "x".repeat(150_000); // three stored blocks
+        for live in ["", "up 1\n# EOF\n", long.as_str()] {
             let gz = prefix.gzip_with(live.as_bytes());
             let mut out = String::new();
             // A single-member decoder: no second member is needed or read.
@@ -83,7 +98,11 @@ mod tests {
                 out == format!("{bulk}{live}"),
                 "the decompressed text differs"
             );
-            assert!(gz.len() < bulk.len() / 5, "{} bytes", gz.len());
+            assert!(
+                gz.len() < bulk.len() / 5 + live.len() + 20,
+                "{} bytes",
+                gz.len()
+            );
         }
     }
 }
