@@ -541,3 +541,47 @@ async fn each_service_joins_the_catalogue_and_the_process_with_its_key() {
     assert!(sp8["reifegrad"].is_null() && sp8["reifegrad_modell"] == "");
     server.stop().await.unwrap();
 }
+
+/// The time series of the Onlinedienste figures (one sweep, the counts reused while no
+/// Datenstand passes) equal the figures of each day computed on their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_time_series_equals_each_days_figures() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    for name in ["onlinedienste-boeblingen.csv", "onlinedienste-page.json"] {
+        import_bytes(&server.state.store, name, &fixture(name))
+            .await
+            .unwrap();
+    }
+    server.state.after_import().await;
+    let (c, base) = (reqwest::Client::new(), common::base_url(&server));
+    let metrics = "onlinedienste,onlinedienste_eigene,onlinedienste_links_nicht_ok";
+    let series = common::get_json(
+        &c,
+        &format!(
+            "{base}/api/v1/timeseries?metric={metrics}&level=kreis&key=08115&from=2026-08-01&to=2027-01-31"
+        ),
+    )
+    .await;
+    let rows = series.as_array().unwrap();
+    assert!(rows.len() >= 6, "{series}");
+    let mut changes = std::collections::BTreeSet::new();
+    for row in rows {
+        let day = row["date"].as_str().unwrap();
+        let cov = common::get_json(
+            &c,
+            &format!("{base}/api/v1/coverage?level=kreis&kreis=08115&as_of={day}"),
+        )
+        .await;
+        for m in metrics.split(',') {
+            assert_eq!(row[m], cov[0][m], "{m} on {day}");
+        }
+        changes.insert((
+            row["onlinedienste_eigene"].to_string(),
+            row["onlinedienste_links_nicht_ok"].to_string(),
+        ));
+    }
+    // Before, between and after the two Datenstände: the series moves.
+    assert!(changes.len() >= 3, "{changes:?}");
+    server.stop().await.unwrap();
+}

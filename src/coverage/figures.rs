@@ -482,11 +482,16 @@ impl OzgCounts {
 
 /// The unit figures and account counts of `day` from its OZG `counts` (a sweep's), without
 /// the per-cell and per-process parts of [`Figures`] that a time series does not need.
+/// The Onlinedienste unit counts of the last day of a sweep, with the newest Datenstand on or
+/// before it: the next day with the same one reuses them.
+pub(super) type ServiceCache = Option<(Option<NaiveDate>, Vec<super::services::UnitServices>)>;
+
 pub(super) fn day_units(
     raw: &RawData,
     day: NaiveDate,
     counts: &OzgCounts,
     lotsen_by_unit: &[ByKind<ByProgramme<u32>>],
+    services: &mut ServiceCache,
 ) -> (Vec<UnitFigures>, Vec<AccountFigure>) {
     let mut units = vec![UnitFigures::default(); raw.units.len()];
     count_administrations(raw, &mut units);
@@ -494,7 +499,17 @@ pub(super) fn day_units(
     counts.clone().add_to_units(raw, &mut units);
     let (admin_accounts, _) = admin_accounts(raw, day);
     add_unit_accounts(raw, &admin_accounts, &mut units);
-    add_services(raw, day, &mut units);
+    let state = raw.onlinedienste.state_day(day);
+    let per_unit = match services {
+        Some((same, per_unit)) if *same == state => per_unit,
+        _ => {
+            let (_, per_unit) = super::services::compute(raw, day);
+            &mut services.insert((state, per_unit)).1
+        }
+    };
+    for (u, s) in units.iter_mut().zip(per_unit.iter()) {
+        u.services = *s;
+    }
     (units, accounts(raw, day))
 }
 

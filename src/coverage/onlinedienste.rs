@@ -78,6 +78,8 @@ pub struct Onlinedienste {
     /// Region key -> its number (in the order regions came: the high part of a
     /// [`Service::id`]) and its deliveries, sorted by Datenstand.
     by_region: HashMap<Box<str>, (u32, Vec<Delivery>)>,
+    /// Every Datenstand of any region, sorted, each once.
+    days: Vec<NaiveDate>,
 }
 
 /// The index of `text` in `list`, added when new.
@@ -162,6 +164,9 @@ impl Onlinedienste {
                 i
             }
         };
+        if let Err(i) = self.days.binary_search(&snapshot) {
+            self.days.insert(i, snapshot);
+        }
         let d = &mut deliveries[at];
         let class = Flaechendeckung::ALL
             .iter()
@@ -187,10 +192,14 @@ impl Onlinedienste {
 
     /// The newest Datenstand of any region (`None` without Onlinedienste).
     pub fn newest_datenstand(&self) -> Option<NaiveDate> {
-        self.by_region
-            .values()
-            .filter_map(|(_, d)| d.last().map(|d| d.day))
-            .max()
+        self.days.last().copied()
+    }
+
+    /// The newest Datenstand on or before `day`: two days with the same one see the same
+    /// deliveries (no region's next one falls between them).
+    pub fn state_day(&self, day: NaiveDate) -> Option<NaiveDate> {
+        let upto = self.days.partition_point(|d| *d <= day);
+        upto.checked_sub(1).map(|i| self.days[i])
     }
 
     /// Whether no Onlinedienste were imported.

@@ -139,13 +139,15 @@ impl Snapshot {
     /// events: each day costs the cells that change since the previous one, not a scan.
     fn sweep_days(&self, days: &[NaiveDate], events: &Events) -> Vec<(NaiveDate, Arc<DayFigures>)> {
         let mut sweep = Some(Sweep::new(&self.raw, events));
+        let mut services = None;
         days.iter()
             .map(|&d| {
                 let swept = sweep.as_mut().and_then(|s| s.advance(d));
                 let f = match (&sweep, swept) {
                     _ if d == self.current.as_of => self.keep_day(&self.current),
                     (Some(s), Some(())) => {
-                        let (units, accounts) = day_units(&self.raw, d, s.counts(), s.lotsen());
+                        let (units, accounts) =
+                            day_units(&self.raw, d, s.counts(), s.lotsen(), &mut services);
                         self.keep(DayFigures {
                             as_of: d,
                             units,

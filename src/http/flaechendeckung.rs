@@ -196,7 +196,15 @@ pub(super) async fn flaechendeckung(
             });
         }
     }
-    let name = format!("flaechendeckung-{}", level.unit_level().as_str());
+    // As the report names the file: per Kreis by its key, else by the level.
+    let name = match p.kreis.as_ref().and_then(|k| k.one()) {
+        Some(k) => format!("flaechendeckung-{k}"),
+        None => match level {
+            AreaLevel::Kreis => "flaechendeckung-kreise".to_string(),
+            AreaLevel::Regierungsbezirk => "flaechendeckung-regierungsbezirke".to_string(),
+            AreaLevel::Land => "flaechendeckung-land".to_string(),
+        },
+    };
     let download = Download::of(name, &snap, day, "/api/v1/onlinedienste/flaechendeckung")
         .attributed(ATTRIBUTION);
     table(

@@ -329,6 +329,14 @@ pub fn region_key(ars: &str, is_gemeinde: impl Fn(&str) -> bool) -> &str {
 pub const ONLINEDIENSTE_SOURCE: &str = "Onlinedienste: Dashboard Digitale Verwaltung, \
     Bundesministerium des Innern (aus dem Portalverbund-Online-Gateway, PVOG)";
 
+/// An Onlinedienst's address where it is one a browser should open (http or https), trimmed;
+/// `None` for anything else (`javascript:`, `ftp:`, text). The one rule for API rows and pages.
+pub fn web_url(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    matches!(scheme.as_deref(), Some("http" | "https")).then_some(url)
+}
+
 impl Onlinedienst {
     /// The export's `online_status` text: `ok` or `nicht ok`.
     pub const fn status_text(ok: bool) -> &'static str {
@@ -396,6 +404,15 @@ impl DatasetRecord for Onlinedienst {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_web_addresses_become_links() {
+        assert_eq!(web_url(" https://x.de/a "), Some("https://x.de/a"));
+        assert_eq!(web_url("HTTP://x.de"), Some("HTTP://x.de"));
+        assert_eq!(web_url("javascript:alert(1)"), None);
+        assert_eq!(web_url("javascript://%0aalert(1)"), None);
+        assert_eq!(web_url("ftp://x.de"), None);
+    }
 
     /// Each record's values come out in the order and with the types its column list says.
     fn laid_out_as_declared<R: DatasetRecord>(record: R) {

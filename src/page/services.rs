@@ -10,24 +10,23 @@ use crate::coverage::figures::ratio;
 use crate::coverage::onlinedienste::Origin;
 use crate::coverage::services::{broken_links, offered_by};
 use crate::coverage::Snapshot;
-use crate::model::rows::ONLINEDIENSTE_SOURCE;
+use crate::model::rows::{web_url, ONLINEDIENSTE_SOURCE};
 use crate::model::{AdminKind, Reach};
 use crate::registry::Level;
 
 /// Most rows of a page's lists; the workbooks have all.
 const LIST_MAX: usize = 50;
 
-/// A link a browser may open: http and https only, never followed by search engines.
+/// A link a browser may open (`model::rows::web_url`), never followed by search engines;
+/// anything else as text.
 fn link(url: &str) -> String {
-    let lower = url.trim().to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        format!(
+    match web_url(url) {
+        Some(url) => format!(
             "<a href=\"{}\" rel=\"nofollow noopener\">{}</a>",
-            esc(url.trim()),
-            esc(url.trim())
-        )
-    } else {
-        esc(url)
+            esc(url),
+            esc(url)
+        ),
+        None => esc(url),
     }
 }
 
