@@ -33,8 +33,16 @@ pub struct DatabaseConfig {
 /// Which registry (regions) a database is filled with; shared by every command.
 #[derive(Debug, Clone, Args)]
 pub struct RegistryConfig {
-    /// A directory of registry files (see docs/import-formats.md), e.g. the synthetic Germany of
-    /// `demo --scale de`. Default: the embedded Baden-Württemberg registry.
+    /// The atlas' territory: a Land key (`08` Baden-Württemberg, the default; `09` Bayern; …)
+    /// or `all` for Germany. Its registry and boundaries ship with the binary.
+    #[arg(
+        long = "land",
+        env = "DIGITALATLAS_LAND",
+        default_value = "08",
+        global = true
+    )]
+    pub land: crate::registry::Territory,
+    /// A directory of registry files (see docs/import-formats.md) instead of the shipped ones.
     #[arg(long = "registry", env = "DIGITALATLAS_REGISTRY", global = true)]
     pub registry: Option<PathBuf>,
 }
@@ -46,7 +54,9 @@ impl RegistryConfig {
     {
         match &self.registry {
             Some(dir) => crate::registry::reference::ReferenceData::from_dir(dir),
-            None => Ok(crate::registry::reference::ReferenceData::embedded()),
+            None => Ok(crate::registry::reference::ReferenceData::for_territory(
+                self.land,
+            )),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use plotters::style::RGBColor;
 
 use super::bars::Bars;
-use super::map::{Choropleth, Layer, ATTRIBUTION};
+use super::map::{Choropleth, Layer};
 use super::progress::{Milestone, Point, Progress};
 use super::{data_date, ChartError, Frame};
 use crate::coverage::figures::{lotse_class, ratio, UnitFigures};
@@ -96,6 +96,11 @@ fn share_legend(what: &str) -> Vec<(RGBColor, String)> {
 /// Whether the shipped boundaries draw this registry (see [`crate::boundaries::cover`]).
 pub use crate::boundaries::cover as boundaries_cover;
 
+/// How many Gemeinden of the registry have no shape on the maps (listed under them).
+pub fn boundaries_missing(raw: &crate::coverage::raw::RawData) -> usize {
+    crate::boundaries::missing_gemeinden(&raw.registry).len()
+}
+
 /// What a map shows, resolved against the snapshot.
 #[derive(Debug, Clone, Copy)]
 enum Shown {
@@ -127,7 +132,9 @@ pub fn map(
     let (fills, legend, title) = match layer {
         Layer::Gemeinden => gemeinden(snap, shown),
         Layer::Kreise => kreise_map(snap, shown),
+        Layer::Laender => laender_map(snap, shown),
     };
+    let boundaries = crate::boundaries::of(&raw.registry);
     let title = match focus.and_then(|k| {
         raw.units
             .iter()
@@ -137,7 +144,8 @@ pub fn map(
         None => title,
     };
     Ok(Choropleth {
-        frame: frame(snap, title, ATTRIBUTION),
+        frame: frame(snap, title, boundaries.attribution()),
+        boundaries,
         focus: focus.map(str::to_string),
         layer,
         fills,
@@ -221,6 +229,49 @@ fn kreise_map(snap: &Snapshot, shown: Shown) -> Painted {
         Shown::Process(p) => (
             share_legend("Gemeinden:"),
             format!("Onlinedienst „{}“ je Kreis", raw.processes[p].name),
+        ),
+    };
+    (fills, legend, title)
+}
+
+/// Every Land filled by a share: administrations with a Lotse, active Standardprozesse, or
+/// Gemeinden with one process (an atlas of Germany).
+fn laender_map(snap: &Snapshot, shown: Shown) -> Painted {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let n_standard = raw.processes_of(Art::Standard);
+    let mut fills = HashMap::new();
+    for u in raw.laender() {
+        let uf = &f.units[u];
+        let share = match shown {
+            Shown::Lotsen => uf.share_with_lotse(),
+            Shown::Standardprozesse => uf.standard_processes_share(n_standard),
+            Shown::Process(p) => {
+                let land = raw.units[u].key.as_str();
+                let (mut with, mut all) = (0usize, 0usize);
+                for (i, a) in raw.admins.iter().enumerate() {
+                    if a.kind == AdminKind::Gemeinde && a.id.starts_with(land) {
+                        all += 1;
+                        with += usize::from(f.is_active(raw, i, p));
+                    }
+                }
+                with as f64 / all.max(1) as f64
+            }
+        };
+        fills.insert(raw.units[u].key.clone(), GREENS[band(share)]);
+    }
+    let (legend, title) = match shown {
+        Shown::Lotsen => (
+            share_legend("Verwaltungen mit Lotse:"),
+            "Kommunale Digitallotsen je Land".to_string(),
+        ),
+        Shown::Standardprozesse => (
+            share_legend("Standardprozesse aktiv:"),
+            "Aktive Standardprozesse je Land (Durchschnitt der Gemeinden)".to_string(),
+        ),
+        Shown::Process(p) => (
+            share_legend("Gemeinden:"),
+            format!("Onlinedienst „{}“ je Land", raw.processes[p].name),
         ),
     };
     (fills, legend, title)

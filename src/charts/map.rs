@@ -1,6 +1,6 @@
-//! Choropleth maps of the Land from the shipped boundaries: Gemeinden (or Kreise) filled by a
-//! class, Kreis borders drawn over them, a legend, title, data date and the attribution the
-//! boundary licence requires.
+//! Choropleth maps of the territory from the shipped boundaries: Gemeinden (or Kreise, or for
+//! Germany the Länder) filled by a class, Kreis borders drawn over them, a legend, title, data
+//! date and the attribution the boundary licence requires.
 
 use std::collections::HashMap;
 
@@ -9,14 +9,14 @@ use plotters::prelude::*;
 
 use super::{err, frame, legend, Chart, ChartError, Frame};
 
-pub use crate::boundaries::ATTRIBUTION;
-
-pub use crate::boundaries::{shapes, Layer, Shape};
+pub use crate::boundaries::{Boundaries, Layer, Shape};
 
 /// A choropleth: fills per key, the legend, and the frame.
 #[derive(Debug)]
 pub struct Choropleth {
     pub frame: Frame,
+    /// The territory's boundaries.
+    pub boundaries: &'static Boundaries,
     pub layer: Layer,
     /// Fill color per region key; regions without one are drawn light grey.
     pub fills: HashMap<String, RGBColor>,
@@ -38,10 +38,10 @@ impl Chart for Choropleth {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let area = frame(root, &self.frame)?;
         let (w, h) = area.dim_in_pixel();
-        let all = shapes(self.layer);
-        let shapes: Vec<&Shape> = all.iter().filter(|s| self.shows(&s.key)).collect();
+        let all = self.boundaries.shapes(self.layer);
+        let shapes: Vec<&Shape> = all.iter().filter(|s| self.shows(s.key)).collect();
         let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-        for s in shapes.iter().flat_map(|s| &s.rings).flatten() {
+        for s in shapes.iter().flat_map(|s| s.rings()).flatten() {
             x0 = x0.min(s.0);
             x1 = x1.max(s.0);
             y0 = y0.min(s.1);
@@ -61,17 +61,17 @@ impl Chart for Choropleth {
                 (oy + (y1 - y) * scale).round() as i32,
             )
         };
-        let project = |r: &[(f64, f64)]| -> Vec<(i32, i32)> {
-            let mut v: Vec<(i32, i32)> = r.iter().map(px).collect();
+        let project = |r: &mut dyn Iterator<Item = (f64, f64)>| -> Vec<(i32, i32)> {
+            let mut v: Vec<(i32, i32)> = r.map(|p| px(&p)).collect();
             v.dedup();
             v
         };
         let grey = RGBColor(235, 235, 235);
         let edge = RGBColor(255, 255, 255).mix(0.6);
         for s in &shapes {
-            let color = self.fills.get(&s.key).copied().unwrap_or(grey);
-            for r in &s.rings {
-                let pts = project(r);
+            let color = self.fills.get(s.key).copied().unwrap_or(grey);
+            for mut r in s.rings() {
+                let pts = project(&mut r);
                 if pts.len() < 3 {
                     continue;
                 }
@@ -82,10 +82,16 @@ impl Chart for Choropleth {
                     .map_err(err)?;
             }
         }
-        if self.kreis_borders || self.layer == Layer::Kreise {
-            for s in shapes_for_borders().iter().filter(|s| self.shows(&s.key)) {
-                for r in &s.rings {
-                    let pts = project(r);
+        // Kreis borders over Gemeinden and Kreise; a map of the Länder outlines the Länder.
+        let borders = match self.layer {
+            Layer::Laender => Layer::Laender,
+            _ => Layer::Kreise,
+        };
+        if self.kreis_borders || self.layer != Layer::Gemeinden {
+            let outlines = self.boundaries.shapes(borders);
+            for s in outlines.iter().filter(|s| self.shows(s.key)) {
+                for mut r in s.rings() {
+                    let pts = project(&mut r);
                     area.draw(&PathElement::new(pts, RGBColor(40, 40, 40).stroke_width(1)))
                         .map_err(err)?;
                 }
@@ -94,8 +100,4 @@ impl Chart for Choropleth {
         let size = (w as f64 / 60.0).clamp(9.0, 16.0);
         legend(&area, (6, 6), &self.legend, size)
     }
-}
-
-fn shapes_for_borders() -> &'static [Shape] {
-    shapes(Layer::Kreise)
 }

@@ -558,10 +558,7 @@ fn admins_of(
                 (units[region].name.clone(), pop)
             }
             AdminKind::Landratsamt => (
-                format!(
-                    "Landratsamt {}",
-                    kreis_unit.name.trim_start_matches("Landkreis ")
-                ),
+                crate::registry::territory::kreis_administration_name(&id, &kreis_unit.name),
                 0,
             ),
         };

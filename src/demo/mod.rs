@@ -92,7 +92,10 @@ fn administrations(reference: &ReferenceData) -> Vec<Admin> {
             weight: gemeinde_weight(g, kreise[g.kreis.as_deref().unwrap_or("")]),
         })
         .collect();
-    for k in kreise.values().filter(|k| k.kind == "Landkreis") {
+    for k in kreise
+        .values()
+        .filter(|k| crate::registry::territory::has_kreis_administration(&k.kind))
+    {
         admins.push(Admin {
             id: k.ags.clone(),
             lra: true,

@@ -21,6 +21,7 @@ use super::AppState;
 use crate::boundaries::{self, Layer};
 use crate::charts::catalog::MapMetric;
 use crate::charts::{ChartId, MAX_SIZE, MIN_SIZE};
+use crate::coverage::snapshot::Snapshot;
 use crate::http::error::ApiError;
 
 pub(super) fn router() -> Router<AppState> {
@@ -129,18 +130,12 @@ async fn image(
                 .pools
                 .heavy(move || {
                     // Runs only when the image is not cached: once per data version.
-                    if matches!(chart, ChartId::Map { .. }) && !boundaries::cover(&s.raw.registry) {
-                        return Err(ApiError::NotFound(
-                            "the shipped boundaries (Baden-Württemberg) do not cover this \
-                             registry's Kreise: no maps"
-                                .into(),
-                        ));
-                    }
+                    drawable(&chart, &s)?;
                     let bytes = match as_of {
                         Some(day) => chart.render(&s.at(day), format, size)?,
                         None => chart.render(&s, format, size)?,
                     };
-                    Ok(Image {
+                    Ok::<_, ApiError>(Image {
                         etag: super::etag::of(&bytes),
                         bytes: bytes.into(),
                     })
@@ -177,14 +172,32 @@ async fn image(
         .into_response())
 }
 
+/// A map needs boundaries that cover the registry, and the Länder layer an atlas of Germany.
+fn drawable(chart: &ChartId, snap: &Snapshot) -> Result<(), ApiError> {
+    if let ChartId::Map { layer, .. } = chart {
+        let b = boundaries::of(&snap.raw.registry);
+        if !b.has(*layer) || !b.cover(&snap.raw.registry) {
+            return Err(ApiError::NotFound(format!(
+                "no map of the {} for this registry: the shipped boundaries do not cover its \
+                 Kreise, or the layer belongs to an atlas of Germany (--land all)",
+                layer.as_str()
+            )));
+        }
+    }
+    Ok(())
+}
+
 async fn map(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(layer): Path<String>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let layer = Layer::parse(&layer)
-        .ok_or_else(|| ApiError::NotFound(format!("no map {layer:?}: use gemeinden or kreise")))?;
+    let layer = Layer::parse(&layer).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "no map {layer:?}: use gemeinden, kreise or laender"
+        ))
+    })?;
     let metric = p.metric.clone().map_or(MapMetric::Lotsen, |m| m.0);
     let snap = state.coverage.snapshot();
     if let MapMetric::Process(id) = &metric {

@@ -1,4 +1,5 @@
-//! `GET /api/v1/geo/gemeinden.geojson` and `/api/v1/geo/kreise.geojson`: the shipped boundaries
+//! `GET /api/v1/geo/gemeinden.geojson`, `/api/v1/geo/kreise.geojson` and (Germany)
+//! `/api/v1/geo/laender.geojson`: the shipped boundaries
 //! with the current figures as feature properties. The feature `id` is the AGS / Kreis key
 //! (Grafana's Geomap joins on it) and `coverage_class` is precomputed so that a static GeoJSON
 //! layer can be styled by rules. Each layer is encoded and compressed (gzip, br) once per
@@ -17,7 +18,7 @@ use serde_json::{Map, Value};
 
 use super::coverage::CoverageRow;
 use super::AppState;
-use crate::boundaries::{features, Layer};
+use crate::boundaries::Layer;
 use crate::coverage::figure::Figure;
 use crate::coverage::figures::lotse_class;
 use crate::coverage::raw::UnitLevel;
@@ -30,6 +31,7 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/geo/gemeinden.geojson", get(gemeinden))
         .route("/api/v1/geo/kreise.geojson", get(kreise))
+        .route("/api/v1/geo/laender.geojson", get(laender))
 }
 
 /// One layer of one snapshot, encoded once in every encoding.
@@ -60,13 +62,41 @@ pub(super) fn kreis_class(share: f64) -> &'static str {
     bands[band_of(bands, share)].key
 }
 
-/// The layer as a GeoJSON FeatureCollection with the snapshot's figures.
-pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
+/// The properties of one feature: the unit's coverage row, and for a Gemeinde its processes,
+/// Kreis and Lotse class; `coverage_class` for styling.
+fn properties(snap: &Snapshot, layer: Layer, u: usize, admin: Option<usize>) -> Map<String, Value> {
+    let (raw, f) = (&snap.raw, &snap.current);
+    let row = CoverageRow::of(raw, &raw.units[u], &f.units[u], f.as_of);
+    let mut props: Map<String, Value> = match serde_json::to_value(&row) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    let class = match layer {
+        Layer::Gemeinden => {
+            let flags = admin.map(|i| f.admin_lotsen[i]).unwrap_or_default();
+            if let Some(i) = admin {
+                props.insert("standard_active".into(), f.admin_ozg[i].standard.into());
+                props.insert("universal_active".into(), f.admin_ozg[i].universal.into());
+                let k = &raw.units[raw.kreise[raw.admins[i].kreis]];
+                props.insert("kreis_name".into(), k.name.clone().into());
+            }
+            props.insert("lotse".into(), lotse_class(flags).into());
+            lotse_class(flags)
+        }
+        Layer::Kreise | Layer::Laender => kreis_class(row.value(Figure::ShareWithLotse).as_f64()),
+    };
+    props.insert("coverage_class".into(), class.into());
+    props
+}
+
+/// The layer as GeoJSON FeatureCollection text with the snapshot's figures, written feature by
+/// feature from the compact geometries (no JSON tree of the whole layer).
+pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Result<String, ApiError> {
     let raw = &snap.raw;
-    let f = &snap.current;
     let level = match layer {
         Layer::Gemeinden => UnitLevel::Gemeinde,
         Layer::Kreise => UnitLevel::Kreis,
+        Layer::Laender => UnitLevel::Land,
     };
     let units: HashMap<&str, usize> = raw
         .units
@@ -82,49 +112,34 @@ pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Value {
         .filter(|(_, a)| a.kind == AdminKind::Gemeinde)
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
-    let features: Vec<Value> = features(layer)
-        .iter()
-        .filter_map(|feature| {
-            let (key, geometry) = (&feature.key, &feature.geometry);
-            let &u = units.get(key.as_str())?;
-            let unit = &raw.units[u];
-            let row = CoverageRow::of(raw, unit, &f.units[u], f.as_of);
-            let mut props: Map<String, Value> = match serde_json::to_value(&row) {
-                Ok(Value::Object(m)) => m,
-                _ => Map::new(),
-            };
-            let class = match layer {
-                Layer::Gemeinden => {
-                    let a = admins.get(key.as_str());
-                    let flags = a.map(|&i| f.admin_lotsen[i]).unwrap_or_default();
-                    if let Some(&i) = a {
-                        props.insert("standard_active".into(), f.admin_ozg[i].standard.into());
-                        props.insert("universal_active".into(), f.admin_ozg[i].universal.into());
-                        let k = &raw.units[raw.kreise[raw.admins[i].kreis]];
-                        props.insert("kreis_name".into(), k.name.clone().into());
-                    }
-                    props.insert("lotse".into(), lotse_class(flags).into());
-                    lotse_class(flags)
-                }
-                Layer::Kreise => kreis_class(row.value(Figure::ShareWithLotse).as_f64()),
-            };
-            props.insert("coverage_class".into(), class.into());
-            Some(serde_json::json!({
-                "type": "Feature",
-                "id": key,
-                "geometry": geometry,
-                "properties": props,
-            }))
-        })
-        .collect();
-    serde_json::json!({ "type": "FeatureCollection", "features": features })
+    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
+    let mut first = true;
+    for feature in crate::boundaries::of(&raw.registry).features(layer) {
+        let Some(&u) = units.get(feature.key.as_str()) else {
+            continue;
+        };
+        let props = properties(snap, layer, u, admins.get(feature.key.as_str()).copied());
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str("{\"type\":\"Feature\",\"id\":");
+        out.push_str(&serde_json::to_string(&feature.key)?);
+        out.push_str(",\"geometry\":");
+        feature.geometry.write_json(&mut out);
+        out.push_str(",\"properties\":");
+        out.push_str(&serde_json::to_string(&props)?);
+        out.push('}');
+    }
+    out.push_str("]}");
+    Ok(out)
 }
 
 /// Encodes the layer; the compressed forms are taken over from `previous` when the bytes are
 /// the same (a refresh without new data compresses nothing).
 fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Result<Encoded, ApiError> {
     use std::io::Write;
-    let identity = serde_json::to_vec(&feature_collection(snap, layer))?;
+    let identity = feature_collection(snap, layer)?.into_bytes();
     let etag = super::etag::of(&identity);
     if let Some(p) = previous.filter(|p| p.etag == etag) {
         return Ok(Encoded {
@@ -214,10 +229,17 @@ fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
 
 async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
+    let boundaries = crate::boundaries::of(&snap.raw.registry);
+    if !boundaries.has(layer) {
+        return Err(ApiError::NotFound(format!(
+            "the layer {} exists for an atlas of Germany (--land all) only",
+            layer.as_str()
+        )));
+    }
     let e = state.geo.get(snap, layer).await?;
-    if features(layer).is_empty() || !e.covered {
+    if boundaries.features(layer).is_empty() || !e.covered {
         return Err(ApiError::NotFound(
-            "the shipped boundaries (Baden-Württemberg) do not cover this registry's Kreise".into(),
+            "the shipped boundaries do not cover this registry's Kreise".into(),
         ));
     }
     let etag = HeaderValue::from_str(&e.etag)?;
@@ -274,6 +296,17 @@ pub(super) async fn kreise(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     serve(state, headers, Layer::Kreise).await
+}
+
+#[utoipa::path(get, path = "/api/v1/geo/laender.geojson", tag = "geo",
+    responses((status = 200, description = "FeatureCollection of the Länder (feature id = Land key) with their figures and `coverage_class` as for the Kreise; an atlas of Germany (`--land all`) only", body = Object, content_type = "application/geo+json"),
+              (status = 304, description = "Not modified (If-None-Match)"),
+              (status = 404, description = "Not an atlas of Germany, or the shipped boundaries do not cover this registry", body = super::error::ErrorBody)))]
+pub(super) async fn laender(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    serve(state, headers, Layer::Laender).await
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ use super::AppState;
         super::analysis::lotsen_ozg,
         super::geo::gemeinden,
         super::geo::kreise,
+        super::geo::laender,
     ),
     components(schemas(
         super::error::ErrorBody,

@@ -285,7 +285,7 @@ fn administration(value: &str, ctx: &Context) -> Result<String, String> {
         4 | 5 => KreisKey::parse_lenient(v).map(|k| k.as_str().to_string()),
         _ => {
             return Err(
-                "not an administration key: use the 8-digit AGS of the Gemeinde or the 5-digit Kreis key of a Landratsamt"
+                "not an administration key: use the 8-digit AGS of the Gemeinde or the 5-digit Kreis key of a Landratsamt (Kreisverwaltung)"
                     .into(),
             )
         }
@@ -295,7 +295,7 @@ fn administration(value: &str, ctx: &Context) -> Result<String, String> {
         Ok(id)
     } else if ctx.stadtkreise.contains(&id) {
         Err(format!(
-            "{id} is a Stadtkreis, which has no Landratsamt; use the AGS of the city ({id}000)"
+            "{id} is a Stadtkreis (kreisfreie Stadt), which has no Landratsamt; use the AGS of the city ({id}000)"
         ))
     } else {
         Err(format!("unknown AGS / Kreis key {id}"))

@@ -403,6 +403,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     b.push_str(&key_figures(snap));
     if maps {
         b.push_str(&land_maps(links));
+        b.push_str(&without_shape(raw));
     }
     b.push_str(&development(links));
     b.push_str(&lotsen_and_ozg(snap, links));
@@ -439,11 +440,12 @@ fn key_figures(snap: &Snapshot) -> String {
     format!(
         "<h2 id=\"kennzahlen\">Kennzahlen</h2><ul class=\"kennzahlen\">\
          <li><strong id=\"kz-verwaltungen\">{with} von {all}</strong>Verwaltungen (Gemeinden und \
-         Landratsämter) mit Digitallotse ({share})</li>\
+         {kreis_admins}) mit Digitallotse ({share})</li>\
          <li><strong id=\"kz-lotsen\">{lotsen}</strong>Digitallotsen, davon {aufbau} mit Aufbauschulung</li>\
          <li><strong id=\"kz-gemeinden\">{gw} von {ga}</strong>Gemeinden mit Lotse</li>\
          <li><strong id=\"kz-flaechendeckend\">{fd} von {ns}</strong>Standardprozessen flächendeckend (in allen Gemeinden), {one} in mindestens einer Kommune</li>\
          <li><strong id=\"kz-konten\">{accounts}</strong>Bürgerkonten auf service-bw</li></ul>",
+        kreis_admins = raw.registry.territory().kreis_administrations(),
         with = num(lf.with_lotse(None, None).into()),
         all = num(lf.administrations_of(None).into()),
         share = pct(lf.share_with_lotse()),
@@ -454,6 +456,20 @@ fn key_figures(snap: &Snapshot) -> String {
         fd = f.processes_flaechendeckend[Art::Standard as usize],
         ns = raw.processes_of(Art::Standard),
         one = f.processes_in_at_least_one[Art::Standard as usize],
+    )
+}
+
+/// The Gemeinden the maps cannot draw, named under them (never silently missing).
+fn without_shape(raw: &crate::coverage::raw::RawData) -> String {
+    let missing = crate::boundaries::missing_gemeinden(&raw.registry);
+    if missing.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = missing.iter().map(|r| esc(&r.name)).collect();
+    format!(
+        "<p class=\"hinweis\">Ohne Umriss auf den Karten ({}): {}.</p>",
+        num(missing.len() as i64),
+        names.join(", ")
     )
 }
 
@@ -734,7 +750,17 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
     );
     let rows = kreis_rows(snap, links, k);
     kreis_charts_section(&mut b, snap, links, key, &unit.name);
-    b.push_str("<h2>Gemeinden und Landratsamt</h2>");
+    // A kreisfreie Stadt has no Kreis administration; a Landkreis names its own.
+    b.push_str(
+        &if crate::registry::territory::has_kreis_administration(&unit.kind) {
+            format!(
+                "<h2>Gemeinden und {}</h2>",
+                crate::registry::territory::kreis_administration(key)
+            )
+        } else {
+            "<h2>Gemeinden</h2>".to_string()
+        },
+    );
     b.push_str(&table(
         &format!("Verwaltungen im {}", unit.name),
         &[

@@ -1,13 +1,16 @@
 //! The official regions of the Land: reference data shipped with the binary, the typed keys, and the
 //! in-memory index the views use once the registry has been read back from the database.
 
+mod germany;
 pub mod reference;
+pub mod territory;
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 pub use crate::model::keys::{Ags, Ars, KeyError, KreisKey, LandKey, RbKey, RegionKey};
+pub use territory::Territory;
 
 /// Level of a region in the administrative hierarchy.
 #[derive(
@@ -153,6 +156,16 @@ impl Registry {
     /// Kreis 5, Gemeinde 12) or AGS.
     pub fn by_ars(&self, ars: &str) -> Option<&Region> {
         self.by_key.get(ars).map(|&i| &self.regions[i])
+    }
+
+    /// The territory the registry spans: its one Land, or Germany when it holds several.
+    pub fn territory(&self) -> Territory {
+        let mut laender = self.level(Level::Land);
+        match (laender.next(), laender.next()) {
+            (Some(one), None) => Territory::parse(&one.ags).unwrap_or(Territory::Germany),
+            (None, _) => Territory::default(),
+            _ => Territory::Germany,
+        }
     }
 
     pub fn kreis(&self, key: &KreisKey) -> Option<&Region> {

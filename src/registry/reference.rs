@@ -16,7 +16,7 @@ pub const LAND_NAME: &str = "Baden-Württemberg";
 const GEMEINDEN_CSV: &str = include_str!("../../data/gemeinden-bw.csv");
 const KREISE_CSV: &str = include_str!("../../data/kreise-bw.csv");
 const REGIERUNGSBEZIRKE_CSV: &str = include_str!("../../data/regierungsbezirke-bw.csv");
-const REGIONEN_CSV: &str = include_str!("../../data/regionen-bw.csv");
+pub(super) const REGIONEN_CSV: &str = include_str!("../../data/regionen-bw.csv");
 const VERBAENDE_CSV: &str = include_str!("../../data/verwaltungsverbaende-bw.csv");
 const OZG_LEISTUNGEN_CSV: &str = include_str!("../../data/ozg/ozg-leistungen.csv");
 const LEIKA_CSV: &str = include_str!("../../data/ozg/leika-leistungen.csv");
@@ -35,15 +35,15 @@ pub const GEMEINDEN_GEOJSON: &str = include_str!("../../data/gemeinden-bw.geojso
 pub const KREISE_GEOJSON: &str = include_str!("../../data/kreise-bw.geojson");
 
 #[derive(Debug, Deserialize)]
-struct GemeindeRow {
-    ars: String,
+pub(super) struct GemeindeRow {
+    pub(super) ars: String,
     ags: String,
     name: String,
     name_kurz: String,
     gemeindetyp: String,
     verband_ars: String,
     kreis_ars: String,
-    regierungsbezirk_ars: String,
+    pub(super) regierungsbezirk_ars: String,
     region_schluessel: String,
     population: i64,
     population_male: i64,
@@ -53,20 +53,24 @@ struct GemeindeRow {
 }
 
 #[derive(Debug, Deserialize)]
-struct KreisRow {
-    kreis_ars: String,
+pub(super) struct KreisRow {
+    pub(super) kreis_ars: String,
     name: String,
     name_gv: String,
     kreis_typ: String,
-    regierungsbezirk_ars: String,
+    pub(super) regierungsbezirk_ars: String,
     population: i64,
     area_km2: f64,
 }
 
 #[derive(Debug, Deserialize)]
-struct RbRow {
-    regierungsbezirk_ars: String,
+pub(super) struct RbRow {
+    pub(super) regierungsbezirk_ars: String,
     name: String,
+    /// `Regierungsbezirk`, or a statistical-only unit (`Statistische Region`, a former
+    /// Regierungsbezirk); empty in the Baden-Württemberg file.
+    #[serde(default)]
+    pub(super) art: String,
 }
 
 /// A planning region (Regionalverband).
@@ -160,8 +164,8 @@ pub enum ReferenceError {
 
 /// A Land as listed in `laender.csv`.
 #[derive(Debug, Deserialize)]
-struct LandRow {
-    land_ars: String,
+pub(super) struct LandRow {
+    pub(super) land_ars: String,
     name: String,
 }
 
@@ -174,7 +178,10 @@ struct EditionRow {
     source: String,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>, ReferenceError> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<Vec<T>, ReferenceError> {
     csv::Reader::from_reader(text.as_bytes())
         .deserialize()
         .map(|row| {
@@ -303,32 +310,64 @@ impl ReferenceData {
     }
 
     fn build(edition: Edition, files: Files<'_>) -> Result<Self, ReferenceError> {
-        let gemeinden: Vec<GemeindeRow> = parse("gemeinden.csv", files.gemeinden)?;
-        let kreise: Vec<KreisRow> = parse("kreise.csv", files.kreise)?;
-        let rbs: Vec<RbRow> = parse("regierungsbezirke.csv", files.regierungsbezirke)?;
+        Self::from_rows(
+            edition,
+            Rows {
+                laender: files.laender,
+                regierungsbezirke: parse("regierungsbezirke.csv", files.regierungsbezirke)?,
+                kreise: parse("kreise.csv", files.kreise)?,
+                gemeinden: parse("gemeinden.csv", files.gemeinden)?,
+                planning_regions: parse("regionen.csv", files.regionen)?,
+                associations: parse("verwaltungsverbaende.csv", files.verbaende)?,
+            },
+        )
+    }
+
+    /// The registry of parsed rows, checked: every Regierungsbezirk in a listed Land, every
+    /// Kreis in a listed Regierungsbezirk (or directly in its Land where it has none), every
+    /// Gemeinde in a listed Kreis.
+    pub(super) fn from_rows(edition: Edition, rows: Rows) -> Result<Self, ReferenceError> {
+        let Rows {
+            laender,
+            regierungsbezirke: rbs,
+            kreise,
+            gemeinden,
+            planning_regions,
+            associations,
+        } = rows;
         let sums = Sums {
             gemeinden: &gemeinden,
             kreise: &kreise,
         };
         let mut regions =
-            Vec::with_capacity(files.laender.len() + rbs.len() + kreise.len() + gemeinden.len());
-        regions.extend(files.laender.iter().map(|land| land_region(land, &sums)));
+            Vec::with_capacity(laender.len() + rbs.len() + kreise.len() + gemeinden.len());
+        regions.extend(laender.iter().map(|land| land_region(land, &sums)));
         for rb in &rbs {
-            regions.push(rb_region(rb, &files.laender, &sums)?);
+            regions.push(rb_region(rb, &laender, &sums)?);
         }
         regions.extend(kreise.iter().map(kreis_region));
-        check_hierarchy(&rbs, &kreise, &gemeinden)?;
+        check_hierarchy(&laender, &rbs, &kreise, &gemeinden)?;
         regions.extend(gemeinden.iter().map(gemeinde_region));
         Ok(ReferenceData {
             edition,
             regions,
-            planning_regions: parse("regionen.csv", files.regionen)?,
-            associations: parse("verwaltungsverbaende.csv", files.verbaende)?,
+            planning_regions,
+            associations,
             gemeinde_details: gemeinden.iter().map(gemeinde_detail).collect(),
             ozg_services: parse("ozg-leistungen.csv", OZG_LEISTUNGEN_CSV)?,
             leika_services: parse("leika-leistungen.csv", LEIKA_CSV)?,
         })
     }
+}
+
+/// The parsed registry files.
+pub(super) struct Rows {
+    pub(super) laender: Vec<LandRow>,
+    pub(super) regierungsbezirke: Vec<RbRow>,
+    pub(super) kreise: Vec<KreisRow>,
+    pub(super) gemeinden: Vec<GemeindeRow>,
+    pub(super) planning_regions: Vec<PlanningRegion>,
+    pub(super) associations: Vec<Association>,
 }
 
 fn invalid(file: &str, message: String) -> ReferenceError {
@@ -418,16 +457,26 @@ fn kreis_region(k: &KreisRow) -> Region {
             .unwrap_or(&k.name_gv)
             .to_string(),
         kind: k.kreis_typ.clone(),
-        parent: Some(k.regierungsbezirk_ars.clone()),
+        // A Kreis of a Land without Regierungsbezirke hangs off the Land.
+        parent: Some(match k.regierungsbezirk_ars.as_str() {
+            "" => k.kreis_ars.get(..2).unwrap_or_default().to_string(),
+            rb => rb.to_string(),
+        }),
         kreis: Some(k.kreis_ars.clone()),
-        regierungsbezirk: Some(k.regierungsbezirk_ars.clone()),
+        regierungsbezirk: non_empty(&k.regierungsbezirk_ars),
         population: k.population,
         area_km2: k.area_km2,
     }
 }
 
-/// Every Kreis lies in a listed Regierungsbezirk, every Gemeinde in a listed Kreis.
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// Every Kreis lies in a listed Regierungsbezirk (or, with none, in a listed Land), every
+/// Gemeinde in a listed Kreis.
 fn check_hierarchy(
+    laender: &[LandRow],
     rbs: &[RbRow],
     kreise: &[KreisRow],
     gemeinden: &[GemeindeRow],
@@ -436,9 +485,15 @@ fn check_hierarchy(
         .iter()
         .map(|r| r.regierungsbezirk_ars.as_str())
         .collect();
+    let in_listed_land = |k: &KreisRow| {
+        k.regierungsbezirk_ars.is_empty()
+            && laender
+                .iter()
+                .any(|l| k.kreis_ars.starts_with(l.land_ars.as_str()))
+    };
     if let Some(k) = kreise
         .iter()
-        .find(|k| !rb_keys.contains(k.regierungsbezirk_ars.as_str()))
+        .find(|k| !rb_keys.contains(k.regierungsbezirk_ars.as_str()) && !in_listed_land(k))
     {
         return Err(invalid(
             "kreise.csv",
@@ -472,7 +527,7 @@ fn gemeinde_region(g: &GemeindeRow) -> Region {
         kind: g.gemeindetyp.clone(),
         parent: Some(g.kreis_ars.clone()),
         kreis: Some(g.kreis_ars.clone()),
-        regierungsbezirk: Some(g.regierungsbezirk_ars.clone()),
+        regierungsbezirk: non_empty(&g.regierungsbezirk_ars),
         population: g.population,
         area_km2: g.area_km2,
     }

@@ -151,10 +151,12 @@ impl Store {
         {
             ctx.administrations.insert(row.try_get(0)?);
         }
-        for row in
-            sqlx::query("SELECT ars FROM regions WHERE level = 'kreis' AND kind = 'Stadtkreis'")
-                .fetch_all(&self.pool)
-                .await?
+        for row in sqlx::query(
+            "SELECT ars FROM regions WHERE level = 'kreis' \
+                 AND kind IN ('Stadtkreis', 'Kreisfreie Stadt')",
+        )
+        .fetch_all(&self.pool)
+        .await?
         {
             ctx.stadtkreise.insert(row.try_get(0)?);
         }

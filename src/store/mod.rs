@@ -59,6 +59,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "maturity (Reifegrad) of the processes",
         include_str!("../../migrations/0006_reifegrad.sql"),
     ),
+    (
+        7,
+        "planning region optional (Länder other than Baden-Württemberg)",
+        include_str!("../../migrations/0007_gemeinde_region_optional.sql"),
+    ),
 ];
 
 /// How long the first connection may take before start-up gives up.
@@ -104,7 +109,7 @@ pub enum StoreError {
     Connect { address: String, cause: String },
     #[error(
         "the database holds registry edition {present:?}, this run uses {wanted:?}; \
-         use another database (or the matching --registry)"
+         use another database (or the matching --land or --registry)"
     )]
     OtherRegistry { present: String, wanted: String },
     #[error("migration failed: {0}")]

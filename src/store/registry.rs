@@ -249,7 +249,10 @@ fn gemeinde_detail_rows(data: &ReferenceData) -> TableRows {
                 vec![
                     d.ars.clone().into(),
                     d.verband_ars.clone().into(),
-                    d.region_key.clone().into(),
+                    // None outside Baden-Württemberg.
+                    (!d.region_key.is_empty())
+                        .then(|| d.region_key.clone())
+                        .into(),
                     d.population_male.into(),
                     d.plz.clone().into(),
                     i64::from(d.plz_unique).into(),
@@ -275,12 +278,14 @@ fn administration_rows(data: &ReferenceData) -> TableRows {
                     r.ars.clone().into(),
                     r.kreis.clone().unwrap_or_default().into(),
                 ]),
-                Level::Kreis if r.kind == "Landkreis" => Some(vec![
-                    r.ars.clone().into(),
-                    "landratsamt".into(),
-                    r.ars.clone().into(),
-                    r.ars.clone().into(),
-                ]),
+                Level::Kreis if crate::registry::territory::has_kreis_administration(&r.kind) => {
+                    Some(vec![
+                        r.ars.clone().into(),
+                        "landratsamt".into(),
+                        r.ars.clone().into(),
+                        r.ars.clone().into(),
+                    ])
+                }
                 _ => None,
             })
             .collect(),
