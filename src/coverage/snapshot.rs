@@ -42,8 +42,12 @@ pub struct DayFigures {
     pub accounts: Vec<AccountFigure>,
 }
 
-/// Past days kept per snapshot (monthly points of about 40 years).
+/// Past days kept per snapshot (monthly points of about 40 years) …
 const HISTORY_DAYS: usize = 480;
+/// … within this many bytes of unit figures: all monthly points since 2018 of Baden-Württemberg's
+/// 1,190 units (about 0.2 MB a day), a year of Germany's 11,190 (about 1.8 MB a day); days
+/// beyond it are computed per request by the same sweep and not kept.
+const HISTORY_BYTES: usize = 24 << 20;
 
 impl Snapshot {
     /// Builds a snapshot from raw data as of `today`.
@@ -128,7 +132,8 @@ impl Snapshot {
     fn keep(&self, day: DayFigures) -> Arc<DayFigures> {
         let f = Arc::new(day);
         if let Ok(mut h) = self.history.lock() {
-            if h.len() < HISTORY_DAYS {
+            let day_bytes = f.units.len() * size_of::<UnitFigures>();
+            if h.len() < HISTORY_DAYS && (h.len() + 1) * day_bytes <= HISTORY_BYTES {
                 h.insert(f.as_of, f.clone());
             }
         }

@@ -41,10 +41,17 @@ pub struct Encoded {
     /// Whether the shipped boundaries cover the registry (else the layer is not served).
     covered: bool,
     pub etag: String,
-    pub identity: Bytes,
+    /// The uncompressed body, kept only for a layer up to [`KEEP_IDENTITY_BYTES`]; a larger
+    /// one (Germany's Gemeinden: 31 MB) is inflated from `gzip` for the rare client that takes
+    /// no compression.
+    pub identity: Option<Bytes>,
     pub gzip: Bytes,
     pub br: Bytes,
 }
+
+/// The largest uncompressed layer kept in memory beside its compressed forms (every layer of
+/// Baden-Württemberg's atlas; not Germany's Gemeinden).
+const KEEP_IDENTITY_BYTES: usize = 8 << 20;
 
 /// The encoded layers of the current snapshot.
 #[derive(Debug, Default)]
@@ -160,11 +167,12 @@ fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Result<E
         w.write_all(&identity)?;
         w.flush()?;
     }
+    let identity = (identity.len() <= KEEP_IDENTITY_BYTES).then(|| Bytes::from(identity));
     Ok(Encoded {
         data_version: snap.data_version,
         covered: crate::boundaries::cover(&snap.raw.registry),
         etag,
-        identity: identity.into(),
+        identity,
         gzip: gzip.into(),
         br: br.into(),
     })
@@ -197,6 +205,17 @@ impl GeoCache {
         }
         Ok(encoded)
     }
+}
+
+/// The uncompressed body: kept, or inflated from the gzip form.
+fn identity_of(e: &Encoded) -> Result<Bytes, ApiError> {
+    use std::io::Read;
+    if let Some(body) = &e.identity {
+        return Ok(body.clone());
+    }
+    let mut body = Vec::with_capacity(e.gzip.len() * 5);
+    flate2::read::GzDecoder::new(&e.gzip[..]).read_to_end(&mut body)?;
+    Ok(body.into())
 }
 
 /// Which encoding the client takes: br, else gzip, else none (q=0 excludes).
@@ -250,7 +269,7 @@ async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Resp
     let (body, encoding) = match negotiate(&headers) {
         Some("br") => (e.br.clone(), Some("br")),
         Some(_) => (e.gzip.clone(), Some("gzip")),
-        None => (e.identity.clone(), None),
+        None => (identity_of(&e)?, None),
     };
     let mut response = (
         [
