@@ -4,8 +4,8 @@
 //! GeoJSON.
 //!
 //! Run: `cargo bench --bench coverage` (wrk and nginx from Debian's packages for the HTTP part:
-//! `apt-get install wrk nginx-light`). `BENCH_SCALE=de` runs it on the synthetic Germany of
-//! `demo --scale de` (10,756 Gemeinden, 600 processes, the scale demo's activity files) instead.
+//! `apt-get install wrk nginx-light`). `BENCH_SCALE=de` runs it on Germany's real
+//! registry (`--land all`: 10,751 Gemeinden; 600 processes, the scale demo's activity files).
 
 mod support;
 
@@ -73,8 +73,9 @@ async fn main() {
     );
     let germany = std::env::var("BENCH_SCALE").is_ok_and(|v| v == "de");
     let (state, process, rounds) = if germany {
-        let registry = digitalatlas::demo::scale::registry(1);
-        let reference = registry.reference().unwrap();
+        let reference = digitalatlas::registry::reference::ReferenceData::for_territory(
+            digitalatlas::registry::Territory::Germany,
+        );
         let t = Instant::now();
         let state = digitalatlas::server::prepare_with(&url, &reference)
             .await

@@ -2,8 +2,8 @@
 //! 30 activation dates) imported through the normal import path into a fresh SQLite file and, when
 //! `DIGITALATLAS_BENCH_POSTGRES` holds an admin URL, a fresh PostgreSQL database.
 //!
-//! Run: `cargo bench --bench import` (set `BENCH_ROWS` for another size; `BENCH_SCALE=de` for the
-//! synthetic Germany of `demo --scale de`: 11,050 administrations, and the scale demo's own
+//! Run: `cargo bench --bench import` (set `BENCH_ROWS` for another size; `BENCH_SCALE=de` for
+//! Germany's real registry (`--land all`: 10,751 Gemeinden and 364 Kreis administrations), and the scale demo's own
 //! 654,091-row `aktivierungen` file on top; `BENCH_SCALE=de10` for Germany's upper bound of 6.5
 //! million rows, measured on the release binary beside `sqlite3`, see `support/de10.rs`;
 //! `BENCH_SCALE=onlinedienste` for a Germany-sized federal Onlinedienste export of 2.7 million
@@ -61,7 +61,9 @@ fn activations_csv(admins: &[String], rows: usize) -> String {
 async fn bench(url: &str, label: &str, rows: usize) {
     let germany = std::env::var("BENCH_SCALE").is_ok_and(|v| v == "de");
     let reference = if germany {
-        digitalatlas::demo::scale::registry(1).reference().unwrap()
+        digitalatlas::registry::reference::ReferenceData::for_territory(
+            digitalatlas::registry::Territory::Germany,
+        )
     } else {
         digitalatlas::registry::reference::ReferenceData::embedded()
     };

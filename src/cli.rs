@@ -15,7 +15,7 @@ use crate::import::{self, Dataset, ImportError};
 #[command(
     name = "digitalatlas",
     version,
-    about = "Kommunale Digitallotsen und OZG-Onlinedienste in Baden-Württemberg"
+    about = "Kommunale Digitallotsen und OZG-Onlinedienste je Gemeinde: Baden-Württemberg, mit --land jedes andere Land oder ganz Deutschland"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -275,11 +275,12 @@ fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let files = match args.scale {
         Scale::Bw => crate::demo::generate(args.seed),
         Scale::De => {
-            let registry = crate::demo::scale::registry(args.seed);
-            let dir = args.out.join("registry");
-            registry.write(&dir)?;
-            println!("{}: synthetic registry of Germany", dir.display());
-            crate::demo::scale::activity(args.seed, &registry.reference()?)
+            // Germany's real registry; import the files into an atlas started with `--land all`.
+            let reference = crate::registry::reference::ReferenceData::for_territory(
+                crate::registry::Territory::Germany,
+            );
+            println!("activity for Germany's registry: import with --land all");
+            crate::demo::scale::activity(args.seed, &reference)
         }
     };
     crate::demo::write(&files, &args.out)?;

@@ -101,7 +101,23 @@ async fn an_atlas_of_germany_has_every_land_kreis_gemeinde_and_polygon() {
     assert!(muenchen_lk.contains("Landratsamt München"));
     let muenchen_stadt = text(&state, "/kreis/09162").await;
     assert!(!muenchen_stadt.contains("Landratsamt") && !muenchen_stadt.contains("Kreisverwaltung"));
+    // Downloads and tables in the territory's words; the footer with the 2025 boundaries' line.
+    let csv = text(&state, "/api/v1/coverage?level=kreis&format=csv-de").await;
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("Kreisverwaltungen mit Digitallotse"),
+        "{header}"
+    );
+    assert!(!header.contains("Landrats"), "{header}");
+    // A Kreis of a Land without Regierungsbezirke names none (not its Land).
+    let metrics = text(&state, "/metrics").await;
+    let teltow = metrics
+        .lines()
+        .find(|l| l.starts_with("digitalatlas_kreis_info") && l.contains("kreis=\"12072\""))
+        .unwrap_or_default();
+    assert!(teltow.contains("regierungsbezirk=\"\""), "{teltow}");
     let home = text(&state, "/").await;
+    assert!(home.contains("GeoBasis-DE / BKG (2017, 2025)"));
     assert!(home.contains("in Deutschland") && home.contains("Kreisverwaltungen"));
     assert!(home.contains("/charts/map/gemeinden"));
 

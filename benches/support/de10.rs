@@ -1,5 +1,5 @@
 //! `BENCH_SCALE=de10`: Germany's upper bound. The scale demo's `aktivierungen` file (every
-//! Gemeinde of the synthetic Germany, 600 processes, about 654,000 rows) repeated ten times with
+//! administration of Germany's real registry, `--land all`, 600 processes, about 650,000 rows) repeated ten times with
 //! its dates moved back by 0–9 whole years: about 6.5 million rows. Everything runs as users run
 //! it: the release binary's `import` and `serve` as child processes, their wall time and peak
 //! resident memory (GNU time's maximum RSS, or VmHWM for the server) measured from outside; the
@@ -109,25 +109,25 @@ fn write_big(demo: &Path, out: &Path) -> usize {
     seen.len()
 }
 
-fn digitalatlas(url: &str, registry: &Path) -> Command {
+/// The release binary on `url`, an atlas of Germany (`--land all`, the real registry).
+fn digitalatlas(url: &str) -> Command {
     let mut c = Command::new(EXE);
     c.arg("--database-url")
         .arg(url)
-        .arg("--registry")
-        .arg(registry)
+        .args(["--land", "all"])
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
     c
 }
 
-pub(crate) fn import(url: &str, registry: &Path, dataset: &str, file: &Path) -> Measured {
+pub(crate) fn import(url: &str, dataset: &str, file: &Path) -> Measured {
     settle();
-    let m = measure(
-        digitalatlas(url, registry)
-            .args(["import", dataset])
-            .arg(file)
-            .args(["--max-rows", "10000000", "--max-bytes", "1000000000"]),
-    );
+    let m = measure(digitalatlas(url).args(["import", dataset]).arg(file).args([
+        "--max-rows",
+        "10000000",
+        "--max-bytes",
+        "1000000000",
+    ]));
     assert!(m.ok, "import {dataset} {} failed", file.display());
     m
 }
@@ -198,10 +198,10 @@ pub(crate) struct Served {
     pub(crate) first_body: String,
 }
 
-async fn serve(url: &str, registry: Option<&Path>, demo: bool) -> Served {
+async fn serve(url: &str, germany: bool, demo: bool) -> Served {
     serve_with(
         url,
-        registry,
+        germany,
         demo,
         "/api/v1/timeseries?metric=administrations_with_lotse&level=land",
     )
@@ -209,17 +209,12 @@ async fn serve(url: &str, registry: Option<&Path>, demo: bool) -> Served {
 }
 
 /// [`serve`], with `first` as the first request after the steady samples.
-pub(crate) async fn serve_with(
-    url: &str,
-    registry: Option<&Path>,
-    demo: bool,
-    first: &str,
-) -> Served {
+pub(crate) async fn serve_with(url: &str, germany: bool, demo: bool, first: &str) -> Served {
     let port = port();
     let mut cmd = Command::new(EXE);
     cmd.arg("--database-url").arg(url);
-    if let Some(r) = registry {
-        cmd.arg("--registry").arg(r);
+    if germany {
+        cmd.args(["--land", "all"]);
     }
     cmd.arg("serve")
         .arg("--listen")
@@ -291,7 +286,6 @@ pub async fn run() {
         );
         assert!(m.ok, "demo --scale de failed");
     }
-    let registry = demo.join("registry");
     let big = dir.join("aktivierungen-de10.csv");
     let rows = if big.exists() {
         std::fs::read(&big)
@@ -321,11 +315,11 @@ pub async fn run() {
         ("qualifikationen", "qualifikationen.csv"),
         ("konten", "konten.csv"),
     ] {
-        import(&url, &registry, dataset, &demo.join(file));
+        import(&url, dataset, &demo.join(file));
     }
     let reference = sqlite3_reference(&db, &big, &dir);
-    let first = import(&url, &registry, "aktivierungen", &big);
-    let again = import(&url, &registry, "aktivierungen", &big);
+    let first = import(&url, "aktivierungen", &big);
+    let again = import(&url, "aktivierungen", &big);
     line(
         "SQLite first import: time",
         &format!(
@@ -350,7 +344,7 @@ pub async fn run() {
         "peak ≤ 300 MB",
     );
 
-    let s = serve(&url, Some(&registry), false).await;
+    let s = serve(&url, true, false).await;
     line(
         "serve on the 6.5M-row database: ready",
         &format!("{:.2} s", s.ready_s),
@@ -371,12 +365,12 @@ pub async fn run() {
     let _ = std::fs::remove_file(&de_db);
     let s = serve(
         &format!("sqlite://{}?mode=rwc", de_db.display()),
-        Some(&registry),
+        true,
         true,
     )
     .await;
     line(
-        "serve --demo, Germany (demo --scale de): steady RSS",
+        "serve --land all --demo: steady RSS",
         &mb(s.steady_kb),
         "≤ 150 MB",
     );
@@ -384,7 +378,7 @@ pub async fn run() {
     let _ = std::fs::remove_file(&bw_db);
     let s = serve(
         &format!("sqlite://{}?mode=rwc", bw_db.display()),
-        None,
+        false,
         true,
     )
     .await;
@@ -405,9 +399,9 @@ pub async fn run() {
             ("prozesse", "prozesse.csv"),
             ("qualifikationen", "qualifikationen.csv"),
         ] {
-            import(&pg, &registry, dataset, &demo.join(file));
+            import(&pg, dataset, &demo.join(file));
         }
-        let m = import(&pg, &registry, "aktivierungen", &big);
+        let m = import(&pg, "aktivierungen", &big);
         line(
             "PostgreSQL first import: rows/s / peak RSS",
             &format!("{:.0} rows/s / {}", rows as f64 / m.secs, mb(m.peak_kb)),

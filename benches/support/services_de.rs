@@ -1,5 +1,5 @@
 //! `BENCH_SCALE=onlinedienste`: a Germany-sized federal Onlinedienste export — every Gemeinde of
-//! the synthetic Germany (`demo --scale de`, about 10,800) × 250 LeiKa services of the shipped
+//! Germany (`--land all`, 10,751) × 250 LeiKa services of the shipped
 //! catalogue, about 2.7 million rows, 3 % of links broken — imported by the release binary as a
 //! user would, beside an `aktivierungen` file of the same row count (every Gemeinde × 250
 //! processes) in the same run: wall time and peak RSS of each import (GNU time), then `serve` on
@@ -15,14 +15,14 @@ use crate::de10::{import, mb, measure, serve_with, EXE};
 
 const SERVICES: usize = 250;
 
-/// Every Gemeinde's 12-digit ARS in the registry directory.
-fn gemeinden(registry: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(registry.join("gemeinden.csv")).expect("gemeinden.csv");
-    text.lines()
-        .skip(1)
-        .filter_map(|l| l.split(',').next())
-        .filter(|ars| ars.len() == 12)
-        .map(str::to_string)
+/// Every Gemeinde's 12-digit ARS in the registry of Germany.
+fn gemeinden() -> Vec<String> {
+    use digitalatlas::registry::{reference::ReferenceData, Level, Territory};
+    ReferenceData::for_territory(Territory::Germany)
+        .regions
+        .into_iter()
+        .filter(|r| r.level == Level::Gemeinde)
+        .map(|r| r.ars)
         .collect()
 }
 
@@ -124,8 +124,7 @@ pub async fn run() {
         );
         assert!(m.ok, "demo --scale de failed");
     }
-    let registry = demo.join("registry");
-    let gemeinden = gemeinden(&registry);
+    let gemeinden = gemeinden();
     let export = dir.join("onlinedienste-de.csv");
     let rows = write_export(&gemeinden, &export);
     let activations = dir.join("aktivierungen-de-same-count.csv");
@@ -138,11 +137,11 @@ pub async fn run() {
     );
 
     let services_url = fresh_db(&dir, "onlinedienste.db");
-    let first = import(&services_url, &registry, "onlinedienste", &export);
-    let again = import(&services_url, &registry, "onlinedienste", &export);
+    let first = import(&services_url, "onlinedienste", &export);
+    let again = import(&services_url, "onlinedienste", &export);
     let act_url = fresh_db(&dir, "aktivierungen.db");
-    import(&act_url, &registry, "prozesse", &demo.join("prozesse.csv"));
-    let act = import(&act_url, &registry, "aktivierungen", &activations);
+    import(&act_url, "prozesse", &demo.join("prozesse.csv"));
+    let act = import(&act_url, "aktivierungen", &activations);
     line(
         "import onlinedienste: time",
         &format!(
@@ -166,13 +165,7 @@ pub async fn run() {
         &format!("{:.1} s / {}", again.secs, mb(again.peak_kb)),
         "≤ 300 MB",
     );
-    let served = serve_with(
-        &services_url,
-        Some(&registry),
-        false,
-        "/api/v1/coverage?level=land",
-    )
-    .await;
+    let served = serve_with(&services_url, true, false, "/api/v1/coverage?level=land").await;
     // Every row arrived: each of the 250 services in every Gemeinde.
     let land: serde_json::Value = serde_json::from_str(&served.first_body).unwrap();
     let (all, everywhere) = (

@@ -70,6 +70,17 @@ pub struct Unit {
     pub population: i64,
 }
 
+impl Unit {
+    /// The Regierungsbezirk key of a Kreis: its parent, or empty where the Kreis hangs off its
+    /// Land (a Land without Regierungsbezirke).
+    pub fn regierungsbezirk(&self) -> &str {
+        match &self.parent {
+            Some(p) if p.len() == crate::registry::RbKey::LEN => p,
+            _ => "",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UnitLevel {
     Land,

@@ -75,6 +75,7 @@ mod tests {
                 demo: false,
                 source: "/api/v1/coverage".into(),
                 attribution: None,
+                registry: None,
             },
         };
         let bytes = csv_de(&sheet).unwrap();

@@ -52,6 +52,8 @@ pub(crate) struct About {
     pub source: String,
     /// Whose data it is, where it is not the atlas' own.
     pub attribution: Option<String>,
+    /// Where the regions, keys and population come from (the registry edition's source).
+    pub registry: Option<String>,
 }
 
 /// Why an export failed (a bug, not the client's fault).

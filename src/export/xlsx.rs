@@ -110,6 +110,9 @@ fn write_info(ws: &mut Worksheet, sheet: &Sheet<'_>) -> Result<(), ExportError> 
                 .to_string(),
         ),
     ];
+    if let Some(registry) = &about.registry {
+        rows.insert(4, ("Gebiete und Einwohner", registry.clone()));
+    }
     if let Some(attribution) = &about.attribution {
         rows.insert(4, ("Datenquelle", attribution.clone()));
     }
@@ -185,6 +188,7 @@ mod tests {
                 demo: true,
                 source: "/api/v1/coverage?level=gemeinde".into(),
                 attribution: None,
+                registry: None,
             },
         };
         let bytes = xlsx(&sheet).unwrap();

@@ -136,7 +136,7 @@ pub(super) async fn outreach(
                 art: a.kind.as_str(),
                 kreis: k.key.clone(),
                 kreis_name: k.name.clone(),
-                regierungsbezirk: k.parent.clone().unwrap_or_default(),
+                regierungsbezirk: k.regierungsbezirk().to_string(),
                 population: served_population(raw, a),
                 lotse: lotse_class(f.admin_lotsen[i]),
                 standard_active: f.admin_ozg[i].standard,

@@ -298,7 +298,7 @@ pub(super) async fn matrix(
                 Value::from(a.kind.as_str()),
                 Value::from(k.key.clone()),
                 Value::from(k.name.clone()),
-                Value::from(k.parent.clone().unwrap_or_default()),
+                Value::from(k.regierungsbezirk()),
                 Value::from(population),
                 Value::from(lotse_class(f.admin_lotsen[i])),
                 Value::from(f.admin_ozg[i].standard),

@@ -91,6 +91,10 @@ pub(crate) struct Download {
     pub(crate) source: &'static str,
     /// Whose data it is, where it is not the atlas' own (the "Info" sheet's "Datenquelle").
     pub(crate) attribution: Option<&'static str>,
+    /// The registry edition's source (Destatis), for the "Info" sheet.
+    pub(crate) registry: Option<String>,
+    /// Whose words the German headers take (Landratsamt or Kreisverwaltung).
+    pub(crate) territory: crate::registry::Territory,
 }
 
 impl Download {
@@ -106,6 +110,8 @@ impl Download {
             demo: snap.raw.demo,
             source,
             attribution: None,
+            registry: snap.raw.registry.edition.as_ref().map(|e| e.source.clone()),
+            territory: snap.raw.registry.territory(),
         }
     }
 
@@ -241,10 +247,11 @@ fn spreadsheet(
         demo: download.demo,
         source: download.source.to_string(),
         attribution: download.attribution.map(str::to_string),
+        registry: download.registry.clone(),
     };
     let columns: Vec<SheetColumn> = columns
         .iter()
-        .map(|c| SheetColumn::new(&c.header, c.kind))
+        .map(|c| SheetColumn::new(&download.territory.localize(&c.header), c.kind))
         .collect();
     let columns = &columns[..];
     let (bytes, content_type, extension) = if format == TableFormat::Xlsx {

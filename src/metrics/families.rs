@@ -273,7 +273,7 @@ fn kreis_names(reg: &mut Registry, snap: &Snapshot) {
                 kreis: kreis.clone(),
                 name: unit.name.clone(),
                 kreis_type: unit.kind.clone(),
-                regierungsbezirk: unit.parent.clone().unwrap_or_default(),
+                regierungsbezirk: unit.regierungsbezirk().to_string(),
             })
             .set(1);
     }

@@ -290,9 +290,10 @@ fn footer(snap: &Snapshot) -> String {
         format!(" · {}", esc(crate::model::rows::ONLINEDIENSTE_SOURCE))
     };
     format!(
-        "<p>Datenstand: {} · Gebiete und Einwohner: {edition} · Grenzen: © GeoBasis-DE / BKG \
-         (2017), Daten verändert{services} · Digitallotsen als Anzahlen, nie mit Namen.</p>",
-        snap.current.as_of.format("%d.%m.%Y")
+        "<p>Datenstand: {} · Gebiete und Einwohner: {edition} · {}{services} · Digitallotsen \
+         als Anzahlen, nie mit Namen.</p>",
+        snap.current.as_of.format("%d.%m.%Y"),
+        crate::boundaries::of(&snap.raw.registry).attribution()
     )
 }
 
@@ -650,10 +651,17 @@ fn kreis_table(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
             sort_link("einwohner"),
         ),
     ];
+    // The catalogue's headers in the territory's words (Landratsämter or Kreisverwaltungen).
+    let territory = raw.registry.territory();
+    let headers: Vec<std::borrow::Cow<'_, str>> = KREIS_TABLE_FIGURES
+        .iter()
+        .map(|(figure, _, _)| territory.localize(figure.column().header))
+        .collect();
     columns.extend(
         KREIS_TABLE_FIGURES
             .iter()
-            .map(|(figure, key, _)| (figure.column().header, true, key.and_then(sort_link))),
+            .zip(&headers)
+            .map(|((_, key, _), header)| (header.as_ref(), true, key.and_then(sort_link))),
     );
     let mut b = String::from("<h2 id=\"kreise\">Kreise</h2>");
     b.push_str(&table(

@@ -123,6 +123,20 @@ impl Territory {
         }
     }
 
+    /// A German label as this territory reads it: the catalogue's "Landratsamt"/"Landratsämter"
+    /// become "Kreisverwaltung"/"Kreisverwaltungen" where the Land (or Germany as a whole) names
+    /// them so. Only words change; the figure and its name stay the catalogue's.
+    pub fn localize(self, label: &str) -> std::borrow::Cow<'_, str> {
+        if self.kreis_administration() == "Landratsamt" || !label.contains("Landrats") {
+            return std::borrow::Cow::Borrowed(label);
+        }
+        std::borrow::Cow::Owned(
+            label
+                .replace("Landratsämter", "Kreisverwaltungen")
+                .replace("Landratsamt", "Kreisverwaltung"),
+        )
+    }
+
     /// Whether a key (of any level) lies in the territory.
     pub fn contains(self, key: &str) -> bool {
         self.land_key().is_none_or(|land| key.starts_with(land))
@@ -219,6 +233,15 @@ mod tests {
             "Landratsämter"
         );
         assert!(has_kreis_administration("Kreis") && !has_kreis_administration("Kreisfreie Stadt"));
+        let nrw = Territory::parse("05").unwrap();
+        assert_eq!(
+            nrw.localize("Landratsämter mit Digitallotse"),
+            "Kreisverwaltungen mit Digitallotse"
+        );
+        assert_eq!(
+            Territory::parse("09").unwrap().localize("Landratsämter"),
+            "Landratsämter"
+        );
     }
 
     #[test]
