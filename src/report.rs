@@ -124,6 +124,7 @@ pub async fn write_report(
     )?;
     w.pages += 1;
     let maps = crate::boundaries::cover(&snap.raw.registry);
+    write_laender(&snap, &router, out, maps, &mut w).await?;
     write_kreise_and_gemeinden(&snap, &router, out, maps, &mut w).await?;
     let extra = [
         ChartId::map(Layer::Kreise, MapMetric::Standardprozesse),
@@ -152,6 +153,33 @@ pub async fn write_report(
         w.workbooks += 1;
     }
     Ok(w)
+}
+
+/// The page of every Land of an atlas of Germany with its maps (nothing for one Land).
+async fn write_laender(
+    snap: &Snapshot,
+    router: &axum::Router,
+    out: &Path,
+    maps: bool,
+    w: &mut Written,
+) -> Result<(), ReportError> {
+    let sub = Links::Report { depth: 1 };
+    for u in snap.raw.laender() {
+        let key = &snap.raw.units[u].key;
+        let Some(html) = page::land(snap, &sub, key) else {
+            continue;
+        };
+        write(
+            &out.join("land").join(format!("{key}.html")),
+            html.as_bytes(),
+        )?;
+        w.pages += 1;
+        for chart in page::land_charts(key).iter().filter(|_| maps) {
+            write_chart(router, out, chart).await?;
+            w.charts += 1;
+        }
+    }
+    Ok(())
 }
 
 /// The page of every Kreis with its downloads and charts, and the page of every Gemeinde.

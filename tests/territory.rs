@@ -118,6 +118,18 @@ async fn an_atlas_of_germany_has_every_land_kreis_gemeinde_and_polygon() {
     assert!(teltow.contains("regierungsbezirk=\"\""), "{teltow}");
     let home = text(&state, "/").await;
     assert!(home.contains("GeoBasis-DE / BKG (2017, 2025)"));
+    // A page per Land, linked from the start page's Länder table, with maps zoomed to it.
+    assert!(home.contains("<a href=\"/land/09\">Bayern</a>"));
+    let bayern = text(&state, "/land/09").await;
+    assert!(bayern.contains("Gemeinden und Landratsämter") && bayern.contains("/kreis/09184"));
+    assert!(bayern.contains("/charts/map/gemeinden?land=09"));
+    assert!(!bayern.contains("/kreis/08115"), "only Bayern's Kreise");
+    let nrw = text(&state, "/land/05").await;
+    assert!(nrw.contains("Gemeinden und Kreisverwaltungen"));
+    let (status, png) = get(&state, "/charts/map/gemeinden?land=09").await;
+    assert_eq!((status, &png[1..4]), (200, &b"PNG"[..]));
+    assert_eq!(get(&state, "/charts/map/gemeinden?land=17").await.0, 404);
+    assert_eq!(get(&state, "/land/17").await.0, 404);
     assert!(home.contains("in Deutschland") && home.contains("Kreisverwaltungen"));
     assert!(home.contains("/charts/map/gemeinden"));
 
@@ -158,6 +170,8 @@ async fn an_atlas_of_bayern_has_its_gemeinden_map_and_services() {
         assert!(map.contains("GeoBasis-DE / BKG (2017, 2025)"));
         assert_eq!(get(&state, "/api/v1/geo/laender.geojson").await.0, 404);
         assert_eq!(get(&state, "/charts/map/laender").await.0, 404);
+        // An atlas of one Land has its start page, no page per Land.
+        assert_eq!(get(&state, "/land/09").await.0, 404);
 
         let name = "onlinedienste-boeblingen.csv";
         let s = common::import_bytes(

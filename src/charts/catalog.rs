@@ -138,7 +138,7 @@ pub fn map(
     let title = match focus.and_then(|k| {
         raw.units
             .iter()
-            .find(|u| u.level == UnitLevel::Kreis && u.key == k)
+            .find(|u| matches!(u.level, UnitLevel::Kreis | UnitLevel::Land) && u.key == k)
     }) {
         Some(k) => format!("{title}: {}", k.name),
         None => title,

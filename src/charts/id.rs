@@ -103,8 +103,11 @@ impl ChartId {
         if *metric != MapMetric::Lotsen {
             query.push(format!("metric={}", metric.as_param()));
         }
-        if let Some(k) = kreis {
-            query.push(format!("kreis={k}"));
+        // The focus: a Kreis (5 digits) or, in an atlas of Germany, a Land (2).
+        match kreis {
+            Some(k) if k.len() == 2 => query.push(format!("land={k}")),
+            Some(k) => query.push(format!("kreis={k}")),
+            None => {}
         }
         let mut path = format!("map/{}", layer.as_str());
         if !query.is_empty() {

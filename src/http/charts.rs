@@ -16,7 +16,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::params::{kreis_index, ApiQuery};
-use super::query::{AllOr, Day, ImageFormat, KreisFilter, MapMetricParam};
+use super::query::{AllOr, Day, ImageFormat, KreisFilter, LandFilter, MapMetricParam};
 use super::AppState;
 use crate::boundaries::{self, Layer};
 use crate::charts::catalog::MapMetric;
@@ -41,6 +41,8 @@ pub(super) struct Params {
     metric: Option<MapMetricParam>,
     /// Maps: only this Kreis (5-digit key), zoomed.
     kreis: Option<KreisFilter>,
+    /// Maps of an atlas of Germany: only this Land (2-digit key), zoomed.
+    land: Option<LandFilter>,
     /// The chart as of this day (YYYY-MM-DD), default today.
     as_of: Option<Day>,
 }
@@ -205,12 +207,25 @@ async fn map(
             return Err(ApiError::NotFound(format!("no process with id {id:?}")));
         }
     }
-    let kreis = match p.kreis.clone().unwrap_or_default() {
-        AllOr::One(key) => {
+    let kreis = match (
+        p.kreis.clone().unwrap_or_default(),
+        p.land.clone().unwrap_or_default(),
+    ) {
+        (AllOr::One(key), _) => {
             kreis_index(&snap.raw, &key)?;
             Some(key.as_str().to_string())
         }
-        AllOr::All => None,
+        (AllOr::All, AllOr::One(land)) => {
+            if !snap
+                .raw
+                .laender()
+                .any(|u| snap.raw.units[u].key == land.as_str())
+            {
+                return Err(ApiError::NotFound(format!("no Land {land} in this atlas")));
+            }
+            Some(land.as_str().to_string())
+        }
+        (AllOr::All, AllOr::All) => None,
     };
     let chart = ChartId::Map {
         layer,

@@ -19,6 +19,7 @@ use crate::page::{self, Links};
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
+        .route("/land/{key}", get(land))
         .route("/kreis/{key}", get(kreis))
         .route("/gemeinde/{ags}", get(gemeinde))
         .route("/suche", get(search))
@@ -86,6 +87,21 @@ async fn kreis(
     match page::kreis(&snap, &links, &key) {
         Some(html) => Html(html).into_response(),
         None => not_found(&format!("Einen Kreis mit dem Schlüssel {key}")),
+    }
+}
+
+async fn land(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Response {
+    let (snap, links) = match view(&state, &p).await {
+        Ok(view) => view,
+        Err(busy) => return busy,
+    };
+    match page::land(&snap, &links, &key) {
+        Some(html) => Html(html).into_response(),
+        None => not_found(&format!("Ein Land mit dem Schlüssel {key} in diesem Atlas")),
     }
 }
 

@@ -425,6 +425,13 @@ impl FilterKey for RbKey {
     }
 }
 
+impl FilterKey for crate::registry::LandKey {
+    const DIGITS: usize = 2;
+    fn parse_key(text: &str) -> Result<Self, KeyError> {
+        crate::registry::LandKey::parse(text)
+    }
+}
+
 impl<K: FilterKey> AllOr<K> {
     pub(crate) fn parse(text: &str) -> Result<AllOr<K>, String> {
         match text {
@@ -451,6 +458,8 @@ impl<'de, K: FilterKey> Deserialize<'de> for AllOr<K> {
 pub(crate) type KreisFilter = AllOr<KreisKey>;
 /// `regierungsbezirk`: one Regierungsbezirk (3-digit key) or all.
 pub(crate) type RbFilter = AllOr<RbKey>;
+/// `land`: one Land (2-digit key) of an atlas of Germany, or all.
+pub(crate) type LandFilter = AllOr<crate::registry::LandKey>;
 
 fn filter_schema<K: FilterKey>() -> RefOr<Schema> {
     string_schema(format!(

@@ -50,8 +50,8 @@ pub fn page(title: &str, home: &str, demo: bool, body: &str, footer: &str) -> St
     if demo {
         s.push_str(
             "<p class=\"demo\" role=\"note\"><strong>Demodaten:</strong> Diese Zahlen sind \
-             synthetisch erzeugt (sie treffen die veröffentlichten Stände), keine amtlichen \
-             Einzeldaten.</p>",
+             synthetisch erzeugt, keine amtlichen Einzeldaten; nur die Summen \
+             Baden-Württembergs treffen die veröffentlichten Stände.</p>",
         );
     }
     s.push_str(body);

@@ -1,10 +1,13 @@
-//! The plain web page for people without Grafana: `/` (the Land), `/kreis/{key}`,
-//! `/gemeinde/{ags}` and the search, server-rendered German HTML with the charts as images.
+//! The plain web page for people without Grafana: `/` (the Land, or Germany), `/land/{key}` (a
+//! Land of Germany), `/kreis/{key}`, `/gemeinde/{ags}` and the search, server-rendered German HTML with the charts as images.
 //! The same functions write the static report (`digitalatlas report`), with other links.
 
 pub mod admin;
 pub mod html;
+mod land;
 mod services;
+
+pub use land::{land, land_charts};
 
 use std::fmt::Write;
 
@@ -68,6 +71,13 @@ impl Links {
         match self {
             Links::Report { .. } => format!("{}kreis/{key}.html", self.root()),
             _ => self.keep(format!("/kreis/{key}")),
+        }
+    }
+    /// A Land's page (an atlas of Germany).
+    pub fn land(&self, key: &str) -> String {
+        match self {
+            Links::Report { .. } => format!("{}land/{key}.html", self.root()),
+            _ => self.keep(format!("/land/{key}")),
         }
     }
     pub fn gemeinde(&self, ags: &str) -> String {
@@ -411,6 +421,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     if let Some(land) = raw.laender().next() {
         b.push_str(&services::area(snap, links, land, None));
     }
+    b.push_str(&land::laender_table(snap, links));
     b.push_str(&kreis_table(snap, links, sort));
     b.push_str(&outreach(snap, links, None));
     b.push_str(&downloads(links, maps));
