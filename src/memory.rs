@@ -33,3 +33,16 @@ pub fn use_small_pages() {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
+
+/// Hands the C heap's free memory back to the system. SQLite allocates its page cache with the C
+/// library's `malloc`, not with the global allocator: an import's 64 MiB cache, released when the
+/// connection goes back to reading, stayed resident in glibc's heap (measured: `serve --land all
+/// --demo` ready at 147 MB, 94 MB when started again on the same database). Called after every
+/// import; a no-op where the C library is not glibc.
+pub fn trim_c_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own free lists; it takes no pointers.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}

@@ -116,6 +116,29 @@ async fn an_atlas_of_germany_has_every_land_kreis_gemeinde_and_polygon() {
         .find(|l| l.starts_with("digitalatlas_kreis_info") && l.contains("kreis=\"12072\""))
         .unwrap_or_default();
     assert!(teltow.contains("regierungsbezirk=\"\""), "{teltow}");
+    // Germany's past days are kept without their Gemeinden; a Gemeinde's series still has every
+    // point, the last one today's figure.
+    let kreise = json(
+        &state,
+        "/api/v1/timeseries?metric=lotsen&level=kreis&step=year",
+    )
+    .await;
+    assert!(kreise.as_array().is_some_and(|r| r.len() > 400));
+    let series = json(
+        &state,
+        "/api/v1/timeseries?metric=lotsen&level=gemeinde&key=09162000&step=year",
+    )
+    .await;
+    let points = series.as_array().cloned().unwrap_or_default();
+    assert!(
+        points.len() >= 8 && points.iter().all(|p| p["lotsen"].is_u64()),
+        "{series}"
+    );
+    let today = json(&state, "/api/v1/coverage?level=gemeinde&kreis=09162").await;
+    assert_eq!(
+        points.last().map(|p| &p["lotsen"]),
+        Some(&today[0]["lotsen"])
+    );
     let home = text(&state, "/").await;
     assert!(home.contains("GeoBasis-DE / BKG (2017, 2025)"));
     // A page per Land, linked from the start page's Länder table, with maps zoomed to it.

@@ -287,7 +287,7 @@ pub fn progress(snap: &Snapshot) -> Progress {
         .iter()
         .zip(snap.days_figures(&ends))
         .map(|(&day, f)| {
-            let u = UnitFigures::total_of(raw, &f.units);
+            let u = f.total(raw);
             Point {
                 date: day,
                 administrations_with_lotse: u.with_lotse(None, None) as f64,
@@ -345,8 +345,8 @@ pub fn kreis_progress(snap: &Snapshot, key: &str) -> Result<Progress, ChartError
         .zip(snap.days_figures(&ends))
         .map(|(&day, f)| Point {
             date: day,
-            administrations_with_lotse: f.units[u].with_lotse(None, None) as f64,
-            lotsen: f.units[u].lotsen_of(None, None) as f64,
+            administrations_with_lotse: f.unit(u).map_or(0, |uf| uf.with_lotse(None, None)) as f64,
+            lotsen: f.unit(u).map_or(0, |uf| uf.lotsen_of(None, None)) as f64,
         })
         .collect();
     Ok(Progress {

@@ -10,7 +10,7 @@ use arc_swap::ArcSwap;
 use chrono::NaiveDate;
 
 use super::figures::{compute, day_units, AccountFigure, Figures, UnitFigures};
-use super::raw::RawData;
+use super::raw::{RawData, UnitLevel};
 use super::sweep::{Events, Sweep};
 
 /// An immutable view of all figures. Views that encode something expensive (metrics text) keep it
@@ -38,16 +38,74 @@ pub struct Snapshot {
 #[derive(Debug)]
 pub struct DayFigures {
     pub as_of: NaiveDate,
-    pub units: Vec<UnitFigures>,
+    /// By unit index; a day kept for a large registry holds no Gemeinden (see `cut`).
+    units: Vec<UnitFigures>,
+    /// The unit indices cut out of `units` (the Gemeinden: first index, count), if any.
+    cut: Option<(usize, usize)>,
     pub accounts: Vec<AccountFigure>,
+}
+
+impl DayFigures {
+    fn new(as_of: NaiveDate, units: Vec<UnitFigures>, accounts: Vec<AccountFigure>) -> Self {
+        DayFigures {
+            as_of,
+            units,
+            cut: None,
+            accounts,
+        }
+    }
+
+    /// The figures of unit `u`; `None` for a Gemeinde of a day kept without them (ask
+    /// [`Snapshot::days_figures_of_gemeinden`] for those).
+    pub fn unit(&self, u: usize) -> Option<&UnitFigures> {
+        match self.cut {
+            Some((start, len)) if u >= start + len => self.units.get(u - len),
+            Some((start, _)) if u >= start => None,
+            _ => self.units.get(u),
+        }
+    }
+
+    /// The figures of the whole registry (all Länder together).
+    pub fn total(&self, raw: &RawData) -> UnitFigures {
+        UnitFigures::sum(raw.laender().filter_map(|i| self.unit(i)))
+    }
+
+    /// Whether every unit is held (a Gemeinde's figures too).
+    fn has_gemeinden(&self) -> bool {
+        self.cut.is_none()
+    }
+
+    /// The same day without the Gemeinden, for keeping a large registry's days.
+    fn without_gemeinden(&self, raw: &RawData) -> DayFigures {
+        let start = raw
+            .units
+            .iter()
+            .position(|u| u.level == UnitLevel::Gemeinde)
+            .unwrap_or(raw.units.len());
+        let len = raw.units[start..]
+            .iter()
+            .take_while(|u| u.level == UnitLevel::Gemeinde)
+            .count();
+        let mut units = self.units[..start].to_vec();
+        units.extend_from_slice(&self.units[(start + len).min(self.units.len())..]);
+        DayFigures {
+            as_of: self.as_of,
+            units,
+            cut: Some((start, len)),
+            accounts: self.accounts.clone(),
+        }
+    }
 }
 
 /// Past days kept per snapshot (monthly points of about 40 years) …
 const HISTORY_DAYS: usize = 480;
 /// … within this many bytes of unit figures: all monthly points since 2018 of Baden-Württemberg's
-/// 1,190 units (about 0.2 MB a day), a year of Germany's 11,190 (about 1.8 MB a day); days
-/// beyond it are computed per request by the same sweep and not kept.
+/// 1,190 units (about 0.2 MB a day) or of Germany's units above the Gemeinden; days beyond it
+/// are computed per request by the same sweep and not kept.
 const HISTORY_BYTES: usize = 24 << 20;
+/// A day larger than this (Germany's 11,190 units: 1.8 MB) is kept without its Gemeinden (439
+/// units, 72 kB); a time series of Gemeinden computes its days per request.
+const DAY_FULL_BYTES: usize = 256 << 10;
 
 impl Snapshot {
     /// Builds a snapshot from raw data as of `today`.
@@ -122,19 +180,25 @@ impl Snapshot {
 
     /// Caches a computed day's unit figures (up to a bound) and returns them.
     fn keep_day(&self, figures: &Figures) -> Arc<DayFigures> {
-        self.keep(DayFigures {
-            as_of: figures.as_of,
-            units: figures.units.clone(),
-            accounts: figures.accounts.clone(),
-        })
+        self.keep(DayFigures::new(
+            figures.as_of,
+            figures.units.clone(),
+            figures.accounts.clone(),
+        ))
     }
 
+    /// Caches a computed day (a large registry's without its Gemeinden) and returns it whole.
     fn keep(&self, day: DayFigures) -> Arc<DayFigures> {
         let f = Arc::new(day);
+        let size = |d: &DayFigures| d.units.len() * size_of::<UnitFigures>();
+        let kept = if size(&f) > DAY_FULL_BYTES {
+            Arc::new(f.without_gemeinden(&self.raw))
+        } else {
+            f.clone()
+        };
         if let Ok(mut h) = self.history.lock() {
-            let day_bytes = f.units.len() * size_of::<UnitFigures>();
-            if h.len() < HISTORY_DAYS && (h.len() + 1) * day_bytes <= HISTORY_BYTES {
-                h.insert(f.as_of, f.clone());
+            if h.len() < HISTORY_DAYS && (h.len() + 1) * size(&kept) <= HISTORY_BYTES {
+                h.insert(kept.as_of, kept);
             }
         }
         f
@@ -153,11 +217,7 @@ impl Snapshot {
                     (Some(s), Some(())) => {
                         let (units, accounts) =
                             day_units(&self.raw, d, s.counts(), s.lotsen(), &mut services);
-                        self.keep(DayFigures {
-                            as_of: d,
-                            units,
-                            accounts,
-                        })
+                        self.keep(DayFigures::new(d, units, accounts))
                     }
                     _ => {
                         sweep = None;
@@ -183,13 +243,24 @@ impl Snapshot {
     }
 
     /// The figures of `days` (a time series): the days not yet cached from one forward sweep over
-    /// the sorted activation and qualification events (see `sweep`).
+    /// the sorted activation events, the others from the cache. Gemeinden may be left out of a
+    /// large registry's days (see [`DayFigures::unit`]).
     pub fn days_figures(&self, days: &[NaiveDate]) -> Vec<Arc<DayFigures>> {
+        self.days_figures_with(days, false)
+    }
+
+    /// The same, every day with its Gemeinden (a time series of Gemeinden).
+    pub fn days_figures_of_gemeinden(&self, days: &[NaiveDate]) -> Vec<Arc<DayFigures>> {
+        self.days_figures_with(days, true)
+    }
+
+    fn days_figures_with(&self, days: &[NaiveDate], gemeinden: bool) -> Vec<Arc<DayFigures>> {
+        let usable = |f: &DayFigures| !gemeinden || f.has_gemeinden();
         let mut missing: Vec<NaiveDate> = match self.history.lock() {
             Ok(h) => days
                 .iter()
                 .map(|&d| self.computed_day(d))
-                .filter(|d| !h.contains_key(d))
+                .filter(|d| !h.get(d).is_some_and(|f| usable(f)))
                 .collect(),
             Err(_) => Vec::new(),
         };

@@ -207,7 +207,16 @@ impl Plan {
     /// The rows, from the snapshot's figures of each step end (past days from one forward sweep).
     fn rows(&self, snap: &Snapshot) -> Vec<Vec<Value>> {
         let mut rows = Vec::with_capacity(self.units.len() * self.dates.len());
-        for (&day, f) in self.dates.iter().zip(snap.days_figures(&self.dates)) {
+        let gemeinden = self
+            .units
+            .iter()
+            .any(|&u| snap.raw.units[u].level == UnitLevel::Gemeinde);
+        let days = if gemeinden {
+            snap.days_figures_of_gemeinden(&self.dates)
+        } else {
+            snap.days_figures(&self.dates)
+        };
+        for (&day, f) in self.dates.iter().zip(days) {
             for &u in &self.units {
                 let unit = &snap.raw.units[u];
                 let mut out = vec![Value::from(day.format("%Y-%m-%d").to_string())];
@@ -217,7 +226,9 @@ impl Plan {
                 }
                 for m in &self.metrics {
                     out.push(match m {
-                        SeriesMetric::Figure(figure) => figure.of(unit, &f.units[u]).to_json(),
+                        SeriesMetric::Figure(figure) => f
+                            .unit(u)
+                            .map_or(Value::Null, |uf| figure.of(unit, uf).to_json()),
                         SeriesMetric::Accounts(t) => account_count(&f.accounts, t),
                     });
                 }

@@ -223,8 +223,10 @@ impl Store {
         }
         .await;
         if sqlite {
-            // Best effort: the connection goes back to the pool as a reader.
+            // Best effort: the connection goes back to the pool as a reader, and the pages of
+            // its import cache (C heap) back to the system.
             let _ = sqlx::query(super::READ_CACHE).execute(&mut *conn).await;
+            crate::memory::trim_c_heap();
         }
         outcome
     }

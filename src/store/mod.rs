@@ -127,7 +127,7 @@ pub enum StoreError {
 }
 
 /// The page cache of a SQLite connection that only reads (8 MiB).
-pub(crate) const READ_CACHE: &str = "PRAGMA cache_size = -8192";
+pub(crate) const READ_CACHE: &str = "PRAGMA cache_size = -2048";
 /// The page cache of a SQLite connection while it imports (64 MiB): bulk writes touch index pages
 /// all over the tree.
 pub(crate) const IMPORT_CACHE: &str = "PRAGMA cache_size = -65536";
