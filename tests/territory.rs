@@ -185,10 +185,18 @@ async fn an_atlas_of_bayern_has_its_gemeinden_map_and_services() {
             "{}",
             db.name
         );
-        assert_eq!(
-            features(&json(&state, "/api/v1/geo/kreise.geojson").await),
-            96
+        let kreise = json(&state, "/api/v1/geo/kreise.geojson").await;
+        assert_eq!(features(&kreise), 96);
+        let attribution = kreise["attribution"].as_str().unwrap_or_default();
+        assert!(
+            attribution.contains("GeoBasis-DE / BKG (2017, 2025)")
+                && attribution.contains("Destatis"),
+            "{attribution}"
         );
+        // Bayern's words: Landratsamt (as in Baden-Württemberg), but no service-bw.
+        let home = text(&state, "/").await;
+        assert!(home.contains("Bürgerkonten im Landesportal") && home.contains("Landratsämter"));
+        assert!(!home.contains("auf service-bw"));
         let map = text(&state, "/charts/map/kreise?format=svg").await;
         assert!(map.contains("GeoBasis-DE / BKG (2017, 2025)"));
         assert_eq!(get(&state, "/api/v1/geo/laender.geojson").await.0, 404);

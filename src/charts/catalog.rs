@@ -188,7 +188,10 @@ fn gemeinden(snap: &Snapshot, shown: Shown) -> Painted {
         ),
         Shown::Standardprozesse => (
             share_legend("Standardprozesse aktiv:"),
-            "Aktive Standardprozesse auf service-bw je Gemeinde".to_string(),
+            raw.registry
+                .territory()
+                .localize("Aktive Standardprozesse auf service-bw je Gemeinde")
+                .into_owned(),
         ),
         Shown::Process(p) => (
             vec![
@@ -383,7 +386,11 @@ pub fn processes(snap: &Snapshot) -> Bars {
     Bars {
         frame: frame(
             snap,
-            "Freischaltungen je Onlinedienst (service-bw)".into(),
+            snap.raw
+                .registry
+                .territory()
+                .localize("Freischaltungen je Onlinedienst (service-bw)")
+                .into_owned(),
             "",
         ),
         items,

@@ -119,9 +119,22 @@ pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Result<String
         .filter(|(_, a)| a.kind == AdminKind::Gemeinde)
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
-    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
+    // The sources as a foreign member (RFC 7946 § 6.1), which GeoJSON readers pass over.
+    let boundaries = crate::boundaries::of(&raw.registry);
+    let registry = raw.registry.edition.as_ref().map(|e| e.source.as_str());
+    let attribution = match registry {
+        Some(source) => format!(
+            "{}; Gebiete und Einwohner: {source}",
+            boundaries.attribution()
+        ),
+        None => boundaries.attribution().to_string(),
+    };
+    let mut out = format!(
+        "{{\"type\":\"FeatureCollection\",\"attribution\":{},\"features\":[",
+        serde_json::to_string(&attribution)?
+    );
     let mut first = true;
-    for feature in crate::boundaries::of(&raw.registry).features(layer) {
+    for feature in boundaries.features(layer) {
         let Some(&u) = units.get(feature.key.as_str()) else {
             continue;
         };

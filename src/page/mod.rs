@@ -413,7 +413,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     b.push_str(&stichtag(links, snap));
     b.push_str(&key_figures(snap));
     if maps {
-        b.push_str(&land_maps(links));
+        b.push_str(&land_maps(links, raw.registry.territory()));
         b.push_str(&without_shape(raw));
     }
     b.push_str(&development(links));
@@ -456,7 +456,8 @@ fn key_figures(snap: &Snapshot) -> String {
          <li><strong id=\"kz-lotsen\">{lotsen}</strong>Digitallotsen, davon {aufbau} mit Aufbauschulung</li>\
          <li><strong id=\"kz-gemeinden\">{gw} von {ga}</strong>Gemeinden mit Lotse</li>\
          <li><strong id=\"kz-flaechendeckend\">{fd} von {ns}</strong>Standardprozessen flächendeckend (in allen Gemeinden), {one} in mindestens einer Kommune</li>\
-         <li><strong id=\"kz-konten\">{accounts}</strong>Bürgerkonten auf service-bw</li></ul>",
+         <li><strong id=\"kz-konten\">{accounts}</strong>{konten}</li></ul>",
+        konten = raw.registry.territory().localize("Bürgerkonten auf service-bw"),
         kreis_admins = raw.registry.territory().kreis_administrations(),
         with = num(lf.with_lotse(None, None).into()),
         all = num(lf.administrations_of(None).into()),
@@ -486,7 +487,7 @@ fn without_shape(raw: &crate::coverage::raw::RawData) -> String {
 }
 
 /// The three maps of the Land.
-fn land_maps(links: &Links) -> String {
+fn land_maps(links: &Links, territory: crate::registry::Territory) -> String {
     let [gemeinden, kreise, standard, ..] = page_charts();
     let mut b = String::from("<h2>Karten</h2>");
     b.push_str(&figure(links, &gemeinden, "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz"));
@@ -504,7 +505,11 @@ fn land_maps(links: &Links) -> String {
         bands.join(", ")
     );
     b.push_str(&figure(links, &kreise, &kreise_alt));
-    b.push_str(&figure(links, &standard, "Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr"));
+    b.push_str(&figure(
+        links,
+        &standard,
+        &territory.localize("Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr"),
+    ));
     b
 }
 
@@ -848,11 +853,11 @@ fn kreis_charts_section(b: &mut String, snap: &Snapshot, links: &Links, key: &st
         b.push_str(&figure(
             links,
             &kreis_ozg_map(key),
-            &format!(
+            &snap.raw.registry.territory().localize(&format!(
                 "Karte der Gemeinden im {} nach Anteil aktiver Standardprozesse auf service-bw, \
                  je dunkler desto mehr",
                 name
-            ),
+            )),
         ));
     }
     b.push_str("<h2>Entwicklung</h2>");
@@ -949,7 +954,11 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
             ]
         })
         .collect();
-    b.push_str("<h2>Onlinedienste auf service-bw</h2>");
+    b.push_str(
+        &raw.registry
+            .territory()
+            .localize("<h2>Onlinedienste auf service-bw</h2>"),
+    );
     b.push_str(&table(
         "Prozesse und ob die Gemeinde sie freigeschaltet hat",
         &[

@@ -75,6 +75,7 @@ pub(super) fn gemeinde(snap: &Snapshot, links: &Links, admin: usize, ags: &str) 
         num(s.broken.into())
     );
     let rows = gemeinde_rows(snap, admin, &region.ars);
+    let portal_process = raw.registry.territory().localize("service-bw-Prozess");
     b.push_str(&table(
         &format!("Onlinedienste für {}", region.name),
         &[
@@ -85,7 +86,7 @@ pub(super) fn gemeinde(snap: &Snapshot, links: &Links, admin: usize, ags: &str) 
             ("Link erreichbar", false, None),
             ("Flächendeckung (Bund)", false, None),
             ("Datenstand", false, None),
-            ("service-bw-Prozess", false, None),
+            (portal_process.as_ref(), false, None),
         ],
         &rows,
     ));

@@ -25,9 +25,9 @@ pub const LAENDER: [(&str, &str); 16] = [
     ("16", "Thüringen"),
 ];
 
-/// The Länder whose Landkreise call their administration "Landratsamt" (their Landkreisordnungen);
-/// elsewhere it is the "Kreisverwaltung".
-const LANDRATSAMT_LAENDER: [&str; 5] = ["08", "09", "10", "14", "16"];
+/// The Länder whose Landkreise call their administration "Landratsamt" (their Landkreisordnungen:
+/// Baden-Württemberg, Bayern, Sachsen, Thüringen); elsewhere it is the "Kreisverwaltung".
+const LANDRATSAMT_LAENDER: [&str; 4] = ["08", "09", "14", "16"];
 
 /// Whether a Kreis of this kind (`kreis_typ` of the registry) has an administration of its own
 /// besides its Gemeinden: a Landkreis, a Kreis (Nordrhein-Westfalen, Schleswig-Holstein), the
@@ -125,16 +125,26 @@ impl Territory {
 
     /// A German label as this territory reads it: the catalogue's "Landratsamt"/"Landratsämter"
     /// become "Kreisverwaltung"/"Kreisverwaltungen" where the Land (or Germany as a whole) names
-    /// them so. Only words change; the figure and its name stay the catalogue's.
+    /// them so, and Baden-Württemberg's portal "service-bw" is "the Landesportal" elsewhere. Only
+    /// words change; the figure and its name stay the catalogue's.
     pub fn localize(self, label: &str) -> std::borrow::Cow<'_, str> {
-        if self.kreis_administration() == "Landratsamt" || !label.contains("Landrats") {
+        let words = self.kreis_administration() != "Landratsamt" && label.contains("Landrats");
+        let portal = self != Territory::BADEN_WUERTTEMBERG && label.contains("service-bw");
+        if !words && !portal {
             return std::borrow::Cow::Borrowed(label);
         }
-        std::borrow::Cow::Owned(
-            label
+        let mut out = label.to_string();
+        if words {
+            out = out
                 .replace("Landratsämter", "Kreisverwaltungen")
-                .replace("Landratsamt", "Kreisverwaltung"),
-        )
+                .replace("Landratsamt", "Kreisverwaltung");
+        }
+        if portal {
+            out = out
+                .replace("auf service-bw", "im Landesportal")
+                .replace("service-bw", "Landesportal");
+        }
+        std::borrow::Cow::Owned(out)
     }
 
     /// Whether a key (of any level) lies in the territory.
