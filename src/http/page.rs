@@ -75,19 +75,30 @@ fn not_found(what: &str) -> Response {
         .into_response()
 }
 
+/// A region's page as of the request's Stichtag, or a German 404 naming what was not found.
+async fn region_page(
+    state: &AppState,
+    p: &Params,
+    render: impl FnOnce(&Snapshot, &Links) -> Option<String>,
+    missing: String,
+) -> Response {
+    let (snap, links) = match view(state, p).await {
+        Ok(view) => view,
+        Err(busy) => return busy,
+    };
+    match render(&snap, &links) {
+        Some(html) => Html(html).into_response(),
+        None => not_found(&missing),
+    }
+}
+
 async fn kreis(
     State(state): State<AppState>,
     Path(key): Path<String>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Response {
-    let (snap, links) = match view(&state, &p).await {
-        Ok(view) => view,
-        Err(busy) => return busy,
-    };
-    match page::kreis(&snap, &links, &key) {
-        Some(html) => Html(html).into_response(),
-        None => not_found(&format!("Einen Kreis mit dem Schlüssel {key}")),
-    }
+    let missing = format!("Einen Kreis mit dem Schlüssel {key}");
+    region_page(&state, &p, |s, l| page::kreis(s, l, &key), missing).await
 }
 
 async fn land(
@@ -95,14 +106,8 @@ async fn land(
     Path(key): Path<String>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Response {
-    let (snap, links) = match view(&state, &p).await {
-        Ok(view) => view,
-        Err(busy) => return busy,
-    };
-    match page::land(&snap, &links, &key) {
-        Some(html) => Html(html).into_response(),
-        None => not_found(&format!("Ein Land mit dem Schlüssel {key} in diesem Atlas")),
-    }
+    let missing = format!("Ein Land mit dem Schlüssel {key} in diesem Atlas");
+    region_page(&state, &p, |s, l| page::land(s, l, &key), missing).await
 }
 
 async fn gemeinde(
@@ -110,14 +115,8 @@ async fn gemeinde(
     Path(ags): Path<String>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Response {
-    let (snap, links) = match view(&state, &p).await {
-        Ok(view) => view,
-        Err(busy) => return busy,
-    };
-    match page::gemeinde(&snap, &links, &ags) {
-        Some(html) => Html(html).into_response(),
-        None => not_found(&format!("Eine Gemeinde mit dem AGS {ags}")),
-    }
+    let missing = format!("Eine Gemeinde mit dem AGS {ags}");
+    region_page(&state, &p, |s, l| page::gemeinde(s, l, &ags), missing).await
 }
 
 async fn search(State(state): State<AppState>, ApiQuery(p): ApiQuery<Params>) -> Response {

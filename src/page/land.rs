@@ -15,7 +15,11 @@ use crate::model::Programme;
 
 /// Units (Länder or Kreise) as table rows with the Kreis table's figures, each linking to its
 /// page.
-fn rows(snap: &Snapshot, units: &[usize], link: impl Fn(&str) -> String) -> Vec<Vec<String>> {
+pub(super) fn rows(
+    snap: &Snapshot,
+    units: &[usize],
+    link: impl Fn(&str) -> String,
+) -> Vec<Vec<String>> {
     let (raw, f) = (&snap.raw, &snap.current);
     units
         .iter()

@@ -635,30 +635,7 @@ fn kreis_table(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
         KreisSort::Name => kreise.sort_by(|a, b| raw.units[*a].name.cmp(&raw.units[*b].name)),
     }
     let sort_link = |key: &str| links.sorted(key);
-    let rows: Vec<Vec<String>> = kreise
-        .iter()
-        .map(|&u| {
-            let unit = &raw.units[u];
-            let uf = &f.units[u];
-            let mut row = vec![
-                format!(
-                    "<a href=\"{}\">{}</a>",
-                    esc(&links.kreis(&unit.key)),
-                    esc(&unit.name)
-                ),
-                figure_cell(Figure::Population, unit, uf),
-            ];
-            row.extend(KREIS_TABLE_FIGURES.iter().map(|(figure, _, of)| match of {
-                Some(of) => format!(
-                    "{} / {}",
-                    figure_cell(*figure, unit, uf),
-                    figure_cell(*of, unit, uf)
-                ),
-                None => figure_cell(*figure, unit, uf),
-            }));
-            row
-        })
-        .collect();
+    let rows = land::rows(snap, &kreise, |key| links.kreis(key));
     let mut columns = vec![
         ("Kreis", false, sort_link("name")),
         (
