@@ -37,6 +37,23 @@ async fn exposition_formats_and_promtool() {
     );
     let text = r.text().await.unwrap();
     assert!(!text.contains("# EOF"));
+    // Every cache is accounted for; after a GeoJSON layer was asked for, that cache holds it.
+    for cache in digitalatlas::metrics::CACHES {
+        assert!(text.contains(&format!("digitalatlas_cache_bytes{{cache=\"{cache}\"}}")));
+    }
+    c.get(format!("{base}/api/v1/geo/kreise.geojson"))
+        .send()
+        .await
+        .unwrap();
+    let again = c.get(format!("{base}/metrics")).send().await.unwrap();
+    let again = again.text().await.unwrap();
+    for cache in ["geojson", "boundaries", "metrics"] {
+        let bytes = common::metric_sum(
+            &again,
+            &format!("digitalatlas_cache_bytes{{cache=\"{cache}\"}}"),
+        );
+        assert!(bytes > 100_000.0, "{cache}: {bytes}");
+    }
     assert_eq!(
         common::metric_sum(&text, "digitalatlas_administrations"),
         1136.0

@@ -167,6 +167,15 @@ impl Snapshot {
         }
     }
 
+    /// Bytes of the past days kept.
+    pub fn history_bytes(&self) -> usize {
+        self.history.lock().map_or(0, |h| {
+            h.values()
+                .map(|d| d.units.len() * size_of::<UnitFigures>() + size_of::<DayFigures>())
+                .sum()
+        })
+    }
+
     /// The unit figures of a day, from the cache or computed (and cached, up to a bound).
     /// Days after the last record share one computation (their figures are equal).
     pub fn day_figures(&self, day: NaiveDate) -> Arc<DayFigures> {

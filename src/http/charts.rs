@@ -60,6 +60,15 @@ pub struct ChartCache {
     images: Mutex<(u64, HashMap<String, Image>)>,
 }
 
+impl ChartCache {
+    /// Bytes of the images held.
+    pub fn heap_bytes(&self) -> usize {
+        self.images
+            .lock()
+            .map_or(0, |i| i.1.values().map(|img| img.bytes.len()).sum())
+    }
+}
+
 /// Most images kept per data version, and most bytes: a client cycling through sizes (up to
 /// 4000×4000) cannot fill the memory; past either bound an image is served but not kept.
 const MAX_CACHED: usize = 64;

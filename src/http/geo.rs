@@ -192,6 +192,15 @@ fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Result<E
 }
 
 impl GeoCache {
+    /// Bytes of the encoded layers held.
+    pub fn heap_bytes(&self) -> usize {
+        self.layers.lock().map_or(0, |l| {
+            l.values()
+                .map(|e| e.identity.as_ref().map_or(0, Bytes::len) + e.gzip.len() + e.br.len())
+                .sum()
+        })
+    }
+
     /// The layer of `snap`, encoded on first use.
     pub async fn get(&self, snap: Arc<Snapshot>, layer: Layer) -> Result<Arc<Encoded>, ApiError> {
         let cached = |c: &Self| {

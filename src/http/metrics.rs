@@ -60,6 +60,17 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
+/// What each cache holds, for `digitalatlas_cache_bytes`.
+fn account_caches(state: &AppState, snap: &crate::coverage::Snapshot) {
+    let m = &state.metrics;
+    let boundaries = crate::boundaries::of(&snap.raw.registry);
+    m.set_cache_bytes("boundaries", boundaries.heap_bytes());
+    m.set_cache_bytes("charts", state.charts.heap_bytes());
+    m.set_cache_bytes("geojson", state.geo.heap_bytes());
+    m.set_cache_bytes("history", snap.history_bytes());
+    m.set_cache_bytes("metrics", m.encoded_bytes());
+}
+
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let om = wants_openmetrics(&headers);
     let snap = state.coverage.snapshot();
@@ -69,6 +80,7 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
         TEXT_CONTENT_TYPE
     };
     let content_type = (header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    account_caches(&state, &snap);
     let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
     if accepts_gzip(&headers) {
         // Compressed here, mostly once per data version; the compression layer leaves a body

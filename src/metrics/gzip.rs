@@ -23,6 +23,11 @@ pub(super) struct Prefix {
 }
 
 impl Prefix {
+    /// Bytes held.
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.deflated.capacity()
+    }
+
     /// Deflates `data`, ending in a sync flush.
     pub(super) fn of(data: &[u8]) -> Prefix {
         let mut enc =

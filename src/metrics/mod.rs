@@ -15,6 +15,7 @@ use bytes::Bytes;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
@@ -36,6 +37,18 @@ pub struct Encoded {
 }
 
 impl Encoded {
+    /// Bytes held: both expositions and the deflated prefixes made so far.
+    pub fn heap_bytes(&self) -> usize {
+        self.openmetrics.len()
+            + self.text.len()
+            + self
+                .gzip
+                .iter()
+                .filter_map(std::sync::OnceLock::get)
+                .map(gzip::Prefix::heap_bytes)
+                .sum::<usize>()
+    }
+
     fn gzip_prefix(&self, openmetrics: bool) -> &gzip::Prefix {
         let (slot, data) = if openmetrics {
             (&self.gzip[0], &self.openmetrics)
@@ -110,6 +123,14 @@ pub struct RouteLabel {
     pub route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CacheLabel {
+    pub cache: String,
+}
+
+/// The caches `digitalatlas_cache_bytes` accounts for.
+pub const CACHES: [&str; 5] = ["boundaries", "charts", "geojson", "history", "metrics"];
+
 fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.0005, 2.5, 12))
 }
@@ -122,6 +143,7 @@ pub struct SelfMetrics {
     durations: Family<RouteLabel, Histogram, fn() -> Histogram>,
     chart_renders: Family<ChartLabel, Histogram, fn() -> Histogram>,
     import_failures: Family<FailureLabels, Counter>,
+    cache_bytes: Family<CacheLabel, Gauge>,
     cache: ArcSwapOption<Encoded>,
     ozg_per_kreis_max_series: usize,
 }
@@ -174,12 +196,26 @@ impl Default for SelfMetrics {
              reason: too_large, unreadable, invalid, busy, database",
             import_failures.clone(),
         );
+        let cache_bytes = Family::<CacheLabel, Gauge>::default();
+        for cache in CACHES {
+            let _ = cache_bytes.get_or_create(&CacheLabel {
+                cache: cache.to_string(),
+            });
+        }
+        registry.register(
+            "digitalatlas_cache_bytes",
+            "Bytes held by each cache at the scrape: boundaries (parsed geometries), charts \
+             (rendered images), geojson (encoded layers), history (past days' figures), metrics \
+             (the encoded exposition)",
+            cache_bytes.clone(),
+        );
         SelfMetrics {
             registry,
             requests,
             durations,
             chart_renders,
             import_failures,
+            cache_bytes,
             cache: ArcSwapOption::empty(),
             ozg_per_kreis_max_series: families::OZG_PER_KREIS_MAX_SERIES,
         }
@@ -207,6 +243,20 @@ impl SelfMetrics {
                 route: route.to_string(),
             })
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Sets what a cache holds (one of [`CACHES`]), read at each scrape.
+    pub fn set_cache_bytes(&self, cache: &str, bytes: usize) {
+        self.cache_bytes
+            .get_or_create(&CacheLabel {
+                cache: cache.to_string(),
+            })
+            .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+    }
+
+    /// Bytes of the encoded exposition of the current data version.
+    pub fn encoded_bytes(&self) -> usize {
+        self.cache.load().as_ref().map_or(0, |e| e.heap_bytes())
     }
 
     pub fn import_failed(&self, dataset: &str, reason: &str) {
