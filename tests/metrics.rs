@@ -396,3 +396,42 @@ async fn a_gzip_scrape_gets_the_same_exposition_compressed() {
     }
     server.stop().await.unwrap();
 }
+
+/// A server scraped only in OpenMetrics (as Prometheus negotiates) holds no text-format copy; the
+/// first text scrape makes it once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_text_format_is_encoded_only_when_asked_for() {
+    let db = common::sqlite_db();
+    let server = known_data(&db.url).await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+    let om = c
+        .get(format!("{base}/metrics"))
+        .header("accept", "application/openmetrics-text; version=1.0.0")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(om.ends_with("# EOF\n"));
+    let snap = server.state.coverage.snapshot();
+    let encoded = server.state.metrics.encoded(&snap);
+    // Held: the OpenMetrics exposition and, as the client takes gzip, its deflated prefix.
+    let before = encoded.heap_bytes() - encoded.openmetrics.len();
+    let text = c.get(format!("{base}/metrics")).send().await.unwrap();
+    let text = text.text().await.unwrap();
+    assert!(!text.contains("# EOF"));
+    let text_len = encoded.text().len();
+    assert!(
+        before < text_len / 2,
+        "{before} bytes besides OpenMetrics before a text scrape"
+    );
+    let after = encoded.heap_bytes() - encoded.openmetrics.len();
+    assert!(
+        after >= before + text_len,
+        "{after} < {before} + {text_len}"
+    );
+    assert!(text.starts_with(std::str::from_utf8(encoded.text()).unwrap()));
+    server.stop().await.unwrap();
+}

@@ -25,13 +25,15 @@ pub const OPENMETRICS_CONTENT_TYPE: &str =
     "application/openmetrics-text; version=1.0.0; charset=utf-8";
 pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-/// One snapshot's families in both formats, without the OpenMetrics `# EOF` terminator, and
-/// (on first use) each deflated once for gzip scrapes.
+/// One snapshot's families in OpenMetrics, without the `# EOF` terminator, and on first use in
+/// the text format 0.0.4 (Prometheus negotiates OpenMetrics, so a server scraped only by it
+/// never holds the second copy: 6.8 MB at Germany's size) and each deflated once for gzip
+/// scrapes.
 #[derive(Debug)]
 pub struct Encoded {
     pub data_version: u64,
     pub openmetrics: Bytes,
-    pub text: Bytes,
+    text: std::sync::OnceLock<Bytes>,
     /// [OpenMetrics, text] deflated (see `gzip.rs`).
     gzip: [std::sync::OnceLock<gzip::Prefix>; 2],
 }
@@ -40,7 +42,7 @@ impl Encoded {
     /// Bytes held: both expositions and the deflated prefixes made so far.
     pub fn heap_bytes(&self) -> usize {
         self.openmetrics.len()
-            + self.text.len()
+            + self.text.get().map_or(0, Bytes::len)
             + self
                 .gzip
                 .iter()
@@ -53,9 +55,17 @@ impl Encoded {
         let (slot, data) = if openmetrics {
             (&self.gzip[0], &self.openmetrics)
         } else {
-            (&self.gzip[1], &self.text)
+            (&self.gzip[1], self.text())
         };
         slot.get_or_init(|| gzip::Prefix::of(data))
+    }
+
+    /// The families in the text format 0.0.4, converted on first use.
+    pub fn text(&self) -> &Bytes {
+        self.text.get_or_init(|| {
+            let om = std::str::from_utf8(&self.openmetrics).unwrap_or_default();
+            Bytes::from(to_text_004(om))
+        })
     }
 }
 
@@ -69,7 +79,7 @@ pub fn encode_snapshot(snap: &Snapshot, ozg_per_kreis_max_series: usize) -> Enco
     }
     Encoded {
         data_version: snap.data_version,
-        text: Bytes::from(to_text_004(&om)),
+        text: std::sync::OnceLock::new(),
         openmetrics: Bytes::from(om),
         gzip: Default::default(),
     }
@@ -317,7 +327,7 @@ impl SelfMetrics {
         let cached = if openmetrics {
             &encoded.openmetrics
         } else {
-            &encoded.text
+            encoded.text()
         };
         let live = self.live(snap, openmetrics);
         let mut out = Vec::with_capacity(cached.len() + live.len());
