@@ -302,10 +302,26 @@ mod tests {
                 .collect();
             assert_eq!(held, compute(&snap.raw, *day).units, "{day}");
         }
-        // Days after the last record share one computation; a second call is served from the cache.
+        // Days after the last record share one computation; a second call is served from the
+        // cache, which keeps the days without their Gemeinden; asked for those, it computes
+        // them again, equal to the first.
         assert!(Arc::ptr_eq(&series[5], &series[6]));
         let again = snap.days_figures(&days);
-        assert!(series.iter().zip(&again).all(|(a, b)| Arc::ptr_eq(a, b)));
+        let third = snap.days_figures(&days);
+        assert!(again.iter().zip(&third).all(|(a, b)| Arc::ptr_eq(a, b)));
+        let gemeinde = snap
+            .raw
+            .units
+            .iter()
+            .position(|u| u.level == UnitLevel::Gemeinde)
+            .unwrap();
+        assert!(again[2].unit(gemeinde).is_none() && again[2].unit(0).is_some());
+        let with_gemeinden = snap.days_figures_of_gemeinden(&days);
+        for ((day, f), first) in days.iter().zip(&with_gemeinden).zip(&series) {
+            for u in 0..snap.raw.units.len() {
+                assert_eq!(f.unit(u), first.unit(u), "{day} unit {u}");
+            }
+        }
     }
 
     #[test]

@@ -99,13 +99,11 @@ impl DayFigures {
 
 /// Past days kept per snapshot (monthly points of about 40 years) …
 const HISTORY_DAYS: usize = 480;
-/// … within this many bytes of unit figures: all monthly points since 2018 of Baden-Württemberg's
-/// 1,190 units (about 0.2 MB a day) or of Germany's units above the Gemeinden; days beyond it
-/// are computed per request by the same sweep and not kept.
+/// … within this many bytes of unit figures. A day is kept without its Gemeinden (which only a
+/// time series of Gemeinden asks for; it computes its days per request by the same sweep):
+/// Baden-Württemberg 53 units, 9 kB a day instead of 196 kB; Germany 439 units, 72 kB instead
+/// of 1.8 MB. Days beyond the bound are computed per request and not kept.
 const HISTORY_BYTES: usize = 24 << 20;
-/// A day larger than this (Germany's 11,190 units: 1.8 MB) is kept without its Gemeinden (439
-/// units, 72 kB); a time series of Gemeinden computes its days per request.
-const DAY_FULL_BYTES: usize = 256 << 10;
 
 impl Snapshot {
     /// Builds a snapshot from raw data as of `today`.
@@ -196,15 +194,11 @@ impl Snapshot {
         ))
     }
 
-    /// Caches a computed day (a large registry's without its Gemeinden) and returns it whole.
+    /// Caches a computed day without its Gemeinden and returns it whole.
     fn keep(&self, day: DayFigures) -> Arc<DayFigures> {
         let f = Arc::new(day);
         let size = |d: &DayFigures| d.units.len() * size_of::<UnitFigures>();
-        let kept = if size(&f) > DAY_FULL_BYTES {
-            Arc::new(f.without_gemeinden(&self.raw))
-        } else {
-            f.clone()
-        };
+        let kept = Arc::new(f.without_gemeinden(&self.raw));
         if let Ok(mut h) = self.history.lock() {
             if h.len() < HISTORY_DAYS && (h.len() + 1) * size(&kept) <= HISTORY_BYTES {
                 h.insert(kept.as_of, kept);
