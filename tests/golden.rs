@@ -144,15 +144,7 @@ async fn metric_families_and_openapi_match_the_golden_files() {
     ] {
         c.get(format!("{base}{path}")).send().await.unwrap();
     }
-    let om = c
-        .get(format!("{base}/metrics"))
-        .header("accept", "application/openmetrics-text; version=1.0.0")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let om = common::get_openmetrics(&c, &base).await;
     golden("metrics.txt", &families(&om));
     let openapi: serde_json::Value =
         common::get_json(&c, &format!("{base}/api/openapi.json")).await;

@@ -405,15 +405,7 @@ async fn the_text_format_is_encoded_only_when_asked_for() {
     let server = known_data(&db.url).await;
     let base = common::base_url(&server);
     let c = reqwest::Client::new();
-    let om = c
-        .get(format!("{base}/metrics"))
-        .header("accept", "application/openmetrics-text; version=1.0.0")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let om = common::get_openmetrics(&c, &base).await;
     assert!(om.ends_with("# EOF\n"));
     let snap = server.state.coverage.snapshot();
     let encoded = server.state.metrics.encoded(&snap);

@@ -84,7 +84,8 @@ pub struct Feature {
 #[derive(Debug)]
 pub struct Boundaries {
     territory: Territory,
-    features: [OnceLock<Vec<Feature>>; 3],
+    /// Each layer's features and the bytes they hold (counted once, when read).
+    features: [OnceLock<(Vec<Feature>, usize)>; 3],
     shapes: [OnceLock<Vec<Shape>>; 3],
     lon_scale: OnceLock<f64>,
 }
@@ -142,7 +143,16 @@ impl Boundaries {
 
     /// The features of a layer in the file's order.
     pub fn features(&self, layer: Layer) -> &[Feature] {
-        self.features[layer.index()].get_or_init(|| self.read(layer))
+        &self.features[layer.index()]
+            .get_or_init(|| {
+                let features = self.read(layer);
+                let bytes = features
+                    .iter()
+                    .map(|f| f.geometry.heap_bytes() + f.key.len())
+                    .sum();
+                (features, bytes)
+            })
+            .0
     }
 
     fn read(&self, layer: Layer) -> Vec<Feature> {
@@ -199,13 +209,12 @@ impl Boundaries {
             .collect()
     }
 
-    /// Bytes held by the parsed layers.
+    /// Bytes held by the parsed layers (read at every scrape: a sum of three).
     pub fn heap_bytes(&self) -> usize {
         self.features
             .iter()
             .filter_map(OnceLock::get)
-            .flatten()
-            .map(|f| f.geometry.heap_bytes() + f.key.len())
+            .map(|(_, bytes)| bytes)
             .sum()
     }
 

@@ -78,6 +78,8 @@ pub struct Region {
 pub struct Registry {
     regions: Vec<Region>,
     by_key: HashMap<String, usize>,
+    /// Its one Land, or Germany when it holds several (derived once from the regions).
+    territory: Territory,
     pub edition: Option<Edition>,
     /// The shipped LeiKa catalogue with its OZG-Leistung and Themenfeld, by LeiKa key.
     pub leika: HashMap<String, LeikaEntry>,
@@ -111,9 +113,18 @@ impl Registry {
             by_key.insert(r.ars.clone(), i);
             by_key.insert(r.ags.clone(), i);
         }
+        let territory = {
+            let mut laender = regions.iter().filter(|r| r.level == Level::Land);
+            match (laender.next(), laender.next()) {
+                (Some(one), None) => Territory::parse(&one.ags).unwrap_or(Territory::Germany),
+                (None, _) => Territory::default(),
+                _ => Territory::Germany,
+            }
+        };
         Registry {
             regions,
             by_key,
+            territory,
             edition,
             leika: HashMap::new(),
         }
@@ -160,12 +171,7 @@ impl Registry {
 
     /// The territory the registry spans: its one Land, or Germany when it holds several.
     pub fn territory(&self) -> Territory {
-        let mut laender = self.level(Level::Land);
-        match (laender.next(), laender.next()) {
-            (Some(one), None) => Territory::parse(&one.ags).unwrap_or(Territory::Germany),
-            (None, _) => Territory::default(),
-            _ => Territory::Germany,
-        }
+        self.territory
     }
 
     pub fn kreis(&self, key: &KreisKey) -> Option<&Region> {

@@ -151,14 +151,15 @@ impl Store {
         {
             ctx.administrations.insert(row.try_get(0)?);
         }
-        for row in sqlx::query(
-            "SELECT ars FROM regions WHERE level = 'kreis' \
-                 AND kind IN ('Stadtkreis', 'Kreisfreie Stadt')",
-        )
-        .fetch_all(&self.pool)
-        .await?
+        // The kinds that are a city in one (one home: `registry::territory`).
+        for row in sqlx::query("SELECT ars, kind FROM regions WHERE level = 'kreis'")
+            .fetch_all(&self.pool)
+            .await?
         {
-            ctx.stadtkreise.insert(row.try_get(0)?);
+            let kind: String = row.try_get(1)?;
+            if crate::registry::territory::is_kreisfreie_stadt(&kind) {
+                ctx.stadtkreise.insert(row.try_get(0)?);
+            }
         }
         for row in sqlx::query("SELECT process_id FROM processes")
             .fetch_all(&self.pool)

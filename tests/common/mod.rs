@@ -304,3 +304,15 @@ pub async fn demo_server() -> (RunningServer, TestDb) {
     server.state.after_import().await;
     (server, db)
 }
+
+/// The body of `/metrics` as Prometheus asks for it (OpenMetrics).
+pub async fn get_openmetrics(c: &reqwest::Client, base: &str) -> String {
+    c.get(format!("{base}/metrics"))
+        .header("accept", "application/openmetrics-text; version=1.0.0")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
