@@ -55,7 +55,7 @@ pub async fn prepare_with(
         activations = snap.raw.activations.len(),
         "coverage snapshot built"
     );
-    Ok(AppState {
+    Ok(AppState::new(crate::http::Shared {
         store,
         registry,
         coverage: Arc::new(coverage),
@@ -67,7 +67,7 @@ pub async fn prepare_with(
         pools: Arc::default(),
         cors: Default::default(),
         admin: Arc::default(),
-    })
+    }))
 }
 
 /// Rebuilds the snapshot every `every`, so that imports made by other processes (the CLI) show up
@@ -150,7 +150,7 @@ pub async fn start(
     let (tx, rx) = oneshot::channel::<()>();
     let app = router(state.clone());
     let limits = state.pools.limits;
-    let task = tokio::spawn(serve(listener, app, limits, async move {
+    let task = tokio::spawn(serve(listener, state.clone(), app, limits, async move {
         if on_signal {
             tokio::select! {
                 _ = rx => {},
@@ -173,9 +173,11 @@ pub async fn start(
 /// The accept loop: HTTP/1.1 with a header-read timeout (which also ends idle keep-alive
 /// connections), at most `max_connections` open at once (a connection past that gets a 503 and
 /// is closed, so that a flood of half-open connections cannot take every file descriptor), and
-/// a graceful shutdown that lets in-flight requests finish.
+/// a graceful shutdown that lets in-flight requests finish. A scrape of `/metrics` is answered
+/// before the router (`http::fast_scrape`).
 async fn serve(
     listener: TcpListener,
+    state: AppState,
     app: axum::Router,
     limits: HttpLimits,
     shutdown: impl std::future::Future<Output = ()>,
@@ -208,16 +210,23 @@ async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        // Handlers that need the client's address (the sign-in limiter) read it from here.
-        let app = tower::ServiceExt::map_request(
-            app.clone(),
+        let app = app.clone();
+        let state = state.clone();
+        let service = hyper::service::service_fn(
             move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                let fast = crate::http::fast_scrape(&state, &req);
+                // Handlers that need the client's address (the sign-in limiter) read it here.
                 req.extensions_mut()
                     .insert(axum::extract::ConnectInfo(peer));
-                req
+                let app = app.clone();
+                async move {
+                    match fast {
+                        Some(resp) => Ok(resp),
+                        None => tower::ServiceExt::oneshot(app, req).await,
+                    }
+                }
             },
         );
-        let service = hyper_util::service::TowerToHyperService::new(app);
         let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             let _ = conn.await;

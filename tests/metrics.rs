@@ -397,6 +397,96 @@ async fn a_gzip_scrape_gets_the_same_exposition_compressed() {
     server.stop().await.unwrap();
 }
 
+/// A scrape as Prometheus makes it is answered before the router: the same exposition as the
+/// router gives a browser (with CORS) or a brotli client, the last one again while nothing
+/// changed, a fresh one as soon as another route was asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scrape_before_the_router_reads_as_through_it() {
+    use std::io::Read;
+    let db = common::sqlite_db();
+    let server = known_data(&db.url).await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::builder().no_gzip().build().unwrap();
+    let scrape = |extra: Option<(&'static str, &'static str)>| {
+        let mut r = c
+            .get(format!("{base}/metrics"))
+            .header("accept", "application/openmetrics-text;version=1.0.0")
+            .header("accept-encoding", "gzip");
+        if let Some((k, v)) = extra {
+            r = r.header(k, v);
+        }
+        r.send()
+    };
+    let gunzip = |gz: &[u8]| {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(gz)
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let families = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("# TYPE "))
+            .map(str::to_string)
+            .collect()
+    };
+    let healthz = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("digitalatlas_http_requests_total{route=\"/healthz\""))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    c.get(format!("{base}/healthz")).send().await.unwrap();
+    let fast = scrape(None).await.unwrap();
+    assert!(fast.headers().get("access-control-allow-origin").is_none());
+    let fast = gunzip(&fast.bytes().await.unwrap());
+    assert_eq!(healthz(&fast), 1);
+    // Nothing changed in between: the same bytes (unless a slow machine took a second).
+    let mut same = false;
+    for _ in 0..5 {
+        let a = scrape(None).await.unwrap().bytes().await.unwrap();
+        let b = scrape(None).await.unwrap().bytes().await.unwrap();
+        same |= a == b;
+    }
+    assert!(same, "two scrapes in a row were rendered twice");
+    // Another route was asked: the next scrape shows it.
+    c.get(format!("{base}/healthz")).send().await.unwrap();
+    let after = gunzip(&scrape(None).await.unwrap().bytes().await.unwrap());
+    assert_eq!(healthz(&after), 2);
+    // A browser (Origin) goes through the router and its CORS layer.
+    let cors = scrape(Some(("origin", "https://example.org")))
+        .await
+        .unwrap();
+    assert_eq!(cors.headers()["access-control-allow-origin"], "*");
+    assert_eq!(cors.headers()["content-encoding"], "gzip");
+    let cors = gunzip(&cors.bytes().await.unwrap());
+    assert_eq!(families(&cors), families(&fast));
+    assert!(cors.ends_with("# EOF\n"));
+    // A client taking only brotli gets it from the compression layer.
+    let br = c
+        .get(format!("{base}/metrics"))
+        .header("accept", "application/openmetrics-text;version=1.0.0")
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    let mut text = String::new();
+    brotli::Decompressor::new(&br.bytes().await.unwrap()[..], 4096)
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(families(&text), families(&fast));
+    assert_eq!(
+        common::metric_sum(&text, "digitalatlas_administrations"),
+        1136.0
+    );
+    // Other methods and URLs are the router's.
+    let post = c.post(format!("{base}/metrics")).send().await.unwrap();
+    assert_eq!(post.status(), 405);
+    server.stop().await.unwrap();
+}
+
 /// A server scraped only in OpenMetrics (as Prometheus negotiates) holds no text-format copy; the
 /// first text scrape makes it once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,6 +27,7 @@ mod search;
 mod timeseries;
 
 pub use admin::AdminState;
+pub(crate) use metrics::fast_scrape;
 use std::sync::Arc;
 
 use axum::Router;
@@ -39,12 +40,39 @@ use crate::metrics::SelfMetrics;
 use crate::registry::Registry;
 use crate::store::Store;
 
-/// What every handler may read. Cheap to clone.
+/// What every handler may read: one reference count to clone (axum clones the state for every
+/// extractor and middleware of every request).
 // No Debug: it would print whole snapshots, and the tests' `.err().expect(…)` on
 // `Result<AppState, _>` relies on it having none.
 #[allow(missing_debug_implementations)]
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// Settings are made before the server starts (a copy is made if it already runs).
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+/// The parts of [`AppState`].
+#[allow(missing_debug_implementations)]
+#[derive(Clone)]
+pub struct Shared {
     pub store: Store,
     pub registry: Arc<Registry>,
     pub tokens: Arc<Tokens>,

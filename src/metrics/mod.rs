@@ -6,6 +6,7 @@ mod gzip;
 mod onlinedienste;
 pub mod process;
 mod register;
+mod scrape;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -155,6 +156,8 @@ pub struct SelfMetrics {
     import_failures: Family<FailureLabels, Counter>,
     cache_bytes: Family<CacheLabel, Gauge>,
     cache: ArcSwapOption<Encoded>,
+    /// The last whole expositions, for scrapes in quick succession.
+    scrapes: scrape::ScrapeCache,
     ozg_per_kreis_max_series: usize,
 }
 
@@ -227,6 +230,7 @@ impl Default for SelfMetrics {
             import_failures,
             cache_bytes,
             cache: ArcSwapOption::empty(),
+            scrapes: scrape::ScrapeCache::default(),
             ozg_per_kreis_max_series: families::OZG_PER_KREIS_MAX_SERIES,
         }
     }
@@ -242,6 +246,10 @@ impl SelfMetrics {
     }
 
     pub fn observe(&self, route: &str, status: u16, elapsed: Duration) {
+        // A scrape's own count may lag by up to `scrape::MAX_AGE`; every other request shows.
+        if route != "/metrics" {
+            self.scrapes.changed();
+        }
         self.requests
             .get_or_create(&RouteStatus {
                 route: route.to_string(),
@@ -264,12 +272,13 @@ impl SelfMetrics {
             .set(i64::try_from(bytes).unwrap_or(i64::MAX));
     }
 
-    /// Bytes of the encoded exposition of the current data version.
+    /// Bytes of the encoded exposition of the current data version and the kept whole ones.
     pub fn encoded_bytes(&self) -> usize {
-        self.cache.load().as_ref().map_or(0, |e| e.heap_bytes())
+        self.cache.load().as_ref().map_or(0, |e| e.heap_bytes()) + self.scrapes.heap_bytes()
     }
 
     pub fn import_failed(&self, dataset: &str, reason: &str) {
+        self.scrapes.changed();
         self.import_failures
             .get_or_create(&FailureLabels {
                 dataset: dataset.to_string(),
@@ -279,6 +288,7 @@ impl SelfMetrics {
     }
 
     pub fn observe_chart(&self, chart: &str, elapsed: Duration) {
+        self.scrapes.changed();
         self.chart_renders
             .get_or_create(&ChartLabel {
                 chart: chart.to_string(),
@@ -321,8 +331,28 @@ impl SelfMetrics {
         }
     }
 
-    /// The whole exposition for one scrape.
-    pub fn render(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
+    /// The whole exposition for one scrape, in OpenMetrics or the text format, gzip-compressed
+    /// or not; the last one again while nothing it shows has changed (see `scrape.rs`).
+    /// `before` runs first when it is rendered anew (to set the cache sizes it shows).
+    pub fn exposition(
+        &self,
+        snap: &Snapshot,
+        openmetrics: bool,
+        gzip: bool,
+        before: impl FnOnce(),
+    ) -> Bytes {
+        self.scrapes
+            .get_or_render(snap.data_version, openmetrics, gzip, || {
+                before();
+                if gzip {
+                    self.render_gzip(snap, openmetrics)
+                } else {
+                    self.render(snap, openmetrics)
+                }
+            })
+    }
+
+    fn render(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
         let encoded = self.encoded(snap);
         let cached = if openmetrics {
             &encoded.openmetrics
@@ -338,7 +368,7 @@ impl SelfMetrics {
 
     /// The same, gzip-compressed: the snapshot's part deflated once per data version, only the
     /// live part per scrape.
-    pub fn render_gzip(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
+    fn render_gzip(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
         let encoded = self.encoded(snap);
         let live = self.live(snap, openmetrics);
         encoded.gzip_prefix(openmetrics).gzip_with(live.as_bytes())
