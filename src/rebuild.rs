@@ -85,7 +85,8 @@ impl Coverage {
         );
         let mut snap = Snapshot::build(1, raw, today());
         snap.build_duration = t.elapsed();
-        release_free_memory(&snap);
+        // Reading whole tables filled SQLite's page caches: back to the system (about a ms).
+        crate::memory::trim_c_heap();
         Ok(Coverage::from_snapshot(snap))
     }
 
@@ -118,7 +119,7 @@ impl Coverage {
         raw.upsert_activations(records);
         raw.record_import(summary.dataset.as_str(), summary.log_id, unix_now() as i64);
         let snap = self.swap(&old, raw, t);
-        release_free_memory(&snap);
+        crate::memory::trim_c_heap();
         Ok(snap)
     }
 }
@@ -134,22 +135,6 @@ async fn reload(
         .load_raw(old.raw.registry.clone(), Some(&old.raw))
         .await?;
     let snap = coverage.swap(&old, raw, started);
-    release_free_memory(&snap);
+    crate::memory::trim_c_heap();
     Ok(snap)
-}
-
-/// Hands the heap's free pages back to the system after building `snap`: reading a large table
-/// frees many small buffers, which glibc (SQLite's heap) would otherwise keep as resident memory
-/// of the process. Only for large data (walking the heap costs milliseconds, more than a small
-/// rebuild). The Rust heap (mimalloc) returns freed pages by itself in the service (see
-/// [`crate::memory::return_freed_memory_at_once`]).
-fn release_free_memory(snap: &Snapshot) {
-    if snap.raw.activations.len() < 500_000 {
-        return;
-    }
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory of the allocator; it has no preconditions.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }

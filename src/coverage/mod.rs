@@ -294,7 +294,7 @@ mod tests {
         .map(d)
         .to_vec();
         let snap = Snapshot::build(1, raw(), d("2030-03-15"));
-        let series = snap.days_figures(&days);
+        let series = snap.days_figures_of_gemeinden(&days);
         assert_eq!(series.len(), days.len());
         for (day, f) in days.iter().zip(&series) {
             let held: Vec<UnitFigures> = (0..snap.raw.units.len())
@@ -316,6 +316,12 @@ mod tests {
             .position(|u| u.level == UnitLevel::Gemeinde)
             .unwrap();
         assert!(again[2].unit(gemeinde).is_none() && again[2].unit(0).is_some());
+        for ((day, f), first) in days.iter().zip(&again).zip(&series) {
+            let not_gemeinde = |&u: &usize| snap.raw.units[u].level != UnitLevel::Gemeinde;
+            for u in (0..snap.raw.units.len()).filter(not_gemeinde) {
+                assert_eq!(f.unit(u), first.unit(u), "{day} unit {u}");
+            }
+        }
         let with_gemeinden = snap.days_figures_of_gemeinden(&days);
         for ((day, f), first) in days.iter().zip(&with_gemeinden).zip(&series) {
             for u in 0..snap.raw.units.len() {

@@ -207,31 +207,6 @@ impl Snapshot {
         f
     }
 
-    /// The figures of increasing `days` from one forward sweep over the sorted activation
-    /// events: each day costs the cells that change since the previous one, not a scan.
-    fn sweep_days(&self, days: &[NaiveDate], events: &Events) -> Vec<(NaiveDate, Arc<DayFigures>)> {
-        let mut sweep = Some(Sweep::new(&self.raw, events));
-        let mut services = None;
-        days.iter()
-            .map(|&d| {
-                let swept = sweep.as_mut().and_then(|s| s.advance(d));
-                let f = match (&sweep, swept) {
-                    _ if d == self.current.as_of => self.keep_day(&self.current),
-                    (Some(s), Some(())) => {
-                        let (units, accounts) =
-                            day_units(&self.raw, d, s.counts(), s.lotsen(), &mut services);
-                        self.keep(DayFigures::new(d, units, accounts))
-                    }
-                    _ => {
-                        sweep = None;
-                        self.keep_day(&compute(&self.raw, d))
-                    }
-                };
-                (d, f)
-            })
-            .collect()
-    }
-
     /// The day whose computation `day` shares. From the last record's day on nothing changes
     /// (deactivations count from their day), so those days share today's figures, or the last
     /// record's day's when records lie in the future.
@@ -258,36 +233,85 @@ impl Snapshot {
     }
 
     fn days_figures_with(&self, days: &[NaiveDate], gemeinden: bool) -> Vec<Arc<DayFigures>> {
-        let usable = |f: &DayFigures| !gemeinden || f.has_gemeinden();
-        let mut missing: Vec<NaiveDate> = match self.history.lock() {
-            Ok(h) => days
-                .iter()
-                .map(|&d| self.computed_day(d))
-                .filter(|d| !h.get(d).is_some_and(|f| usable(f)))
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        missing.sort();
-        missing.dedup();
-        let mut computed: HashMap<NaiveDate, Arc<DayFigures>> = HashMap::new();
-        if !missing.is_empty() {
-            let t = Instant::now();
-            let events = Events::of(&self.raw);
-            let sorted = t.elapsed();
-            computed.extend(self.sweep_days(&missing, &events));
+        let mut out = Vec::with_capacity(days.len());
+        self.visit_days(days, gemeinden, |_, f| out.push(f.clone()));
+        out
+    }
+
+    /// Hands the figures of each of `days` to `visit`, in order, one day at a time: cached days
+    /// from the cache, the others from one forward sweep over the sorted activation events (each
+    /// day costs the cells that change since the previous one, not a scan) while the days
+    /// increase, else computed alone. With `gemeinden` every day has its Gemeinden; only one such
+    /// day is held at a time (a series of every Gemeinde over eight years held them all: 60 MB
+    /// at Baden-Württemberg's size).
+    pub fn visit_days(
+        &self,
+        days: &[NaiveDate],
+        gemeinden: bool,
+        mut visit: impl FnMut(NaiveDate, &Arc<DayFigures>),
+    ) {
+        let t = Instant::now();
+        let events = std::cell::OnceCell::new();
+        let mut sweep: Option<Option<Sweep<'_>>> = None;
+        let mut services = None;
+        let mut swept_to: Option<NaiveDate> = None;
+        let mut last: Option<(NaiveDate, Arc<DayFigures>)> = None;
+        let mut computed = 0;
+        for &day in days {
+            let d = self.computed_day(day);
+            if let Some((_, f)) = last.as_ref().filter(|(ld, _)| *ld == d) {
+                visit(day, f);
+                continue;
+            }
+            let cached = match self.history.lock() {
+                Ok(h) => h
+                    .get(&d)
+                    .filter(|f| !gemeinden || f.has_gemeinden())
+                    .cloned(),
+                Err(_) => None,
+            };
+            let f = match cached {
+                Some(f) => f,
+                None if d == self.current.as_of => self.keep_day(&self.current),
+                None => {
+                    computed += 1;
+                    let forward = swept_to.is_none_or(|s| d > s);
+                    let sweep = sweep.get_or_insert_with(|| {
+                        Some(Sweep::new(
+                            &self.raw,
+                            events.get_or_init(|| Events::of(&self.raw)),
+                        ))
+                    });
+                    match sweep
+                        .as_mut()
+                        .filter(|_| forward)
+                        .map(|s| (s.advance(d), s))
+                    {
+                        Some((Some(()), s)) => {
+                            swept_to = Some(d);
+                            let (units, accounts) =
+                                day_units(&self.raw, d, s.counts(), s.lotsen(), &mut services);
+                            self.keep(DayFigures::new(d, units, accounts))
+                        }
+                        // Too many overlapping activations of one cell for the sweep: scans.
+                        Some((None, _)) => {
+                            *sweep = None;
+                            self.keep_day(&compute(&self.raw, d))
+                        }
+                        None => self.keep_day(&compute(&self.raw, d)),
+                    }
+                }
+            };
+            visit(day, &f);
+            last = Some((d, f));
+        }
+        if computed > 0 {
             tracing::debug!(
-                days = missing.len(),
-                events_ms = sorted.as_secs_f64() * 1e3,
+                days = computed,
                 ms = t.elapsed().as_secs_f64() * 1e3,
                 "past days computed"
             );
         }
-        days.iter()
-            .map(|&d| match computed.get(&self.computed_day(d)) {
-                Some(f) => f.clone(),
-                None => self.day_figures(d),
-            })
-            .collect()
     }
 
     /// Figures as of a day: today's without copying, any other day computed from the same raw data.

@@ -13,9 +13,12 @@ impl From<XlsxError> for ExportError {
 
 /// The workbook of `sheet`: keys and names as text, figures as numbers with their format,
 /// a bold frozen header row with a filter, column widths from the content, and an "Info" sheet.
+/// The table sheet is written in rust_xlsxwriter's constant-memory mode: each row goes to a
+/// temporary file as it is written, instead of every cell staying in memory until the end
+/// (Germany's Gemeinden × every figure: 200 MB for one download).
 pub(crate) fn xlsx(sheet: &Sheet<'_>) -> Result<Vec<u8>, ExportError> {
     let mut book = Workbook::new();
-    let table = book.add_worksheet();
+    let table = book.add_worksheet_with_constant_memory()?;
     table.set_name(sheet_name(sheet.title))?;
     write_table(table, sheet)?;
     let info = book.add_worksheet();
@@ -24,56 +27,63 @@ pub(crate) fn xlsx(sheet: &Sheet<'_>) -> Result<Vec<u8>, ExportError> {
     Ok(book.save_to_buffer()?)
 }
 
+/// The cell formats of the table sheet.
+struct Formats {
+    integer: Format,
+    decimal: Format,
+    share: Format,
+    euro: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            integer: Format::new().set_num_format("#,##0"),
+            decimal: Format::new().set_num_format("#,##0.00"),
+            share: Format::new().set_num_format("0.0%"),
+            euro: Format::new().set_num_format("#,##0.00 \"€\""),
+        }
+    }
+
+    fn of(&self, kind: ColumnKind, n: &serde_json::Number) -> &Format {
+        match kind {
+            ColumnKind::Share => &self.share,
+            ColumnKind::Euro => &self.euro,
+            ColumnKind::Decimal => &self.decimal,
+            _ if n.is_f64() => &self.decimal,
+            _ => &self.integer,
+        }
+    }
+}
+
+/// About how many characters a cell shows (for its column's width).
+fn shown_width(value: &Value) -> usize {
+    match value {
+        Value::Null => 0,
+        Value::Bool(_) => 4,
+        Value::Number(n) => n.to_string().len() + 3,
+        Value::String(s) => s.chars().count(),
+        other => other.to_string().chars().count(),
+    }
+}
+
 fn write_table(ws: &mut Worksheet, sheet: &Sheet<'_>) -> Result<(), ExportError> {
     let header = Format::new()
         .set_bold()
         .set_text_wrap()
         .set_align(FormatAlign::Top);
-    let integer = Format::new().set_num_format("#,##0");
-    let decimal = Format::new().set_num_format("#,##0.00");
-    let share = Format::new().set_num_format("0.0%");
-    let euro = Format::new().set_num_format("#,##0.00 \"€\"");
+    let formats = Formats::new();
     let kinds: Vec<ColumnKind> = sheet.columns.iter().map(|c| c.kind).collect();
-    let mut widths: Vec<usize> = Vec::with_capacity(kinds.len());
-    for (c, column) in sheet.columns.iter().enumerate() {
-        let title = &column.header;
-        // Long headers wrap; the column needs about half their length.
-        widths.push((title.chars().count() / 2).max(8));
-        ws.write_string_with_format(0, col(c)?, title, &header)?;
-    }
-    for (r, row) in sheet.rows.iter().enumerate() {
-        let r = u32::try_from(r + 1).map_err(|_| ExportError("too many rows".into()))?;
-        for (c, (value, kind)) in row.iter().zip(&kinds).enumerate() {
-            let cc = col(c)?;
-            let shown = match (value, kind) {
-                (Value::Null, _) => 0,
-                (Value::Bool(b), _) => {
-                    ws.write_string(r, cc, if *b { "ja" } else { "nein" })?;
-                    4
-                }
-                (Value::Number(n), kind) => {
-                    let v = n.as_f64().unwrap_or(0.0);
-                    let format = match kind {
-                        ColumnKind::Share => &share,
-                        ColumnKind::Euro => &euro,
-                        ColumnKind::Decimal => &decimal,
-                        _ if n.is_f64() => &decimal,
-                        _ => &integer,
-                    };
-                    ws.write_number_with_format(r, cc, v, format)?;
-                    n.to_string().len() + 3
-                }
-                (Value::String(s), _) => {
-                    ws.write_string(r, cc, s)?;
-                    s.chars().count()
-                }
-                (other, _) => {
-                    let s = other.to_string();
-                    ws.write_string(r, cc, &s)?;
-                    s.chars().count()
-                }
-            };
-            widths[c] = widths[c].max(shown);
+    // Long headers wrap; the column needs about half their length. Widths and the header row's
+    // height come first: a constant-memory sheet writes each row as it is left.
+    let mut widths: Vec<usize> = sheet
+        .columns
+        .iter()
+        .map(|c| (c.header.chars().count() / 2).max(8))
+        .collect();
+    for row in sheet.rows {
+        for (w, value) in widths.iter_mut().zip(row) {
+            *w = (*w).max(shown_width(value));
         }
     }
     for (c, w) in widths.iter().enumerate() {
@@ -84,6 +94,31 @@ fn write_table(ws: &mut Worksheet, sheet: &Sheet<'_>) -> Result<(), ExportError>
     if !sheet.columns.is_empty() {
         let last_row = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
         ws.autofilter(0, 0, last_row, col(sheet.columns.len() - 1)?)?;
+    }
+    for (c, column) in sheet.columns.iter().enumerate() {
+        ws.write_string_with_format(0, col(c)?, &column.header, &header)?;
+    }
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| ExportError("too many rows".into()))?;
+        for (c, (value, kind)) in row.iter().zip(&kinds).enumerate() {
+            let cc = col(c)?;
+            match value {
+                Value::Null => {}
+                Value::Bool(b) => {
+                    ws.write_string(r, cc, if *b { "ja" } else { "nein" })?;
+                }
+                Value::Number(n) => {
+                    let v = n.as_f64().unwrap_or(0.0);
+                    ws.write_number_with_format(r, cc, v, formats.of(*kind, n))?;
+                }
+                Value::String(s) => {
+                    ws.write_string(r, cc, s)?;
+                }
+                other => {
+                    ws.write_string(r, cc, other.to_string())?;
+                }
+            }
+        }
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use bytes::Bytes;
 
 use super::AppState;
 use crate::metrics::{OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
@@ -69,6 +70,7 @@ fn account_caches(state: &AppState, snap: &crate::coverage::Snapshot) {
     m.set_cache_bytes("geojson", state.geo.heap_bytes());
     m.set_cache_bytes("history", snap.history_bytes());
     m.set_cache_bytes("metrics", m.encoded_bytes());
+    m.set_cache_bytes("sqlite", crate::memory::sqlite_heap_bytes());
 }
 
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -90,12 +92,49 @@ fn exposition(state: &AppState, headers: &HeaderMap, gzip: bool) -> Response {
         .metrics
         .exposition(&snap, om, gzip, || account_caches(state, &snap));
     let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
+    let body = axum::body::Body::new(TwoParts(Some(body.head), Some(body.tail)));
     if gzip {
         // The compression layer leaves a body with a Content-Encoding alone.
         let encoding = (header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         return ([content_type, vary, encoding], body).into_response();
     }
     ([content_type, vary], body).into_response()
+}
+
+/// A body of two shared byte strings sent one after the other, with its exact length (so a
+/// `Content-Length`): the data version's encoded families without copying them per scrape.
+struct TwoParts(Option<Bytes>, Option<Bytes>);
+
+impl http_body::Body for TwoParts {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let next = match self.0.take().filter(|b| !b.is_empty()) {
+            Some(head) => Some(head),
+            None => self.1.take().filter(|b| !b.is_empty()),
+        };
+        std::task::Poll::Ready(next.map(|b| Ok(http_body::Frame::data(b))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        [&self.0, &self.1]
+            .into_iter()
+            .flatten()
+            .all(Bytes::is_empty)
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        let len = [&self.0, &self.1]
+            .into_iter()
+            .flatten()
+            .map(|b| b.len() as u64)
+            .sum();
+        http_body::SizeHint::with_exact(len)
+    }
 }
 
 /// A scrape answered before the router and its layers, as the router would answer it: a

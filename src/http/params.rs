@@ -213,13 +213,11 @@ pub(crate) fn dynamic_table(
 ) -> Result<Response, ApiError> {
     match format {
         TableFormat::Xlsx | TableFormat::CsvDe => spreadsheet(columns, rows, format, download),
-        TableFormat::Json => {
-            let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
-                .into_iter()
-                .map(|r| columns.iter().map(|c| c.name.clone()).zip(r).collect())
-                .collect();
-            Ok(Json(objects).into_response())
-        }
+        TableFormat::Json => Ok(Json(Objects {
+            columns,
+            rows: &rows,
+        })
+        .into_response()),
         TableFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(columns.iter().map(|c| &c.name))?;
@@ -232,6 +230,34 @@ pub(crate) fn dynamic_table(
             }
             csv_response(w)
         }
+    }
+}
+
+/// Rows written as JSON objects keyed by their columns' names, without building a map per row
+/// (a time series of every Gemeinde has 100,000 rows: the maps took more memory than the rows).
+struct Objects<'a> {
+    columns: &'a [DynColumn],
+    rows: &'a [Vec<serde_json::Value>],
+}
+
+impl Serialize for Objects<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct Object<'a>(&'a [DynColumn], &'a [serde_json::Value]);
+        impl Serialize for Object<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(self.1.len()))?;
+                for (c, v) in self.0.iter().zip(self.1) {
+                    map.serialize_entry(&c.name, v)?;
+                }
+                map.end()
+            }
+        }
+        let mut seq = serializer.serialize_seq(Some(self.rows.len()))?;
+        for row in self.rows {
+            seq.serialize_element(&Object(self.columns, row))?;
+        }
+        seq.end()
     }
 }
 

@@ -204,25 +204,23 @@ impl Plan {
         columns
     }
 
-    /// The rows, from the snapshot's figures of each step end (past days from one forward sweep).
+    /// The rows, from the snapshot's figures of each step end (past days from one forward sweep,
+    /// one day at a time).
     fn rows(&self, snap: &Snapshot) -> Vec<Vec<Value>> {
         let mut rows = Vec::with_capacity(self.units.len() * self.dates.len());
         let gemeinden = self
             .units
             .iter()
             .any(|&u| snap.raw.units[u].level == UnitLevel::Gemeinde);
-        let days = if gemeinden {
-            snap.days_figures_of_gemeinden(&self.dates)
-        } else {
-            snap.days_figures(&self.dates)
-        };
-        for (&day, f) in self.dates.iter().zip(days) {
+        snap.visit_days(&self.dates, gemeinden, |day, f| {
+            let date = day.format("%Y-%m-%d").to_string();
             for &u in &self.units {
                 let unit = &snap.raw.units[u];
-                let mut out = vec![Value::from(day.format("%Y-%m-%d").to_string())];
+                let mut out = Vec::with_capacity(3 + self.metrics.len());
+                out.push(Value::from(date.as_str()));
                 if self.long {
-                    out.push(Value::from(unit.key.clone()));
-                    out.push(Value::from(unit.name.clone()));
+                    out.push(Value::from(unit.key.as_str()));
+                    out.push(Value::from(unit.name.as_str()));
                 }
                 for m in &self.metrics {
                     out.push(match m {
@@ -234,7 +232,7 @@ impl Plan {
                 }
                 rows.push(out);
             }
-        }
+        });
         rows
     }
 }

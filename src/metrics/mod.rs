@@ -140,7 +140,14 @@ pub struct CacheLabel {
 }
 
 /// The caches `digitalatlas_cache_bytes` accounts for.
-pub const CACHES: [&str; 5] = ["boundaries", "charts", "geojson", "history", "metrics"];
+pub const CACHES: [&str; 6] = [
+    "boundaries",
+    "charts",
+    "geojson",
+    "history",
+    "metrics",
+    "sqlite",
+];
 
 fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.0005, 2.5, 12))
@@ -219,7 +226,7 @@ impl Default for SelfMetrics {
             "digitalatlas_cache_bytes",
             "Bytes held by each cache at the scrape: boundaries (parsed geometries), charts \
              (rendered images), geojson (encoded layers), history (past days' figures), metrics \
-             (the encoded exposition)",
+             (the encoded exposition), sqlite (SQLite's heap: page caches, schemas, statements)",
             cache_bytes.clone(),
         );
         SelfMetrics {
@@ -340,38 +347,61 @@ impl SelfMetrics {
         openmetrics: bool,
         gzip: bool,
         before: impl FnOnce(),
-    ) -> Bytes {
+    ) -> Exposition {
         self.scrapes
             .get_or_render(snap.data_version, openmetrics, gzip, || {
                 before();
+                let encoded = self.encoded(snap);
+                let live = self.live(snap, openmetrics);
                 if gzip {
-                    self.render_gzip(snap, openmetrics)
+                    let body = encoded.gzip_prefix(openmetrics).gzip_with(live.as_bytes());
+                    Exposition {
+                        head: body,
+                        tail: Bytes::new(),
+                        shared_head: false,
+                    }
                 } else {
-                    self.render(snap, openmetrics)
+                    // The snapshot's part is the encoded copy itself, not a copy of it.
+                    let head = if openmetrics {
+                        encoded.openmetrics.clone()
+                    } else {
+                        encoded.text().clone()
+                    };
+                    Exposition {
+                        head,
+                        tail: Bytes::from(live),
+                        shared_head: true,
+                    }
                 }
             })
     }
+}
 
-    fn render(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
-        let encoded = self.encoded(snap);
-        let cached = if openmetrics {
-            &encoded.openmetrics
-        } else {
-            encoded.text()
-        };
-        let live = self.live(snap, openmetrics);
-        let mut out = Vec::with_capacity(cached.len() + live.len());
-        out.extend_from_slice(cached);
-        out.extend_from_slice(live.as_bytes());
-        Bytes::from(out)
+/// One scrape's body in two parts: `head` then `tail` (the live families of a plain
+/// exposition; empty for gzip, whose member is whole in `head`).
+#[derive(Debug, Clone)]
+pub struct Exposition {
+    pub head: Bytes,
+    pub tail: Bytes,
+    /// `head` is the data version's encoded families, held by the encoding cache.
+    shared_head: bool,
+}
+
+impl Exposition {
+    /// Bytes this exposition holds beyond the encoding cache.
+    fn own_bytes(&self) -> usize {
+        self.tail.len() + if self.shared_head { 0 } else { self.head.len() }
     }
 
-    /// The same, gzip-compressed: the snapshot's part deflated once per data version, only the
-    /// live part per scrape.
-    fn render_gzip(&self, snap: &Snapshot, openmetrics: bool) -> Bytes {
-        let encoded = self.encoded(snap);
-        let live = self.live(snap, openmetrics);
-        encoded.gzip_prefix(openmetrics).gzip_with(live.as_bytes())
+    /// The body as one piece (tests, the report).
+    pub fn to_bytes(&self) -> Bytes {
+        if self.tail.is_empty() {
+            return self.head.clone();
+        }
+        let mut out = Vec::with_capacity(self.head.len() + self.tail.len());
+        out.extend_from_slice(&self.head);
+        out.extend_from_slice(&self.tail);
+        Bytes::from(out)
     }
 }
 

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::Exposition;
 use arc_swap::ArcSwapOption;
-use bytes::Bytes;
 
 /// How long a whole exposition is handed out again at most.
 pub(super) const MAX_AGE: Duration = Duration::from_secs(1);
@@ -21,7 +21,7 @@ struct Rendered {
     data_version: u64,
     changes: u64,
     at: Instant,
-    body: Bytes,
+    body: Exposition,
 }
 
 /// Expositions by [OpenMetrics, text] × [identity, gzip], and the count of changes they show.
@@ -43,8 +43,8 @@ impl ScrapeCache {
         data_version: u64,
         openmetrics: bool,
         gzip: bool,
-        render: impl FnOnce() -> Bytes,
-    ) -> Bytes {
+        render: impl FnOnce() -> Exposition,
+    ) -> Exposition {
         let slot = &self.slots[usize::from(openmetrics) * 2 + usize::from(gzip)];
         let changes = self.changes.load(Ordering::Relaxed);
         if let Some(r) = slot.load().as_ref() {
@@ -66,7 +66,7 @@ impl ScrapeCache {
     pub(super) fn heap_bytes(&self) -> usize {
         self.slots
             .iter()
-            .filter_map(|s| s.load().as_ref().map(|r| r.body.len()))
+            .filter_map(|s| s.load().as_ref().map(|r| r.body.own_bytes()))
             .sum()
     }
 }
@@ -76,14 +76,39 @@ mod tests {
     use super::*;
     use std::cell::Cell;
 
+    /// The test's view: the body as text.
+    struct Cache(ScrapeCache);
+
+    impl Cache {
+        fn get_or_render(
+            &self,
+            version: u64,
+            om: bool,
+            gzip: bool,
+            render: impl FnOnce() -> Exposition,
+        ) -> String {
+            let body = self.0.get_or_render(version, om, gzip, render).to_bytes();
+            String::from_utf8(body.to_vec()).unwrap()
+        }
+
+        fn changed(&self) {
+            self.0.changed();
+        }
+    }
+
     #[test]
     fn hands_out_the_kept_body_until_something_changes() {
         let cache = ScrapeCache::default();
         let renders = Cell::new(0);
         let render = || {
             renders.set(renders.get() + 1);
-            Bytes::from(format!("render {}", renders.get()))
+            Exposition {
+                head: format!("render {}", renders.get()).into(),
+                tail: Default::default(),
+                shared_head: false,
+            }
         };
+        let cache = Cache(cache);
         assert_eq!(cache.get_or_render(1, true, false, render), "render 1");
         assert_eq!(cache.get_or_render(1, true, false, render), "render 1");
         // Another format or encoding is its own exposition.

@@ -224,9 +224,11 @@ impl Store {
         }
         .await;
         if sqlite {
-            // Best effort: the connection goes back to the pool as a reader, and the pages of
-            // its import cache (C heap) back to the system.
-            let _ = sqlx::query(super::READ_CACHE).execute(&mut *conn).await;
+            // Closed rather than handed back to the pool: its prepared batch inserts (up to
+            // 32,766 parameters each, 1–2 MB of SQLite's heap apiece; the Baden-Württemberg demo's
+            // imports left 17 MB of them over four connections, which sqlx's `Any` driver cannot
+            // clear) and its import cache go with it; the pool opens a reader when one is needed.
+            let _ = conn.close().await;
             crate::memory::trim_c_heap();
         }
         outcome
