@@ -14,11 +14,10 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Multipart, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use base64::Engine;
 use serde::Deserialize;
 
-use super::AppState;
+use super::{AppState, Routes};
 use crate::auth::{hash_token, random_secret, Scope};
 use crate::import::{self, ImportError};
 use crate::model::clock::unix_now;
@@ -78,8 +77,8 @@ impl AdminState {
     }
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
+pub(super) fn router() -> Routes {
+    Routes::new()
         .route("/verwaltung", get(home))
         .route("/verwaltung/anmelden", post(sign_in))
         .route("/verwaltung/abmelden", post(sign_out))

@@ -5,19 +5,18 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{table, ApiQuery, Download};
 use super::query::{Day, TableFormat};
-use super::AppState;
+use super::{AppState, Routes};
 use crate::coverage::analysis::{before_after, by_group, GROUPS};
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 use crate::model::SizeClass;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/analysis/lotsen-ozg", get(lotsen_ozg))
+pub(super) fn router() -> Routes {
+    Routes::new().route("/api/v1/analysis/lotsen-ozg", get(lotsen_ozg))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

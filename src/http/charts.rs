@@ -12,20 +12,19 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 
 use super::params::{kreis_index, ApiQuery};
 use super::query::{AllOr, Day, ImageFormat, KreisFilter, LandFilter, MapMetricParam};
-use super::AppState;
+use super::{AppState, Routes};
 use crate::boundaries::{self, Layer};
 use crate::charts::catalog::MapMetric;
 use crate::charts::{ChartId, MAX_SIZE, MIN_SIZE};
 use crate::coverage::snapshot::Snapshot;
 use crate::http::error::ApiError;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
+pub(super) fn router() -> Routes {
+    Routes::new()
         .route("/charts/map/{layer}", get(map))
         .route("/charts/{name}", get(chart))
 }

@@ -4,12 +4,11 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{kreis_index, table, ApiQuery, Download};
 use super::query::{AllOr, Day, KreisFilter, Level, TableFormat};
-use super::AppState;
+use super::{AppState, Routes};
 
 use crate::coverage::figure::{Figure, FigureValue};
 use crate::coverage::figures::UnitFigures;
@@ -18,8 +17,8 @@ use crate::coverage::raw::{RawData, Unit, UnitLevel};
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/coverage", get(coverage))
+pub(super) fn router() -> Routes {
+    Routes::new().route("/api/v1/coverage", get(coverage))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

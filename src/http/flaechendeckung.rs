@@ -7,7 +7,6 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::onlinedienste::ATTRIBUTION;
@@ -15,14 +14,14 @@ use super::params::{kreis_filter, table, ApiQuery, Download};
 use super::query::{
     AreaLevel, Day, KreisFilter, Leika, RbFilter, ReachFilter, Switch, TableFormat,
 };
-use super::AppState;
+use super::{AppState, Routes};
 use crate::coverage::figures::ratio;
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 use crate::model::AdminKind;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route(
+pub(super) fn router() -> Routes {
+    Routes::new().route(
         "/api/v1/onlinedienste/flaechendeckung",
         get(flaechendeckung),
     )

@@ -13,11 +13,10 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use serde_json::{Map, Value};
 
 use super::coverage::CoverageRow;
-use super::AppState;
+use super::{AppState, Routes};
 use crate::boundaries::Layer;
 use crate::coverage::figure::Figure;
 use crate::coverage::figures::lotse_class;
@@ -27,8 +26,8 @@ use crate::http::error::ApiError;
 use crate::model::column::{band_of, SHARE_BANDS};
 use crate::model::AdminKind;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
+pub(super) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/geo/gemeinden.geojson", get(gemeinden))
         .route("/api/v1/geo/kreise.geojson", get(kreise))
         .route("/api/v1/geo/laender.geojson", get(laender))
@@ -42,7 +41,7 @@ pub struct Encoded {
     covered: bool,
     pub etag: String,
     /// The uncompressed body, kept only for a layer up to [`KEEP_IDENTITY_BYTES`]; a larger
-    /// one (Germany's Gemeinden: 31 MB) is inflated from `gzip` for the rare client that takes
+    /// one (Germany's Gemeinden and Kreise) is inflated from `gzip` for the rare client that takes
     /// no compression.
     pub identity: Option<Bytes>,
     pub gzip: Bytes,
@@ -50,8 +49,8 @@ pub struct Encoded {
 }
 
 /// The largest uncompressed layer kept in memory beside its compressed forms (every layer of
-/// Baden-Württemberg's atlas; not Germany's Gemeinden).
-const KEEP_IDENTITY_BYTES: usize = 8 << 20;
+/// Baden-Württemberg's atlas, 1.8 MB at most; not Germany's Gemeinden, 31 MB, or Kreise, 6 MB).
+const KEEP_IDENTITY_BYTES: usize = 4 << 20;
 
 /// The encoded layers of the current snapshot.
 #[derive(Debug, Default)]

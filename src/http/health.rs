@@ -3,17 +3,17 @@
 
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 
-use super::AppState;
+use super::{AppState, Routes};
 use crate::http::error::ApiError;
 
 /// How long `/readyz` waits for the database.
 const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
+pub(super) fn router() -> Routes {
+    Routes::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
 }

@@ -7,20 +7,20 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::bearer::Bearer;
 use super::params::ApiQuery;
 use super::query::Switch;
-use super::AppState;
+use super::{AppState, Routes};
 use crate::auth::Scope;
 use crate::http::error::ApiError;
 use crate::import::{self, Dataset, ImportError};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
+pub(super) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/imports", get(list))
         .route("/api/v1/imports/{dataset}", post(upload))
 }

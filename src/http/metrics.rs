@@ -8,14 +8,13 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use bytes::Bytes;
 
-use super::AppState;
+use super::{AppState, Routes};
 use crate::metrics::{OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/metrics", get(metrics))
+pub(super) fn router() -> Routes {
+    Routes::new().route("/metrics", get(metrics))
 }
 
 /// True when the Accept header prefers OpenMetrics (as Prometheus' scrape negotiation does).

@@ -6,19 +6,18 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{kreis_filter, table, ApiQuery, Download};
 use super::query::{Day, KreisFilter, Leika, LinkStatus, OzgId, RbFilter, TableFormat, Themenfeld};
-use super::AppState;
+use super::{AppState, Routes};
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 use crate::model::rows::{web_url, Onlinedienst};
 use crate::registry::{LeikaEntry, Level};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/onlinedienste", get(onlinedienste))
+pub(super) fn router() -> Routes {
+    Routes::new().route("/api/v1/onlinedienste", get(onlinedienste))
 }
 
 /// The source of the data, in every download of them.

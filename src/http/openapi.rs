@@ -2,10 +2,10 @@
 //! handlers' annotations (so it cannot drift from them).
 
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use utoipa::OpenApi;
 
-use super::AppState;
+use super::Routes;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,8 +40,8 @@ use super::AppState;
 )]
 pub(super) struct ApiDoc;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route(
+pub(super) fn router() -> Routes {
+    Routes::new().route(
         "/api/openapi.json",
         get(|| async { Json(ApiDoc::openapi()) }),
     )

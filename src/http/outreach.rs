@@ -5,20 +5,19 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{kreis_filter, table, ApiQuery, Download};
 use super::query::{Day, KindFilter, KreisFilter, Missing, RbFilter, TableFormat};
-use super::AppState;
+use super::{AppState, Routes};
 use crate::coverage::figures::lotse_class;
 use crate::coverage::outreach::{served_population, Lack};
 use crate::coverage::raw::Admin;
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/outreach", get(outreach))
+pub(super) fn router() -> Routes {
+    Routes::new().route("/api/v1/outreach", get(outreach))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -5,21 +5,20 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::params::{dynamic_table, kreis_filter, table, ApiQuery, Download, DynColumn};
 use super::query::{ArtFilter, Day, Header, KreisFilter, RbFilter, TableFormat};
-use super::AppState;
+use super::{AppState, Routes};
 use crate::coverage::figure::Figure;
 use crate::coverage::figures::lotse_class;
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 use crate::model::{AdminKind, Art};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
+pub(super) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/ozg/processes", get(processes))
         .route("/api/v1/ozg/matrix", get(matrix))
 }

@@ -4,20 +4,19 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 
 use std::sync::Arc;
 
 use super::params::{given, ApiQuery};
 use super::query::{Day, Sort};
-use super::AppState;
+use super::{AppState, Routes};
 use crate::coverage::Snapshot;
 use crate::http::error::ApiError;
 use crate::page::{self, Links};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
+pub(super) fn router() -> Routes {
+    Routes::new()
         .route("/", get(index))
         .route("/land/{key}", get(land))
         .route("/kreis/{key}", get(kreis))

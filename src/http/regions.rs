@@ -3,18 +3,18 @@
 
 use axum::extract::{Path, State};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::params::ApiQuery;
 use super::query::{OneKreis, OneRb, RegionLevel};
-use super::AppState;
+use super::{AppState, Routes};
 use crate::http::error::ApiError;
 use crate::registry::{Level, Region, RegionKey};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
+pub(super) fn router() -> Routes {
+    Routes::new()
         .route("/api/v1/regions", get(list))
         .route("/api/v1/regions/{key}", get(one))
         .route("/api/v1/registry", get(edition))

@@ -4,19 +4,18 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::params::{table, ApiQuery, Download};
 use super::query::TableFormat;
-use super::AppState;
+use super::{AppState, Routes};
 use crate::coverage::raw::{RawData, UnitLevel};
 use crate::coverage::search::search;
 use crate::http::error::ApiError;
 use crate::model::column::{common, Column, ColumnKind::*};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/search", get(find))
+pub(super) fn router() -> Routes {
+    Routes::new().route("/api/v1/search", get(find))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -5,14 +5,13 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::params::DynColumn;
 use super::params::{dynamic_table, ApiQuery, Download};
 use super::query::{Day, Level, SeriesMetric, SeriesMetrics, Step, TableFormat, UnitKeyFilter};
-use super::AppState;
+use super::{AppState, Routes};
 use crate::coverage::figure::Figure;
 use crate::coverage::figures::AccountFigure;
 use crate::coverage::raw::UnitLevel;
@@ -22,8 +21,8 @@ use crate::model::calendar::project_start;
 use crate::model::column::{common, ColumnKind};
 use chrono::NaiveDate;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/timeseries", get(timeseries))
+pub(super) fn router() -> Routes {
+    Routes::new().route("/api/v1/timeseries", get(timeseries))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
