@@ -248,9 +248,17 @@ mod tests {
         assert_eq!(unique.len(), table.len(), "a route declared twice");
         let doc = openapi::ApiDoc::openapi();
         for path in doc.paths.paths.keys() {
-            assert!(table.contains(&path.as_str()), "{path} is documented, not routed");
+            assert!(
+                table.contains(&path.as_str()),
+                "{path} is documented, not routed"
+            );
         }
-        for path in ["/", "/metrics", "/charts/map/{layer}", "/api/v1/imports/{dataset}"] {
+        for path in [
+            "/",
+            "/metrics",
+            "/charts/map/{layer}",
+            "/api/v1/imports/{dataset}",
+        ] {
             assert!(table.contains(&path), "{path}");
         }
     }
