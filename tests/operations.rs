@@ -240,3 +240,70 @@ async fn cors_lets_other_origins_read_but_never_import() {
         server.stop().await.unwrap();
     }
 }
+
+/// The pages and the web upload may not be framed by another site and answer no other origin;
+/// the read API does, and nothing is sniffed as another type.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_refuse_framing_and_only_the_read_api_answers_other_origins() {
+    let db = common::sqlite_db();
+    let server = common::start_server(&db.url).await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+    let get = |path: &str| {
+        c.get(format!("{base}{path}"))
+            .header("origin", "https://elsewhere.example")
+            .send()
+    };
+    for path in [
+        "/",
+        "/kreis/08115",
+        "/gemeinde/08115003",
+        "/suche?q=Stadt",
+        "/verwaltung",
+    ] {
+        let r = get(path).await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let h = r.headers();
+        assert_eq!(
+            h["content-security-policy"], "frame-ancestors 'none'",
+            "{path}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert!(!h.contains_key("access-control-allow-origin"), "{path}");
+        assert_eq!(
+            h.contains_key("x-frame-options"),
+            path == "/verwaltung",
+            "{path}"
+        );
+    }
+    // The sign-in form's POST is refused to other origins' pages as well (no CORS, no frame).
+    let r = c
+        .post(format!("{base}/verwaltung/anmelden"))
+        .header("origin", "https://elsewhere.example")
+        .form(&[("token", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.headers().contains_key("access-control-allow-origin"));
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    for path in [
+        "/api/v1/coverage?level=land",
+        "/api/v1/geo/kreise.geojson",
+        "/metrics",
+    ] {
+        let r = get(path).await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["access-control-allow-origin"], "*", "{path}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+    }
+    // A scrape answered before the router carries it too.
+    let r = c
+        .get(format!("{base}/metrics"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    server.stop().await.unwrap();
+}

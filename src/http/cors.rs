@@ -1,6 +1,7 @@
-//! CORS for the public read API, the GeoJSON layers, charts and pages: a Grafana (or any page)
-//! on another origin may fetch them from the browser. Never for the import endpoints, which
-//! take a bearer token and must not be callable from other sites' pages.
+//! CORS for the public read API, the GeoJSON layers and charts: a Grafana (or any page)
+//! on another origin may fetch them from the browser. Never for the HTML pages, the web upload
+//! (`/verwaltung`) or the import endpoints, which take a bearer token or a session and must not
+//! be callable from other sites' pages.
 
 use axum::http::{header, HeaderValue, Method};
 use tower_http::cors::{AllowOrigin, CorsLayer};

@@ -92,12 +92,17 @@ fn exposition(state: &AppState, headers: &HeaderMap, gzip: bool) -> Response {
         .exposition(&snap, om, gzip, || account_caches(state, &snap));
     let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
     let body = axum::body::Body::new(TwoParts(Some(body.head), Some(body.tail)));
+    // Set here too: a scrape answered before the router passes no layer.
+    let nosniff = (
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if gzip {
         // The compression layer leaves a body with a Content-Encoding alone.
         let encoding = (header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        return ([content_type, vary, encoding], body).into_response();
+        return ([content_type, vary, nosniff, encoding], body).into_response();
     }
-    ([content_type, vary], body).into_response()
+    ([content_type, vary, nosniff], body).into_response()
 }
 
 /// A body of two shared byte strings sent one after the other, with its exact length (so a

@@ -10,6 +10,7 @@ pub(crate) mod error;
 mod etag;
 mod flaechendeckung;
 mod geo;
+mod headers;
 mod health;
 mod imports;
 pub mod limits;
@@ -156,59 +157,77 @@ impl Routes {
     }
 }
 
-/// Every resource's routes: the reads (below the request timeout and CORS), then the imports.
-fn resources() -> (Vec<Routes>, Routes) {
-    let reads = vec![
-        health::router(),
-        regions::router(),
-        search::router(),
-        analysis::router(),
-        admin::router(),
-        coverage::router(),
-        metrics::router(),
-        timeseries::router(),
-        ozg::router(),
-        outreach::router(),
-        onlinedienste::router(),
-        flaechendeckung::router(),
-        geo::router(),
-        openapi::router(),
-        charts::router(),
-        page::router(),
-    ];
-    (reads, imports::router())
+/// Every resource's routes, grouped by the rules they answer under.
+struct Resources {
+    /// The read API (JSON, tables, GeoJSON, charts, metrics, health): CORS for other origins.
+    api: Vec<Routes>,
+    /// The HTML pages: never framed by another site, no CORS.
+    pages: Routes,
+    /// The web upload (`/verwaltung`): as the pages, and `X-Frame-Options: DENY`.
+    upload: Routes,
+    /// `POST /api/v1/imports/…` with a bearer token: neither CORS nor the request timeout.
+    imports: Routes,
+}
+
+fn resources() -> Resources {
+    Resources {
+        api: vec![
+            health::router(),
+            regions::router(),
+            search::router(),
+            analysis::router(),
+            coverage::router(),
+            metrics::router(),
+            timeseries::router(),
+            ozg::router(),
+            outreach::router(),
+            onlinedienste::router(),
+            flaechendeckung::router(),
+            geo::router(),
+            openapi::router(),
+            charts::router(),
+        ],
+        pages: page::router(),
+        upload: admin::router(),
+        imports: imports::router(),
+    }
 }
 
 /// The path templates of every route the service answers (`{name}` for a path parameter), in
 /// the routers' order: what the memory bench requests, so that a new route is covered without
 /// editing it. Some only take `POST` (the imports, the web upload's forms).
 pub fn route_table() -> Vec<&'static str> {
-    let (reads, imports) = resources();
-    reads
+    let r = resources();
+    r.api
         .iter()
-        .chain([&imports])
+        .chain([&r.pages, &r.upload, &r.imports])
         .flat_map(|r| r.paths.iter().copied())
         .collect()
 }
 
 pub fn router(state: AppState) -> Router {
-    let (resources, imports) = resources();
-    // Reads answer within the request timeout; imports are bounded by size and the import wait.
-    let reads = resources
+    let r = resources();
+    let api = r
+        .api
         .into_iter()
-        .fold(Router::new(), |all, r| all.merge(r.router))
+        .fold(Router::new(), |all, r| all.merge(r.router));
+    // CORS for the read API only (and its preflight `OPTIONS`): never for the pages, the web
+    // upload or the imports.
+    let api = match state.cors.layer() {
+        Some(cors) => api.layer(cors),
+        None => api,
+    };
+    // Reads answer within the request timeout; imports are bounded by size and the import wait.
+    let reads = api
+        .merge(headers::page(r.pages.router))
+        .merge(headers::upload(r.upload.router))
         .layer(axum::middleware::from_fn_with_state(
             state.pools.limits.request_timeout,
             request_timeout,
         ));
-    // CORS for the reads only (and their preflight `OPTIONS`), never for the imports.
-    let reads = match state.cors.layer() {
-        Some(cors) => reads.layer(cors),
-        None => reads,
-    };
     Router::new()
         .merge(reads)
-        .merge(imports.router)
+        .merge(r.imports.router)
         // Import bodies are limited by `limits.max_bytes` in the handler, with a JSON 413.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(
@@ -217,6 +236,7 @@ pub fn router(state: AppState) -> Router {
         ))
         // Compresses what is not compressed yet (the GeoJSON layers come precompressed).
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(headers::nosniff())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
