@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod support;
+
 /// Steady-state targets (MB) of #29; the peak may be at most twice the steady figure.
 const TARGET_BW_MB: u64 = 60;
 const TARGET_DE_MB: u64 = 150;
@@ -22,24 +24,8 @@ const ENCODINGS: [&str; 3] = ["identity", "gzip", "br"];
 
 /// `VmRSS` and `VmHWM` of a process, in MB.
 fn rss(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .map_or(0, |kb| kb / 1024)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    let mb = |field| u64::try_from(support::status_kb(pid, field) / 1024).unwrap_or(0);
+    (mb("VmRSS:"), mb("VmHWM:"))
 }
 
 /// Stops the service when the bench ends, also on a panic.
@@ -179,7 +165,7 @@ async fn main() {
         ("08", TARGET_BW_MB)
     };
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
+    let port = support::free_port();
     let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
     let child = Command::new(env!("CARGO_BIN_EXE_digitalatlas"))

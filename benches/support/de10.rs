@@ -165,27 +165,6 @@ fn sqlite3_reference(schema_from: &Path, big: &Path, dir: &Path) -> Measured {
     m
 }
 
-/// A free loopback port.
-fn port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn status_kb(pid: u32, field: &str) -> i64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find_map(|l| {
-                l.strip_prefix(field)
-                    .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-            })
-        })
-        .unwrap_or(0)
-}
-
 /// What `serve` did on a database: seconds to ready, steady RSS (median of samples after ready),
 /// peak RSS, and the first time series request's seconds.
 pub(crate) struct Served {
@@ -210,7 +189,7 @@ async fn serve(url: &str, germany: bool, demo: bool) -> Served {
 
 /// [`serve`], with `first` as the first request after the steady samples.
 pub(crate) async fn serve_with(url: &str, germany: bool, demo: bool, first: &str) -> Served {
-    let port = port();
+    let port = super::support::free_port();
     let mut cmd = Command::new(EXE);
     cmd.arg("--database-url").arg(url);
     if germany {
@@ -243,7 +222,7 @@ pub(crate) async fn serve_with(url: &str, germany: bool, demo: bool, first: &str
     let mut samples = Vec::new();
     for _ in 0..10 {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        samples.push(status_kb(child.id(), "VmRSS:"));
+        samples.push(super::support::status_kb(child.id(), "VmRSS:"));
     }
     samples.sort();
     let t = Instant::now();
@@ -255,7 +234,7 @@ pub(crate) async fn serve_with(url: &str, germany: bool, demo: bool, first: &str
     assert!(r.status().is_success(), "{first}: {}", r.status());
     let first_body = r.text().await.unwrap_or_default();
     let first_timeseries_s = t.elapsed().as_secs_f64();
-    let peak_kb = status_kb(child.id(), "VmHWM:");
+    let peak_kb = super::support::status_kb(child.id(), "VmHWM:");
     let _ = child.kill();
     let _ = child.wait();
     Served {
