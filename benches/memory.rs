@@ -135,7 +135,8 @@ fn paths(template: &str, examples: &BTreeMap<&str, Vec<String>>) -> Vec<String> 
         .collect()
 }
 
-async fn first_key(c: &reqwest::Client, base: &str, level: &str) -> Vec<String> {
+/// A key of the level from the middle of the registry's list.
+async fn a_key(c: &reqwest::Client, base: &str, level: &str) -> Vec<String> {
     let url = format!("{base}/api/v1/regions?level={level}");
     let regions: Value = match c.get(url).send().await {
         Ok(r) => r.json().await.unwrap_or(Value::Null),
@@ -209,9 +210,9 @@ async fn main() {
         .await
         .unwrap();
     let mut examples: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    examples.insert("land", first_key(&c, &base, "land").await);
-    examples.insert("kreis", first_key(&c, &base, "kreis").await);
-    examples.insert("gemeinde", first_key(&c, &base, "gemeinde").await);
+    examples.insert("land", a_key(&c, &base, "land").await);
+    examples.insert("kreis", a_key(&c, &base, "kreis").await);
+    examples.insert("gemeinde", a_key(&c, &base, "gemeinde").await);
     let table = digitalatlas::http::route_table();
     // The map layers are the GeoJSON layers the table serves.
     examples.insert(

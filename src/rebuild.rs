@@ -118,9 +118,8 @@ impl Coverage {
         let mut raw = RawData::clone(&old.raw);
         raw.upsert_activations(records);
         raw.record_import(summary.dataset.as_str(), summary.log_id, unix_now() as i64);
-        let snap = self.swap(&old, raw, t);
-        crate::memory::trim_c_heap();
-        Ok(snap)
+        // No table was read (the import trimmed SQLite's heap already).
+        Ok(self.swap(&old, raw, t))
     }
 }
 
@@ -135,6 +134,9 @@ async fn reload(
         .load_raw(old.raw.registry.clone(), Some(&old.raw))
         .await?;
     let snap = coverage.swap(&old, raw, started);
-    crate::memory::trim_c_heap();
+    // Only when something was read: a periodic refresh without new data reads next to nothing.
+    if snap.data_version != old.data_version {
+        crate::memory::trim_c_heap();
+    }
     Ok(snap)
 }

@@ -252,7 +252,9 @@ impl Snapshot {
     ) {
         let t = Instant::now();
         let events = std::cell::OnceCell::new();
-        let mut sweep: Option<Option<Sweep<'_>>> = None;
+        let mut sweep: Option<Sweep<'_>> = None;
+        // Too many overlapping activations of one cell for the sweep: every later day scans.
+        let mut sweep_failed = false;
         let mut services = None;
         let mut swept_to: Option<NaiveDate> = None;
         let mut last: Option<(NaiveDate, Arc<DayFigures>)> = None;
@@ -275,31 +277,22 @@ impl Snapshot {
                 None if d == self.current.as_of => self.keep_day(&self.current),
                 None => {
                     computed += 1;
-                    let forward = swept_to.is_none_or(|s| d > s);
-                    let sweep = sweep.get_or_insert_with(|| {
-                        Some(Sweep::new(
-                            &self.raw,
-                            events.get_or_init(|| Events::of(&self.raw)),
-                        ))
-                    });
-                    match sweep
-                        .as_mut()
-                        .filter(|_| forward)
-                        .map(|s| (s.advance(d), s))
-                    {
-                        Some((Some(()), s)) => {
+                    let mut swept = None;
+                    if !sweep_failed && swept_to.is_none_or(|s| d > s) {
+                        let s = sweep.get_or_insert_with(|| {
+                            Sweep::new(&self.raw, events.get_or_init(|| Events::of(&self.raw)))
+                        });
+                        if s.advance(d).is_some() {
                             swept_to = Some(d);
                             let (units, accounts) =
                                 day_units(&self.raw, d, s.counts(), s.lotsen(), &mut services);
-                            self.keep(DayFigures::new(d, units, accounts))
+                            swept = Some(self.keep(DayFigures::new(d, units, accounts)));
+                        } else {
+                            sweep_failed = true;
+                            sweep = None;
                         }
-                        // Too many overlapping activations of one cell for the sweep: scans.
-                        Some((None, _)) => {
-                            *sweep = None;
-                            self.keep_day(&compute(&self.raw, d))
-                        }
-                        None => self.keep_day(&compute(&self.raw, d)),
                     }
+                    swept.unwrap_or_else(|| self.keep_day(&compute(&self.raw, d)))
                 }
             };
             visit(day, &f);

@@ -393,8 +393,9 @@ impl Exposition {
         self.tail.len() + if self.shared_head { 0 } else { self.head.len() }
     }
 
-    /// The body as one piece (tests, the report).
-    pub fn to_bytes(&self) -> Bytes {
+    /// The body as one piece (for the tests).
+    #[cfg(test)]
+    fn to_bytes(&self) -> Bytes {
         if self.tail.is_empty() {
             return self.head.clone();
         }

@@ -1,6 +1,6 @@
 //! The last whole exposition per format and encoding, handed to the next scrape while nothing it
-//! shows has changed: the same data version, no request to another route, no chart rendered,
-//! no import failure and no cache grown or shrunk since, and at most [`MAX_AGE`] old (the
+//! shows has changed: the same data version, no request to another route (which is what grows a
+//! cache), no chart rendered and no import failure since, and at most [`MAX_AGE`] old (the
 //! process' CPU and memory, the snapshot's age and the scrapes' own count move on their own).
 //! A scraper polling faster than once a second then costs a reference count, as a static file
 //! costs nginx a `sendfile`; Prometheus, scraping every 15 s or so, always gets a fresh one.
