@@ -2,6 +2,8 @@
 //! raw data, and swapping in a new snapshot after an import. The one place that knows both
 //! `store` and `coverage`; neither of them knows the other.
 
+mod persist;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -52,7 +54,11 @@ impl Store {
         }
         match previous {
             Some(p) if keep_activations => raw.activations = p.activations.clone(),
-            _ => reader.read_activations(&mut raw.sink()).await?,
+            _ => {
+                if !persist::read_activations(&mut reader, &mut raw).await {
+                    reader.read_activations(&mut raw.sink()).await?;
+                }
+            }
         }
         match previous {
             Some(p) if keep_accounts => raw.accounts = p.accounts.clone(),
@@ -87,7 +93,9 @@ impl Coverage {
         snap.build_duration = t.elapsed();
         // Reading whole tables filled SQLite's page caches: back to the system (about a ms).
         crate::memory::trim_c_heap();
-        Ok(Coverage::from_snapshot(snap))
+        let coverage = Coverage::from_snapshot(snap);
+        persist::write_activations(&coverage, store, &coverage.snapshot());
+        Ok(coverage)
     }
 
     /// Reloads the records and swaps in a new snapshot.
@@ -119,7 +127,9 @@ impl Coverage {
         raw.upsert_activations(records);
         raw.record_import(summary.dataset.as_str(), summary.log_id, unix_now() as i64);
         // No table was read (the import trimmed SQLite's heap already).
-        Ok(self.swap(&old, raw, t))
+        let snap = self.swap(&old, raw, t);
+        persist::write_activations(self, store, &snap);
+        Ok(snap)
     }
 }
 
@@ -137,6 +147,7 @@ async fn reload(
     // Only when something was read: a periodic refresh without new data reads next to nothing.
     if snap.data_version != old.data_version {
         crate::memory::trim_c_heap();
+        persist::write_activations(coverage, store, &snap);
     }
     Ok(snap)
 }

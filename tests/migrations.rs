@@ -1,5 +1,7 @@
 //! Upgrading a database made by an earlier version keeps its data: migration 4 rebuilds the
-//! activations table without its foreign keys, on SQLite and PostgreSQL.
+//! activations table without its foreign keys, on SQLite and PostgreSQL. What a start reads
+//! instead of the records (the compact activations) is taken only when it was made from the
+//! same data by the same schema, never trusted otherwise.
 
 mod common;
 
@@ -89,5 +91,112 @@ async fn a_version_3_database_keeps_its_activations_through_migration_4() {
         );
         insert("NEU", "2024-01-01", None).await.unwrap();
         store.close().await;
+    }
+}
+
+/// The activations of the current snapshot, sorted, as (administration, process, from, until).
+fn activations(state: &digitalatlas::http::AppState) -> Vec<(String, String, String, String)> {
+    let snap = state.coverage.snapshot();
+    let raw = &snap.raw;
+    let mut out: Vec<_> = raw
+        .activations
+        .iter()
+        .map(|a| {
+            (
+                raw.admins[a.admin as usize].id.clone(),
+                raw.processes[a.process as usize].id.clone(),
+                a.from.to_string(),
+                a.until.map(|d| d.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Waits until the store holds compact activations whose key `fits`.
+async fn stored_key(store: &Store, fits: impl Fn(&str) -> bool) -> String {
+    for _ in 0..200 {
+        if let Some(key) = store.parts_key("activations").await.unwrap() {
+            if fits(&key) {
+                return key;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no fitting compact activations were stored");
+}
+
+fn of_import(id: i64) -> impl Fn(&str) -> bool {
+    move |key| key.contains(&format!(" import {id} "))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_takes_the_stored_compact_activations_only_when_made_from_the_same_data() {
+    use digitalatlas::import::Dataset;
+    for db in common::all_dbs().await {
+        let first = digitalatlas::server::prepare(&db.url).await.unwrap();
+        common::import_fixture(&first, Dataset::Prozesse, "prozesse.csv").await;
+        let import =
+            common::import_fixture(&first, Dataset::Aktivierungen, "aktivierungen-bom.csv").await;
+        let key = stored_key(&first.store, of_import(import.log_id)).await;
+        assert!(key.starts_with("format 1 schema 8 import "), "{key}");
+        let imported = activations(&first);
+        assert_eq!(imported.len(), 6, "{}", db.name);
+
+        // Changed behind the import log's back: a start that shows the stored state read the
+        // compact copy, one that shows the change read the table.
+        sqlx::query(
+            "UPDATE activations SET deactivated_on = '2029-12-31' WHERE deactivated_on IS NULL",
+        )
+        .execute(&first.store.pool)
+        .await
+        .unwrap();
+        let changed: Vec<_> = imported
+            .iter()
+            .map(|(a, p, f, u)| {
+                let u = if u.is_empty() { "2029-12-31" } else { u };
+                (a.clone(), p.clone(), f.clone(), u.to_string())
+            })
+            .collect();
+        let again = digitalatlas::server::prepare(&db.url).await.unwrap();
+        assert_eq!(activations(&again), imported, "{}: same key", db.name);
+
+        // Made by an older schema, or before the latest import: the table is read, and the
+        // compact copy written anew from it.
+        let older = [
+            key.replace(" schema 8 ", " schema 7 "),
+            key.replace(&format!(" import {} ", import.log_id), " import 1 "),
+            key.replace("format 1 ", "format 0 "),
+        ];
+        for stale in older {
+            sqlx::query("UPDATE snapshot_parts SET key = $1")
+                .bind(&stale)
+                .execute(&first.store.pool)
+                .await
+                .unwrap();
+            let state = digitalatlas::server::prepare(&db.url).await.unwrap();
+            assert_eq!(activations(&state), changed, "{}: {stale}", db.name);
+            stored_key(&state.store, |k| k == key).await;
+        }
+
+        // The right key on damaged bytes: refused, the table read, no panic.
+        sqlx::query("UPDATE snapshot_parts SET bytes = $1")
+            .bind(vec![0xffu8; 7])
+            .execute(&first.store.pool)
+            .await
+            .unwrap();
+        let state = digitalatlas::server::prepare(&db.url).await.unwrap();
+        assert_eq!(activations(&state), changed, "{}: damaged", db.name);
+
+        // A new import changes the key; the next start reads what it wrote.
+        let next =
+            common::import_fixture(&state, Dataset::Aktivierungen, "aktivierungen-bom.csv").await;
+        stored_key(&state.store, of_import(next.log_id)).await;
+        let last = digitalatlas::server::prepare(&db.url).await.unwrap();
+        assert_eq!(activations(&last), activations(&state), "{}", db.name);
+        for s in [first, again, state, last] {
+            s.store.close().await;
+        }
     }
 }

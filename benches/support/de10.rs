@@ -338,11 +338,19 @@ pub async fn run() {
         "peak ≤ 300 MB",
     );
 
+    // The first start reads the table and stores the compact activations beside it (in the
+    // background, within the steady samples' 5 s); the next start reads those.
     let s = serve(&url, true, false).await;
     line(
-        "serve on the 6.5M-row database: ready",
+        "serve on the 6.5M-row database: ready, first start",
         &format!("{:.2} s", s.ready_s),
-        "≤ 2 s",
+        "≤ 2 s (reads the table)",
+    );
+    let s = serve(&url, true, false).await;
+    line(
+        "serve on the 6.5M-row database: ready, next start",
+        &format!("{:.2} s", s.ready_s),
+        "≤ 1 s (compact activations)",
     );
     line(
         "serve on the 6.5M-row database: steady / peak RSS",

@@ -324,6 +324,17 @@ pub struct Coverage {
     current: ArcSwap<Snapshot>,
     /// Serialises rebuilds so that an older build never replaces a newer one.
     rebuild_lock: tokio::sync::Mutex<()>,
+    /// Where the store's compact copy of the activations stands (see `rebuild::persist`).
+    pub persisted: Arc<Persisted>,
+}
+
+/// The store's compact copy of the activations as this process knows it: the key last written
+/// or found (the lock is held while writing), and the newest snapshot generation that asked
+/// for a write (an older one that comes later gives way).
+#[derive(Debug, Default)]
+pub struct Persisted {
+    pub key: tokio::sync::Mutex<Option<String>>,
+    pub newest: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Coverage {
@@ -340,6 +351,7 @@ impl Coverage {
         Coverage {
             current: ArcSwap::from_pointee(snap),
             rebuild_lock: tokio::sync::Mutex::new(()),
+            persisted: Arc::default(),
         }
     }
 

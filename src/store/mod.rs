@@ -7,11 +7,14 @@ mod copy;
 mod fingerprint;
 pub mod imports;
 mod log;
+mod parts;
 mod records;
 mod references;
 mod registry;
 mod steps;
 
+pub use parts::PartsRead;
+pub use records::RecordReader;
 pub use registry::RegistryLoad;
 mod tables;
 pub mod web;
@@ -64,7 +67,17 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "planning region optional (Länder other than Baden-Württemberg)",
         include_str!("../../migrations/0007_gemeinde_region_optional.sql"),
     ),
+    (
+        8,
+        "derived data kept beside the records (compact activations)",
+        include_str!("../../migrations/0008_snapshot_parts.sql"),
+    ),
 ];
+
+/// The schema this build reads and writes: the number of its last migration.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
 
 /// How long the first connection may take before start-up gives up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -37,7 +37,7 @@ fn decode_err(what: &str, value: &str) -> sqlx::Error {
 /// Reads the records on one connection of the pool (one acquisition for a whole load).
 #[derive(Debug)]
 pub struct RecordReader {
-    conn: PoolConnection<Any>,
+    pub(super) conn: PoolConnection<Any>,
     /// For a second connection where a large table is read by two at once.
     pool: sqlx::AnyPool,
 }
