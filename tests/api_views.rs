@@ -423,3 +423,169 @@ async fn accounts_per_kommune_and_kreis_add_up_in_every_view() {
     );
     server.stop().await.unwrap();
 }
+
+/// The Stadtkreise of Baden-Württemberg with 100,000 people or more: Stuttgart's peer group
+/// (same size class, same Gemeindetyp). Each one's active Standardprozesse of the fixture below.
+const LARGE_STADTKREISE: [(&str, u32); 7] = [
+    ("08212000", 3), // Karlsruhe: SP01, SP02, SP03
+    ("08222000", 2), // Mannheim: SP02, SP03
+    ("08311000", 1), // Freiburg: SP02
+    ("08221000", 1), // Heidelberg: SP03 (SP02 switched off in 2023)
+    ("08121000", 0), // Heilbronn
+    ("08421000", 2), // Ulm: SP02, SP03
+    ("08231000", 1), // Pforzheim: SP03
+];
+
+const STECKBRIEF_ACTIVATIONS: &str = "verwaltung,prozess_id,aktiviert_am,deaktiviert_am
+08111000,SP01,2022-01-01,
+08111000,UP01,2022-01-01,
+08212000,SP01,2021-01-01,
+08212000,SP02,2021-01-01,
+08212000,SP03,2021-01-01,
+08222000,SP02,2021-06-01,
+08222000,SP03,2021-06-01,
+08311000,SP02,2022-03-01,
+08221000,SP02,2020-01-01,2023-01-01
+08221000,SP03,2022-01-01,
+08421000,SP02,2022-01-01,
+08421000,SP03,2022-01-01,
+08231000,SP03,2024-01-01,
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_steckbrief_shows_ranks_peers_and_talking_points_as_counted_by_hand() {
+    use digitalatlas::import::Dataset;
+    for db in common::all_dbs().await {
+        let state = digitalatlas::server::prepare(&db.url).await.unwrap();
+        common::import_fixture(&state, Dataset::Prozesse, "prozesse.csv").await;
+        common::import_bytes(
+            &state,
+            Dataset::Aktivierungen,
+            "aktivierungen.csv",
+            STECKBRIEF_ACTIVATIONS.as_bytes(),
+        )
+        .await;
+        let server = digitalatlas::server::start(state, "127.0.0.1:0".parse().unwrap(), false)
+            .await
+            .unwrap();
+        let base = common::base_url(&server);
+        let c = reqwest::Client::new();
+
+        // By hand: Stuttgart has 1 active Standardprozess (SP01; UP01 is universal). Its peers
+        // have 3, 2, 1, 1, 0, 2, 1: mean 10/7, median 1, range 0 to 3; among them and itself
+        // three have more, so it is 4th of 8. In the Land the same three are above it: 4th of
+        // 1,101 Gemeinden; in its Kreis (the Stadtkreis) 1st of 1. Not switched on here: SP02
+        // (4 of 7 peers) and SP03 (5 of 7), both at least half: SP03 first.
+        let d = common::get_json(&c, &format!("{base}/api/v1/steckbrief/08111000")).await;
+        assert_eq!(d["standard_active"], 1, "{}: {d}", db.name);
+        assert_eq!(d["universal_active"], 1);
+        assert_eq!(d["rang_kreis"], serde_json::json!({"platz": 1, "von": 1}));
+        assert_eq!(d["rang_land"], serde_json::json!({"platz": 4, "von": 1101}));
+        let g = &d["vergleichsgruppe"];
+        assert_eq!(g["regel"], "groessenklasse_und_gemeindetyp");
+        assert_eq!(g["gemeindetyp"], "Stadtkreis");
+        assert_eq!(g["groessenklasse"], "ab-100000");
+        let members: BTreeSet<&str> = g["mitglieder"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_str().unwrap())
+            .collect();
+        let expected: BTreeSet<&str> = LARGE_STADTKREISE.iter().map(|(k, _)| *k).collect();
+        assert_eq!(members, expected);
+        let mean = LARGE_STADTKREISE
+            .iter()
+            .map(|(_, n)| f64::from(*n))
+            .sum::<f64>()
+            / 7.0;
+        assert!(
+            (g["standard_mittel"].as_f64().unwrap() - mean).abs() < 1e-9,
+            "{g}"
+        );
+        assert_eq!(g["standard_median"], 1.0);
+        assert_eq!(
+            (g["standard_min"].as_u64(), g["standard_max"].as_u64()),
+            (Some(0), Some(3))
+        );
+        assert_eq!(g["platz"], serde_json::json!({"platz": 4, "von": 8}));
+        let talking: Vec<(&str, u64)> = d["vorschlaege"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["prozess_id"].as_str().unwrap(),
+                    t["vergleichsgemeinden_mit"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(talking, [("SP03", 5), ("SP02", 4)]);
+
+        // Baden-Baden, the one Stadtkreis below 100,000: compared with every Gemeinde of its
+        // size class (96 others in the registry), none of which has a process switched on.
+        let bb = common::get_json(&c, &format!("{base}/api/v1/steckbrief/08211000")).await;
+        assert_eq!(bb["vergleichsgruppe"]["regel"], "groessenklasse");
+        assert_eq!(bb["vergleichsgruppe"]["anzahl"], 96);
+        assert_eq!(bb["vorschlaege"], serde_json::json!([]));
+        // A Landratsamt: ranked among the Landratsämter, no Kreis rank.
+        let lra = common::get_json(&c, &format!("{base}/api/v1/steckbrief/08115")).await;
+        assert_eq!(lra["rang_kreis"], Value::Null);
+        assert_eq!(lra["rang_land"]["von"], 35);
+        assert_eq!(lra["vergleichsgruppe"]["anzahl"], 34);
+        let (s, _) = status(&c, &format!("{base}/api/v1/steckbrief/08111")).await;
+        assert_eq!(s, 404, "a Stadtkreis has no Landratsamt");
+
+        // The page says the same.
+        let page = common::get_text(&c, &format!("{base}/gemeinde/08111000")).await;
+        for needle in [
+            "Platz 1 von 1 Gemeinden im Kreis, Platz 4 von 1.101 Gemeinden im Land",
+            "7 Gemeinden (Stadtkreis, Größenklasse 100.000 Einwohner und mehr)",
+            "im Schnitt <strong>1,4</strong> aktive Standardprozesse (Median 1,0, Spanne 0 bis 3)",
+            "steht auf Platz 4 von 8",
+            "<th scope=\"row\">Anwohnerparkausweis</th><td>standard</td><td class=\"n\">5 von 7</td><td class=\"n\">71,4 %</td>",
+            "<th scope=\"row\">Meldebescheinigung</th><td>standard</td><td class=\"n\">4 von 7</td><td class=\"n\">57,1 %</td>",
+        ] {
+            assert!(page.contains(needle), "{}: {needle}", db.name);
+        }
+
+        // And the workbook.
+        let bytes = c
+            .get(format!("{base}/api/v1/steckbrief/08111000?format=xlsx"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        use calamine::{Data, Reader};
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let sheet = book.worksheet_range("steckbrief-08111000").unwrap();
+        let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+        let find = |kennzahl: &str| {
+            rows.iter()
+                .find(|r| r[1] == Data::String(kennzahl.into()))
+                .unwrap_or_else(|| panic!("{kennzahl}: {rows:?}"))
+                .clone()
+        };
+        assert_eq!(
+            find("Rang im Land (aktive Standardprozesse)")[2],
+            Data::Float(4.0)
+        );
+        assert_eq!(
+            find("Rang im Land (aktive Standardprozesse)")[3],
+            Data::String("von 1101 Gemeinden".into())
+        );
+        assert_eq!(
+            find("Durchschnitt aktive Standardprozesse")[2],
+            Data::Float(1.43)
+        );
+        let sp03 = find("Anwohnerparkausweis");
+        assert_eq!(
+            sp03[0],
+            Data::String("Was vergleichbare Gemeinden schon anbieten".into())
+        );
+        assert_eq!(sp03[2], Data::Float(5.0));
+        server.state.store.close().await;
+    }
+}

@@ -14,6 +14,7 @@ pub mod raw;
 pub mod search;
 pub mod services;
 pub mod snapshot;
+pub mod steckbrief;
 mod sweep;
 
 pub use figures::{compute, Figures, ProcessFigures, UnitFigures, ALL_KINDS, ANY};

@@ -25,6 +25,7 @@ mod query;
 mod regions;
 mod schema;
 mod search;
+mod steckbrief;
 mod timeseries;
 
 pub use admin::AdminState;
@@ -181,6 +182,7 @@ fn resources() -> Resources {
             timeseries::router(),
             ozg::router(),
             outreach::router(),
+            steckbrief::router(),
             onlinedienste::router(),
             flaechendeckung::router(),
             geo::router(),

@@ -25,6 +25,7 @@ use super::Routes;
         super::ozg::processes,
         super::ozg::matrix,
         super::outreach::outreach,
+        super::steckbrief::steckbrief,
         super::onlinedienste::onlinedienste,
         super::flaechendeckung::flaechendeckung,
         super::analysis::lotsen_ozg,

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod html;
 mod land;
 mod services;
+mod steckbrief;
 
 pub use land::{land, land_charts};
 
@@ -78,6 +79,13 @@ impl Links {
         match self {
             Links::Report { .. } => format!("{}land/{key}.html", self.root()),
             _ => self.keep(format!("/land/{key}")),
+        }
+    }
+    /// A Kommune's Steckbrief in the API (server only: a report has no per-Gemeinde files).
+    pub fn steckbrief(&self, key: &str) -> Option<String> {
+        match self {
+            Links::Report { .. } => None,
+            _ => Some(self.keep(format!("/api/v1/steckbrief/{key}"))),
         }
     }
     pub fn gemeinde(&self, ags: &str) -> String {
@@ -914,6 +922,7 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
         f.admin_ozg[i].standard,
         f.admin_ozg[i].universal
     );
+    b.push_str(&steckbrief::comparison(snap, links, i));
     let land = f.processes_in(raw, |_| true);
     let rows: Vec<Vec<String>> = raw
         .processes

@@ -1,0 +1,119 @@
+//! The Steckbrief's comparison on a Gemeinde's page: its ranks in the Kreis and the Land, its
+//! peer group's average and spread, and "Was vergleichbare Gemeinden schon anbieten" — the
+//! engine's `Figures::steckbrief`, formatted.
+
+use std::fmt::Write;
+
+use super::html::{esc, num, pct, table};
+use super::Links;
+use crate::coverage::snapshot::Snapshot;
+use crate::coverage::steckbrief::{Rank, Steckbrief};
+use crate::format::decimal;
+
+fn place(r: Rank, of_what: &str) -> String {
+    format!(
+        "Platz {} von {} {of_what}",
+        num(r.position.into()),
+        num(r.of.into())
+    )
+}
+
+/// The section "Im Vergleich" and the talking points, for administration `admin`.
+pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let s: Steckbrief = f.steckbrief(raw, admin);
+    let name = &raw.admins[admin].name;
+    let mut b = String::from("<h2 id=\"vergleich\">Im Vergleich</h2><ul class=\"vergleich\">");
+    let _ = write!(
+        b,
+        "<li id=\"rang\">Aktive Standardprozesse ({}): {}",
+        s.standard,
+        s.rank_kreis
+            .map(|r| format!("{} im Kreis, ", place(r, "Gemeinden")))
+            .unwrap_or_default(),
+    );
+    let _ = write!(b, "{} im Land</li>", place(s.rank_land, "Gemeinden"));
+    if let (Some(n), Some(land)) = (s.services, s.services_rank_land) {
+        let _ = write!(
+            b,
+            "<li>Onlinedienste ({n}): {}{} im Land</li>",
+            s.services_rank_kreis
+                .map(|r| format!("{} im Kreis, ", place(r, "Gemeinden")))
+                .unwrap_or_default(),
+            place(land, "Gemeinden")
+        );
+    }
+    let peers = &s.peers;
+    match peers.standard {
+        Some(spread) => {
+            let _ = write!(
+                b,
+                "<li id=\"vergleichsgruppe\">Vergleichsgruppe: {} Gemeinden ({}). Sie haben im \
+                 Schnitt <strong>{}</strong> aktive Standardprozesse (Median {}, Spanne {} bis {}); \
+                 {} steht auf {}.</li>",
+                num(peers.members.len() as i64),
+                esc(&peers.describe()),
+                decimal(spread.mean),
+                decimal(spread.median),
+                spread.min,
+                spread.max,
+                esc(name),
+                place(peers.rank, "").trim_end()
+            );
+        }
+        None => b.push_str("<li>Keine Vergleichsgemeinden (gleiche Größenklasse) im Land.</li>"),
+    }
+    b.push_str("</ul>");
+    b.push_str(&talking_points(snap, &s));
+    if let Some(href) = links.steckbrief(&raw.admins[admin].id) {
+        let _ = write!(
+            b,
+            "<p><a href=\"{}\">Steckbrief als Excel-Arbeitsmappe</a> · <a href=\"{}\">als JSON</a></p>",
+            esc(&format!("{href}{}format=xlsx", if href.contains('?') { '&' } else { '?' })),
+            esc(&href)
+        );
+    }
+    b
+}
+
+/// "Was vergleichbare Gemeinden schon anbieten": the processes at least half of the peers have
+/// switched on and this one has not, most common first.
+fn talking_points(snap: &Snapshot, s: &Steckbrief) -> String {
+    let raw = &snap.raw;
+    let n = s.peers.members.len();
+    let mut b =
+        String::from("<h2 id=\"vorschlaege\">Was vergleichbare Gemeinden schon anbieten</h2>");
+    if s.suggestions.is_empty() {
+        b.push_str(
+            "<p>Nichts: Jeder Prozess, den mindestens die Hälfte der Vergleichsgemeinden \
+             freigeschaltet hat, ist hier schon freigeschaltet.</p>",
+        );
+        return b;
+    }
+    let rows: Vec<Vec<String>> = s
+        .suggestions
+        .iter()
+        .map(|t| {
+            let p = &raw.processes[t.process];
+            vec![
+                esc(&p.name),
+                p.art.as_str().to_string(),
+                format!("{} von {}", num(t.peers_with.into()), num(n as i64)),
+                pct(f64::from(t.peers_with) / n.max(1) as f64),
+            ]
+        })
+        .collect();
+    b.push_str(&table(
+        "Prozesse, die mindestens die Hälfte der Vergleichsgemeinden freigeschaltet hat, diese \
+         Gemeinde aber nicht (häufigste zuerst)",
+        &[
+            ("Prozess", false, None),
+            ("Art", false, None),
+            ("Vergleichsgemeinden mit Prozess", true, None),
+            ("Anteil", true, None),
+        ],
+        &rows,
+    ));
+    b
+}
