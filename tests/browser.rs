@@ -575,3 +575,94 @@ async fn an_association_uploads_checks_fixes_and_imports_a_file_in_chromium() {
     );
     server.stop().await.unwrap();
 }
+
+/// Finds a point inside the link of `href` on the map, checks that the page hit-tests it to that
+/// link, and clicks it there with the mouse, as a person would.
+fn click_map_region(cdp: &mut Cdp, href: &str) {
+    let point = cdp.eval(&format!(
+        "(() => {{ const a = document.querySelector('.karte-links a[href=\"{href}\"]'); \
+         const p = a.querySelector('path'); const svg = p.ownerSVGElement; \
+         const m = p.getScreenCTM(); const b = p.getBBox(); \
+         for (let i = 1; i < 40; i++) for (let j = 1; j < 40; j++) {{ \
+           const pt = new DOMPoint(b.x + b.width * i / 40, b.y + b.height * j / 40); \
+           if (!p.isPointInFill(pt)) continue; \
+           const s = pt.matrixTransform(m); \
+           const hit = document.elementFromPoint(s.x, s.y); \
+           if (hit && hit.closest('a') === a) return [s.x, s.y]; }} \
+         return null; }})()"
+    ));
+    let [x, y] = [point[0].as_f64(), point[1].as_f64()];
+    let (Some(x), Some(y)) = (x, y) else {
+        panic!("no point of {href} on the map can be clicked: {point}");
+    };
+    for kind in ["mousePressed", "mouseReleased"] {
+        cdp.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+        );
+    }
+}
+
+/// An adviser opens a Kreis page, clicks a Gemeinde on the map and lands on its Steckbrief; then
+/// does the same with the keyboard (the map's links are focusable and have names).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_click_on_a_gemeinde_of_the_kreis_map_opens_its_steckbrief() {
+    let Some(chromium) = common::tool("chromium") else {
+        return;
+    };
+    let (server, _db) = common::demo_server().await;
+    let base = common::base_url(&server);
+    let seen = tokio::task::spawn_blocking(move || {
+        let mut browser = Browser::launch(&chromium);
+        let cdp = &mut browser.cdp;
+        cdp.open(&format!("{base}/kreis/08115"));
+        let names = cdp.eval(
+            "[...document.querySelectorAll('.karte-links a')].map(a => a.getAttribute('aria-label'))",
+        );
+        cdp.eval("document.querySelector('.karte').scrollIntoView()");
+        click_map_region(cdp, "/gemeinde/08115003");
+        wait_for(cdp, "location.pathname === '/gemeinde/08115003'");
+        let clicked = cdp.eval("[location.pathname, document.querySelector('h1').textContent, !!document.getElementById('vorschlaege')]");
+        // Keyboard: focus the link of Sindelfingen on the map, press Enter.
+        cdp.open(&format!("{base}/kreis/08115"));
+        cdp.eval("document.querySelector('.karte-links a[href=\"/gemeinde/08115045\"]').focus()");
+        let focused = cdp.eval("document.activeElement.getAttribute('aria-label')");
+        for kind in ["keyDown", "keyUp"] {
+            cdp.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "text": if kind == "keyDown" { "\r" } else { "" }}),
+            );
+        }
+        wait_for(cdp, "location.pathname === '/gemeinde/08115045'");
+        (names, clicked, focused)
+    })
+    .await
+    .unwrap();
+    let (names, clicked, focused) = seen;
+    let names: Vec<&str> = names
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    // Both maps of the Kreis: each of its 26 Gemeinden once per map, named with its class.
+    assert_eq!(names.len(), 2 * 26, "{names:?}");
+    assert!(
+        names.contains(&"Böblingen, Stadt: mit Aufbauschulung"),
+        "{names:?}"
+    );
+    assert_eq!(clicked[0], "/gemeinde/08115003");
+    assert!(
+        clicked[1].as_str().unwrap().contains("Böblingen"),
+        "{clicked}"
+    );
+    assert_eq!(
+        clicked[2], true,
+        "the Steckbrief's talking points: {clicked}"
+    );
+    assert!(
+        focused.as_str().unwrap().starts_with("Sindelfingen"),
+        "{focused}"
+    );
+    server.stop().await.unwrap();
+}

@@ -125,6 +125,30 @@ pub fn render(
     }
 }
 
+/// The left and right margin of [`frame`].
+const FRAME_SIDE: u32 = 8;
+
+/// The top (title, subtitle) and bottom (attribution) margins of [`frame`] for a chart `w`
+/// pixels wide.
+fn frame_margins(w: u32) -> (u32, u32) {
+    let title_size = (w as f64 / 34.0).clamp(12.0, 30.0);
+    let small = (title_size * 0.6).max(9.0);
+    ((24.0 + title_size + small) as u32, (small + 14.0) as u32)
+}
+
+/// Where [`frame`] leaves the chart in an image of `size`: left, top, width and height in
+/// pixels (for links laid over the image).
+pub fn chart_area(size: (u32, u32)) -> (f64, f64, u32, u32) {
+    let (w, h) = size;
+    let (top, bottom) = frame_margins(w);
+    (
+        f64::from(FRAME_SIDE),
+        f64::from(top),
+        w.saturating_sub(2 * FRAME_SIDE),
+        h.saturating_sub(top + bottom),
+    )
+}
+
 /// Title, subtitle and attribution around a chart; returns the area left for the chart.
 pub fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -154,9 +178,8 @@ pub fn frame<DB: DrawingBackend>(
         (FONT, small).into_font().color(&RGBColor(90, 90, 90)),
     ))
     .map_err(err)?;
-    let top = (24.0 + title_size + small) as u32;
-    let bottom = (small + 14.0) as u32;
-    Ok(root.margin(top, bottom, 8, 8))
+    let (top, bottom) = frame_margins(w);
+    Ok(root.margin(top, bottom, FRAME_SIDE, FRAME_SIDE))
 }
 
 /// A legend box: colored squares with labels, top-left of `area` at `(x, y)`.

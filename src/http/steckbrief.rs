@@ -275,12 +275,6 @@ fn line(abschnitt: &'static str, kennzahl: &str, wert: Option<Value>, erl: Strin
 /// The document as lines, in the order the page shows it.
 fn rows(d: &SteckbriefDoc) -> Vec<Line> {
     let count = |v: u32| Some(Value::Count(v.into()));
-    // Ranked among the administrations of its kind.
-    let fellows = if d.art == AdminKind::Gemeinde.as_str() {
-        "Gemeinden"
-    } else {
-        "Landratsämtern"
-    };
     let mut out = vec![
         line(
             "Kommune",
@@ -311,6 +305,29 @@ fn rows(d: &SteckbriefDoc) -> Vec<Line> {
     if let Some(o) = d.onlinedienste {
         out.push(line("Kommune", "Onlinedienste", count(o), String::new()));
     }
+    out.extend(rank_lines(d));
+    out.extend(peer_lines(&d.vergleichsgruppe));
+    for t in &d.vorschlaege {
+        out.push(line(
+            "Was vergleichbare Gemeinden schon anbieten",
+            &t.name,
+            count(t.vergleichsgemeinden_mit),
+            format!("von {} Vergleichsgemeinden", t.vergleichsgemeinden),
+        ));
+    }
+    out
+}
+
+/// Its places in the Kreis and the Land.
+fn rank_lines(d: &SteckbriefDoc) -> Vec<Line> {
+    let count = |v: u32| Some(Value::Count(v.into()));
+    // Ranked among the administrations of its kind.
+    let fellows = if d.art == AdminKind::Gemeinde.as_str() {
+        "Gemeinden"
+    } else {
+        "Landratsämtern"
+    };
+    let mut out = Vec::new();
     for (label, p, among) in [
         (
             "Rang im Kreis (aktive Standardprozesse)",
@@ -338,9 +355,13 @@ fn rows(d: &SteckbriefDoc) -> Vec<Line> {
             out.push(line("Rang", label, count(p.platz), of));
         }
     }
-    let g = &d.vergleichsgruppe;
+    out
+}
+
+/// The peer group's average and spread, and its place in it.
+fn peer_lines(g: &PeerGroup) -> Vec<Line> {
     let group = format!("{} Vergleichsgemeinden: {}", g.anzahl, g.regel_text);
-    for (label, v) in [
+    let mut out: Vec<Line> = [
         (
             "Durchschnitt aktive Standardprozesse",
             g.standard_mittel.map(Value::Average),
@@ -357,22 +378,12 @@ fn rows(d: &SteckbriefDoc) -> Vec<Line> {
             "größter Wert",
             g.standard_max.map(|v| Value::Count(v.into())),
         ),
-    ] {
-        out.push(line("Vergleichsgruppe", label, v, group.clone()));
-    }
+    ]
+    .into_iter()
+    .map(|(label, v)| line("Vergleichsgruppe", label, v, group.clone()))
+    .collect();
     let of = format!("von {} in der Vergleichsgruppe", g.platz.von);
-    out.push(line("Vergleichsgruppe", "Platz", count(g.platz.platz), of));
-    for t in &d.vorschlaege {
-        out.push(line(
-            "Was vergleichbare Gemeinden schon anbieten",
-            &t.name,
-            count(t.vergleichsgemeinden_mit),
-            format!(
-                "von {} Vergleichsgemeinden ({})",
-                t.vergleichsgemeinden,
-                crate::format::pct(t.anteil)
-            ),
-        ));
-    }
+    let place = Some(Value::Count(g.platz.platz.into()));
+    out.push(line("Vergleichsgruppe", "Platz", place, of));
     out
 }

@@ -30,6 +30,9 @@ h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.2rem;margin-top:2rem}\
 .kennzahlen{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:.75rem;padding:0;list-style:none}\
 .kennzahlen li{border:1px solid #ccc;border-radius:6px;padding:.6rem}.kennzahlen strong{display:block;font-size:1.6rem;color:#08519c}\
 img{max-width:100%;height:auto;border:1px solid #eee}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#555}\
+.karte-flaeche{position:relative;display:inline-block;max-width:100%}.karte-flaeche img{display:block}\
+.karte-links{position:absolute;inset:0;width:100%;height:100%}.karte-links path{fill:transparent;fill-rule:evenodd}\
+.karte-links a:hover path,.karte-links a:focus path{fill:rgba(0,0,0,.2);stroke:#000;stroke-width:3}.karte-links a:focus{outline:none}\
 .tabelle{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92rem}\
 th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}td.n,th.n{text-align:right}\
 th a{color:inherit}nav a{margin-right:1rem}form{margin:1rem 0}input[type=search]{padding:.4rem;width:min(20rem,70vw)}\

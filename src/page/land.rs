@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::html::{self, esc, num, pct, table};
-use super::{figure, figure_cell, footer, services, stichtag, Links, KREIS_TABLE_FIGURES};
+use super::{figure_cell, footer, services, stichtag, Links, KREIS_TABLE_FIGURES};
 use crate::boundaries::Layer;
 use crate::charts::catalog::MapMetric;
 use crate::charts::ChartId;
@@ -116,9 +116,9 @@ pub fn land(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         let [gemeinden, kreise, standard] = land_charts(key);
         b.push_str("<h2>Karten</h2>");
         let name = esc(&unit.name);
-        b.push_str(&figure(links, &gemeinden, &format!("Karte der Gemeinden in {name}: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz")));
-        b.push_str(&figure(links, &kreise, &format!("Karte der Kreise in {name}: Anteil der Verwaltungen mit Digitallotse, je dunkler desto höher")));
-        b.push_str(&figure(links, &standard, &format!("Karte der Gemeinden in {name} nach Anteil aktiver Standardprozesse, je dunkler desto mehr")));
+        b.push_str(&super::maps::clickable(snap, links, &gemeinden, &format!("Karte der Gemeinden in {name}: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz")));
+        b.push_str(&super::maps::clickable(snap, links, &kreise, &format!("Karte der Kreise in {name}: Anteil der Verwaltungen mit Digitallotse, je dunkler desto höher")));
+        b.push_str(&super::maps::clickable(snap, links, &standard, &format!("Karte der Gemeinden in {name} nach Anteil aktiver Standardprozesse, je dunkler desto mehr")));
     }
     let mut kreise: Vec<usize> = raw
         .kreise

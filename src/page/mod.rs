@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod html;
 mod land;
+mod maps;
 mod services;
 mod steckbrief;
 
@@ -421,7 +422,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     b.push_str(&stichtag(links, snap));
     b.push_str(&key_figures(snap));
     if maps {
-        b.push_str(&land_maps(links, raw.registry.territory()));
+        b.push_str(&land_maps(snap, links, raw.registry.territory()));
         b.push_str(&without_shape(raw));
     }
     b.push_str(&development(links));
@@ -495,10 +496,10 @@ fn without_shape(raw: &crate::coverage::raw::RawData) -> String {
 }
 
 /// The three maps of the Land.
-fn land_maps(links: &Links, territory: crate::registry::Territory) -> String {
+fn land_maps(snap: &Snapshot, links: &Links, territory: crate::registry::Territory) -> String {
     let [gemeinden, kreise, standard, ..] = page_charts();
     let mut b = String::from("<h2>Karten</h2>");
-    b.push_str(&figure(links, &gemeinden, "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz"));
+    b.push_str(&maps::clickable(snap, links, &gemeinden, "Karte der Gemeinden: grau ohne Digitallotse, hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung; Kreisgrenzen schwarz"));
     // The classes are the figure's own (one home: `model::column::SHARE_BANDS`).
     let bands: Vec<&str> = Figure::ShareWithLotse
         .bands()
@@ -512,8 +513,9 @@ fn land_maps(links: &Links, territory: crate::registry::Territory) -> String {
         bands.len(),
         bands.join(", ")
     );
-    b.push_str(&figure(links, &kreise, &kreise_alt));
-    b.push_str(&figure(
+    b.push_str(&maps::clickable(snap, links, &kreise, &kreise_alt));
+    b.push_str(&maps::clickable(
+        snap,
         links,
         &standard,
         &territory.localize("Karte der Gemeinden nach Anteil aktiver Standardprozesse auf service-bw, je dunkler desto mehr"),
@@ -826,7 +828,8 @@ fn kreis_rows(snap: &Snapshot, links: &Links, k: usize) -> Vec<Vec<String>> {
 fn kreis_charts_section(b: &mut String, snap: &Snapshot, links: &Links, key: &str, name: &str) {
     if crate::boundaries::cover(&snap.raw.registry) {
         b.push_str("<h2>Karten</h2>");
-        b.push_str(&figure(
+        b.push_str(&maps::clickable(
+            snap,
             links,
             &kreis_map(key),
             &format!(
@@ -835,7 +838,8 @@ fn kreis_charts_section(b: &mut String, snap: &Snapshot, links: &Links, key: &st
                 name
             ),
         ));
-        b.push_str(&figure(
+        b.push_str(&maps::clickable(
+            snap,
             links,
             &kreis_ozg_map(key),
             &snap.raw.registry.territory().localize(&format!(
