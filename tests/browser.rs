@@ -666,3 +666,211 @@ async fn a_click_on_a_gemeinde_of_the_kreis_map_opens_its_steckbrief() {
     );
     server.stop().await.unwrap();
 }
+
+/// Pages printed to PDF by Chromium as an adviser would (`chromium --headless --print-to-pdf`):
+/// A4, every image (map, chart) whole on one page, and what each page holds.
+fn print_to_pdf(
+    chromium: &std::path::Path,
+    url: &str,
+    pdf: &std::path::Path,
+) -> (Vec<String>, usize) {
+    let profile = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            "--virtual-time-budget=10000",
+            &format!("--user-data-dir={}", profile.path().display()),
+            &format!("--print-to-pdf={}", pdf.display()),
+            url,
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success() && pdf.exists(), "{url}: no PDF");
+    let run = |tool: &str, args: &[&str]| {
+        let out = std::process::Command::new(tool)
+            .args(args)
+            .arg(pdf)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{tool} {}", pdf.display());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let info = run("pdfinfo", &[]);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Page size:") && l.contains("(A4)")),
+        "{url}: {info}"
+    );
+    // Each image object on one page only: no map or chart cut in two.
+    let mut pages_of: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for line in run("pdfimages", &["-list"]).lines().skip(2) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() > 11 && f[2] == "image" {
+            pages_of
+                .entry(format!("{} {}", f[10], f[11]))
+                .or_default()
+                .insert(f[0].to_string());
+        }
+    }
+    for (object, pages) in &pages_of {
+        assert_eq!(
+            pages.len(),
+            1,
+            "{url}: image {object} split over pages {pages:?}"
+        );
+    }
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let text = text.split('\u{c}').map(str::to_string).collect::<Vec<_>>();
+    let pages = text.into_iter().filter(|p| !p.trim().is_empty()).collect();
+    (pages, pages_of.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_steckbrief_and_the_kreis_page_print_on_a4_with_maps_and_charts_whole() {
+    let Some(chromium) = common::tool("chromium") else {
+        return;
+    };
+    if common::tool("pdfinfo").is_none() || common::tool("pdfimages").is_none() {
+        return;
+    }
+    let (server, _db) = common::demo_server().await;
+    let base = common::base_url(&server);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).to_path_buf();
+    let printed = tokio::task::spawn_blocking(move || {
+        [
+            ("gemeinde/08115003", "steckbrief"),
+            ("kreis/08115", "kreis"),
+        ]
+        .map(|(path, name)| {
+            let pdf = dir.join(format!("print-{name}.pdf"));
+            (
+                name,
+                print_to_pdf(&chromium, &format!("{base}/{path}"), &pdf),
+                pdf,
+            )
+        })
+    })
+    .await
+    .unwrap();
+    for (name, (pages, images), pdf) in &printed {
+        println!(
+            "{name}: {} pages, {images} images, {}",
+            pages.len(),
+            pdf.display()
+        );
+        for (i, page) in pages.iter().enumerate() {
+            let first: Vec<&str> = page
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .take(3)
+                .collect();
+            println!("  page {}: {}", i + 1, first.join(" | "));
+        }
+        let all = pages.join("\n");
+        assert!(
+            !all.contains("Auf der eigenen Website zeigen"),
+            "{name}: screen only"
+        );
+    }
+    let (steckbrief, _) = &printed[0].1;
+    let text = steckbrief.join("\n");
+    assert!(text.contains("Im Vergleich"), "{text}");
+    assert!(text.contains("Was vergleichbare Gemeinden schon anbieten"));
+    assert!(steckbrief.len() <= 4, "the Steckbrief on a few pages");
+    // The Kreis page: its two maps and its progress chart, each whole on one page.
+    let (kreis, images) = &printed[1].1;
+    assert!(*images >= 3, "images of the Kreis page: {images}");
+    let text = kreis.join("\n");
+    assert!(text.contains("Landkreis Böblingen"), "{text}");
+    server.stop().await.unwrap();
+}
+
+/// Serves `html` to every request on a loopback port of its own (another origin than the
+/// service's), from a thread, until the process ends.
+fn foreign_site(html: String) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            use std::io::{Read, Write};
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
+                html.len()
+            );
+        }
+    });
+    port
+}
+
+/// A Kommune's own website frames the card and shows the badge; the same site framing the
+/// Gemeinde page is refused by the browser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_site_may_frame_the_card_and_show_the_badge_but_not_frame_a_page() {
+    let Some(chromium) = common::tool("chromium") else {
+        return;
+    };
+    let (server, _db) = common::demo_server().await;
+    let base = common::base_url(&server);
+    let site = foreign_site(format!(
+        "<!DOCTYPE html><html lang=\"de\"><body>\
+         <iframe id=\"karte\" src=\"{base}/einbetten/gemeinde/08115003\"></iframe>\
+         <iframe id=\"seite\" src=\"{base}/gemeinde/08115003\"></iframe>\
+         <img id=\"abzeichen\" alt=\"Abzeichen\" src=\"{base}/badge/gemeinde/08115003.svg\"></body></html>"
+    ));
+    let (frames, badge) = tokio::task::spawn_blocking(move || {
+        let mut browser = Browser::launch(&chromium);
+        let cdp = &mut browser.cdp;
+        cdp.open(&format!("http://127.0.0.1:{site}/"));
+        std::thread::sleep(Duration::from_millis(500));
+        let tree = cdp.call("Page.getFrameTree", json!({}));
+        let badge = cdp.eval("[document.getElementById('abzeichen').naturalWidth, document.getElementById('abzeichen').naturalHeight]");
+        (tree["frameTree"]["childFrames"].clone(), badge)
+    })
+    .await
+    .unwrap();
+    let frames: Vec<(String, bool)> = frames
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let frame = &f["frame"];
+            let url = frame["url"].as_str().unwrap_or("").to_string();
+            let refused = url.starts_with("chrome-error:") || frame["unreachableUrl"].is_string();
+            (
+                frame["unreachableUrl"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or(url),
+                refused,
+            )
+        })
+        .collect();
+    assert_eq!(frames.len(), 2, "{frames:?}");
+    assert!(
+        frames.contains(&(format!("{base}/einbetten/gemeinde/08115003"), false)),
+        "{frames:?}"
+    );
+    assert!(
+        frames.contains(&(format!("{base}/gemeinde/08115003"), true)),
+        "{frames:?}"
+    );
+    assert!(badge[0].as_u64().unwrap() > 100, "{badge}");
+    server.stop().await.unwrap();
+}

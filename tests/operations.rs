@@ -305,5 +305,37 @@ async fn pages_refuse_framing_and_only_the_read_api_answers_other_origins() {
         .await
         .unwrap();
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+
+    // The card and the badge, and only they, may be framed; they are cached with an entity tag.
+    for (path, ctype) in [
+        ("/einbetten/gemeinde/08115003", "text/html; charset=utf-8"),
+        ("/badge/gemeinde/08115003.svg", "image/svg+xml"),
+    ] {
+        let r = get(path).await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let h = r.headers().clone();
+        assert_eq!(h["content-type"], ctype, "{path}");
+        assert_eq!(h["content-security-policy"], "frame-ancestors *", "{path}");
+        assert!(!h.contains_key("x-frame-options"), "{path}");
+        assert_eq!(h["cache-control"], "public, max-age=300", "{path}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Böblingen"), "{path}: {body}");
+        assert!(body.contains("Quelle: digitalatlas"), "{path}: {body}");
+        let again = c
+            .get(format!("{base}{path}"))
+            .header("if-none-match", h["etag"].clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path}");
+        assert_eq!(again.headers()["etag"], h["etag"], "{path}");
+    }
+    for path in [
+        "/einbetten/gemeinde/08115",
+        "/badge/gemeinde/08115003.png",
+        "/badge/gemeinde/99999999.svg",
+    ] {
+        assert_eq!(get(path).await.unwrap().status(), 404, "{path}");
+    }
     server.stop().await.unwrap();
 }

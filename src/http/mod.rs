@@ -6,6 +6,7 @@ mod bearer;
 mod charts;
 pub mod cors;
 mod coverage;
+mod embed;
 pub(crate) mod error;
 mod etag;
 mod flaechendeckung;
@@ -166,6 +167,8 @@ struct Resources {
     pages: Routes,
     /// The web upload (`/verwaltung`): as the pages, and `X-Frame-Options: DENY`.
     upload: Routes,
+    /// The card and badge a Kommune shows on its website: the only routes other sites may frame.
+    embeds: Routes,
     /// `POST /api/v1/imports/…` with a bearer token: neither CORS nor the request timeout.
     imports: Routes,
 }
@@ -191,6 +194,7 @@ fn resources() -> Resources {
         ],
         pages: page::router(),
         upload: admin::router(),
+        embeds: embed::router(),
         imports: imports::router(),
     }
 }
@@ -202,7 +206,7 @@ pub fn route_table() -> Vec<&'static str> {
     let r = resources();
     r.api
         .iter()
-        .chain([&r.pages, &r.upload, &r.imports])
+        .chain([&r.pages, &r.upload, &r.embeds, &r.imports])
         .flat_map(|r| r.paths.iter().copied())
         .collect()
 }
@@ -223,6 +227,7 @@ pub fn router(state: AppState) -> Router {
     let reads = api
         .merge(headers::page(r.pages.router))
         .merge(headers::upload(r.upload.router))
+        .merge(embed::framable(r.embeds.router))
         .layer(axum::middleware::from_fn_with_state(
             state.pools.limits.request_timeout,
             request_timeout,

@@ -36,7 +36,12 @@ img{max-width:100%;height:auto;border:1px solid #eee}figure{margin:1rem 0}figcap
 .tabelle{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92rem}\
 th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}td.n,th.n{text-align:right}\
 th a{color:inherit}nav a{margin-right:1rem}form{margin:1rem 0}input[type=search]{padding:.4rem;width:min(20rem,70vw)}\
-footer{font-size:.85rem;color:#555;border-top:1px solid #ccc;margin-top:2rem;padding-bottom:2rem}";
+footer{font-size:.85rem;color:#555;border-top:1px solid #ccc;margin-top:2rem;padding-bottom:2rem}\
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f5f5;padding:.5rem;font-size:.85rem}\
+@media print{@page{size:A4;margin:12mm}body{font-size:10pt}header,main,footer{max-width:none;padding:0}\
+form,nav,figcaption,.nur-bildschirm,.karte-links{display:none}a{color:inherit;text-decoration:none}\
+figure,.karte-flaeche,img,tr,.kennzahlen li{break-inside:avoid}h2{break-after:avoid}thead{display:table-header-group}\
+.tabelle{overflow:visible}img{max-height:230mm;width:auto;max-width:100%}.kennzahlen{grid-template-columns:repeat(3,1fr)}}";
 
 /// The whole document around `body`.
 pub fn page(title: &str, home: &str, demo: bool, body: &str, footer: &str) -> String {

@@ -3,6 +3,7 @@
 //! The same functions write the static report (`digitalatlas report`), with other links.
 
 pub mod admin;
+pub mod embed;
 pub mod html;
 mod land;
 mod maps;
@@ -80,6 +81,16 @@ impl Links {
         match self {
             Links::Report { .. } => format!("{}land/{key}.html", self.root()),
             _ => self.keep(format!("/land/{key}")),
+        }
+    }
+    /// The card (`iframe`) and the badge a Gemeinde can show on its website (server only).
+    pub fn embeds(&self, ags: &str) -> Option<(String, String)> {
+        match self {
+            Links::Report { .. } => None,
+            _ => Some((
+                format!("/einbetten/gemeinde/{ags}"),
+                format!("/badge/gemeinde/{ags}.svg"),
+            )),
         }
     }
     /// A Kommune's Steckbrief in the API (server only: a report has no per-Gemeinde files).

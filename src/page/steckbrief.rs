@@ -66,10 +66,11 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
     }
     b.push_str("</ul>");
     b.push_str(&talking_points(snap, &s));
+    b.push_str(&embeds(links, &raw.admins[admin].id, name));
     if let Some(href) = links.steckbrief(&raw.admins[admin].id) {
         let _ = write!(
             b,
-            "<p><a href=\"{}\">Steckbrief als Excel-Arbeitsmappe</a> · <a href=\"{}\">als JSON</a></p>",
+            "<p class=\"nur-bildschirm\"><a href=\"{}\">Steckbrief als Excel-Arbeitsmappe</a> · <a href=\"{}\">als JSON</a></p>",
             esc(&format!("{href}{}format=xlsx", if href.contains('?') { '&' } else { '?' })),
             esc(&href)
         );
@@ -116,4 +117,28 @@ fn talking_points(snap: &Snapshot, s: &Steckbrief) -> String {
         &rows,
     ));
     b
+}
+
+/// "Auf der eigenen Website zeigen": the badge, and the code for the card and the badge.
+fn embeds(links: &Links, ags: &str, name: &str) -> String {
+    let Some((card, badge)) = links.embeds(ags) else {
+        return String::new();
+    };
+    let iframe = format!(
+        "<iframe src=\"{card}\" width=\"380\" height=\"140\" title=\"{name} im digitalatlas\" \
+         style=\"border:0\"></iframe>"
+    );
+    let img = format!("<img src=\"{badge}\" alt=\"{name}: Digitallotse und Onlinedienste\">");
+    format!(
+        "<section class=\"nur-bildschirm\"><h2 id=\"einbetten\">Auf der eigenen Website zeigen</h2><p>Die Gemeinde kann ihren Stand \
+         auf der eigenen Website zeigen, als Karte in einem Rahmen oder als Abzeichen; beide \
+         aktualisieren sich mit jedem Datenstand. Vor den Pfad gehört die Adresse dieses \
+         Dienstes, wie sie in der Adresszeile steht.</p><p><img src=\"{}\" alt=\"Abzeichen: \
+         {} – Digitallotse und Onlinedienste\"></p><p>Als Karte (iframe):</p><pre><code>{}</code></pre>\
+         <p>Als Abzeichen:</p><pre><code>{}</code></pre></section>",
+        esc(&badge),
+        esc(name),
+        esc(&iframe),
+        esc(&img)
+    )
 }
