@@ -589,3 +589,167 @@ async fn a_steckbrief_shows_ranks_peers_and_talking_points_as_counted_by_hand() 
         server.state.store.close().await;
     }
 }
+
+/// What changed, counted by hand over the Stadtkreise fixture: the page, the workbook and the
+/// Atom feed (parsed by the `atom_syndication` feed library; ids, dates and links per RFC 4287).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_are_counted_by_hand_and_the_feed_is_valid_atom() {
+    use digitalatlas::import::Dataset;
+    let db = common::sqlite_db();
+    let state = digitalatlas::server::prepare(&db.url).await.unwrap();
+    common::import_fixture(&state, Dataset::Prozesse, "prozesse.csv").await;
+    // The fixture, and one process switched on 40 days ago in Mannheim: in the feed's months.
+    let recent = chrono::Utc::now().date_naive() - chrono::Days::new(40);
+    let csv = format!("{STECKBRIEF_ACTIVATIONS}08222000,SP01,{recent},\n");
+    common::import_bytes(&state, Dataset::Aktivierungen, "a.csv", csv.as_bytes()).await;
+    let server = digitalatlas::server::start(state, "127.0.0.1:0".parse().unwrap(), false)
+        .await
+        .unwrap();
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+
+    // By hand, after 2021-12-31 up to 2022-03-31: Stuttgart SP01 and UP01, Freiburg SP02,
+    // Heidelberg SP03, Ulm SP02 and SP03: six switched on in four administrations. Heidelberg's
+    // SP02 goes off on 2023-01-01, outside.
+    let rows = common::get_json(
+        &c,
+        &format!("{base}/api/v1/aenderungen?von=2021-12-31&bis=2022-03-31"),
+    )
+    .await;
+    let on: BTreeSet<(String, u64)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["verwaltung"].as_str().unwrap().to_string(),
+                r["freigeschaltet"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, u64)> = [
+        ("08111000", 2),
+        ("08311000", 1),
+        ("08221000", 1),
+        ("08421000", 2),
+    ]
+    .iter()
+    .map(|(k, n)| (k.to_string(), *n))
+    .collect();
+    assert_eq!(on, expected);
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["abgeschaltet"] == 0));
+    // One Kreis, a longer span: Heidelberg's SP03 on, SP02 off.
+    let hd = common::get_json(
+        &c,
+        &format!("{base}/api/v1/aenderungen?von=2021-12-31&bis=2023-06-30&kreis=08221"),
+    )
+    .await;
+    assert_eq!(hd.as_array().unwrap().len(), 1, "{hd}");
+    assert_eq!(hd[0]["freigeschaltete_prozesse"], "Anwohnerparkausweis");
+    assert_eq!(hd[0]["abgeschaltete_prozesse"], "Meldebescheinigung");
+    let (s, _) = status(
+        &c,
+        &format!("{base}/api/v1/aenderungen?von=2023-01-01&bis=2022-01-01"),
+    )
+    .await;
+    assert_eq!(s, 400);
+
+    // The page and the workbook say the same.
+    let page = common::get_text(
+        &c,
+        &format!("{base}/aenderungen?von=2021-12-31&bis=2022-03-31"),
+    )
+    .await;
+    assert!(
+        page.contains("<strong id=\"ae-an\">6</strong>Prozesse freigeschaltet"),
+        "{page}"
+    );
+    assert!(page.contains("Je Verwaltung (4)"));
+    let bytes = c
+        .get(format!(
+            "{base}/api/v1/aenderungen?von=2021-12-31&bis=2022-03-31&format=xlsx"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range("aenderungen").unwrap();
+    assert_eq!(sheet.height(), 1 + 4);
+
+    // The feed of the Land: twelve monthly entries, newest first; the month 40 days back names
+    // Mannheim's process.
+    let xml = c
+        .get(format!("{base}/aenderungen.atom"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        xml.headers()["content-type"],
+        "application/atom+xml; charset=utf-8"
+    );
+    let xml = xml.text().await.unwrap();
+    let feed: atom_syndication::Feed = xml.parse().unwrap_or_else(|e| panic!("{e}: {xml}"));
+    assert!(feed.id().starts_with("tag:digitalatlas,"));
+    assert!(!feed.authors().is_empty());
+    assert!(feed
+        .links()
+        .iter()
+        .any(|l| l.rel() == "self" && l.href().starts_with(&base)));
+    assert_eq!(feed.entries().len(), 12);
+    let ids: BTreeSet<&str> = feed.entries().iter().map(|e| e.id()).collect();
+    assert_eq!(ids.len(), 12, "unique entry ids");
+    assert_eq!(feed.updated(), feed.entries()[0].updated());
+    for pair in feed.entries().windows(2) {
+        assert!(pair[0].updated() > pair[1].updated(), "newest first");
+    }
+    let month = format!("{}", recent.format("%Y-%m"));
+    let entry = feed
+        .entries()
+        .iter()
+        .find(|e| e.id().ends_with(&month))
+        .unwrap_or_else(|| panic!("no entry for {month}"));
+    assert_eq!(
+        entry.summary().map(|s| s.value.as_str()),
+        Some("1 Prozess freigeschaltet (in 1 Verwaltung).")
+    );
+    let link = entry
+        .links()
+        .iter()
+        .find(|l| l.rel() == "alternate")
+        .unwrap();
+    assert!(
+        link.href().starts_with(&format!("{base}/aenderungen?von=")),
+        "{}",
+        link.href()
+    );
+    assert!(entry
+        .content()
+        .unwrap()
+        .value()
+        .unwrap()
+        .contains("Mannheim"));
+    // The Kreis feed of Heidelberg has none of it.
+    let hd = c
+        .get(format!("{base}/aenderungen.atom?kreis=08221"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let hd: atom_syndication::Feed = hd.parse().unwrap();
+    assert!(hd
+        .entries()
+        .iter()
+        .all(|e| e.summary().map(|s| s.value.as_str()) == Some("Keine Änderungen.")));
+    server.stop().await.unwrap();
+}

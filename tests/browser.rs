@@ -298,6 +298,8 @@ async fn the_pages_pass_the_axe_accessibility_rules() {
         "/kreis/08115",
         "/gemeinde/08111000",
         "/suche?q=Stutt",
+        "/aenderungen",
+        "/aenderungen?kreis=08115&von=2025-01-01",
     ]
     .iter()
     .map(|p| format!("{base}{p}"))

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod area;
 pub mod catalogue;
+pub mod changes;
 pub mod compact;
 pub mod counts;
 pub mod figure;

@@ -3,6 +3,7 @@
 mod admin;
 mod analysis;
 mod bearer;
+mod changes;
 mod charts;
 pub mod cors;
 mod coverage;
@@ -186,6 +187,7 @@ fn resources() -> Resources {
             ozg::router(),
             outreach::router(),
             steckbrief::router(),
+            changes::router(),
             onlinedienste::router(),
             flaechendeckung::router(),
             geo::router(),

@@ -26,6 +26,7 @@ use super::Routes;
         super::ozg::matrix,
         super::outreach::outreach,
         super::steckbrief::steckbrief,
+        super::changes::rows,
         super::onlinedienste::onlinedienste,
         super::flaechendeckung::flaechendeckung,
         super::analysis::lotsen_ozg,

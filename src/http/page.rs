@@ -22,6 +22,7 @@ pub(super) fn router() -> Routes {
         .route("/kreis/{key}", get(kreis))
         .route("/gemeinde/{ags}", get(gemeinde))
         .route("/suche", get(search))
+        .route("/aenderungen", get(super::changes::page))
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,7 +3,9 @@
 //! The same functions write the static report (`digitalatlas report`), with other links.
 
 pub mod admin;
+pub mod changes;
 pub mod embed;
+pub mod feed;
 pub mod html;
 mod land;
 mod maps;
@@ -81,6 +83,17 @@ impl Links {
         match self {
             Links::Report { .. } => format!("{}land/{key}.html", self.root()),
             _ => self.keep(format!("/land/{key}")),
+        }
+    }
+    /// "Was hat sich geändert" of the Land or a Kreis, and its Atom feed (server only).
+    pub fn changes(&self, kreis: Option<&str>) -> Option<String> {
+        let q = kreis.map(|k| format!("?kreis={k}")).unwrap_or_default();
+        match self {
+            Links::Report { .. } => None,
+            _ => Some(format!(
+                "<p class=\"nur-bildschirm\"><a href=\"/aenderungen{q}\">Was hat sich geändert?</a> \
+                 · <a href=\"/aenderungen.atom{q}\">Änderungen als Atom-Feed abonnieren</a></p>"
+            )),
         }
     }
     /// The card (`iframe`) and the badge a Gemeinde can show on its website (server only).
@@ -432,6 +445,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     let mut b = search_form(links);
     b.push_str(&stichtag(links, snap));
     b.push_str(&key_figures(snap));
+    b.push_str(&links.changes(None).unwrap_or_default());
     if maps {
         b.push_str(&land_maps(snap, links, raw.registry.territory()));
         b.push_str(&without_shape(raw));
@@ -770,6 +784,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         num(uf.lotsen_of(None, Some(Programme::Aufbau)).into()),
         num(unit.population)
     );
+    b.push_str(&links.changes(Some(key)).unwrap_or_default());
     let rows = kreis_rows(snap, links, k);
     kreis_charts_section(&mut b, snap, links, key, &unit.name);
     // A kreisfreie Stadt has no Kreis administration; a Landkreis names its own.
