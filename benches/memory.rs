@@ -115,6 +115,8 @@ fn paths(template: &str, examples: &BTreeMap<&str, Vec<String>>) -> Vec<String> 
                     ("key", "land") => "land",
                     ("key", "kreis") => "kreis",
                     ("key" | "ags", _) => "gemeinde",
+                    // `/badge/gemeinde/{file}`: a Gemeinde's badge, `{ags}.svg`.
+                    ("file", "gemeinde") => "badge",
                     (other, _) => other,
                 };
                 examples.get(kind).cloned().unwrap_or_else(|| {
@@ -213,6 +215,11 @@ async fn main() {
     examples.insert("land", a_key(&c, &base, "land").await);
     examples.insert("kreis", a_key(&c, &base, "kreis").await);
     examples.insert("gemeinde", a_key(&c, &base, "gemeinde").await);
+    let badges = examples["gemeinde"]
+        .iter()
+        .map(|g| format!("{g}.svg"))
+        .collect();
+    examples.insert("badge", badges);
     let table = digitalatlas::http::route_table();
     // The map layers are the GeoJSON layers the table serves.
     examples.insert(

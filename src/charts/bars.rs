@@ -24,13 +24,19 @@ impl Chart for Bars {
         let (w, h) = area.dim_in_pixel();
         let n = self.items.len().max(1);
         let font = ((h as f64 - 60.0) / n as f64 * 0.7).clamp(7.0, 15.0);
-        let longest = self
+        // Labels measured in the font they are drawn in; one longer than 45 % of the width ends
+        // in "…" instead of running past the image's left edge.
+        let cap = w as f64 * 0.45;
+        let labels: Vec<String> = self
             .items
             .iter()
-            .map(|(l, _)| l.chars().count())
-            .max()
-            .unwrap_or(4) as f64;
-        let label_w = (longest * font * 0.58).min(w as f64 * 0.45);
+            .map(|(l, _)| super::fit_text(l, FontStyle::Normal, (font, font), cap).0)
+            .collect();
+        let label_w = labels
+            .iter()
+            .filter_map(|l| (FONT, font).into_font().box_size(l).ok())
+            .map(|(lw, _)| f64::from(lw))
+            .fold(0.0, f64::max);
         let fmt = |v: f64| {
             if self.percent {
                 format!("{:.0} %", v * 100.0)
@@ -46,7 +52,6 @@ impl Chart for Bars {
             .y_label_area_size(label_w + 8.0)
             .build_cartesian_2d(0.0..self.max.max(1e-9) * 1.12, (0..n).into_segmented())
             .map_err(err)?;
-        let labels: Vec<String> = self.items.iter().map(|(l, _)| l.clone()).collect();
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -90,5 +95,57 @@ impl Chart for Bars {
             }))
             .map_err(err)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{fit_text, fonts, render, Encoding, Frame};
+    use super::*;
+
+    const LONG: &str = "Auskunfts- und Übermittlungssperren im Melderegister Eintragung \
+                        Auskunftssperre und Übermittlungssperre nach dem Bundesmeldegesetz";
+
+    #[test]
+    fn text_shrinks_then_ends_in_an_ellipsis_within_its_room() {
+        fonts();
+        let wide = |t: &str, s: f64| (FONT, s).into_font().box_size(t).unwrap().0 as f64;
+        assert_eq!(
+            fit_text("Kurz", FontStyle::Normal, (20.0, 12.0), 300.0),
+            ("Kurz".into(), 20.0)
+        );
+        let (t, s) = fit_text(LONG, FontStyle::Normal, (20.0, 12.0), 300.0);
+        assert_eq!(s, 12.0);
+        assert!(t.ends_with('…') && wide(&t, s) <= 300.0, "{t}");
+        // A little too long: only smaller.
+        let (t, s) = fit_text(
+            "Landkreis Breisgau-Hochschwarzwald",
+            FontStyle::Normal,
+            (20.0, 10.0),
+            300.0,
+        );
+        assert!(
+            !t.ends_with('…') && s < 20.0 && wide(&t, s) <= 300.0,
+            "{t} {s}"
+        );
+    }
+
+    #[test]
+    fn long_labels_and_titles_stay_inside_the_image() {
+        let bars = Bars {
+            frame: Frame {
+                title: format!("Aktive Prozesse je Gemeinde: {LONG}"),
+                subtitle: "Datenstand: 06.12.2026".into(),
+                attribution: "Quelle: digitalatlas".into(),
+            },
+            items: vec![(LONG.to_string(), 0.5), ("Hundesteuer".into(), 0.9)],
+            max: 1.0,
+            percent: true,
+            x_desc: "Anteil".into(),
+        };
+        let svg = String::from_utf8(render(Encoding::Svg, (600, 300), &bars).unwrap()).unwrap();
+        assert!(!svg.contains(LONG), "the long label is shortened");
+        assert!(svg.contains("Auskunfts- und") && svg.contains('…'), "{svg}");
+        assert!(svg.contains("Hundesteuer"), "{svg}");
     }
 }

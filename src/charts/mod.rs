@@ -149,6 +149,37 @@ pub fn chart_area(size: (u32, u32)) -> (f64, f64, u32, u32) {
     )
 }
 
+/// `text` as it fits into `width` pixels: at `size` if it fits, else at the largest size down
+/// to `min` that does, else at `min` and shortened with "…" (never past the image's edge).
+pub fn fit_text(
+    text: &str,
+    style: FontStyle,
+    (size, min): (f64, f64),
+    width: f64,
+) -> (String, f64) {
+    let wide = |t: &str, s: f64| {
+        (FONT, s, style)
+            .into_font()
+            .box_size(t)
+            .map_or(0.0, |(w, _)| f64::from(w))
+    };
+    let mut s = size;
+    while s > min && wide(text, s) > width {
+        s = (s - 0.5).max(min);
+    }
+    if wide(text, s) <= width {
+        return (text.to_string(), s);
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while chars.pop().is_some() {
+        let t = format!("{}…", chars.iter().collect::<String>().trim_end());
+        if wide(&t, s) <= width {
+            return (t, s);
+        }
+    }
+    ("…".to_string(), s)
+}
+
 /// Title, subtitle and attribution around a chart; returns the area left for the chart.
 pub fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -158,26 +189,32 @@ pub fn frame<DB: DrawingBackend>(
     let (w, h) = root.dim_in_pixel();
     let title_size = (w as f64 / 34.0).clamp(12.0, 30.0);
     let small = (title_size * 0.6).max(9.0);
+    // Long Kreis names and attributions shrink (down to 60 %), then end in "…".
+    let room = f64::from(w) - 24.0;
+    let (title, size) = fit_text(
+        &f.title,
+        FontStyle::Bold,
+        (title_size, title_size * 0.6),
+        room,
+    );
     root.draw(&Text::new(
-        f.title.clone(),
+        title,
         (12, 10),
-        (FONT, title_size, FontStyle::Bold)
-            .into_font()
-            .color(&BLACK),
+        (FONT, size, FontStyle::Bold).into_font().color(&BLACK),
     ))
     .map_err(err)?;
-    root.draw(&Text::new(
-        f.subtitle.clone(),
-        (12, 14 + title_size as i32),
-        (FONT, small).into_font().color(&RGBColor(80, 80, 80)),
-    ))
-    .map_err(err)?;
-    root.draw(&Text::new(
-        f.attribution.clone(),
-        (12, h as i32 - small as i32 - 6),
-        (FONT, small).into_font().color(&RGBColor(90, 90, 90)),
-    ))
-    .map_err(err)?;
+    for (text, y, grey) in [
+        (&f.subtitle, 14 + title_size as i32, 80),
+        (&f.attribution, h as i32 - small as i32 - 6, 90),
+    ] {
+        let (text, size) = fit_text(text, FontStyle::Normal, (small, small * 0.75), room);
+        root.draw(&Text::new(
+            text,
+            (12, y),
+            (FONT, size).into_font().color(&RGBColor(grey, grey, grey)),
+        ))
+        .map_err(err)?;
+    }
     let (top, bottom) = frame_margins(w);
     Ok(root.margin(top, bottom, FRAME_SIDE, FRAME_SIDE))
 }
