@@ -123,6 +123,11 @@ pub async fn write_report(
         page::index(&snap, &Links::Report { depth: 0 }, page::KreisSort::Name).as_bytes(),
     )?;
     w.pages += 1;
+    write(
+        &out.join("methodik.html"),
+        page::method::page(&snap, &Links::Report { depth: 0 }).as_bytes(),
+    )?;
+    w.pages += 1;
     let maps = crate::boundaries::cover(&snap.raw.registry);
     write_laender(&snap, &router, out, maps, &mut w).await?;
     write_kreise_and_gemeinden(&snap, &router, out, maps, &mut w).await?;

@@ -300,6 +300,7 @@ async fn the_pages_pass_the_axe_accessibility_rules() {
         "/suche?q=Stutt",
         "/aenderungen",
         "/aenderungen?kreis=08115&von=2025-01-01",
+        "/methodik",
     ]
     .iter()
     .map(|p| format!("{base}{p}"))
@@ -347,7 +348,11 @@ async fn the_static_report_has_every_page_chart_and_download() {
     let w = digitalatlas::report::write_report(&server.state, out.path(), Some(day))
         .await
         .unwrap();
-    assert_eq!(w.pages, 1 + 44 + 1101);
+    assert_eq!(
+        w.pages,
+        1 + 1 + 44 + 1101,
+        "start page, Methodik, Kreise, Gemeinden"
+    );
     assert_eq!(w.downloads, 6);
     let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     // The published figure of 30.06.2021: 326 Kommunen and 30 Landkreise.

@@ -99,14 +99,26 @@ impl Choropleth {
         all.iter().filter(|s| self.shows(s.key)).collect()
     }
 
-    /// The regions as the image of `size` shows them, for links laid over it.
-    pub fn hotspots(&self, size: (u32, u32)) -> Vec<Hotspot> {
+    /// How many regions the map shows.
+    pub fn regions(&self) -> usize {
+        self.shapes().len()
+    }
+
+    /// The regions of `layer` (the map's own, or a coarser one over it) as the image of `size`
+    /// shows them, for links laid over it; the class of the map's own regions.
+    pub fn hotspots(&self, size: (u32, u32), layer: Layer) -> Vec<Hotspot> {
         let (left, top, w, h) = super::chart_area(size);
         let shapes = self.shapes();
         let Some(proj) = Projection::fit(&shapes, (w, h)) else {
             return Vec::new();
         };
-        shapes
+        let outlines: Vec<&Shape> = if layer == self.layer {
+            shapes
+        } else {
+            let all = self.boundaries.shapes(layer);
+            all.iter().filter(|s| self.shows(s.key)).collect()
+        };
+        outlines
             .iter()
             .map(|s| {
                 let mut path = String::new();
@@ -117,7 +129,8 @@ impl Choropleth {
                     }
                     write_ring(&mut path, &pts, (left as i32, top as i32));
                 }
-                let class = self.fills.get(s.key).and_then(|c| {
+                let own = layer == self.layer;
+                let class = self.fills.get(s.key).filter(|_| own).and_then(|c| {
                     self.legend
                         .iter()
                         .find(|(l, _)| l == c)

@@ -121,7 +121,8 @@ impl Changes {
                 c.switched_off.push(a.process as usize);
             }
         }
-        if !raw.onlinedienste.is_empty() {
+        // A span that ends before it begins is empty.
+        if !raw.onlinedienste.is_empty() && from < to {
             services(raw, from, to, &mut by_admin);
         }
         let admins = by_admin

@@ -30,7 +30,8 @@ pub(super) fn router() -> Routes {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Params {
-    /// Changes after this day (YYYY-MM-DD); default three months before `bis`.
+    /// Changes after this day (YYYY-MM-DD); default three months before `bis`. On or after
+    /// `bis`: an empty span.
     #[param(inline)]
     von: Option<Day>,
     /// Up to and including this day; default the Datenstand.
@@ -57,11 +58,8 @@ fn asked(raw: &RawData, as_of: NaiveDate, p: &Params) -> Result<Asked, ApiError>
         .von
         .and_then(|d| d.0)
         .unwrap_or_else(|| to.checked_sub_months(Months::new(3)).unwrap_or(to));
-    if from >= to {
-        return Err(ApiError::BadRequest(format!(
-            "von ({from}) must be before bis ({to})"
-        )));
-    }
+    // `von` on or after `bis` is an empty span (no change), not an error: the two are
+    // independent parameters, and an empty answer says what there is.
     let kreis = match p.kreis.as_ref().and_then(|k| k.one()) {
         Some(k) => Some(kreis_index(raw, k)?),
         None => None,

@@ -22,6 +22,7 @@ pub(super) fn router() -> Routes {
         .route("/kreis/{key}", get(kreis))
         .route("/gemeinde/{ags}", get(gemeinde))
         .route("/suche", get(search))
+        .route("/methodik", get(method))
         .route("/aenderungen", get(super::changes::page))
 }
 
@@ -122,4 +123,9 @@ async fn gemeinde(
 async fn search(State(state): State<AppState>, ApiQuery(p): ApiQuery<Params>) -> Response {
     let snap = state.coverage.snapshot();
     Html(page::search(&snap, given(&p.q).unwrap_or(""))).into_response()
+}
+
+async fn method(State(state): State<AppState>) -> Response {
+    let snap = state.coverage.snapshot();
+    Html(page::method::page(&snap, &Links::Server)).into_response()
 }

@@ -111,6 +111,9 @@ pub fn page(
         esc(&out.xlsx),
         esc(&out.feed)
     );
+    if c.from >= c.to {
+        b.push_str("<p class=\"fehler\">„von“ liegt nicht vor „bis“: ein leerer Zeitraum.</p>");
+    }
     b.push_str(&totals_list(&c.totals()));
     if kreis.is_none() {
         let rows: Vec<Vec<String>> = c
@@ -135,7 +138,7 @@ pub fn page(
         &links.home(),
         raw.demo,
         &b,
-        &footer(snap),
+        &footer(snap, links),
     )
 }
 

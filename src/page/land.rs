@@ -141,6 +141,6 @@ pub fn land(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         &links.home(),
         raw.demo,
         &b,
-        &footer(snap),
+        &footer(snap, links),
     ))
 }

@@ -12,6 +12,10 @@ use crate::charts::ChartId;
 use crate::coverage::raw::UnitLevel;
 use crate::coverage::snapshot::Snapshot;
 
+/// A map of more regions than this links the Kreise instead (Germany's 10,751 Gemeinden at
+/// 1,000 pixels are specks, and their outlines would weigh megabytes).
+const MAX_LINKED: usize = 1_500;
+
 /// What a click on a region of `layer` opens, and what the region is called.
 fn target(snap: &Snapshot, links: &Links, layer: Layer, key: &str) -> Option<(String, String)> {
     let raw = &snap.raw;
@@ -48,10 +52,14 @@ pub(super) fn clickable(snap: &Snapshot, links: &Links, chart: &ChartId, alt: &s
     // out in the image's own pixels and scaled with it.
     let (iw, ih) = chart.default_size();
     let (w, h) = chart.display_size();
-    let what = match layer {
-        Layer::Gemeinden => "Gemeinde",
-        Layer::Kreise => "Kreis",
-        Layer::Laender => "Land",
+    let linked = match layer {
+        Layer::Gemeinden if map.regions() > MAX_LINKED => Layer::Kreise,
+        other => *other,
+    };
+    let (what, click) = match linked {
+        Layer::Gemeinden => ("Gemeinde", "eine Gemeinde"),
+        Layer::Kreise => ("Kreis", "einen Kreis"),
+        Layer::Laender => ("Land", "ein Land"),
     };
     let png = esc(&links.chart(chart));
     let mut b = format!(
@@ -60,8 +68,8 @@ pub(super) fn clickable(snap: &Snapshot, links: &Links, chart: &ChartId, alt: &s
          preserveAspectRatio=\"none\" role=\"group\" aria-label=\"Die Karte als Links: ein Link je {what}\">",
         esc(alt)
     );
-    for spot in map.hotspots((iw, ih)) {
-        let Some((href, name)) = target(snap, links, *layer, spot.key) else {
+    for spot in map.hotspots((iw, ih), linked) {
+        let Some((href, name)) = target(snap, links, linked, spot.key) else {
             continue;
         };
         let label = match &spot.class {
@@ -82,7 +90,7 @@ pub(super) fn clickable(snap: &Snapshot, links: &Links, chart: &ChartId, alt: &s
         .unwrap_or_default();
     let _ = write!(
         b,
-        "</svg></div><figcaption>Ein Klick auf eine {what} öffnet ihre Seite. Grafik \
+        "</svg></div><figcaption>Ein Klick auf {click} öffnet die Seite dazu. Grafik \
          herunterladen: <a href=\"{png}\" download>PNG</a>{svg}</figcaption></figure>"
     );
     b

@@ -9,6 +9,7 @@ pub mod feed;
 pub mod html;
 mod land;
 mod maps;
+pub mod method;
 mod services;
 mod steckbrief;
 
@@ -83,6 +84,13 @@ impl Links {
         match self {
             Links::Report { .. } => format!("{}land/{key}.html", self.root()),
             _ => self.keep(format!("/land/{key}")),
+        }
+    }
+    /// How every figure is counted, and the sources.
+    pub fn method(&self) -> String {
+        match self {
+            Links::Report { .. } => format!("{}methodik.html", self.root()),
+            _ => "/methodik".to_string(),
         }
     }
     /// "Was hat sich geändert" of the Land or a Kreis, and its Atom feed (server only).
@@ -319,7 +327,7 @@ pub const WORKBOOKS: [(&str, &str, &str); 8] = [
     ),
 ];
 
-fn footer(snap: &Snapshot) -> String {
+fn footer(snap: &Snapshot, links: &Links) -> String {
     let edition = snap
         .raw
         .registry
@@ -334,9 +342,10 @@ fn footer(snap: &Snapshot) -> String {
     };
     format!(
         "<p>Datenstand: {} · Gebiete und Einwohner: {edition} · {}{services} · Digitallotsen \
-         als Anzahlen, nie mit Namen.</p>",
+         als Anzahlen, nie mit Namen. <a href=\"{}\">Methodik und Quellen</a></p>",
         snap.current.as_of.format("%d.%m.%Y"),
-        crate::boundaries::of(&snap.raw.registry).attribution()
+        crate::boundaries::of(&snap.raw.registry).attribution(),
+        esc(&links.method())
     )
 }
 
@@ -467,7 +476,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
         &links.home(),
         raw.demo,
         &b,
-        &footer(snap),
+        &footer(snap, links),
     )
 }
 
@@ -817,7 +826,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         &links.home(),
         raw.demo,
         &b,
-        &footer(snap),
+        &footer(snap, links),
     ))
 }
 
@@ -992,7 +1001,7 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
         &links.home(),
         raw.demo,
         &b,
-        &footer(snap),
+        &footer(snap, links),
     ))
 }
 
@@ -1032,5 +1041,5 @@ pub fn search(snap: &Snapshot, q: &str) -> String {
         );
     }
     b.push_str("</ul>");
-    html::page("Suchen", &links.home(), raw.demo, &b, &footer(snap))
+    html::page("Suchen", &links.home(), raw.demo, &b, &footer(snap, &links))
 }
