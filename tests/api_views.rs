@@ -788,3 +788,114 @@ async fn the_method_page_names_every_figure_and_source() {
     }
     server.stop().await.unwrap();
 }
+
+/// A Lotse in one Gemeinde of a Verband makes its partners without one "über den Verband
+/// erreichbar", counted by hand over Landkreis Böblingen's Verbände (registry: VVG der Stadt
+/// Herrenberg = Deckenpfronn, Herrenberg, Nufringen; GVV Aidlingen/Grafenau; GVV
+/// Gärtringen/Ehningen): the coverage figure, the Steckbrief, its page and the outreach list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gemeinden_reachable_through_their_verband_are_counted_by_hand() {
+    use digitalatlas::import::Dataset;
+    let lotse = |id: &str, ags: &str| {
+        format!(
+            "{{\"teilnehmer_id\": \"{id}\", \"verwaltung\": \"{ags}\", \"programm\": \"basis\", \
+             \"kurs\": \"Basisqualifizierung 2021/1\", \"anbieter\": \"VWA\", \"abschluss\": \
+             \"2021-04-20\", \"seminartage\": 3, \"foerderung_eur\": 300.0}}"
+        )
+    };
+    let json = format!(
+        "[{}]",
+        [
+            lotse("T-1", "08115021"), // Herrenberg: Deckenpfronn and Nufringen reachable
+            lotse("T-2", "08115001"), // Aidlingen: Grafenau reachable
+            lotse("T-3", "08115013"), // Ehningen and Gärtringen: both have their own
+            lotse("T-4", "08115015"),
+        ]
+        .join(",")
+    );
+    for db in common::all_dbs().await {
+        let state = digitalatlas::server::prepare(&db.url).await.unwrap();
+        common::import_bytes(&state, Dataset::Qualifikationen, "q.json", json.as_bytes()).await;
+        let server = digitalatlas::server::start(state, "127.0.0.1:0".parse().unwrap(), false)
+            .await
+            .unwrap();
+        let base = common::base_url(&server);
+        let c = reqwest::Client::new();
+        let kreise = common::get_json(&c, &format!("{base}/api/v1/coverage?level=kreis")).await;
+        let bb = kreise
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["key"] == "08115")
+            .unwrap();
+        assert_eq!(bb["gemeinden_via_verband"], 3, "{}", db.name);
+        let land = common::get_json(&c, &format!("{base}/api/v1/coverage?level=land")).await;
+        assert_eq!(land[0]["gemeinden_via_verband"], 3);
+
+        let n = common::get_json(&c, &format!("{base}/api/v1/steckbrief/08115037")).await;
+        let v = &n["verband"];
+        assert_eq!(v["name"], "VVG der Stadt Herrenberg", "{n}");
+        assert_eq!(v["ueber_verband_erreichbar"], true);
+        let members: Vec<(&str, &str)> = v["mitglieder"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["verwaltung"].as_str().unwrap(),
+                    m["lotse"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            members,
+            [
+                ("08115010", "keine"),
+                ("08115021", "basis"),
+                ("08115037", "keine")
+            ]
+        );
+        let h = common::get_json(&c, &format!("{base}/api/v1/steckbrief/08115021")).await;
+        assert_eq!(h["verband"]["ueber_verband_erreichbar"], false);
+        // A verbandsfreie Gemeinde has none.
+        let s = common::get_json(&c, &format!("{base}/api/v1/steckbrief/08115003")).await;
+        assert_eq!(s["verband"], Value::Null);
+
+        let page = common::get_text(&c, &format!("{base}/gemeinde/08115037")).await;
+        assert!(
+            page.contains("„VVG der Stadt Herrenberg“ (3 Gemeinden)"),
+            "{}",
+            db.name
+        );
+        assert!(page.contains("id=\"ueber-verband\""));
+        let kreis = common::get_text(&c, &format!("{base}/kreis/08115")).await;
+        assert!(kreis.contains("<span id=\"kz-verband\">3</span>"));
+        let metrics = common::get_text(&c, &format!("{base}/metrics")).await;
+        assert!(
+            metrics.contains("digitalatlas_gemeinden_via_verband{kreis=\"08115\"} 3"),
+            "{}",
+            db.name
+        );
+
+        // The outreach list marks them, or leaves them out.
+        let all = common::get_json(&c, &format!("{base}/api/v1/outreach?kreis=08115")).await;
+        let marked: BTreeSet<&str> = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["ueber_verband"] == true)
+            .map(|r| r["verwaltung"].as_str().unwrap())
+            .collect();
+        assert_eq!(marked, BTreeSet::from(["08115010", "08115037", "08115054"]));
+        let without = common::get_json(
+            &c,
+            &format!("{base}/api/v1/outreach?kreis=08115&verband=ohne-erreichbare"),
+        )
+        .await;
+        assert_eq!(
+            without.as_array().unwrap().len() + 3,
+            all.as_array().unwrap().len()
+        );
+        server.state.store.close().await;
+    }
+}

@@ -164,6 +164,12 @@ fn lotsen_provenance(figure: Figure) -> Option<Provenance> {
         LotsenGemeinden | LotsenLandratsaemter => {
             p(LOTSEN, &["digitalatlas_lotsen_any_programme"], &[], &[])
         }
+        GemeindenViaVerband => p(
+            "qualifikationen.verwaltung, .abschluss; registry (Gemeindeverbände)",
+            &["digitalatlas_gemeinden_via_verband"],
+            &["kz-verband"],
+            &[],
+        ),
         FundingBasisEuros | FundingAufbauEuros => p(
             "qualifikationen.programm, .abschluss, .foerderung_eur",
             &["digitalatlas_funding_euros"],

@@ -131,6 +131,9 @@ figures! {
     OnlinediensteLinksNichtOk = "onlinedienste_links_nicht_ok", Integer,
         "Links nicht erreichbar",
         "Distinct Onlinedienst links available to the unit's Gemeinden whose online_status is nicht ok";
+    GemeindenViaVerband = "gemeinden_via_verband", Integer,
+        "Gemeinden über den Verband erreichbar",
+        "Gemeinden without a Lotse of their own whose Gemeindeverwaltungsverband or vereinbarte Verwaltungsgemeinschaft has one in another member Gemeinde";
 }
 
 impl Figure {
@@ -189,6 +192,7 @@ impl Figure {
             Figure::OnlinediensteEigene => n(f.services.own),
             Figure::OnlinediensteAvg => Measure(f.services_avg()),
             Figure::OnlinediensteLinksNichtOk => n(f.services.links_broken),
+            Figure::GemeindenViaVerband => n(f.gemeinden_via_verband),
         }
     }
 }

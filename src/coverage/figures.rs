@@ -31,6 +31,8 @@ pub struct UnitFigures {
     pub accounts: [i64; 2],
     /// The federal Onlinedienste available to the unit's Gemeinden.
     pub services: super::services::UnitServices,
+    /// Gemeinden without a Lotse of their own whose Verband partner has one.
+    pub gemeinden_via_verband: u32,
 }
 
 pub use crate::model::ACCOUNT_TYPES;
@@ -59,6 +61,7 @@ impl UnitFigures {
             t.funding_cents = t.funding_cents + u.funding_cents;
             t.population_with_lotse += u.population_with_lotse;
             t.gemeinden_with_process += u.gemeinden_with_process;
+            t.gemeinden_via_verband += u.gemeinden_via_verband;
             t.standard_processes_active += u.standard_processes_active;
             t.universal_processes_active += u.universal_processes_active;
             for k in 0..2 {
@@ -253,6 +256,7 @@ fn compute_with(raw: &RawData, day: NaiveDate, active: Vec<bool>) -> Figures {
     let mut units = vec![UnitFigures::default(); raw.units.len()];
     count_administrations(raw, &mut units);
     let admin_lotsen = lotsen(raw, day, &mut units, None);
+    add_via_verband(raw, &admin_lotsen, &mut units);
     let ozg = ozg(raw, active, &mut units);
     let (admin_accounts, admin_accounts_date) = admin_accounts(raw, day);
     add_unit_accounts(raw, &admin_accounts, &mut units);
@@ -495,7 +499,8 @@ pub(super) fn day_units(
 ) -> (Vec<UnitFigures>, Vec<AccountFigure>) {
     let mut units = vec![UnitFigures::default(); raw.units.len()];
     count_administrations(raw, &mut units);
-    lotsen(raw, day, &mut units, Some(lotsen_by_unit));
+    let admin_lotsen = lotsen(raw, day, &mut units, Some(lotsen_by_unit));
+    add_via_verband(raw, &admin_lotsen, &mut units);
     counts.clone().add_to_units(raw, &mut units);
     let (admin_accounts, _) = admin_accounts(raw, day);
     add_unit_accounts(raw, &admin_accounts, &mut units);
@@ -511,6 +516,17 @@ pub(super) fn day_units(
         u.services = *s;
     }
     (units, accounts(raw, day))
+}
+
+/// The Gemeinden reachable through their Verband, counted into every unit they count in.
+fn add_via_verband(raw: &RawData, admin_lotsen: &[LotseFlags], units: &mut [UnitFigures]) {
+    for (i, a) in raw.admins.iter().enumerate() {
+        if raw.verbaende.reachable(admin_lotsen, i) {
+            for &u in &a.units {
+                units[u].gemeinden_via_verband += 1;
+            }
+        }
+    }
 }
 
 /// The day's Onlinedienste: their counts into the units, the rest returned.

@@ -17,6 +17,7 @@ pub mod services;
 pub mod snapshot;
 pub mod steckbrief;
 mod sweep;
+pub mod verbaende;
 
 pub use figures::{compute, Figures, ProcessFigures, UnitFigures, ALL_KINDS, ANY};
 pub use raw::{RawData, UnitLevel};

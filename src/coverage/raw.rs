@@ -139,6 +139,8 @@ pub struct RawData {
     pub import_ids: Vec<(String, i64)>,
     /// True when synthetic demo data (Demodaten) was imported.
     pub demo: bool,
+    /// The Gemeindeverbände of two or more Gemeinden (registry-derived, shared).
+    pub verbaende: Arc<super::verbaende::Verbaende>,
 }
 
 /// The records before indexing, as the store delivers them.
@@ -189,25 +191,31 @@ impl RawData {
             .map(|(i, _)| i)
             .collect();
         let (admins, admin_idx) = admins_of(&units, &kreise, administrations);
-        RawData::with_index(
+        let ids = admins.iter().map(|a| (a.id.as_str(), a.kind));
+        let verbaende = super::verbaende::Verbaende::of(&registry, ids);
+        let mut raw = RawData::with_index(
             registry,
             Arc::new(units),
             Arc::new(kreise),
             Arc::new(admins),
             Arc::new(admin_idx),
-        )
+        );
+        raw.verbaende = Arc::new(verbaende);
+        raw
     }
 
     /// The same registry-derived part, shared, with no processes or records: the start of a
     /// rebuild.
     pub fn empty_like(&self) -> RawData {
-        RawData::with_index(
+        let mut raw = RawData::with_index(
             self.registry.clone(),
             self.units.clone(),
             self.kreise.clone(),
             self.admins.clone(),
             self.admin_idx.clone(),
-        )
+        );
+        raw.verbaende = self.verbaende.clone();
+        raw
     }
 
     fn with_index(
@@ -232,6 +240,7 @@ impl RawData {
             last_imports: Vec::new(),
             import_ids: Vec::new(),
             demo: false,
+            verbaende: Arc::default(),
         }
     }
 

@@ -115,6 +115,17 @@ pub struct Suggestion {
     pub peers_with: u32,
 }
 
+/// Its Gemeindeverband (of two or more Gemeinden) and how the members stand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerbandState {
+    /// Index into `Registry::associations`.
+    pub association: usize,
+    /// The member administrations, itself included, in registry order.
+    pub members: Vec<usize>,
+    /// It has no Lotse of its own, but a partner has one.
+    pub reachable: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Steckbrief {
     pub admin: usize,
@@ -132,6 +143,8 @@ pub struct Steckbrief {
     pub peers: Peers,
     /// Most common among the peers first, then by process name.
     pub suggestions: Vec<Suggestion>,
+    /// Its Verband, if it belongs to one of two or more Gemeinden.
+    pub verband: Option<VerbandState>,
 }
 
 /// The Land unit an administration counts in.
@@ -186,7 +199,18 @@ impl Figures {
             services_rank_land: imported.then(|| rank(&fellows, &services)),
             suggestions: self.suggestions(raw, admin, &peers.members),
             peers,
+            verband: self.verband_state(raw, admin),
         }
+    }
+
+    fn verband_state(&self, raw: &RawData, admin: usize) -> Option<VerbandState> {
+        let v = raw.verbaende.of_admin.get(admin).copied().flatten()?;
+        let members = raw.verbaende.members.get(&v)?;
+        Some(VerbandState {
+            association: v as usize,
+            members: members.iter().map(|&i| i as usize).collect(),
+            reachable: raw.verbaende.reachable(&self.admin_lotsen, admin),
+        })
     }
 
     fn peers(&self, raw: &RawData, admin: usize, fellows: &[usize]) -> Peers {

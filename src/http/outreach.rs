@@ -8,7 +8,7 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
 use super::params::{kreis_filter, table, ApiQuery, Download};
-use super::query::{Day, KindFilter, KreisFilter, Missing, RbFilter, TableFormat};
+use super::query::{Day, KindFilter, KreisFilter, Missing, RbFilter, TableFormat, VerbandFilter};
 use super::{AppState, Routes};
 use crate::coverage::figures::lotse_class;
 use crate::coverage::outreach::{served_population, Lack};
@@ -39,6 +39,10 @@ pub(super) struct Params {
     /// The list as of this day (YYYY-MM-DD), default today.
     #[param(inline)]
     as_of: Option<Day>,
+    /// alle (default; Gemeinden reachable through their Verband are marked `ueber_verband`) or
+    /// ohne-erreichbare (left out).
+    #[param(inline)]
+    verband: Option<VerbandFilter>,
     /// At most this many rows (default all).
     limit: Option<usize>,
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
@@ -67,6 +71,8 @@ pub(super) struct OutreachRow {
     pub standard_active: u32,
     pub universal_active: u32,
     pub missing: String,
+    /// No Lotse of its own, but a partner in its Gemeindeverband has one.
+    pub ueber_verband: bool,
     pub demo: bool,
 }
 
@@ -80,9 +86,15 @@ impl OutreachRow {
             Text,
             "What it lacks: a Lotse, an Aufbau course or a process",
         );
+        let verband = Column::new(
+            "ueber_verband",
+            "über den Verband erreichbar",
+            YesNo,
+            "No Lotse of its own, but a partner in its Gemeindeverband has one",
+        );
         std::iter::once(rank)
             .chain(common::ADMINISTRATION)
-            .chain([missing, common::DEMO])
+            .chain([missing, verband, common::DEMO])
             .collect()
     }
 }
@@ -121,9 +133,12 @@ pub(super) async fn outreach(
         Missing::Process(id) => format!("process:{id}"),
     };
     let in_area = |a: &Admin| kind.selects(a.kind) && kreise.as_ref().is_none_or(|k| k[a.kreis]);
+    let reachable = |i: usize| raw.verbaende.reachable(&f.admin_lotsen, i);
+    let leave_out = p.verband.unwrap_or_default() == VerbandFilter::OhneErreichbare;
     let mut rows: Vec<OutreachRow> = f
         .outreach(raw, lack, in_area)
         .into_iter()
+        .filter(|&i| !(leave_out && reachable(i)))
         .enumerate()
         .map(|(rank, i)| {
             let a = &raw.admins[i];
@@ -141,6 +156,7 @@ pub(super) async fn outreach(
                 standard_active: f.admin_ozg[i].standard,
                 universal_active: f.admin_ozg[i].universal,
                 missing: missing.clone(),
+                ueber_verband: reachable(i),
                 demo: raw.demo,
             }
         })

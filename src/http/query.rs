@@ -206,6 +206,12 @@ choice!(
     KindFilter, "art", empty Any, { Gemeinde = "gemeinde", Landratsamt = "landratsamt" }
 );
 
+choice!(
+    /// `verband` of `/api/v1/outreach`: every administration lacking it (default, each marked
+    /// `ueber_verband`), or without the Gemeinden reachable through a Verband partner's Lotse.
+    VerbandFilter, "verband", default Alle, { Alle = "alle", OhneErreichbare = "ohne-erreichbare" }
+);
+
 impl KindFilter {
     /// Whether an administration of `kind` is selected.
     pub(crate) fn selects(self, kind: crate::model::AdminKind) -> bool {

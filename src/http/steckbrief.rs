@@ -91,6 +91,28 @@ pub(crate) struct Talking {
     pub anteil: f64,
 }
 
+/// A member of its Verband and how it stands.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Member {
+    pub verwaltung: String,
+    pub name: String,
+    /// keine, basis or aufbau.
+    pub lotse: &'static str,
+    pub standard_active: u32,
+}
+
+/// Its Gemeindeverband (Gemeindeverwaltungsverband or vereinbarte Verwaltungsgemeinschaft).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct VerbandDoc {
+    pub verband_ars: String,
+    pub name: String,
+    pub art: String,
+    /// No Lotse of its own, but a member of its Verband has one.
+    pub ueber_verband_erreichbar: bool,
+    /// Every member, itself included.
+    pub mitglieder: Vec<Member>,
+}
+
 /// A Kommune's Steckbrief.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct SteckbriefDoc {
@@ -123,6 +145,8 @@ pub(crate) struct SteckbriefDoc {
     /// service-bw accounts at the latest per-Kommune Stichtag (null: none up to the day).
     pub buergerkonten: Option<i64>,
     pub organisationskonten: Option<i64>,
+    /// Its Gemeindeverband of two or more Gemeinden (null: none, or a verbandsfreie Gemeinde).
+    pub verband: Option<VerbandDoc>,
     pub demo: bool,
 }
 
@@ -187,6 +211,7 @@ impl SteckbriefDoc {
                 .collect(),
             buergerkonten: accounts(0),
             organisationskonten: accounts(1),
+            verband: verband_doc(raw, f, s),
             demo: raw.demo,
         }
     }
@@ -223,6 +248,28 @@ pub(super) async fn steckbrief(
         "/api/v1/steckbrief/{key}",
     );
     table(rows(&doc), &ROW_COLUMNS, format, &download)
+}
+
+/// Its Verband and the members' state, as the document has them.
+fn verband_doc(raw: &RawData, f: &Figures, s: &Steckbrief) -> Option<VerbandDoc> {
+    let v = s.verband.as_ref()?;
+    let a = &raw.registry.associations()[v.association];
+    Some(VerbandDoc {
+        verband_ars: a.verband_ars.clone(),
+        name: a.name.clone(),
+        art: a.kind.clone(),
+        ueber_verband_erreichbar: v.reachable,
+        mitglieder: v
+            .members
+            .iter()
+            .map(|&i| Member {
+                verwaltung: raw.admins[i].id.clone(),
+                name: raw.admins[i].name.clone(),
+                lotse: lotse_class(f.admin_lotsen[i]),
+                standard_active: f.admin_ozg[i].standard,
+            })
+            .collect(),
+    })
 }
 
 /// One line of the Steckbrief's table form.
@@ -304,6 +351,29 @@ fn rows(d: &SteckbriefDoc) -> Vec<Line> {
     ];
     if let Some(o) = d.onlinedienste {
         out.push(line("Kommune", "Onlinedienste", count(o), String::new()));
+    }
+    if let Some(v) = &d.verband {
+        let erreichbar = if v.ueber_verband_erreichbar {
+            "ja"
+        } else {
+            "nein"
+        };
+        out.push(line("Verband", &v.name, None, v.art.clone()));
+        out.push(line(
+            "Verband",
+            "über den Verband erreichbar",
+            None,
+            erreichbar.into(),
+        ));
+        for m in &v.mitglieder {
+            let n = Some(Value::Count(m.standard_active.into()));
+            out.push(line(
+                "Verband",
+                &m.name,
+                n,
+                format!("Digitallotse: {}", m.lotse),
+            ));
+        }
     }
     out.extend(rank_lines(d));
     out.extend(peer_lines(&d.vergleichsgruppe));

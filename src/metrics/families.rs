@@ -260,6 +260,11 @@ fn kreis_names(reg: &mut Registry, snap: &Snapshot) {
         "digitalatlas_kreis_info",
         "Names and types of the Kreise (value always 1)",
     );
+    let via_verband: Family<KreisLabel, Gauge> = family(
+        reg,
+        "digitalatlas_gemeinden_via_verband",
+        &help(Figure::GemeindenViaVerband, "per Kreis"),
+    );
     for &u in raw.kreise.iter() {
         let unit = &raw.units[u];
         let kreis = unit.key.clone();
@@ -268,6 +273,11 @@ fn kreis_names(reg: &mut Registry, snap: &Snapshot) {
                 kreis: kreis.clone(),
             })
             .set(unit.population);
+        via_verband
+            .get_or_create(&KreisLabel {
+                kreis: kreis.clone(),
+            })
+            .set(snap.current.units[u].gemeinden_via_verband.into());
         kreis_info
             .get_or_create(&KreisInfo {
                 kreis: kreis.clone(),

@@ -497,7 +497,8 @@ fn key_figures(snap: &Snapshot) -> String {
          <li><strong id=\"kz-verwaltungen\">{with} von {all}</strong>Verwaltungen (Gemeinden und \
          {kreis_admins}) mit Digitallotse ({share})</li>\
          <li><strong id=\"kz-lotsen\">{lotsen}</strong>Digitallotsen, davon {aufbau} mit Aufbauschulung</li>\
-         <li><strong id=\"kz-gemeinden\">{gw} von {ga}</strong>Gemeinden mit Lotse</li>\
+         <li><strong id=\"kz-gemeinden\">{gw} von {ga}</strong>Gemeinden mit Lotse, \
+         dazu <span id=\"kz-verband\">{via}</span> ohne eigenen über ihren Verband erreichbar</li>\
          <li><strong id=\"kz-flaechendeckend\">{fd} von {ns}</strong>Standardprozessen flächendeckend (in allen Gemeinden), {one} in mindestens einer Kommune</li>\
          <li><strong id=\"kz-konten\">{accounts}</strong>{konten}</li></ul>",
         konten = raw.registry.territory().localize("Bürgerkonten auf service-bw"),
@@ -509,6 +510,7 @@ fn key_figures(snap: &Snapshot) -> String {
         aufbau = num(lf.lotsen_of(None, Some(Programme::Aufbau)).into()),
         gw = num(lf.with_lotse(g, None).into()),
         ga = num(lf.administrations_of(g).into()),
+        via = num(lf.gemeinden_via_verband.into()),
         fd = f.processes_flaechendeckend[Art::Standard as usize],
         ns = raw.processes_of(Art::Standard),
         one = f.processes_in_at_least_one[Art::Standard as usize],
@@ -783,12 +785,14 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
     let mut b = stichtag(links, snap);
     let _ = write!(
         b,
-        "<ul class=\"kennzahlen\"><li><strong id=\"kz-verwaltungen\">{} von {}</strong>Verwaltungen mit Digitallotse ({})</li>\
+        "<ul class=\"kennzahlen\"><li><strong id=\"kz-verwaltungen\">{} von {}</strong>Verwaltungen mit Digitallotse ({}); \
+         <span id=\"kz-verband\">{}</span> Gemeinden ohne eigenen über ihren Verband erreichbar</li>\
          <li><strong id=\"kz-lotsen\">{}</strong>Digitallotsen, davon {} mit Aufbauschulung</li>\
          <li><strong>{}</strong>Einwohner</li></ul>",
         uf.with_lotse(None, None),
         uf.administrations_of(None),
         pct(uf.share_with_lotse()),
+        num(uf.gemeinden_via_verband.into()),
         num(uf.lotsen_of(None, None).into()),
         num(uf.lotsen_of(None, Some(Programme::Aufbau)).into()),
         num(unit.population)

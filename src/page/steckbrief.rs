@@ -66,6 +66,7 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
     }
     b.push_str("</ul>");
     b.push_str(&talking_points(snap, &s));
+    b.push_str(&verband(snap, links, &s));
     b.push_str(&embeds(links, &raw.admins[admin].id, name));
     if let Some(href) = links.steckbrief(&raw.admins[admin].id) {
         let _ = write!(
@@ -141,4 +142,55 @@ fn embeds(links: &Links, ags: &str, name: &str) -> String {
         esc(&iframe),
         esc(&img)
     )
+}
+
+/// Its Verwaltungsverband: the members, their Lotsen and active Standardprozesse, and whether it
+/// is reachable through a partner's Lotse.
+fn verband(snap: &Snapshot, links: &Links, s: &Steckbrief) -> String {
+    let raw = &snap.raw;
+    let f = &snap.current;
+    let Some(v) = &s.verband else {
+        return String::new();
+    };
+    let a = &raw.registry.associations()[v.association];
+    let mut b = format!(
+        "<h2 id=\"verband\">Verwaltungsverband</h2><p>Gehört zum {} „{}“ ({} Gemeinden).",
+        esc(&a.kind),
+        esc(&a.name),
+        v.members.len()
+    );
+    if v.reachable {
+        b.push_str(
+            " <strong id=\"ueber-verband\">Ohne eigenen Digitallotsen, aber über den Verband \
+             erreichbar:</strong> eine Partnergemeinde hat einen.",
+        );
+    }
+    b.push_str("</p>");
+    let rows: Vec<Vec<String>> = v
+        .members
+        .iter()
+        .map(|&i| {
+            let m = &raw.admins[i];
+            vec![
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    esc(&links.gemeinde(&m.id)),
+                    esc(&m.name)
+                ),
+                super::lotse_label(crate::coverage::figures::lotse_class(f.admin_lotsen[i]))
+                    .to_string(),
+                f.admin_ozg[i].standard.to_string(),
+            ]
+        })
+        .collect();
+    b.push_str(&table(
+        "Die Gemeinden des Verbands",
+        &[
+            ("Gemeinde", false, None),
+            ("Digitallotse", false, None),
+            ("aktive Standardprozesse", true, None),
+        ],
+        &rows,
+    ));
+    b
 }

@@ -83,6 +83,11 @@ pub struct Registry {
     pub edition: Option<Edition>,
     /// The shipped LeiKa catalogue with its OZG-Leistung and Themenfeld, by LeiKa key.
     pub leika: HashMap<String, LeikaEntry>,
+    /// The Gemeindeverbände (Gemeindeverwaltungsverbände, vereinbarte
+    /// Verwaltungsgemeinschaften; a verbandsfreie Gemeinde is its own), by `verband_ars`.
+    associations: Vec<reference::Association>,
+    /// The association of a Gemeinde (12-digit ARS): index into `associations`.
+    verband_of: HashMap<String, u32>,
 }
 
 /// One LeiKa service of the shipped catalogue, joined to its OZG-Leistung.
@@ -127,7 +132,40 @@ impl Registry {
             territory,
             edition,
             leika: HashMap::new(),
+            associations: Vec::new(),
+            verband_of: HashMap::new(),
         }
+    }
+
+    /// The same, with the Gemeindeverbände and each Gemeinde's (12-digit ARS, `verband_ars`).
+    pub fn with_associations(
+        mut self,
+        mut associations: Vec<reference::Association>,
+        members: impl IntoIterator<Item = (String, String)>,
+    ) -> Self {
+        associations.sort_by(|a, b| a.verband_ars.cmp(&b.verband_ars));
+        let index: HashMap<&str, u32> = associations
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.verband_ars.as_str(), i as u32))
+            .collect();
+        self.verband_of = members
+            .into_iter()
+            .filter_map(|(ars, verband)| Some((ars, *index.get(verband.as_str())?)))
+            .collect();
+        self.associations = associations;
+        self
+    }
+
+    /// The Gemeindeverband of the Gemeinde with 12-digit `ars`, with its index.
+    pub fn verband_of(&self, ars: &str) -> Option<(usize, &reference::Association)> {
+        let &i = self.verband_of.get(ars)?;
+        Some((i as usize, &self.associations[i as usize]))
+    }
+
+    /// Every Gemeindeverband, by `verband_ars`.
+    pub fn associations(&self) -> &[reference::Association] {
+        &self.associations
     }
 
     /// The same, with the LeiKa catalogue.

@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::batch::{insert_rows, Cell};
 use super::{Store, StoreError};
-use crate::registry::reference::ReferenceData;
+use crate::registry::reference::{Association, ReferenceData};
 use crate::registry::{Edition, LeikaEntry, Level, Region, Registry};
 
 /// What `ensure_registry` did.
@@ -114,7 +114,33 @@ impl Store {
                 },
             );
         }
-        Ok(Registry::new(regions, edition).with_leika(leika))
+        let associations = self.load_associations().await?;
+        let members: Vec<(String, String)> =
+            sqlx::query_as("SELECT ars, verband_ars FROM gemeinde_details")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(Registry::new(regions, edition)
+            .with_leika(leika)
+            .with_associations(associations, members))
+    }
+
+    /// The Gemeindeverbände of the registry tables.
+    async fn load_associations(&self) -> Result<Vec<Association>, StoreError> {
+        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT verband_ars, name, verband_type, seat, kreis FROM municipal_associations",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(verband_ars, name, kind, seat, kreis)| Association {
+                verband_ars,
+                name,
+                kind,
+                seat,
+                kreis,
+            })
+            .collect())
     }
 
     /// Row counts of the registry tables, for start-up logs and tests.
