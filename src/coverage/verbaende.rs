@@ -32,10 +32,7 @@ impl Verbaende {
             if kind != AdminKind::Gemeinde {
                 continue;
             }
-            let verband = registry
-                .by_ars(id)
-                .and_then(|g| registry.verband_of(&g.ars))
-                .map(|(v, _)| v as u32);
+            let verband = registry.verband_of(id).map(|(v, _)| v as u32);
             if let Some(v) = verband {
                 members.entry(v).or_default().push(i as u32);
             }

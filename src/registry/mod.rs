@@ -86,8 +86,9 @@ pub struct Registry {
     /// The Gemeindeverbände (Gemeindeverwaltungsverbände, vereinbarte
     /// Verwaltungsgemeinschaften; a verbandsfreie Gemeinde is its own), by `verband_ars`.
     associations: Vec<reference::Association>,
-    /// The association of a Gemeinde (12-digit ARS): index into `associations`.
-    verband_of: HashMap<String, u32>,
+    /// Per region (as `regions`): its Gemeinde's association, an index into `associations`
+    /// (`u32::MAX`: none).
+    verband_of: Vec<u32>,
 }
 
 /// One LeiKa service of the shipped catalogue, joined to its OZG-Leistung.
@@ -133,7 +134,7 @@ impl Registry {
             edition,
             leika: HashMap::new(),
             associations: Vec::new(),
-            verband_of: HashMap::new(),
+            verband_of: Vec::new(),
         }
     }
 
@@ -149,18 +150,22 @@ impl Registry {
             .enumerate()
             .map(|(i, a)| (a.verband_ars.as_str(), i as u32))
             .collect();
-        self.verband_of = members
-            .into_iter()
-            .filter_map(|(ars, verband)| Some((ars, *index.get(verband.as_str())?)))
-            .collect();
+        let mut verband_of = vec![u32::MAX; self.regions.len()];
+        for (ars, verband) in members {
+            if let (Some(&r), Some(&v)) = (self.by_key.get(&ars), index.get(verband.as_str())) {
+                verband_of[r] = v;
+            }
+        }
+        self.verband_of = verband_of;
         self.associations = associations;
         self
     }
 
-    /// The Gemeindeverband of the Gemeinde with 12-digit `ars`, with its index.
+    /// The Gemeindeverband of the Gemeinde with 12-digit `ars` (or AGS), with its index.
     pub fn verband_of(&self, ars: &str) -> Option<(usize, &reference::Association)> {
-        let &i = self.verband_of.get(ars)?;
-        Some((i as usize, &self.associations[i as usize]))
+        let &r = self.by_key.get(ars)?;
+        let v = *self.verband_of.get(r)?;
+        (v != u32::MAX).then(|| (v as usize, &self.associations[v as usize]))
     }
 
     /// Every Gemeindeverband, by `verband_ars`.
