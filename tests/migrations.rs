@@ -127,6 +127,18 @@ async fn stored_key(store: &Store, fits: impl Fn(&str) -> bool) -> String {
     panic!("no fitting compact activations were stored");
 }
 
+/// Waits until the start of `state` knows the store holds `key` (its background write or check
+/// is done), so that nothing of it runs while the test changes the stored parts.
+async fn wait_known(state: &digitalatlas::http::AppState, key: &str) {
+    for _ in 0..200 {
+        if state.coverage.persisted.key.lock().await.as_deref() == Some(key) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the start never confirmed {key}");
+}
+
 fn of_import(id: i64) -> impl Fn(&str) -> bool {
     move |key| key.contains(&format!(" import {id} "))
 }
@@ -161,6 +173,8 @@ async fn a_start_takes_the_stored_compact_activations_only_when_made_from_the_sa
             .collect();
         let again = digitalatlas::server::prepare(&db.url).await.unwrap();
         assert_eq!(activations(&again), imported, "{}: same key", db.name);
+        // Its background check is done before the key is changed below.
+        wait_known(&again, &key).await;
 
         // Made by an older schema, or before the latest import: the table is read, and the
         // compact copy written anew from it.
@@ -178,6 +192,7 @@ async fn a_start_takes_the_stored_compact_activations_only_when_made_from_the_sa
             let state = digitalatlas::server::prepare(&db.url).await.unwrap();
             assert_eq!(activations(&state), changed, "{}: {stale}", db.name);
             stored_key(&state.store, |k| k == key).await;
+            wait_known(&state, &key).await;
         }
 
         // The right key on damaged bytes: refused, the table read, no panic.
@@ -188,6 +203,17 @@ async fn a_start_takes_the_stored_compact_activations_only_when_made_from_the_sa
             .unwrap();
         let state = digitalatlas::server::prepare(&db.url).await.unwrap();
         assert_eq!(activations(&state), changed, "{}: damaged", db.name);
+        // Refused parts are removed and written anew from the table: the next start takes them.
+        stored_key(&state.store, |k| k == key).await;
+        wait_known(&state, &key).await;
+        let healed = digitalatlas::server::prepare(&db.url).await.unwrap();
+        assert_eq!(activations(&healed), changed, "{}: healed", db.name);
+        let bytes: i64 =
+            sqlx::query_scalar("SELECT CAST(SUM(LENGTH(bytes)) AS BIGINT) FROM snapshot_parts")
+                .fetch_one(&first.store.pool)
+                .await
+                .unwrap();
+        assert!(bytes > 7, "{}: rewritten, not the 7 damaged bytes", db.name);
 
         // A new import changes the key; the next start reads what it wrote.
         let next =
@@ -195,7 +221,7 @@ async fn a_start_takes_the_stored_compact_activations_only_when_made_from_the_sa
         stored_key(&state.store, of_import(next.log_id)).await;
         let last = digitalatlas::server::prepare(&db.url).await.unwrap();
         assert_eq!(activations(&last), activations(&state), "{}", db.name);
-        for s in [first, again, state, last] {
+        for s in [first, again, state, healed, last] {
             s.store.close().await;
         }
     }

@@ -67,7 +67,11 @@ pub(super) async fn read_activations(reader: &mut RecordReader, raw: &mut RawDat
             tracing::warn!(
                 why,
                 "stored compact activations refused: reading the table instead"
-            )
+            );
+            // Their key matches: left in place, no write would replace them.
+            if let Err(e) = reader.forget_parts(NAME).await {
+                tracing::warn!(error = %e, "refused compact activations not removed");
+            }
         }
         Err(e) => {
             tracing::warn!(error = %e, "stored compact activations unreadable: reading the table")

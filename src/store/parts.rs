@@ -66,6 +66,18 @@ impl RecordReader {
     }
 }
 
+impl RecordReader {
+    /// Removes everything stored under `name` (parts a reader refused: the next write must not
+    /// take them for current because their key matches).
+    pub async fn forget_parts(&mut self, name: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM snapshot_parts WHERE name = $1")
+            .bind(name)
+            .execute(&mut *self.conn)
+            .await?;
+        Ok(())
+    }
+}
+
 impl Store {
     /// The key of what is stored under `name`, if anything.
     pub async fn parts_key(&self, name: &str) -> Result<Option<String>, StoreError> {
