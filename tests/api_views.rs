@@ -456,18 +456,19 @@ const STECKBRIEF_ACTIVATIONS: &str = "verwaltung,prozess_id,aktiviert_am,deaktiv
 async fn a_steckbrief_shows_ranks_peers_and_talking_points_as_counted_by_hand() {
     use digitalatlas::import::Dataset;
     for db in common::all_dbs().await {
-        let state = digitalatlas::server::prepare(&db.url).await.unwrap();
-        common::import_fixture(&state, Dataset::Prozesse, "prozesse.csv").await;
-        common::import_bytes(
-            &state,
-            Dataset::Aktivierungen,
-            "aktivierungen.csv",
-            STECKBRIEF_ACTIVATIONS.as_bytes(),
+        let processes = common::fixture("prozesse.csv");
+        let server = common::server_with(
+            &db.url,
+            &[
+                (Dataset::Prozesse, "prozesse.csv", &processes),
+                (
+                    Dataset::Aktivierungen,
+                    "aktivierungen.csv",
+                    STECKBRIEF_ACTIVATIONS.as_bytes(),
+                ),
+            ],
         )
         .await;
-        let server = digitalatlas::server::start(state, "127.0.0.1:0".parse().unwrap(), false)
-            .await
-            .unwrap();
         let base = common::base_url(&server);
         let c = reqwest::Client::new();
 
@@ -549,17 +550,9 @@ async fn a_steckbrief_shows_ranks_peers_and_talking_points_as_counted_by_hand() 
         }
 
         // And the workbook.
-        let bytes = c
-            .get(format!("{base}/api/v1/steckbrief/08111000?format=xlsx"))
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
         use calamine::{Data, Reader};
-        let mut book: calamine::Xlsx<_> =
-            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let url = format!("{base}/api/v1/steckbrief/08111000?format=xlsx");
+        let mut book = common::get_xlsx(&c, &url).await;
         let sheet = book.worksheet_range("steckbrief-08111000").unwrap();
         let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
         let find = |kennzahl: &str| {
@@ -596,15 +589,18 @@ async fn a_steckbrief_shows_ranks_peers_and_talking_points_as_counted_by_hand() 
 async fn changes_are_counted_by_hand_and_the_feed_is_valid_atom() {
     use digitalatlas::import::Dataset;
     let db = common::sqlite_db();
-    let state = digitalatlas::server::prepare(&db.url).await.unwrap();
-    common::import_fixture(&state, Dataset::Prozesse, "prozesse.csv").await;
     // The fixture, and one process switched on 40 days ago in Mannheim: in the feed's months.
     let recent = chrono::Utc::now().date_naive() - chrono::Days::new(40);
     let csv = format!("{STECKBRIEF_ACTIVATIONS}08222000,SP01,{recent},\n");
-    common::import_bytes(&state, Dataset::Aktivierungen, "a.csv", csv.as_bytes()).await;
-    let server = digitalatlas::server::start(state, "127.0.0.1:0".parse().unwrap(), false)
-        .await
-        .unwrap();
+    let processes = common::fixture("prozesse.csv");
+    let server = common::server_with(
+        &db.url,
+        &[
+            (Dataset::Prozesse, "prozesse.csv", &processes),
+            (Dataset::Aktivierungen, "a.csv", csv.as_bytes()),
+        ],
+    )
+    .await;
     let base = common::base_url(&server);
     let c = reqwest::Client::new();
 
@@ -670,19 +666,9 @@ async fn changes_are_counted_by_hand_and_the_feed_is_valid_atom() {
         "{page}"
     );
     assert!(page.contains("Je Verwaltung (4)"));
-    let bytes = c
-        .get(format!(
-            "{base}/api/v1/aenderungen?von=2021-12-31&bis=2022-03-31&format=xlsx"
-        ))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
     use calamine::Reader;
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let url = format!("{base}/api/v1/aenderungen?von=2021-12-31&bis=2022-03-31&format=xlsx");
+    let mut book = common::get_xlsx(&c, &url).await;
     let sheet = book.worksheet_range("aenderungen").unwrap();
     assert_eq!(sheet.height(), 1 + 4);
 
@@ -779,6 +765,23 @@ async fn the_method_page_names_every_figure_and_source() {
     for needle in ["id=\"flaechendeckend\"", "id=\"stichtag\"", "id=\"demodaten\"", "GV100AD", "GeoBasis-DE", "Dashboard Digitale Verwaltung, Bundesministerium des Innern (aus dem Portalverbund-Online-Gateway, PVOG), Datenstand"] {
         assert!(page.contains(needle), "{needle}");
     }
+    // The Steckbrief's accounts, as the JSON has them.
+    let s = common::get_json(&c, &format!("{base}/api/v1/steckbrief/08115003")).await;
+    let b = s["buergerkonten"].as_i64().unwrap();
+    let g = common::get_text(&c, &format!("{base}/gemeinde/08115003")).await;
+    // German digit grouping: 12.345.
+    let digits = b.to_string();
+    let grouped: Vec<String> = digits
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    let shown = format!("{} Bürgerkonten", grouped.join("."));
+    assert!(
+        g.contains("<li id=\"konten\">service-bw-Konten: ") && g.contains(&shown),
+        "{shown}"
+    );
     for path in ["/", "/kreis/08115", "/gemeinde/08115003", "/aenderungen"] {
         let p = common::get_text(&c, &format!("{base}{path}")).await;
         assert!(
@@ -814,11 +817,8 @@ async fn gemeinden_reachable_through_their_verband_are_counted_by_hand() {
         .join(",")
     );
     for db in common::all_dbs().await {
-        let state = digitalatlas::server::prepare(&db.url).await.unwrap();
-        common::import_bytes(&state, Dataset::Qualifikationen, "q.json", json.as_bytes()).await;
-        let server = digitalatlas::server::start(state, "127.0.0.1:0".parse().unwrap(), false)
-            .await
-            .unwrap();
+        let files = [(Dataset::Qualifikationen, "q.json", json.as_bytes())];
+        let server = common::server_with(&db.url, &files).await;
         let base = common::base_url(&server);
         let c = reqwest::Client::new();
         let kreise = common::get_json(&c, &format!("{base}/api/v1/coverage?level=kreis")).await;

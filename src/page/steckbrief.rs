@@ -44,6 +44,18 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
             place(land, "Gemeinden")
         );
     }
+    if let (Some(day), [buerger, organisation]) =
+        (f.admin_accounts_date[0], f.admin_accounts[admin])
+    {
+        let _ = write!(
+            b,
+            "<li id=\"konten\">{}: {} Bürgerkonten, {} Organisationskonten (Stichtag {})</li>",
+            esc(&raw.registry.territory().localize("service-bw-Konten")),
+            num(buerger),
+            num(organisation),
+            day.format("%d.%m.%Y")
+        );
+    }
     let peers = &s.peers;
     match peers.standard {
         Some(spread) => {

@@ -316,3 +316,23 @@ pub async fn get_openmetrics(c: &reqwest::Client, base: &str) -> String {
         .await
         .unwrap()
 }
+
+/// A server on `url` with `files` (dataset, file name, bytes) imported through the normal path.
+pub async fn server_with(
+    url: &str,
+    files: &[(digitalatlas::import::Dataset, &str, &[u8])],
+) -> RunningServer {
+    let state = server::prepare(url).await.expect("prepare server");
+    for (dataset, name, bytes) in files {
+        import_bytes(&state, *dataset, name, bytes).await;
+    }
+    server::start(state, "127.0.0.1:0".parse().unwrap(), false)
+        .await
+        .expect("start server")
+}
+
+/// The workbook at `url`, opened as Excel readers open it.
+pub async fn get_xlsx(c: &reqwest::Client, url: &str) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+    let bytes = c.get(url).send().await.unwrap().bytes().await.unwrap();
+    calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap()
+}
