@@ -762,7 +762,7 @@ async fn the_method_page_names_every_figure_and_source() {
             "{name} is no coverage column"
         );
     }
-    for needle in ["id=\"flaechendeckend\"", "id=\"stichtag\"", "id=\"demodaten\"", "GV100AD", "GeoBasis-DE", "Dashboard Digitale Verwaltung, Bundesministerium des Innern (aus dem Portalverbund-Online-Gateway, PVOG), Datenstand"] {
+    for needle in ["id=\"flaechendeckend\"", "id=\"stichtag\"", "id=\"demodaten\"", "GV100AD", "GeoBasis-DE", "Demodaten (synthetisch, nicht amtlich), zuletzt eingelesen am", "Dashboard Digitale Verwaltung, Bundesministerium des Innern (aus dem Portalverbund-Online-Gateway, PVOG), Datenstand"] {
         assert!(page.contains(needle), "{needle}");
     }
     // The Steckbrief's accounts, as the JSON has them.

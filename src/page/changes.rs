@@ -16,17 +16,38 @@ pub struct ChangeLinks {
     pub xlsx: String,
 }
 
+/// The label of a count: singular for one.
+fn label(n: u32, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 fn totals_list(t: &Totals) -> String {
     format!(
-        "<ul class=\"kennzahlen\"><li><strong id=\"ae-lotsen\">{}</strong>neue Digitallotsen</li>\
-         <li><strong>{}</strong>neue Aufbauschulungen</li>\
-         <li><strong id=\"ae-an\">{}</strong>Prozesse freigeschaltet</li>\
-         <li><strong>{}</strong>Prozesse abgeschaltet</li>\
+        "<ul class=\"kennzahlen\"><li><strong id=\"ae-lotsen\">{}</strong>{}</li>\
+         <li><strong>{}</strong>{}</li>\
+         <li><strong id=\"ae-an\">{}</strong>{}</li>\
+         <li><strong>{}</strong>{}</li>\
          <li><strong>{} / {} / {}</strong>Onlinedienste neu / weggefallen / Link gestört</li></ul>",
         num(t.lotsen_new.into()),
+        label(t.lotsen_new, "neuer Digitallotse", "neue Digitallotsen"),
         num(t.aufbau_new.into()),
+        label(t.aufbau_new, "neue Aufbauschulung", "neue Aufbauschulungen"),
         num(t.switched_on.into()),
+        label(
+            t.switched_on,
+            "Prozess freigeschaltet",
+            "Prozesse freigeschaltet"
+        ),
         num(t.switched_off.into()),
+        label(
+            t.switched_off,
+            "Prozess abgeschaltet",
+            "Prozesse abgeschaltet"
+        ),
         num(t.services_new.into()),
         num(t.services_gone.into()),
         num(t.services_broken.into()),

@@ -146,14 +146,24 @@ fn sources(snap: &Snapshot) -> String {
         "Grenzen (Karten)".to_string(),
         esc(crate::boundaries::of(&raw.registry).attribution()),
     ]);
+    // Whoever delivered the files: in Baden-Württemberg the Innenministerium; synthetic data
+    // says so.
+    let territory = raw.registry.territory();
+    let supplier = if raw.demo {
+        "Demodaten (synthetisch, nicht amtlich)"
+    } else if territory == crate::registry::Territory::BADEN_WUERTTEMBERG {
+        "Innenministerium Baden-Württemberg"
+    } else {
+        "die eingelesenen Dateien des Betreibers"
+    };
     for (label, dataset) in [
         ("Digitallotsen (Qualifizierungen)", "qualifikationen"),
         ("service-bw-Prozesse und Freischaltungen", "aktivierungen"),
         ("service-bw-Konten", "konten"),
     ] {
         rows.push(vec![
-            label.to_string(),
-            format!("Innenministerium Baden-Württemberg, {}", imported(dataset)),
+            esc(&territory.localize(label)),
+            esc(&format!("{supplier}, {}", imported(dataset))),
         ]);
     }
     let od = match raw.onlinedienste.newest_datenstand() {
