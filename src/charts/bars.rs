@@ -34,8 +34,7 @@ impl Chart for Bars {
             .collect();
         let label_w = labels
             .iter()
-            .filter_map(|l| (FONT, font).into_font().box_size(l).ok())
-            .map(|(lw, _)| f64::from(lw))
+            .map(|l| super::text_width(l, font, FontStyle::Normal))
             .fold(0.0, f64::max);
         let fmt = |v: f64| {
             if self.percent {

@@ -149,6 +149,15 @@ pub fn chart_area(size: (u32, u32)) -> (f64, f64, u32, u32) {
     )
 }
 
+/// How wide `text` is, in pixels, at `size` in the charts' embedded font (registered by
+/// [`fonts`]).
+pub fn text_width(text: &str, size: f64, style: FontStyle) -> f64 {
+    (FONT, size, style)
+        .into_font()
+        .box_size(text)
+        .map_or(0.0, |(w, _)| f64::from(w))
+}
+
 /// `text` as it fits into `width` pixels: at `size` if it fits, else at the largest size down
 /// to `min` that does, else at `min` and shortened with "…" (never past the image's edge).
 pub fn fit_text(
@@ -157,12 +166,7 @@ pub fn fit_text(
     (size, min): (f64, f64),
     width: f64,
 ) -> (String, f64) {
-    let wide = |t: &str, s: f64| {
-        (FONT, s, style)
-            .into_font()
-            .box_size(t)
-            .map_or(0.0, |(w, _)| f64::from(w))
-    };
+    let wide = |t: &str, s: f64| text_width(t, s, style);
     let mut s = size;
     while s > min && wide(text, s) > width {
         s = (s - 0.5).max(min);

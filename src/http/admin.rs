@@ -109,20 +109,13 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// Behind a proxy that terminates HTTPS the cookies are `Secure`.
-fn secure(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
-}
-
 fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
     let mut c = format!("{name}={value}; Path=/verwaltung; HttpOnly; SameSite=Strict");
     if let Some(age) = max_age {
         c.push_str(&format!("; Max-Age={age}"));
     }
-    if secure(headers) {
+    // Behind a proxy that terminates HTTPS the cookies are `Secure`.
+    if super::headers::forwarded_https(headers) {
         c.push_str("; Secure");
     }
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))

@@ -6,6 +6,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use std::sync::Arc;
+
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +15,7 @@ use super::params::{kreis_index, table, ApiQuery, Download};
 use super::query::{Day, KreisFilter, TableFormat};
 use super::{AppState, Routes};
 use crate::coverage::changes::Changes;
-use crate::coverage::RawData;
+use crate::coverage::{RawData, Snapshot};
 use crate::http::error::ApiError;
 use crate::model::column::{Column, ColumnKind::*};
 use crate::page::changes::ChangeLinks;
@@ -83,14 +85,20 @@ fn query(from: NaiveDate, to: NaiveDate, kreis: Option<&str>) -> String {
     q
 }
 
+/// The snapshot and what the request asks of it.
+fn request(state: &AppState, p: &Params) -> Result<(Arc<Snapshot>, Asked), ApiError> {
+    let snap = state.coverage.snapshot();
+    let a = asked(&snap.raw, snap.current.as_of, p)?;
+    Ok((snap, a))
+}
+
 /// The page (in the pages' router: their framing rules).
 pub(super) async fn page(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let snap = state.coverage.snapshot();
+    let (snap, a) = request(&state, &p)?;
     let raw = &snap.raw;
-    let a = asked(raw, snap.current.as_of, &p)?;
     let kreis = a.kreis;
     let heavy = state.pools.heavy({
         let snap = snap.clone();
@@ -101,17 +109,18 @@ pub(super) async fn page(
         Err(busy) => return Ok(busy),
     };
     let key = a_key(raw, kreis);
+    let links = Links::Server;
     let out = ChangeLinks {
-        feed: match &key {
-            Some(k) => format!("/aenderungen.atom?kreis={k}"),
-            None => "/aenderungen.atom".to_string(),
-        },
+        feed: links
+            .changes(key.as_deref())
+            .map(|(_, feed)| feed)
+            .unwrap_or_default(),
         xlsx: format!(
             "/api/v1/aenderungen?{}&format=xlsx",
             query(c.from, c.to, key.as_deref())
         ),
     };
-    let html = crate::page::changes::page(&snap, &Links::Server, &c, kreis, &out);
+    let html = crate::page::changes::page(&snap, &links, &c, kreis, &out);
     Ok(Html(html).into_response())
 }
 
@@ -222,9 +231,8 @@ pub(super) async fn rows(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let snap = state.coverage.snapshot();
+    let (snap, a) = request(&state, &p)?;
     let raw = &snap.raw;
-    let a = asked(raw, snap.current.as_of, &p)?;
     let c = changes(raw, &a);
     let names = |ps: &[usize]| {
         ps.iter()
@@ -268,22 +276,24 @@ fn base_url(headers: &HeaderMap) -> String {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .filter(|s| *s == "https" || *s == "http")
-        .unwrap_or("http");
+    let scheme = if super::headers::forwarded_https(headers) {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 
-/// The last twelve months up to the Datenstand, newest first, each as its span.
+/// The last twelve months up to the Datenstand (the calendar's month ends), newest first, each
+/// as its span: after the month before's end, up to its own end.
 fn months(as_of: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
-    let first = NaiveDate::from_ymd_opt(as_of.year(), as_of.month(), 1).unwrap_or(as_of);
-    (0..12)
-        .filter_map(|i| {
-            let start = first.checked_sub_months(Months::new(i))?;
-            let end = start.checked_add_months(Months::new(1))?.pred_opt()?;
-            Some((start.pred_opt()?, end.min(as_of)))
+    let from = as_of.checked_sub_months(Months::new(11)).unwrap_or(as_of);
+    let ends = crate::model::calendar::step_ends(from, as_of, 1);
+    ends.iter()
+        .rev()
+        .filter_map(|&end| {
+            let first = NaiveDate::from_ymd_opt(end.year(), end.month(), 1)?;
+            Some((first.pred_opt()?, end))
         })
         .collect()
 }
@@ -293,9 +303,8 @@ async fn feed(
     headers: HeaderMap,
     ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    let snap = state.coverage.snapshot();
+    let (snap, a) = request(&state, &p)?;
     let raw = &snap.raw;
-    let a = asked(raw, snap.current.as_of, &p)?;
     let key = a_key(raw, a.kreis);
     let base = base_url(&headers);
     let spans = months(snap.current.as_of);
@@ -318,7 +327,6 @@ async fn feed(
             Some(k) => raw.units[raw.kreise[k]].name.clone(),
             None => raw.registry.territory().name().to_string(),
         },
-        scope: key.clone().unwrap_or_else(|| "land".into()),
         self_url: match &key {
             Some(k) => format!("{base}/aenderungen.atom?kreis={k}"),
             None => format!("{base}/aenderungen.atom"),

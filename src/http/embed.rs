@@ -7,8 +7,6 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::{etag, AppState, Routes};
 use crate::page::{embed, Links};
@@ -17,14 +15,6 @@ pub(super) fn router() -> Routes {
     Routes::new()
         .route("/einbetten/gemeinde/{ags}", get(card))
         .route("/badge/gemeinde/{file}", get(badge))
-}
-
-/// The framing rule of the embeddable routes: any site may frame them.
-pub(super) fn framable(router: Router<AppState>) -> Router<AppState> {
-    router.layer(SetResponseHeaderLayer::overriding(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("frame-ancestors *"),
-    ))
 }
 
 /// `body` with its entity tag and a short shared cache time, or 304 if the client has it.

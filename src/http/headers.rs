@@ -39,3 +39,19 @@ pub(super) fn upload(router: Router<AppState>) -> Router<AppState> {
         HeaderValue::from_static("DENY"),
     ))
 }
+
+/// The rule of the card and the badge a Kommune shows on its website: any site may frame them.
+pub(super) fn framable(router: Router<AppState>) -> Router<AppState> {
+    router.layer(SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("frame-ancestors *"),
+    ))
+}
+
+/// Whether a proxy in front says the client came over HTTPS (`X-Forwarded-Proto`).
+pub(super) fn forwarded_https(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}

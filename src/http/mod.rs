@@ -229,7 +229,7 @@ pub fn router(state: AppState) -> Router {
     let reads = api
         .merge(headers::page(r.pages.router))
         .merge(headers::upload(r.upload.router))
-        .merge(embed::framable(r.embeds.router))
+        .merge(headers::framable(r.embeds.router))
         .layer(axum::middleware::from_fn_with_state(
             state.pools.limits.request_timeout,
             request_timeout,

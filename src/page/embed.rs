@@ -13,7 +13,8 @@ use crate::model::AdminKind;
 /// What the card and the badge say of one Gemeinde.
 struct Facts {
     name: String,
-    lotse: &'static str,
+    /// keine, basis or aufbau.
+    class: &'static str,
     standard: u32,
     services: Option<u32>,
     as_of: String,
@@ -31,11 +32,7 @@ fn facts(snap: &Snapshot, ags: &str) -> Option<Facts> {
     }
     Some(Facts {
         name: a.name.clone(),
-        lotse: match lotse_class(f.admin_lotsen[i]) {
-            "aufbau" => "Digitallotse mit Aufbauschulung",
-            "basis" => "Digitallotse mit Basisqualifizierung",
-            _ => "noch kein Digitallotse",
-        },
+        class: lotse_class(f.admin_lotsen[i]),
         standard: f.admin_ozg[i].standard,
         services: f
             .services
@@ -47,6 +44,11 @@ fn facts(snap: &Snapshot, ags: &str) -> Option<Facts> {
 }
 
 impl Facts {
+    /// "Digitallotse: mit Aufbauschulung", in the pages' words.
+    fn lotse(&self) -> String {
+        format!("Digitallotse: {}", super::lotse_label(self.class))
+    }
+
     /// "10 aktive Standardprozesse · 13 Onlinedienste".
     fn services_line(&self) -> String {
         let mut s = format!("{} aktive Standardprozesse", num(self.standard.into()));
@@ -79,26 +81,18 @@ pub fn card(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
          <p>{services}</p><p class=\"quelle\">{source}</p></div></body></html>",
         name = esc(&f.name),
         href = esc(&links.gemeinde(ags)),
-        lotse = esc(f.lotse),
+        lotse = esc(&f.lotse()),
         services = esc(&f.services_line()),
         source = esc(&f.source()),
     );
     Some(b)
 }
 
-/// About how wide `text` is at 11 px in a sans-serif font (each line is then fitted to exactly
-/// that width with `textLength`, so every viewer's font fills the same box).
-fn text_width(text: &str) -> u32 {
-    let w: f64 = text
-        .chars()
-        .map(|c| match c {
-            'i' | 'l' | 'j' | '.' | ',' | ':' | '·' | ' ' | '(' | ')' | 't' | 'f' | 'r' => 3.6,
-            'm' | 'w' | 'M' | 'W' => 9.5,
-            c if c.is_uppercase() || c.is_ascii_digit() => 7.2,
-            _ => 6.3,
-        })
-        .sum();
-    w.ceil() as u32
+/// How wide `text` is at `size` px, measured in the charts' embedded font (each line is then
+/// fitted to exactly that width with `textLength`, so every viewer's font fills the same box).
+fn text_width(text: &str, size: f64) -> u32 {
+    crate::charts::fonts();
+    crate::charts::text_width(text, size, plotters::style::FontStyle::Normal).ceil() as u32
 }
 
 /// The badge: the Gemeinde's name over its Lotse state and services, the Datenstand and source;
@@ -107,13 +101,13 @@ pub fn badge(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
     let f = facts(snap, ags)?;
     let lines = [
         (f.name.clone(), "bold", 12.0),
-        (f.lotse.to_string(), "normal", 11.0),
+        (f.lotse(), "normal", 11.0),
         (f.services_line(), "normal", 11.0),
         (f.source(), "normal", 9.0),
     ];
     let width = lines
         .iter()
-        .map(|(t, _, size)| (f64::from(text_width(t)) * size / 11.0).ceil() as u32)
+        .map(|(t, _, size)| text_width(t, *size))
         .max()
         .unwrap_or(100)
         + 16;
@@ -121,11 +115,11 @@ pub fn badge(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
     let title = format!(
         "{}: {}, {}. {}",
         f.name,
-        f.lotse,
+        f.lotse(),
         f.services_line(),
         f.source()
     );
-    let color = if f.lotse.starts_with("noch") {
+    let color = if f.class == "keine" {
         "#737373"
     } else {
         "#08519c"
@@ -144,7 +138,7 @@ pub fn badge(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
     );
     for (i, (text, weight, size)) in lines.iter().enumerate() {
         let y = [17, 34, 50, 66][i];
-        let fitted = (f64::from(text_width(text)) * size / 11.0).ceil();
+        let fitted = text_width(text, *size);
         let _ = write!(
             b,
             "<text x=\"12\" y=\"{y}\" font-size=\"{size}\" font-weight=\"{weight}\" \

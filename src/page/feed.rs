@@ -13,8 +13,6 @@ use crate::coverage::snapshot::Snapshot;
 pub struct FeedTarget {
     /// The Land's or the Kreis' name.
     pub area: String,
-    /// `land` or the Kreis key: part of every id.
-    pub scope: String,
     /// The feed's own absolute URL.
     pub self_url: String,
     /// The absolute URL of `/aenderungen` (a span's `von`, `bis` and the Kreis are appended).
@@ -24,6 +22,11 @@ pub struct FeedTarget {
 }
 
 impl FeedTarget {
+    /// `land` or the Kreis key: part of every id.
+    fn scope(&self) -> &str {
+        self.kreis.as_deref().unwrap_or("land")
+    }
+
     /// The page of one month.
     fn month_url(&self, c: &Changes) -> String {
         let kreis = self
@@ -165,7 +168,7 @@ pub fn atom(snap: &Snapshot, target: &FeedTarget, months: &[Changes]) -> String 
          <name>digitalatlas</name></author><link rel=\"self\" type=\"application/atom+xml\" \
          href=\"{self_url}\"/><generator>digitalatlas</generator><rights>Quellen und \
          Lizenzen: siehe die Fußzeile der verlinkten Seiten</rights>",
-        scope = esc(&target.scope),
+        scope = esc(target.scope()),
         area = esc(&target.area),
         self_url = esc(&target.self_url),
     );
@@ -177,7 +180,7 @@ pub fn atom(snap: &Snapshot, target: &FeedTarget, months: &[Changes]) -> String 
              </title><updated>{updated}</updated><link rel=\"alternate\" type=\"text/html\" \
              href=\"{href}\"/><summary>{summary}</summary><content type=\"html\">{content}</content>\
              </entry>",
-            scope = esc(&target.scope),
+            scope = esc(target.scope()),
             y = c.to.year(),
             m = c.to.month(),
             title = esc(&format!("{}: {}", month_name(c), target.area)),

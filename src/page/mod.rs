@@ -93,15 +93,12 @@ impl Links {
             _ => "/methodik".to_string(),
         }
     }
-    /// "Was hat sich geändert" of the Land or a Kreis, and its Atom feed (server only).
-    pub fn changes(&self, kreis: Option<&str>) -> Option<String> {
+    /// "Was hat sich geändert" of the Land or a Kreis and its Atom feed (server only).
+    pub fn changes(&self, kreis: Option<&str>) -> Option<(String, String)> {
         let q = kreis.map(|k| format!("?kreis={k}")).unwrap_or_default();
         match self {
             Links::Report { .. } => None,
-            _ => Some(format!(
-                "<p class=\"nur-bildschirm\"><a href=\"/aenderungen{q}\">Was hat sich geändert?</a> \
-                 · <a href=\"/aenderungen.atom{q}\">Änderungen als Atom-Feed abonnieren</a></p>"
-            )),
+            _ => Some((format!("/aenderungen{q}"), format!("/aenderungen.atom{q}"))),
         }
     }
     /// The card (`iframe`) and the badge a Gemeinde can show on its website (server only).
@@ -454,7 +451,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     let mut b = search_form(links);
     b.push_str(&stichtag(links, snap));
     b.push_str(&key_figures(snap));
-    b.push_str(&links.changes(None).unwrap_or_default());
+    b.push_str(&changes_links(links, None));
     if maps {
         b.push_str(&land_maps(snap, links, raw.registry.territory()));
         b.push_str(&without_shape(raw));
@@ -515,6 +512,21 @@ fn key_figures(snap: &Snapshot) -> String {
         ns = raw.processes_of(Art::Standard),
         one = f.processes_in_at_least_one[Art::Standard as usize],
     )
+}
+
+/// The links to "Was hat sich geändert" and its feed (none in a report).
+fn changes_links(links: &Links, kreis: Option<&str>) -> String {
+    links
+        .changes(kreis)
+        .map(|(page, feed)| {
+            format!(
+                "<p class=\"nur-bildschirm\"><a href=\"{}\">Was hat sich geändert?</a> · \
+                 <a href=\"{}\">Änderungen als Atom-Feed abonnieren</a></p>",
+                esc(&page),
+                esc(&feed)
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// The Gemeinden the maps cannot draw, named under them (never silently missing).
@@ -797,7 +809,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         num(uf.lotsen_of(None, Some(Programme::Aufbau)).into()),
         num(unit.population)
     );
-    b.push_str(&links.changes(Some(key)).unwrap_or_default());
+    b.push_str(&changes_links(links, Some(key)));
     let rows = kreis_rows(snap, links, k);
     kreis_charts_section(&mut b, snap, links, key, &unit.name);
     // A kreisfreie Stadt has no Kreis administration; a Landkreis names its own.
