@@ -899,3 +899,108 @@ async fn gemeinden_reachable_through_their_verband_are_counted_by_hand() {
         server.state.store.close().await;
     }
 }
+
+/// What the Grafana dashboards ask beyond the other views: the matrix of the administrations
+/// that have one process (`with_process`), a Kreis' rows of a time series in the long format
+/// (`kreis`), accounts per 1,000 inhabitants, and `/steckbrief/{key}` sending a table row's key
+/// to its page (a Gemeinde's or, for a Landratsamt, its Kreis').
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboards_questions_are_answered_by_the_api() {
+    let (server, _db) = common::demo_server().await;
+    let base = common::base_url(&server);
+    let c = reqwest::Client::new();
+    // Wer hat SP03: exactly the matrix rows with SP03 = 1, in the Kreis as in the Land.
+    for kreis in ["08115", ""] {
+        let all = common::get_json(&c, &format!("{base}/api/v1/ozg/matrix?kreis={kreis}")).await;
+        let with = common::get_json(
+            &c,
+            &format!("{base}/api/v1/ozg/matrix?kreis={kreis}&with_process=SP03"),
+        )
+        .await;
+        let want: Vec<&Value> = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["SP03"] == 1)
+            .map(|r| &r["verwaltung"])
+            .collect();
+        let got: Vec<&Value> = with
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["verwaltung"])
+            .collect();
+        assert_eq!(got, want, "kreis {kreis:?}");
+        assert!(!got.is_empty() && got.len() < all.as_array().unwrap().len());
+        // With the rows that lack it (the outreach list), every administration once.
+        let lack = common::get_json(
+            &c,
+            &format!("{base}/api/v1/outreach?missing=process:SP03&kreis={kreis}&limit=5000"),
+        )
+        .await;
+        assert_eq!(
+            got.len() + lack.as_array().unwrap().len(),
+            all.as_array().unwrap().len()
+        );
+    }
+    let (s, _) = status(&c, &format!("{base}/api/v1/ozg/matrix?with_process=NOPE")).await;
+    assert_eq!(s, 404);
+    // A Kreis' time series in the long format (Grafana groups it by name), its Gemeinden too.
+    let url = |level: &str, kreis: &str| {
+        format!("{base}/api/v1/timeseries?metric=accounts_buerger_per_1000&level={level}&kreis={kreis}&from=2026-01-01")
+    };
+    let one = common::get_json(&c, &url("kreis", "08115")).await;
+    let rows = one.as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows
+        .iter()
+        .all(|r| r["key"] == "08115" && r["name"] == "Landkreis Böblingen"));
+    let gemeinden = common::get_json(&c, &url("gemeinde", "08115")).await;
+    let keys: BTreeSet<&str> = gemeinden
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys.len(), 26, "Böblingen's Gemeinden");
+    assert!(keys.iter().all(|k| k.starts_with("08115")));
+    let every = common::get_json(&c, &url("kreis", ".*")).await;
+    assert_eq!(every.as_array().unwrap().len(), rows.len() * 44);
+    let (s, _) = status(&c, &url("kreis", "08999")).await;
+    assert_eq!(s, 404);
+    // Accounts per 1,000 inhabitants: the figure is the accounts over the population.
+    for row in common::get_json(&c, &format!("{base}/api/v1/coverage?level=kreis"))
+        .await
+        .as_array()
+        .unwrap()
+    {
+        let want = row["accounts_buerger"].as_f64().unwrap() * 1000.0
+            / row["population"].as_f64().unwrap();
+        let got = row["accounts_buerger_per_1000"].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-9, "{}: {got} != {want}", row["key"]);
+    }
+    // /steckbrief/{key}: to the page of the Gemeinde, of the Landratsamt's Kreis, or a 404.
+    let no_follow = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (key, to) in [
+        ("08115003", Some("/gemeinde/08115003")),
+        ("08115", Some("/kreis/08115")),
+        ("08999999", None),
+    ] {
+        let r = no_follow
+            .get(format!("{base}/steckbrief/{key}"))
+            .send()
+            .await
+            .unwrap();
+        match to {
+            Some(to) => {
+                assert_eq!(r.status().as_u16(), 303, "{key}");
+                assert_eq!(r.headers()["location"], to, "{key}");
+            }
+            None => assert_eq!(r.status().as_u16(), 404, "{key}"),
+        }
+    }
+    server.stop().await.unwrap();
+}

@@ -200,6 +200,15 @@ fn lotsen_provenance(figure: Figure) -> Option<Provenance> {
             &[],
             &["Konten je Kreis"],
         ),
+        AccountsBuergerPer1000 => p(
+            "konten.stichtag, .kontotyp, .verwaltung, .anzahl; registry (population)",
+            &[],
+            &[],
+            &[
+                "Konten je 1.000 Einwohner und Kreis",
+                "Bürgerkonten je 1.000 Einwohner im Zeitverlauf",
+            ],
+        ),
         _ => None,
     }
 }

@@ -134,6 +134,9 @@ figures! {
     GemeindenViaVerband = "gemeinden_via_verband", Integer,
         "Gemeinden über den Verband erreichbar",
         "Gemeinden without a Lotse of their own whose Gemeindeverwaltungsverband or vereinbarte Verwaltungsgemeinschaft has one in another member Gemeinde";
+    AccountsBuergerPer1000 = "accounts_buerger_per_1000", Decimal,
+        "Bürgerkonten je 1.000 Einwohner",
+        "service-bw accounts of citizens per 1,000 inhabitants (accounts_buerger / population × 1,000), comparable between large and small units";
 }
 
 impl Figure {
@@ -193,6 +196,7 @@ impl Figure {
             Figure::OnlinediensteAvg => Measure(f.services_avg()),
             Figure::OnlinediensteLinksNichtOk => n(f.services.links_broken),
             Figure::GemeindenViaVerband => n(f.gemeinden_via_verband),
+            Figure::AccountsBuergerPer1000 => Measure(f.accounts_buerger_per_1000(unit.population)),
         }
     }
 }

@@ -91,6 +91,11 @@ impl UnitFigures {
         )
     }
 
+    /// service-bw citizen accounts per 1,000 inhabitants of a unit with `population`.
+    pub fn accounts_buerger_per_1000(&self, population: i64) -> f64 {
+        1000.0 * ratio(self.accounts[0] as f64, population as f64)
+    }
+
     /// Administrations of a kind (`None`: all kinds).
     pub fn administrations_of(&self, kind: Option<AdminKind>) -> u32 {
         *self.administrations.get(kind)

@@ -47,6 +47,9 @@ pub(super) struct Params {
     /// id is added where two processes share a name), as a table for people shows them.
     #[param(inline)]
     header: Option<Header>,
+    /// Matrix only: only the administrations that have this process (an id of
+    /// `/api/v1/ozg/processes`) active; the dashboard's "wer hat Prozess X" table.
+    with_process: Option<String>,
 }
 
 /// One process with how many Kommunen have switched it on.
@@ -74,11 +77,13 @@ pub(super) struct ProcessRow {
     /// Its maturity level, where the catalogue gives one (else empty), and the model.
     pub reifegrad: Option<u8>,
     pub reifegrad_modell: &'static str,
+    /// The OZG Themenfeld of its LeiKa key in the shipped catalogue (empty where it knows none).
+    pub themenfeld: String,
 }
 
 impl ProcessRow {
     /// The declared columns, in the order of the fields.
-    pub(super) const COLUMNS: [Column; 16] = [
+    pub(super) const COLUMNS: [Column; 17] = [
         PROCESS_ID,
         Column::new("name", "Name", Text, "The process' name"),
         Column::new("art", "Art", Text, "standard or universal"),
@@ -150,6 +155,12 @@ impl ProcessRow {
             Text,
             "1.1 or 2.0 (the Reifegradmodell 2.0 of 2025)",
         ),
+        Column::new(
+            "themenfeld",
+            "Themenfeld",
+            Text,
+            "The OZG Themenfeld of its LeiKa key (empty where the catalogue knows none)",
+        ),
     ];
 }
 
@@ -211,6 +222,12 @@ pub(super) async fn processes(
             flaechendeckend: c.flaechendeckend(),
             reifegrad: pr.reifegrad.map(|r| r.level),
             reifegrad_modell: pr.reifegrad.map_or("", |r| r.modell.as_str()),
+            themenfeld: pr
+                .leika
+                .as_deref()
+                .and_then(|k| raw.registry.leika.get(k))
+                .and_then(|e| e.themenfeld.clone())
+                .unwrap_or_default(),
         })
         .collect();
     let download = Download::of("onlinedienste", &snap, day, "/api/v1/ozg/processes");
@@ -239,7 +256,7 @@ fn matrix_columns() -> Vec<Column> {
 #[utoipa::path(get, path = "/api/v1/ozg/matrix", params(Params), tag = "ozg",
     responses((status = 200, description = "One row per administration (Gemeinde or Landratsamt): the columns `verwaltung`, `name`, `art` (gemeinde or landratsamt), `kreis`, `kreis_name`, `regierungsbezirk`, `population`, `lotse` (keine, basis, aufbau), `standard_active`, `universal_active`, `accounts_buerger`, `accounts_organisation` (service-bw accounts at the latest per-Kommune Stichtag, 0 without one), then one column per process id with 1 (active) or 0", content((Vec<Object> = "application/json"), (String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
               (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
-              (status = 404, description = "Unknown Kreis", body = super::error::ErrorBody)))]
+              (status = 404, description = "Unknown Kreis or process", body = super::error::ErrorBody)))]
 pub(super) async fn matrix(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<Params>,
@@ -250,8 +267,17 @@ pub(super) async fn matrix(
     let procs: Vec<usize> = (0..raw.processes.len())
         .filter(|&pi| art.is_none_or(|a| raw.processes[pi].art == a))
         .collect();
+    let with = match p.with_process.as_deref().filter(|id| !id.is_empty()) {
+        None => None,
+        Some(id) => Some(
+            raw.process_index(id)
+                .ok_or_else(|| ApiError::NotFound(format!("no process with id {id:?}")))?,
+        ),
+    };
+    let f = snap.as_of(day);
     let admins: Vec<usize> = (0..raw.admins.len())
         .filter(|&i| kreise.as_ref().is_none_or(|k| k[raw.admins[i].kreis]))
+        .filter(|&i| with.is_none_or(|pi| f.is_active(raw, i, pi)))
         .collect();
     if admins.len() * procs.len() > MAX_MATRIX_CELLS {
         return Err(ApiError::BadRequest(format!(
@@ -260,7 +286,6 @@ pub(super) async fn matrix(
             procs.len()
         )));
     }
-    let f = snap.as_of(day);
     let by_name = p.header.unwrap_or_default() == Header::Name;
     let mut columns: Vec<DynColumn> = matrix_columns().iter().map(DynColumn::from).collect();
     columns.extend(procs.iter().map(|&pi| {

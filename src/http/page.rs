@@ -1,8 +1,9 @@
-//! The web page: `/`, `/kreis/{key}`, `/gemeinde/{ags}`, `/suche?q=` (HTML, see `crate::page`).
+//! The web page: `/`, `/kreis/{key}`, `/gemeinde/{ags}`, `/suche?q=` (HTML, see `crate::page`),
+//! and `/steckbrief/{key}`, which sends an administration's key to its page.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use super::params::{given, ApiQuery};
 use super::query::{Day, Sort};
 use super::{AppState, Routes};
+use crate::coverage::raw::UnitLevel;
 use crate::coverage::Snapshot;
 use crate::http::error::ApiError;
 use crate::page::{self, Links};
@@ -21,6 +23,7 @@ pub(super) fn router() -> Routes {
         .route("/land/{key}", get(land))
         .route("/kreis/{key}", get(kreis))
         .route("/gemeinde/{ags}", get(gemeinde))
+        .route("/steckbrief/{key}", get(steckbrief))
         .route("/suche", get(search))
         .route("/methodik", get(method))
         .route("/aenderungen", get(super::changes::page))
@@ -118,6 +121,20 @@ async fn gemeinde(
 ) -> Response {
     let missing = format!("Eine Gemeinde mit dem AGS {ags}");
     region_page(&state, &p, |s, l| page::gemeinde(s, l, &ags), missing).await
+}
+
+/// `/steckbrief/{key}`: an administration's page by its key — a Gemeinde's own (AGS, 8 digits),
+/// a Landratsamt's its Kreis' (5 digits). Grafana's tables link every row here, whatever its kind.
+async fn steckbrief(State(state): State<AppState>, Path(key): Path<String>) -> Response {
+    let snap = state.coverage.snapshot();
+    let to = if snap.raw.unit_index(UnitLevel::Gemeinde, &key).is_some() {
+        format!("/gemeinde/{key}")
+    } else if snap.raw.unit_index(UnitLevel::Kreis, &key).is_some() {
+        format!("/kreis/{key}")
+    } else {
+        return not_found(&format!("Eine Verwaltung mit dem Schlüssel {key}"));
+    };
+    Redirect::to(&to).into_response()
 }
 
 async fn search(State(state): State<AppState>, ApiQuery(p): ApiQuery<Params>) -> Response {

@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use super::params::DynColumn;
 use super::params::{dynamic_table, ApiQuery, Download};
-use super::query::{Day, Level, SeriesMetric, SeriesMetrics, Step, TableFormat, UnitKeyFilter};
+use super::query::{
+    Day, KreisFilter, Level, SeriesMetric, SeriesMetrics, Step, TableFormat, UnitKeyFilter,
+};
 use super::{AppState, Routes};
 use crate::coverage::figure::Figure;
 use crate::coverage::figures::AccountFigure;
@@ -39,6 +41,10 @@ pub(super) struct Params {
     /// The unit's key; without it (or `.*`), every unit of the level (long format).
     #[param(inline)]
     key: Option<UnitKeyFilter>,
+    /// Without a key: only the units in this Kreis or the Kreis itself (5-digit key; `.*` or
+    /// empty: all), still one row per unit and date (Grafana's Kreis filter).
+    #[param(inline)]
+    kreis: Option<KreisFilter>,
     /// First day (YYYY-MM-DD), default 2018-11-01 (Projektstart).
     #[param(inline)]
     from: Option<Day>,
@@ -164,12 +170,19 @@ impl Plan {
             Some(UnitKeyFilter::One(k)) => Some(k.as_str()),
             _ => None,
         };
+        let kreis = p.kreis.as_ref().and_then(|k| k.one());
+        if let Some(k) = kreis {
+            super::params::kreis_index(&snap.raw, k)?;
+        }
+        let in_kreis = |u: &crate::coverage::raw::Unit| {
+            kreis.is_none_or(|k| u.key == k.as_str() || u.parent.as_deref() == Some(k.as_str()))
+        };
         let units: Vec<usize> = snap
             .raw
             .units
             .iter()
             .enumerate()
-            .filter(|(_, u)| u.level == level && key.is_none_or(|k| u.key == k))
+            .filter(|(_, u)| u.level == level && key.is_none_or(|k| u.key == k) && in_kreis(u))
             .map(|(i, _)| i)
             .collect();
         if let (Some(k), true) = (key, units.is_empty()) {
