@@ -979,6 +979,64 @@ async fn the_dashboards_questions_are_answered_by_the_api() {
         let got = row["accounts_buerger_per_1000"].as_f64().unwrap();
         assert!((got - want).abs() < 1e-9, "{}: {got} != {want}", row["key"]);
     }
+    // The map layers for tooltips: a few properties in German words, counts as numbers.
+    let matrix = common::get_json(&c, &format!("{base}/api/v1/ozg/matrix?kreis=08115")).await;
+    let layer = common::get_json(
+        &c,
+        &format!("{base}/api/v1/geo/gemeinden.geojson?properties=tooltip"),
+    )
+    .await;
+    let features = layer["features"].as_array().unwrap();
+    assert_eq!(features.len(), 1101);
+    for f in features {
+        let keys: Vec<&String> = f["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "Gemeinde",
+                "Kreis",
+                "Einwohner",
+                "Digitallotse",
+                "Aktive Standardprozesse",
+                "Aktive Universalprozesse"
+            ],
+            "{}",
+            f["id"]
+        );
+        assert!(["keiner", "Basisqualifizierung", "mit Aufbauschulung"]
+            .contains(&f["properties"]["Digitallotse"].as_str().unwrap()));
+    }
+    let boeblingen = features.iter().find(|f| f["id"] == "08115003").unwrap();
+    let row = matrix
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["verwaltung"] == "08115003")
+        .unwrap();
+    assert_eq!(
+        boeblingen["properties"]["Aktive Standardprozesse"],
+        row["standard_active"]
+    );
+    assert_eq!(boeblingen["properties"]["Gemeinde"], row["name"]);
+    let kreise = common::get_json(
+        &c,
+        &format!("{base}/api/v1/geo/kreise.geojson?properties=tooltip"),
+    )
+    .await;
+    let k = &kreise["features"][0]["properties"];
+    assert!(
+        k["Anteil mit Digitallotse"]
+            .as_str()
+            .unwrap()
+            .ends_with(" %"),
+        "{k}"
+    );
+    let (s, _) = status(
+        &c,
+        &format!("{base}/api/v1/geo/gemeinden.geojson?properties=x"),
+    )
+    .await;
+    assert_eq!(s, 400);
     // /steckbrief/{key}: to the page of the Gemeinde, of the Landratsamt's Kreis, or a 404.
     let no_follow = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -379,6 +379,23 @@ async fn every_dashboard_query_answers_with_data() {
                     assert_eq!(g["type"], "FeatureCollection", "{file} / {title}: {url}");
                     let features = g["features"].as_array().unwrap();
                     assert!(!features.is_empty());
+                    // A tooltip shows every property: the layer carries the few in German.
+                    if layer["tooltip"] == true {
+                        for f in features {
+                            let props = f["properties"].as_object().unwrap();
+                            assert!(
+                                props.len() <= 8,
+                                "{file} / {title}: {} properties",
+                                props.len()
+                            );
+                            for k in props.keys() {
+                                assert!(
+                                    !k.contains('_') && k.starts_with(char::is_uppercase),
+                                    "{file} / {title}: tooltip property {k}"
+                                );
+                            }
+                        }
+                    }
                     // Every style rule reads a property the features have, and every feature
                     // matches one of the rules (Grafana: the first matching rule wins).
                     let rules = layer["config"]["rules"]

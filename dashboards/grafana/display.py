@@ -25,11 +25,10 @@ import pathlib
 # JavaScript's `toFixed` ("41.9%") and euros are shown as German numbers with "EUR" in the title.
 GRAFANA = (12, 1)
 
-# The service's figure catalogue: each figure's name, German header, kind and classes.
-FIGURES = {
-    f["name"]: f
-    for f in json.loads((pathlib.Path(__file__).parent / "figures.json").read_text(encoding="utf-8"))["figures"]
-}
+# The service's figure catalogue: each figure's name, German header, kind and classes, and the
+# Lotse classes with their words.
+CATALOGUE = json.loads((pathlib.Path(__file__).parent / "figures.json").read_text(encoding="utf-8"))
+FIGURES = {f["name"]: f for f in CATALOGUE["figures"]}
 
 # A colour per class of a share (from none to three quarters and more): the pages' and maps'
 # classes (the catalogue's `bands` of the share figures).
@@ -42,7 +41,7 @@ PROBLEM = "#ff9830"
 # Keys of the API and the metrics in the words of the pages.
 WORDS = {
     "ja_nein": {"true": "ja", "false": "nein"},
-    "lotse": {"keine": "kein Lotse", "basis": "Basisqualifizierung", "aufbau": "mit Aufbauschulung"},
+    "lotse": {c["key"]: c["label"] for c in CATALOGUE["lotse_classes"]},
     "art": {"gemeinde": "Gemeinde", "landratsamt": "Landratsamt", "standard": "Standardprozess",
             "universal": "Universalprozess"},
     "reach": {"flaechendeckend": "flächendeckend", "mindestens_eine": "in mindestens einer Gemeinde",

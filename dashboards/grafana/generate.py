@@ -697,8 +697,8 @@ def ozg_board():
             # No query: the layers load the GeoJSON themselves (a query would run unused).
             [],
             20, 14, geomap_options([
-                geojson_layer("Gemeinden", API_URL + "/api/v1/geo/gemeinden.geojson", STANDARD_RULES),
-                geojson_layer("Kreise", API_URL + "/api/v1/geo/kreise.geojson", [], outline=True),
+                geojson_layer("Gemeinden", API_URL + GEMEINDEN_LAYER, STANDARD_RULES),
+                geojson_layer("Kreise", API_URL + KREISE_LAYER, [], outline=True),
             ]), contract="layers", shows={"map": "legend_beside"})
     map_legend(b, "Legende: aktive Standardprozesse", [
         ("#1a9850", "18 und mehr"), ("#91cf60", "12–17"), ("#fee08b", "6–11"), ("#fc8d59", "1–5"),
@@ -712,8 +712,8 @@ def ozg_board():
             "daneben). " + BOUNDARIES + ".",
             [],
             20, 14, geomap_options([
-                geojson_layer("Gemeinden", API_URL + "/api/v1/geo/gemeinden.geojson", UNIVERSAL_RULES),
-                geojson_layer("Kreise", API_URL + "/api/v1/geo/kreise.geojson", [], outline=True),
+                geojson_layer("Gemeinden", API_URL + GEMEINDEN_LAYER, UNIVERSAL_RULES),
+                geojson_layer("Kreise", API_URL + KREISE_LAYER, [], outline=True),
             ]), contract="layers", shows={"map": "legend_beside"})
     map_legend(b, "Legende: aktive Universalprozesse", [
         ("#1a9850", "5 und mehr"), ("#91cf60", "3–4"), ("#fee08b", "1–2"), ("#d73027", "keiner")],
@@ -722,17 +722,22 @@ def ozg_board():
     return b
 
 
+# The map layers: the features carry only what their tooltip shows, in German words (a map
+# panel shows every property on hover), which the style rules read too.
+GEMEINDEN_LAYER = "/api/v1/geo/gemeinden.geojson?properties=tooltip"
+KREISE_LAYER = "/api/v1/geo/kreise.geojson?properties=tooltip"
+
 # The OZG maps' classes: number of active Universalprozesse.
-UNIVERSAL_RULES = [("universal_active", "gte", 5, "#1a9850"),
-                   ("universal_active", "gte", 3, "#91cf60"),
-                   ("universal_active", "gte", 1, "#fee08b"),
-                   ("universal_active", "eq", "0", "#d73027")]
+UNIVERSAL_RULES = [("Aktive Universalprozesse", "gte", 5, "#1a9850"),
+                   ("Aktive Universalprozesse", "gte", 3, "#91cf60"),
+                   ("Aktive Universalprozesse", "gte", 1, "#fee08b"),
+                   ("Aktive Universalprozesse", "eq", "0", "#d73027")]
 # The OZG map's classes: number of active Standardprozesse.
-STANDARD_RULES = [("standard_active", "gte", 18, "#1a9850"),
-                  ("standard_active", "gte", 12, "#91cf60"),
-                  ("standard_active", "gte", 6, "#fee08b"),
-                  ("standard_active", "gte", 1, "#fc8d59"),
-                  ("standard_active", "eq", "0", "#d73027")]
+STANDARD_RULES = [("Aktive Standardprozesse", "gte", 18, "#1a9850"),
+                   ("Aktive Standardprozesse", "gte", 12, "#91cf60"),
+                   ("Aktive Standardprozesse", "gte", 6, "#fee08b"),
+                   ("Aktive Standardprozesse", "gte", 1, "#fc8d59"),
+                   ("Aktive Standardprozesse", "eq", "0", "#d73027")]
 
 
 def lotsen_board():
@@ -853,9 +858,9 @@ def lotsen_board():
             + BOUNDARIES + ".",
             [],
             20, 16, geomap_options([
-                geojson_layer("Gemeinden", API_URL + "/api/v1/geo/gemeinden.geojson",
-                              [("coverage_class", "eq", v, c) for v, c, _ in LOTSE_CLASSES]),
-                geojson_layer("Kreise", API_URL + "/api/v1/geo/kreise.geojson", [], outline=True),
+                geojson_layer("Gemeinden", API_URL + GEMEINDEN_LAYER,
+                              [("Digitallotse", "eq", t, c) for _, c, t in LOTSE_CLASSES]),
+                geojson_layer("Kreise", API_URL + KREISE_LAYER, [], outline=True),
             ]), contract="layers", shows={"map": "legend_beside"})
     map_legend(b, "Legende: Digitallotsen", [(c, t) for _, c, t in LOTSE_CLASSES],
                "Gemeinden nach ihrem Lotsenstand, schwarz umrandet die Kreise. Zeigt immer das "

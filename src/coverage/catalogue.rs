@@ -6,7 +6,8 @@
 use super::figure::Figure;
 
 /// The catalogue as JSON (`digitalatlas figures --json`): each figure's column and classes, in
-/// the order of the coverage columns. `dashboards/grafana/generate.py` reads it.
+/// the order of the coverage columns, and the Lotse classes with their words.
+/// `dashboards/grafana/generate.py` reads it.
 pub fn catalogue_json() -> serde_json::Value {
     let figures: Vec<serde_json::Value> = Figure::ALL
         .iter()
@@ -17,7 +18,11 @@ pub fn catalogue_json() -> serde_json::Value {
             v
         })
         .collect();
-    serde_json::json!({ "figures": figures })
+    let lotse: Vec<serde_json::Value> = super::figures::LOTSE_CLASSES
+        .iter()
+        .map(|(key, words)| serde_json::json!({ "key": key, "label": words }))
+        .collect();
+    serde_json::json!({ "figures": figures, "lotse_classes": lotse })
 }
 
 /// Where a figure comes from and where else it shows besides `/api/v1/coverage` (all formats),

@@ -612,6 +612,22 @@ fn admin_accounts(raw: &RawData, day: NaiveDate) -> (Vec<[i64; 2]>, [Option<Naiv
     (per_admin, dates)
 }
 
+/// The Digitallotsen classes, from none to Aufbau: each key (what the API, CSV and GeoJSON carry)
+/// with the words pages, tooltips and dashboards show for it.
+pub const LOTSE_CLASSES: [(&str, &str); 3] = [
+    ("keine", "keiner"),
+    ("basis", "Basisqualifizierung"),
+    ("aufbau", "mit Aufbauschulung"),
+];
+
+/// The words for a Lotse class key (see [`LOTSE_CLASSES`]).
+pub fn lotse_words(class: &str) -> &'static str {
+    LOTSE_CLASSES
+        .iter()
+        .find(|(key, _)| *key == class)
+        .map_or(LOTSE_CLASSES[0].1, |(_, words)| words)
+}
+
 /// The Digitallotsen class of an administration, as maps and tables show it: `aufbau` (a Lotse
 /// with an Aufbauschulung), `basis` (only Basisqualifizierung) or `keine`.
 pub fn lotse_class(flags: LotseFlags) -> &'static str {

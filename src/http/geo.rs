@@ -16,6 +16,7 @@ use axum::routing::get;
 use serde_json::{Map, Value};
 
 use super::coverage::CoverageRow;
+use super::params::ApiQuery;
 use super::{AppState, Routes};
 use crate::boundaries::Layer;
 use crate::coverage::figure::Figure;
@@ -55,9 +56,35 @@ const KEEP_IDENTITY_BYTES: usize = 4 << 20;
 /// The encoded layers of the current snapshot.
 #[derive(Debug, Default)]
 pub struct GeoCache {
-    layers: Mutex<HashMap<Layer, Arc<Encoded>>>,
+    layers: Mutex<HashMap<(Layer, PropertySet), Arc<Encoded>>>,
     /// One encoding at a time per process: concurrent first requests wait for it.
     building: tokio::sync::Mutex<()>,
+}
+
+/// Which properties a layer's features carry.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum PropertySet {
+    /// Every figure of the unit's coverage row (English column names), its processes, Kreis,
+    /// Lotse class and `coverage_class`.
+    #[default]
+    All,
+    /// What a map's tooltip shows, in German words (`page::tooltip`): a Gemeinde's name, Kreis,
+    /// Einwohner, Digitallotse and active processes; a Kreis' or Land's name, Einwohner and
+    /// administrations with a Lotse.
+    Tooltip,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    /// all (default): every figure; tooltip: the few properties a map's tooltip shows, named in
+    /// German (Grafana's map panels show every property on hover).
+    #[param(inline)]
+    properties: Option<PropertySet>,
 }
 
 /// The class a static map layer is styled by. Gemeinden: `keine`, `basis`, `aufbau` (their
@@ -70,7 +97,16 @@ pub(super) fn kreis_class(share: f64) -> &'static str {
 
 /// The properties of one feature: the unit's coverage row, and for a Gemeinde its processes,
 /// Kreis and Lotse class; `coverage_class` for styling.
-fn properties(snap: &Snapshot, layer: Layer, u: usize, admin: Option<usize>) -> Map<String, Value> {
+fn properties(
+    snap: &Snapshot,
+    layer: Layer,
+    set: PropertySet,
+    u: usize,
+    admin: Option<usize>,
+) -> Map<String, Value> {
+    if set == PropertySet::Tooltip {
+        return crate::page::tooltip::properties(snap, u, admin);
+    }
     let (raw, f) = (&snap.raw, &snap.current);
     let row = CoverageRow::of(raw, &raw.units[u], &f.units[u], f.as_of);
     let mut props: Map<String, Value> = match serde_json::to_value(&row) {
@@ -97,7 +133,11 @@ fn properties(snap: &Snapshot, layer: Layer, u: usize, admin: Option<usize>) -> 
 
 /// The layer as GeoJSON FeatureCollection text with the snapshot's figures, written feature by
 /// feature from the compact geometries (no JSON tree of the whole layer).
-pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Result<String, ApiError> {
+pub(super) fn feature_collection(
+    snap: &Snapshot,
+    layer: Layer,
+    set: PropertySet,
+) -> Result<String, ApiError> {
     let raw = &snap.raw;
     let level = match layer {
         Layer::Gemeinden => UnitLevel::Gemeinde,
@@ -137,7 +177,13 @@ pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Result<String
         let Some(&u) = units.get(feature.key.as_str()) else {
             continue;
         };
-        let props = properties(snap, layer, u, admins.get(feature.key.as_str()).copied());
+        let props = properties(
+            snap,
+            layer,
+            set,
+            u,
+            admins.get(feature.key.as_str()).copied(),
+        );
         if !first {
             out.push(',');
         }
@@ -156,9 +202,13 @@ pub(super) fn feature_collection(snap: &Snapshot, layer: Layer) -> Result<String
 
 /// Encodes the layer; the compressed forms are taken over from `previous` when the bytes are
 /// the same (a refresh without new data compresses nothing).
-fn encode(snap: &Snapshot, layer: Layer, previous: Option<&Encoded>) -> Result<Encoded, ApiError> {
+fn encode(
+    snap: &Snapshot,
+    layer: (Layer, PropertySet),
+    previous: Option<&Encoded>,
+) -> Result<Encoded, ApiError> {
     use std::io::Write;
-    let identity = feature_collection(snap, layer)?.into_bytes();
+    let identity = feature_collection(snap, layer.0, layer.1)?.into_bytes();
     let etag = super::etag::of(&identity);
     if let Some(p) = previous.filter(|p| p.etag == etag) {
         return Ok(Encoded {
@@ -200,8 +250,12 @@ impl GeoCache {
         })
     }
 
-    /// The layer of `snap`, encoded on first use.
-    pub async fn get(&self, snap: Arc<Snapshot>, layer: Layer) -> Result<Arc<Encoded>, ApiError> {
+    /// The layer of `snap` with the set of properties, encoded on first use.
+    pub async fn get(
+        &self,
+        snap: Arc<Snapshot>,
+        layer: (Layer, PropertySet),
+    ) -> Result<Arc<Encoded>, ApiError> {
         let cached = |c: &Self| {
             c.layers
                 .lock()
@@ -267,7 +321,12 @@ fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
     }
 }
 
-async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Response, ApiError> {
+async fn serve(
+    state: AppState,
+    headers: HeaderMap,
+    layer: Layer,
+    p: Params,
+) -> Result<Response, ApiError> {
     let snap = state.coverage.snapshot();
     let boundaries = crate::boundaries::of(&snap.raw.registry);
     if !boundaries.has(layer) {
@@ -276,7 +335,8 @@ async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Resp
             layer.as_str()
         )));
     }
-    let e = state.geo.get(snap, layer).await?;
+    let set = p.properties.unwrap_or_default();
+    let e = state.geo.get(snap, (layer, set)).await?;
     if boundaries.features(layer).is_empty() || !e.covered {
         return Err(ApiError::NotFound(
             "the shipped boundaries do not cover this registry's Kreise".into(),
@@ -316,37 +376,40 @@ async fn serve(state: AppState, headers: HeaderMap, layer: Layer) -> Result<Resp
     Ok(response)
 }
 
-#[utoipa::path(get, path = "/api/v1/geo/gemeinden.geojson", tag = "geo",
+#[utoipa::path(get, path = "/api/v1/geo/gemeinden.geojson", tag = "geo", params(Params),
     responses((status = 200, description = "FeatureCollection of the Gemeinden (feature id = AGS) with their figures and `coverage_class` (keine, basis, aufbau)", body = Object, content_type = "application/geo+json"),
               (status = 304, description = "Not modified (If-None-Match)"),
               (status = 404, description = "The shipped boundaries do not cover this registry", body = super::error::ErrorBody)))]
 pub(super) async fn gemeinden(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    serve(state, headers, Layer::Gemeinden).await
+    serve(state, headers, Layer::Gemeinden, p).await
 }
 
-#[utoipa::path(get, path = "/api/v1/geo/kreise.geojson", tag = "geo",
+#[utoipa::path(get, path = "/api/v1/geo/kreise.geojson", tag = "geo", params(Params),
     responses((status = 200, description = "FeatureCollection of the Kreise (feature id = Kreis key) with their figures and `coverage_class` (0, 1-24, 25-49, 50-74, 75-100: percent of administrations with a Lotse)", body = Object, content_type = "application/geo+json"),
               (status = 304, description = "Not modified (If-None-Match)"),
               (status = 404, description = "The shipped boundaries do not cover this registry", body = super::error::ErrorBody)))]
 pub(super) async fn kreise(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    serve(state, headers, Layer::Kreise).await
+    serve(state, headers, Layer::Kreise, p).await
 }
 
-#[utoipa::path(get, path = "/api/v1/geo/laender.geojson", tag = "geo",
+#[utoipa::path(get, path = "/api/v1/geo/laender.geojson", tag = "geo", params(Params),
     responses((status = 200, description = "FeatureCollection of the Länder (feature id = Land key) with their figures and `coverage_class` as for the Kreise; an atlas of Germany (`--land all`) only", body = Object, content_type = "application/geo+json"),
               (status = 304, description = "Not modified (If-None-Match)"),
               (status = 404, description = "Not an atlas of Germany, or the shipped boundaries do not cover this registry", body = super::error::ErrorBody)))]
 pub(super) async fn laender(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ApiQuery(p): ApiQuery<Params>,
 ) -> Result<Response, ApiError> {
-    serve(state, headers, Layer::Laender).await
+    serve(state, headers, Layer::Laender, p).await
 }
 
 #[cfg(test)]

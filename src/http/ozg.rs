@@ -239,6 +239,20 @@ pub(super) async fn processes(
     )
 }
 
+/// The process `with_process` names (None without one), or a 404 naming the unknown id.
+fn process_given(
+    raw: &crate::coverage::raw::RawData,
+    id: Option<&str>,
+) -> Result<Option<usize>, ApiError> {
+    match id.filter(|id| !id.is_empty()) {
+        None => Ok(None),
+        Some(id) => raw
+            .process_index(id)
+            .map(Some)
+            .ok_or_else(|| ApiError::NotFound(format!("no process with id {id:?}"))),
+    }
+}
+
 /// Most cells (administrations × processes) the matrix answers without a Kreis.
 const MAX_MATRIX_CELLS: usize = 2_000_000;
 
@@ -267,13 +281,7 @@ pub(super) async fn matrix(
     let procs: Vec<usize> = (0..raw.processes.len())
         .filter(|&pi| art.is_none_or(|a| raw.processes[pi].art == a))
         .collect();
-    let with = match p.with_process.as_deref().filter(|id| !id.is_empty()) {
-        None => None,
-        Some(id) => Some(
-            raw.process_index(id)
-                .ok_or_else(|| ApiError::NotFound(format!("no process with id {id:?}")))?,
-        ),
-    };
+    let with = process_given(raw, p.with_process.as_deref())?;
     let f = snap.as_of(day);
     let admins: Vec<usize> = (0..raw.admins.len())
         .filter(|&i| kreise.as_ref().is_none_or(|k| k[raw.admins[i].kreis]))

@@ -46,7 +46,10 @@ fn facts(snap: &Snapshot, ags: &str) -> Option<Facts> {
 impl Facts {
     /// "Digitallotse: mit Aufbauschulung", in the pages' words.
     fn lotse(&self) -> String {
-        format!("Digitallotse: {}", super::lotse_label(self.class))
+        format!(
+            "Digitallotse: {}",
+            crate::coverage::figures::lotse_words(self.class)
+        )
     }
 
     /// "10 aktive Standardprozesse · 13 Onlinedienste".

@@ -12,6 +12,7 @@ mod maps;
 pub mod method;
 mod services;
 mod steckbrief;
+pub mod tooltip;
 
 pub use land::{land, land_charts};
 
@@ -867,7 +868,7 @@ fn kreis_rows(snap: &Snapshot, links: &Links, k: usize) -> Vec<Vec<String>> {
             vec![
                 name,
                 population,
-                lotse_label(lotse_class(f.admin_lotsen[i])).to_string(),
+                crate::coverage::figures::lotse_words(lotse_class(f.admin_lotsen[i])).to_string(),
                 f.admin_ozg[i].standard.to_string(),
                 f.admin_ozg[i].universal.to_string(),
             ]
@@ -939,14 +940,6 @@ fn admin_link(links: &Links, a: &crate::coverage::raw::Admin) -> String {
     }
 }
 
-fn lotse_label(class: &str) -> &'static str {
-    match class {
-        "aufbau" => "mit Aufbauschulung",
-        "basis" => "Basisqualifizierung",
-        _ => "keiner",
-    }
-}
-
 /// A Gemeinde's page, or None if the AGS is unknown.
 pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
     let raw = &snap.raw;
@@ -972,7 +965,7 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
         esc(&links.kreis(&k.key)),
         esc(&k.name),
         num(a.population),
-        lotse_label(lotse_class(f.admin_lotsen[i])),
+        crate::coverage::figures::lotse_words(lotse_class(f.admin_lotsen[i])),
         lotsen,
         f.admin_ozg[i].standard,
         f.admin_ozg[i].universal

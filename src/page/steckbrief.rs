@@ -189,8 +189,10 @@ fn verband(snap: &Snapshot, links: &Links, s: &Steckbrief) -> String {
                     esc(&links.gemeinde(&m.id)),
                     esc(&m.name)
                 ),
-                super::lotse_label(crate::coverage::figures::lotse_class(f.admin_lotsen[i]))
-                    .to_string(),
+                crate::coverage::figures::lotse_words(crate::coverage::figures::lotse_class(
+                    f.admin_lotsen[i],
+                ))
+                .to_string(),
                 f.admin_ozg[i].standard.to_string(),
             ]
         })
