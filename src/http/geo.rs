@@ -379,6 +379,7 @@ async fn serve(
 #[utoipa::path(get, path = "/api/v1/geo/gemeinden.geojson", tag = "geo", params(Params),
     responses((status = 200, description = "FeatureCollection of the Gemeinden (feature id = AGS) with their figures and `coverage_class` (keine, basis, aufbau)", body = Object, content_type = "application/geo+json"),
               (status = 304, description = "Not modified (If-None-Match)"),
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
               (status = 404, description = "The shipped boundaries do not cover this registry", body = super::error::ErrorBody)))]
 pub(super) async fn gemeinden(
     State(state): State<AppState>,
@@ -391,6 +392,7 @@ pub(super) async fn gemeinden(
 #[utoipa::path(get, path = "/api/v1/geo/kreise.geojson", tag = "geo", params(Params),
     responses((status = 200, description = "FeatureCollection of the Kreise (feature id = Kreis key) with their figures and `coverage_class` (0, 1-24, 25-49, 50-74, 75-100: percent of administrations with a Lotse)", body = Object, content_type = "application/geo+json"),
               (status = 304, description = "Not modified (If-None-Match)"),
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
               (status = 404, description = "The shipped boundaries do not cover this registry", body = super::error::ErrorBody)))]
 pub(super) async fn kreise(
     State(state): State<AppState>,
@@ -403,6 +405,7 @@ pub(super) async fn kreise(
 #[utoipa::path(get, path = "/api/v1/geo/laender.geojson", tag = "geo", params(Params),
     responses((status = 200, description = "FeatureCollection of the Länder (feature id = Land key) with their figures and `coverage_class` as for the Kreise; an atlas of Germany (`--land all`) only", body = Object, content_type = "application/geo+json"),
               (status = 304, description = "Not modified (If-None-Match)"),
+              (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
               (status = 404, description = "Not an atlas of Germany, or the shipped boundaries do not cover this registry", body = super::error::ErrorBody)))]
 pub(super) async fn laender(
     State(state): State<AppState>,
