@@ -38,18 +38,27 @@ impl Drop for Service {
     }
 }
 
-/// The values a query parameter's pattern `^(a|b|c)?$` allows.
+/// The values a query parameter allows: its pattern `^(a|b|c)?$`, or its enum.
 fn pattern_values(param: &Value) -> Vec<String> {
     let pattern = param["schema"]["pattern"].as_str().unwrap_or("");
-    pattern
+    let alternatives: Vec<String> = pattern
         .strip_prefix("^(")
         .and_then(|p| p.strip_suffix(")?$"))
         .map(|alts| alts.split('|').map(str::to_string).collect())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if !alternatives.is_empty() {
+        return alternatives;
+    }
+    param["schema"]["enum"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
 }
 
-/// The query strings to ask a path with: each `format` × each `level` its OpenAPI entry offers,
-/// required parameters filled in.
+/// The query strings to ask a path with: each `format` × `level` × `properties` its OpenAPI
+/// entry offers, required parameters filled in.
 fn variants(openapi: &Value, template: &str) -> Vec<String> {
     let params = openapi["paths"][template]["get"]["parameters"]
         .as_array()
@@ -74,29 +83,27 @@ fn variants(openapi: &Value, template: &str) -> Vec<String> {
             .unwrap_or_else(|| "Stadt".into());
         required.push_str(&format!("&{name}={value}"));
     }
-    let formats = values("format");
-    let levels = values("level");
-    let mut out = Vec::new();
-    for format in formats
-        .iter()
-        .map(Some)
-        .chain(formats.is_empty().then_some(None))
-    {
-        for level in levels
-            .iter()
-            .map(Some)
-            .chain(levels.is_empty().then_some(None))
-        {
-            let mut q = required.clone();
-            if let Some(f) = format.filter(|f| !f.is_empty()) {
-                q.push_str(&format!("&format={f}"));
-            }
-            if let Some(l) = level.filter(|l| !l.is_empty()) {
-                q.push_str(&format!("&level={l}"));
-            }
-            out.push(q.strip_prefix('&').map(|q| format!("?{q}")).unwrap_or(q));
+    // Every representation a user can ask for: each format × level × set of properties.
+    let mut out = vec![required];
+    for name in ["format", "level", "properties"] {
+        let options = values(name);
+        if options.is_empty() {
+            continue;
         }
+        out = out
+            .iter()
+            .flat_map(|q| {
+                options.iter().map(move |v| match v.as_str() {
+                    "" => q.clone(),
+                    v => format!("{q}&{name}={v}"),
+                })
+            })
+            .collect();
     }
+    let mut out: Vec<String> = out
+        .into_iter()
+        .map(|q| q.strip_prefix('&').map(|q| format!("?{q}")).unwrap_or(q))
+        .collect();
     out.sort();
     out.dedup();
     out

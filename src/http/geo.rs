@@ -2,8 +2,9 @@
 //! `/api/v1/geo/laender.geojson`: the shipped boundaries
 //! with the current figures as feature properties. The feature `id` is the AGS / Kreis key
 //! (Grafana's Geomap joins on it) and `coverage_class` is precomputed so that a static GeoJSON
-//! layer can be styled by rules. Each layer is encoded and compressed (gzip, br) once per
-//! snapshot and served with an ETag; `If-None-Match` answers 304.
+//! layer can be styled by rules; `properties=tooltip` carries instead the few properties a map's
+//! tooltip shows, in German. Each layer is encoded and compressed (gzip, br) once per snapshot
+//! and served with an ETag; `If-None-Match` answers 304 (a large layer: see `LARGE_BYTES`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -41,17 +42,20 @@ pub struct Encoded {
     /// Whether the shipped boundaries cover the registry (else the layer is not served).
     covered: bool,
     pub etag: String,
-    /// The uncompressed body, kept only for a layer up to [`KEEP_IDENTITY_BYTES`]; a larger
-    /// one (Germany's Gemeinden and Kreise) is inflated from `gzip` for the rare client that takes
-    /// no compression.
-    pub identity: Option<Bytes>,
+    /// The compressed forms only: the rare client that takes no compression gets the body
+    /// inflated from `gzip` (Baden-Württemberg's Gemeinden are 3 MB uncompressed, 0.7 MB gzip).
     pub gzip: Bytes,
+    /// Empty for a large layer (see [`LARGE_BYTES`]): its clients get gzip.
     pub br: Bytes,
+    /// Whether the layer is larger than [`LARGE_BYTES`] uncompressed.
+    large: bool,
 }
 
-/// The largest uncompressed layer kept in memory beside its compressed forms (every layer of
-/// Baden-Württemberg's atlas, 1.8 MB at most; not Germany's Gemeinden, 31 MB, or Kreise, 6 MB).
-const KEEP_IDENTITY_BYTES: usize = 4 << 20;
+/// A layer larger than this uncompressed (Germany's Gemeinden, 32 MB, and Kreise, 5 MB; every
+/// layer of Baden-Württemberg is smaller) is kept as gzip only, brotli saving little on
+/// coordinates (15 %), and its tooltip form, which only maps built for it ask, is not kept at
+/// all but encoded for each request, one at a time.
+const LARGE_BYTES: usize = 4 << 20;
 
 /// The encoded layers of the current snapshot.
 #[derive(Debug, Default)]
@@ -210,44 +214,42 @@ fn encode(
     use std::io::Write;
     let identity = feature_collection(snap, layer.0, layer.1)?.into_bytes();
     let etag = super::etag::of(&identity);
+    let large = identity.len() > LARGE_BYTES;
     if let Some(p) = previous.filter(|p| p.etag == etag) {
         return Ok(Encoded {
             data_version: snap.data_version,
             covered: p.covered,
             etag,
-            identity: p.identity.clone(),
             gzip: p.gzip.clone(),
             br: p.br.clone(),
+            large,
         });
     }
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
     gz.write_all(&identity)?;
     let gzip = gz.finish()?;
     let mut br = Vec::new();
-    {
+    if !large {
         let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, 8, 22);
         w.write_all(&identity)?;
         w.flush()?;
     }
-    let identity = (identity.len() <= KEEP_IDENTITY_BYTES).then(|| Bytes::from(identity));
     Ok(Encoded {
         data_version: snap.data_version,
         covered: crate::boundaries::cover(&snap.raw.registry),
         etag,
-        identity,
         gzip: gzip.into(),
         br: br.into(),
+        large,
     })
 }
 
 impl GeoCache {
     /// Bytes of the encoded layers held.
     pub fn heap_bytes(&self) -> usize {
-        self.layers.lock().map_or(0, |l| {
-            l.values()
-                .map(|e| e.identity.as_ref().map_or(0, Bytes::len) + e.gzip.len() + e.br.len())
-                .sum()
-        })
+        self.layers
+            .lock()
+            .map_or(0, |l| l.values().map(|e| e.gzip.len() + e.br.len()).sum())
     }
 
     /// The layer of `snap` with the set of properties, encoded on first use.
@@ -275,6 +277,9 @@ impl GeoCache {
         let encoded = Arc::new(
             tokio::task::spawn_blocking(move || encode(&s, layer, previous.as_deref())).await??,
         );
+        if encoded.large && layer.1 == PropertySet::Tooltip {
+            return Ok(encoded);
+        }
         if let Ok(mut l) = self.layers.lock() {
             l.insert(layer, encoded.clone());
         }
@@ -282,19 +287,17 @@ impl GeoCache {
     }
 }
 
-/// The uncompressed body: kept, or inflated from the gzip form.
+/// The uncompressed body, inflated from the gzip form.
 fn identity_of(e: &Encoded) -> Result<Bytes, ApiError> {
     use std::io::Read;
-    if let Some(body) = &e.identity {
-        return Ok(body.clone());
-    }
     let mut body = Vec::with_capacity(e.gzip.len() * 5);
     flate2::read::GzDecoder::new(&e.gzip[..]).read_to_end(&mut body)?;
     Ok(body.into())
 }
 
-/// Which encoding the client takes: br, else gzip, else none (q=0 excludes).
-fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
+/// Which encoding the client takes: br (where the layer has it), else gzip, else none (q=0
+/// excludes).
+fn negotiate(headers: &HeaderMap, offers_br: bool) -> Option<&'static str> {
     let accept = headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
@@ -312,7 +315,7 @@ fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
             coding.eq_ignore_ascii_case(name) && q > 0.0
         })
     };
-    if accepts("br") {
+    if offers_br && accepts("br") {
         Some("br")
     } else if accepts("gzip") {
         Some("gzip")
@@ -347,7 +350,7 @@ async fn serve(
     if super::etag::not_modified(&headers, &e.etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag), vary]).into_response());
     }
-    let (body, encoding) = match negotiate(&headers) {
+    let (body, encoding) = match negotiate(&headers, !e.br.is_empty()) {
         Some("br") => (e.br.clone(), Some("br")),
         Some(_) => (e.gzip.clone(), Some("gzip")),
         None => (identity_of(&e)?, None),
@@ -426,14 +429,18 @@ mod tests {
             header::ACCEPT_ENCODING,
             "gzip, deflate, br".parse().unwrap(),
         );
-        assert_eq!(negotiate(&h), Some("br"));
+        assert_eq!(negotiate(&h, true), Some("br"));
+        // A large layer has no brotli form: gzip.
+        assert_eq!(negotiate(&h, false), Some("gzip"));
         h.insert(
             header::ACCEPT_ENCODING,
             "gzip;q=0.5, br;q=0".parse().unwrap(),
         );
-        assert_eq!(negotiate(&h), Some("gzip"));
+        assert_eq!(negotiate(&h, true), Some("gzip"));
         h.insert(header::ACCEPT_ENCODING, "identity".parse().unwrap());
-        assert_eq!(negotiate(&h), None);
+        assert_eq!(negotiate(&h, true), None);
+        h.insert(header::ACCEPT_ENCODING, "br".parse().unwrap());
+        assert_eq!(negotiate(&h, false), None);
     }
 
     #[test]
