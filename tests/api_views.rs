@@ -789,6 +789,22 @@ async fn the_method_page_names_every_figure_and_source() {
             "{path}"
         );
     }
+    // Every Kennzahl's words link to how it is counted, to an anchor the page has.
+    for (path, at_least) in [("/", 7), ("/kreis/08115", 5), ("/gemeinde/08115003", 3)] {
+        let p = common::get_text(&c, &format!("{base}{path}")).await;
+        let anchors: Vec<&str> = p
+            .split("<a class=\"wie\" href=\"/methodik#")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap())
+            .collect();
+        assert!(anchors.len() >= at_least, "{path}: {anchors:?}");
+        for a in anchors {
+            assert!(
+                page.contains(&format!("id=\"{a}\"")),
+                "{path}: /methodik#{a}"
+            );
+        }
+    }
     server.stop().await.unwrap();
 }
 

@@ -394,7 +394,7 @@ def geomap_options(layers):
     }
 
 
-def map_legend(b, title, entries, note):
+def map_legend(b, title, entries, note, h=14):
     """A legend beside a map (Grafana's GeoJSON layer draws none): each colour with its words,
     what the map shows, and the boundaries' attribution."""
     rows = "".join(
@@ -402,9 +402,23 @@ def map_legend(b, title, entries, note):
         f'margin-right:6px;vertical-align:middle;border:1px solid #888"></span>{t}</div>'
         for c, t in entries)
     b.panel("text", title, "Was die Farben der Karte bedeuten.",
-            [], 4, 14, {"mode": "html", "content": f"{rows}<p style=\"margin-top:8px\">{note}</p>"
+            [], 4, h, {"mode": "html", "content": f"{rows}<p style=\"margin-top:8px\">{note}</p>"
                         f"<p><small>{BOUNDARIES}</small></p>"},
             contract="text", shows={"html": [t for _, t in entries] + [BOUNDARIES]})
+
+
+def gemeinde_map(b, title, description, rules, legend_title, legend_words, note, h=14):
+    """A map of the Land's Gemeinden coloured by `rules` (no query: the layers load the GeoJSON
+    themselves), the Kreise outlined above, on a row of its own with its legend beside it: each
+    rule's colour with its words."""
+    assert len(rules) == len(legend_words), title
+    b.new_row()
+    b.panel("geomap", title, description + " " + BOUNDARIES + ".", [], 20, h, geomap_options([
+        geojson_layer("Gemeinden", API_URL + GEMEINDEN_LAYER, rules),
+        geojson_layer("Kreise", API_URL + KREISE_LAYER, [], outline=True),
+    ]), contract="layers", shows={"map": "legend_beside"})
+    map_legend(b, legend_title, [(color, words) for (_, _, _, color), words in zip(rules, legend_words)],
+               note, h)
 
 
 def demo_panel(b, w=24):
@@ -690,35 +704,21 @@ def ozg_board():
                 "columnField": "Kreis", "rowField": "Monat",
                 "valueField": FIGURES["accounts_buerger_per_1000"]["header"]}}],
             contract="history", shows={"legend": "words", "text": "decimal"})
-    b.new_row()
-    b.panel("geomap", "Aktive Standardprozesse je Gemeinde (Land)",
-            "Jede Gemeinde eingefärbt nach der Zahl ihrer aktiven Standardprozesse (Legende "
-            "daneben); die Tabelle „Kommune × Prozess“ folgt den Filtern. " + BOUNDARIES + ".",
-            # No query: the layers load the GeoJSON themselves (a query would run unused).
-            [],
-            20, 14, geomap_options([
-                geojson_layer("Gemeinden", API_URL + GEMEINDEN_LAYER, STANDARD_RULES),
-                geojson_layer("Kreise", API_URL + KREISE_LAYER, [], outline=True),
-            ]), contract="layers", shows={"map": "legend_beside"})
-    map_legend(b, "Legende: aktive Standardprozesse", [
-        ("#1a9850", "18 und mehr"), ("#91cf60", "12–17"), ("#fee08b", "6–11"), ("#fc8d59", "1–5"),
-        ("#d73027", "keiner (weißer Fleck)")],
-        "Aktive Standardprozesse je Gemeinde, schwarz umrandet die Kreise. Zeigt immer das "
-        "ganze Land und den heutigen Stand; nach einem Import mit „Aktualisieren“ des Browsers "
-        "neu laden.")
-    b.new_row()
-    b.panel("geomap", "Aktive Universalprozesse je Gemeinde (Land)",
-            "Jede Gemeinde eingefärbt nach der Zahl ihrer aktiven Universalprozesse (Legende "
-            "daneben). " + BOUNDARIES + ".",
-            [],
-            20, 14, geomap_options([
-                geojson_layer("Gemeinden", API_URL + GEMEINDEN_LAYER, UNIVERSAL_RULES),
-                geojson_layer("Kreise", API_URL + KREISE_LAYER, [], outline=True),
-            ]), contract="layers", shows={"map": "legend_beside"})
-    map_legend(b, "Legende: aktive Universalprozesse", [
-        ("#1a9850", "5 und mehr"), ("#91cf60", "3–4"), ("#fee08b", "1–2"), ("#d73027", "keiner")],
-        "Aktive Universalprozesse je Gemeinde, schwarz umrandet die Kreise. Zeigt immer das "
-        "ganze Land und den heutigen Stand; nach einem Import den Browser neu laden.")
+    gemeinde_map(b, "Aktive Standardprozesse je Gemeinde (Land)",
+                 "Jede Gemeinde eingefärbt nach der Zahl ihrer aktiven Standardprozesse (Legende "
+                 "daneben); die Tabelle „Kommune × Prozess“ folgt den Filtern.",
+                 STANDARD_RULES, "Legende: aktive Standardprozesse",
+                 ["18 und mehr", "12–17", "6–11", "1–5", "keiner (weißer Fleck)"],
+                 "Aktive Standardprozesse je Gemeinde, schwarz umrandet die Kreise. Zeigt immer das "
+                 "ganze Land und den heutigen Stand; nach einem Import mit „Aktualisieren“ des "
+                 "Browsers neu laden.")
+    gemeinde_map(b, "Aktive Universalprozesse je Gemeinde (Land)",
+                 "Jede Gemeinde eingefärbt nach der Zahl ihrer aktiven Universalprozesse (Legende "
+                 "daneben).",
+                 UNIVERSAL_RULES, "Legende: aktive Universalprozesse",
+                 ["5 und mehr", "3–4", "1–2", "keiner"],
+                 "Aktive Universalprozesse je Gemeinde, schwarz umrandet die Kreise. Zeigt immer das "
+                 "ganze Land und den heutigen Stand; nach einem Import den Browser neu laden.")
     return b
 
 
@@ -852,19 +852,12 @@ def lotsen_board():
             12, 16, bars, display.field_config("share", "share_with_lotse"),
             contract="per_kreis_equals:share_with_lotse*100",
             shows={"text": "percent", "names": "words", "colors": ["red", "orange", "yellow", "green"]})
-    b.new_row()
-    b.panel("geomap", "Karte: Digitallotsen je Gemeinde und Kreis (Land)",
-            "Gemeinden nach Lotsenstand (Legende daneben), darüber die Umrisse der Kreise. "
-            + BOUNDARIES + ".",
-            [],
-            20, 16, geomap_options([
-                geojson_layer("Gemeinden", API_URL + GEMEINDEN_LAYER,
-                              [("Digitallotse", "eq", t, c) for _, c, t in LOTSE_CLASSES]),
-                geojson_layer("Kreise", API_URL + KREISE_LAYER, [], outline=True),
-            ]), contract="layers", shows={"map": "legend_beside"})
-    map_legend(b, "Legende: Digitallotsen", [(c, t) for _, c, t in LOTSE_CLASSES],
-               "Gemeinden nach ihrem Lotsenstand, schwarz umrandet die Kreise. Zeigt immer das "
-               "ganze Land und den heutigen Stand; nach einem Import den Browser neu laden.")
+    gemeinde_map(b, "Karte: Digitallotsen je Gemeinde und Kreis (Land)",
+                 "Gemeinden nach Lotsenstand (Legende daneben), darüber die Umrisse der Kreise.",
+                 [("Digitallotse", "eq", t, c) for _, c, t in LOTSE_CLASSES], "Legende: Digitallotsen",
+                 [t for _, _, t in LOTSE_CLASSES],
+                 "Gemeinden nach ihrem Lotsenstand, schwarz umrandet die Kreise. Zeigt immer das "
+                 "ganze Land und den heutigen Stand; nach einem Import den Browser neu laden.", h=16)
     b.panel("table", "Ansprechliste: Verwaltungen ohne Lotse",
             "Gemeinden und Landratsämter ohne Digitallotse, die größten zuerst (für die "
             "Ansprache durch Gemeindetag, Städtetag und Landkreistag); ein Klick auf den Namen "

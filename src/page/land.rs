@@ -98,17 +98,24 @@ pub fn land(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
     let mut b = stichtag(links, snap);
     let _ = write!(
         b,
-        "<ul class=\"kennzahlen\"><li><strong id=\"kz-verwaltungen\">{} von {}</strong>Verwaltungen \
-         (Gemeinden und {}) mit Digitallotse ({})</li>\
-         <li><strong id=\"kz-lotsen\">{}</strong>Digitallotsen, davon {} mit Aufbauschulung</li>\
+        "<ul class=\"kennzahlen\"><li><strong id=\"kz-verwaltungen\">{} von {}</strong>{} \
+         mit Digitallotse ({})</li>\
+         <li><strong id=\"kz-lotsen\">{}</strong>{}, davon {} mit Aufbauschulung</li>\
          <li><strong>{}</strong>Einwohner</li></ul>",
         num(uf.with_lotse(None, None).into()),
         num(uf.administrations_of(None).into()),
-        crate::registry::Territory::parse(key)
-            .map(|t| t.kreis_administrations())
-            .unwrap_or("Kreisverwaltungen"),
+        links.how(
+            "verwaltungen",
+            &format!(
+                "Verwaltungen (Gemeinden und {})",
+                crate::registry::Territory::parse(key)
+                    .map(|t| t.kreis_administrations())
+                    .unwrap_or("Kreisverwaltungen")
+            )
+        ),
         pct(uf.share_with_lotse()),
         num(uf.lotsen_of(None, None).into()),
+        links.how("digitallotse", "Digitallotsen"),
         num(uf.lotsen_of(None, Some(Programme::Aufbau)).into()),
         num(unit.population)
     );

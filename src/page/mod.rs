@@ -87,6 +87,15 @@ impl Links {
             _ => self.keep(format!("/land/{key}")),
         }
     }
+    /// The words of a figure as a link to how `/methodik` counts it (`anchor`: a term such as
+    /// `flaechendeckend`, or `kz-` and the figure's column name).
+    pub fn how(&self, anchor: &str, words: &str) -> String {
+        format!(
+            "<a class=\"wie\" href=\"{}#{anchor}\">{}</a>",
+            esc(&self.method()),
+            esc(words)
+        )
+    }
     /// How every figure is counted, and the sources.
     pub fn method(&self) -> String {
         match self {
@@ -451,7 +460,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
     let maps = crate::boundaries::cover(&raw.registry);
     let mut b = search_form(links);
     b.push_str(&stichtag(links, snap));
-    b.push_str(&key_figures(snap));
+    b.push_str(&key_figures(snap, links));
     b.push_str(&changes_links(links, None));
     if maps {
         b.push_str(&land_maps(snap, links, raw.registry.territory()));
@@ -479,7 +488,7 @@ pub fn index(snap: &Snapshot, links: &Links, sort: KreisSort) -> String {
 }
 
 /// The Land's Kennzahlen (all Länder of the registry together).
-fn key_figures(snap: &Snapshot) -> String {
+fn key_figures(snap: &Snapshot, links: &Links) -> String {
     let raw = &snap.raw;
     let f = &snap.current;
     let lf = UnitFigures::total_of(raw, &f.units);
@@ -492,15 +501,27 @@ fn key_figures(snap: &Snapshot) -> String {
         .unwrap_or_else(|| "–".into());
     format!(
         "<h2 id=\"kennzahlen\">Kennzahlen</h2><ul class=\"kennzahlen\">\
-         <li><strong id=\"kz-verwaltungen\">{with} von {all}</strong>Verwaltungen (Gemeinden und \
-         {kreis_admins}) mit Digitallotse ({share})</li>\
-         <li><strong id=\"kz-lotsen\">{lotsen}</strong>Digitallotsen, davon {aufbau} mit Aufbauschulung</li>\
-         <li><strong id=\"kz-gemeinden\">{gw} von {ga}</strong>Gemeinden mit Lotse, \
-         dazu <span id=\"kz-verband\">{via}</span> ohne eigenen über ihren Verband erreichbar</li>\
-         <li><strong id=\"kz-flaechendeckend\">{fd} von {ns}</strong>Standardprozessen flächendeckend (in allen Gemeinden), {one} in mindestens einer Kommune</li>\
+         <li><strong id=\"kz-verwaltungen\">{with} von {all}</strong>{verwaltungen} mit Digitallotse ({share})</li>\
+         <li><strong id=\"kz-lotsen\">{lotsen}</strong>{lotsen_words}, davon {aufbau} mit Aufbauschulung</li>\
+         <li><strong id=\"kz-gemeinden\">{gw} von {ga}</strong>{gemeinden_words}, \
+         dazu <span id=\"kz-verband\">{via}</span> ohne eigenen {verband_words}</li>\
+         <li><strong id=\"kz-flaechendeckend\">{fd} von {ns}</strong>Standardprozessen {fd_words} (in allen Gemeinden), {one} in mindestens einer Kommune</li>\
          <li><strong id=\"kz-konten\">{accounts}</strong>{konten}</li></ul>",
-        konten = raw.registry.territory().localize("Bürgerkonten auf service-bw"),
-        kreis_admins = raw.registry.territory().kreis_administrations(),
+        konten = links.how(
+            "kz-accounts_buerger",
+            &raw.registry.territory().localize("Bürgerkonten auf service-bw")
+        ),
+        verwaltungen = links.how(
+            "verwaltungen",
+            &format!(
+                "Verwaltungen (Gemeinden und {})",
+                raw.registry.territory().kreis_administrations()
+            )
+        ),
+        lotsen_words = links.how("digitallotse", "Digitallotsen"),
+        gemeinden_words = links.how("kz-gemeinden_with_lotse", "Gemeinden mit Lotse"),
+        verband_words = links.how("kz-gemeinden_via_verband", "über ihren Verband erreichbar"),
+        fd_words = links.how("flaechendeckend", "flächendeckend"),
         with = num(lf.with_lotse(None, None).into()),
         all = num(lf.administrations_of(None).into()),
         share = pct(lf.share_with_lotse()),
@@ -798,15 +819,18 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
     let mut b = stichtag(links, snap);
     let _ = write!(
         b,
-        "<ul class=\"kennzahlen\"><li><strong id=\"kz-verwaltungen\">{} von {}</strong>Verwaltungen mit Digitallotse ({}); \
-         <span id=\"kz-verband\">{}</span> Gemeinden ohne eigenen über ihren Verband erreichbar</li>\
-         <li><strong id=\"kz-lotsen\">{}</strong>Digitallotsen, davon {} mit Aufbauschulung</li>\
+        "<ul class=\"kennzahlen\"><li><strong id=\"kz-verwaltungen\">{} von {}</strong>{} mit Digitallotse ({}); \
+         <span id=\"kz-verband\">{}</span> Gemeinden ohne eigenen {}</li>\
+         <li><strong id=\"kz-lotsen\">{}</strong>{}, davon {} mit Aufbauschulung</li>\
          <li><strong>{}</strong>Einwohner</li></ul>",
         uf.with_lotse(None, None),
         uf.administrations_of(None),
+        links.how("verwaltungen", "Verwaltungen"),
         pct(uf.share_with_lotse()),
         num(uf.gemeinden_via_verband.into()),
+        links.how("kz-gemeinden_via_verband", "über ihren Verband erreichbar"),
         num(uf.lotsen_of(None, None).into()),
+        links.how("digitallotse", "Digitallotsen"),
         num(uf.lotsen_of(None, Some(Programme::Aufbau)).into()),
         num(unit.population)
     );
@@ -959,15 +983,17 @@ pub fn gemeinde(snap: &Snapshot, links: &Links, ags: &str) -> Option<String> {
     let _ = write!(
         b,
         "<p>Gemeinde im <a href=\"{}\">{}</a> · {} Einwohner</p>\
-         <ul class=\"kennzahlen\"><li><strong id=\"kz-lotse\">{}</strong>Digitallotse ({} Personen)</li>\
-         <li><strong id=\"kz-standard\">{}</strong>aktive Standardprozesse</li>\
+         <ul class=\"kennzahlen\"><li><strong id=\"kz-lotse\">{}</strong>{} ({} Personen)</li>\
+         <li><strong id=\"kz-standard\">{}</strong>{}</li>\
          <li><strong>{}</strong>aktive Universalprozesse</li></ul>",
         esc(&links.kreis(&k.key)),
         esc(&k.name),
         num(a.population),
         crate::coverage::figures::lotse_words(lotse_class(f.admin_lotsen[i])),
+        links.how("digitallotse", "Digitallotse"),
         lotsen,
         f.admin_ozg[i].standard,
+        links.how("prozesse", "aktive Standardprozesse"),
         f.admin_ozg[i].universal
     );
     b.push_str(&steckbrief::comparison(snap, links, i));

@@ -67,10 +67,11 @@ pub(super) fn gemeinde(snap: &Snapshot, links: &Links, admin: usize, ags: &str) 
     let s = f.services.admins[admin];
     let _ = write!(
         b,
-        "<ul class=\"kennzahlen\"><li><strong id=\"kz-onlinedienste\">{}</strong>Onlinedienste verfügbar</li>\
+        "<ul class=\"kennzahlen\"><li><strong id=\"kz-onlinedienste\">{}</strong>{}</li>\
          <li><strong>{}</strong>davon von der Gemeinde selbst angeboten</li>\
          <li><strong>{}</strong>mit nicht erreichbarem Link</li></ul>",
         num(s.total.into()),
+        links.how("kz-onlinedienste", "Onlinedienste verfügbar"),
         num(s.own.into()),
         num(s.broken.into())
     );
@@ -166,12 +167,14 @@ pub(super) fn area(snap: &Snapshot, links: &Links, unit: usize, kreis: Option<&s
         "<p>Wie das Bundes-Dashboard zählt der Atlas einen Dienst als <em>flächendeckend</em>, wenn er \
          in jeder Gemeinde des Gebiets online verfügbar ist (eigenes Angebot oder eines von Kreis, Land \
          oder Bund) — hier selbst nachgerechnet, neben der Angabe des Bundes.</p>\
-         <ul class=\"kennzahlen\"><li><strong id=\"kz-onlinedienste\">{}</strong>Onlinedienste in mindestens einer Gemeinde</li>\
-         <li><strong id=\"kz-flaechendeckend\">{}</strong>davon flächendeckend (alle {} Gemeinden)</li>\
+         <ul class=\"kennzahlen\"><li><strong id=\"kz-onlinedienste\">{}</strong>{}</li>\
+         <li><strong id=\"kz-flaechendeckend\">{}</strong>davon {} (alle {} Gemeinden)</li>\
          <li><strong>{}</strong>je Gemeinde im Durchschnitt</li>\
          <li><strong id=\"kz-abweichungen\">{}</strong>Abweichungen zur Angabe des Bundes</li></ul>",
         num(s.available.into()),
+        links.how("kz-onlinedienste", "Onlinedienste in mindestens einer Gemeinde"),
         num(s.flaechendeckend.into()),
+        links.how("kz-onlinedienste_flaechendeckend", "flächendeckend"),
         num(all.into()),
         crate::format::decimal(f.units[unit].services_avg()),
         num(disagreements as i64)
