@@ -980,6 +980,15 @@ async fn the_dashboards_questions_are_answered_by_the_api() {
         .collect();
     assert_eq!(keys.len(), 26, "Böblingen's Gemeinden");
     assert!(keys.iter().all(|k| k.starts_with("08115")));
+    // And what contains it: its Regierungsbezirk and the Land.
+    for (level, key) in [("regierungsbezirk", "081"), ("land", "08")] {
+        let rows = common::get_json(&c, &url(level, "08115")).await;
+        let rows = rows.as_array().unwrap();
+        assert!(
+            !rows.is_empty() && rows.iter().all(|r| r["key"] == key),
+            "{level}"
+        );
+    }
     let every = common::get_json(&c, &url("kreis", ".*")).await;
     assert_eq!(every.as_array().unwrap().len(), rows.len() * 44);
     let (s, _) = status(&c, &url("kreis", "08999")).await;

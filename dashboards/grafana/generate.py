@@ -128,7 +128,7 @@ class Board:
         return pos
 
     def panel(self, kind, title, description, targets, w, h, options=None, defaults=None,
-              overrides=None, transformations=None, datasource=None, time_from=None,
+              overrides=None, transformations=None, datasource=None,
               contract=None, shows=None, links=None):
         """A panel with its contracts: `contract`, what its queries must answer (see CONTRACTS_DOC),
         and `shows`, what a reader sees (see SHOWS_DOC); both written to contracts.json."""
@@ -154,10 +154,6 @@ class Board:
             + list(transformations or [])
         if transformations:
             p["transformations"] = transformations
-        if time_from:
-            # The panel's own relative time range (`timeFrom`, e.g. `now-2y/y` in
-            # @grafana/schema), whatever the dashboard's time picker says.
-            p["timeFrom"] = time_from
         self.panels.append(p)
         self.contracts[title] = {"data": contract, "shows": shows}
         return p

@@ -41,8 +41,9 @@ pub(super) struct Params {
     /// The unit's key; without it (or `.*`), every unit of the level (long format).
     #[param(inline)]
     key: Option<UnitKeyFilter>,
-    /// Without a key: only the units in this Kreis or the Kreis itself (5-digit key; `.*` or
-    /// empty: all), still one row per unit and date (Grafana's Kreis filter).
+    /// Without a key: only what lies in this Kreis or contains it (5-digit key; `.*` or empty:
+    /// all): its Gemeinden at level gemeinde, the Kreis at level kreis, its Regierungsbezirk and
+    /// Land; still one row per unit and date (Grafana's Kreis filter).
     #[param(inline)]
     kreis: Option<KreisFilter>,
     /// First day (YYYY-MM-DD), default 2018-11-01 (Projektstart).
@@ -171,11 +172,26 @@ impl Plan {
             _ => None,
         };
         let kreis = p.kreis.as_ref().and_then(|k| k.one());
+        // The Kreis, the units it lies in (Regierungsbezirk, Land) and its Gemeinden, as the
+        // Kreis filter of `/api/v1/coverage`.
+        let mut containing: Vec<&str> = Vec::new();
         if let Some(k) = kreis {
-            super::params::kreis_index(&snap.raw, k)?;
+            let i = super::params::kreis_index(&snap.raw, k)?;
+            let mut unit = Some(&snap.raw.units[snap.raw.kreise[i]]);
+            while let Some(u) = unit {
+                containing.push(u.key.as_str());
+                unit = u.parent.as_deref().and_then(|parent| {
+                    snap.raw
+                        .units
+                        .iter()
+                        .find(|p| p.key == parent && p.level != u.level)
+                });
+            }
         }
         let in_kreis = |u: &crate::coverage::raw::Unit| {
-            kreis.is_none_or(|k| u.key == k.as_str() || u.parent.as_deref() == Some(k.as_str()))
+            kreis.is_none_or(|k| {
+                containing.contains(&u.key.as_str()) || u.parent.as_deref() == Some(k.as_str())
+            })
         };
         let units: Vec<usize> = snap
             .raw
