@@ -371,7 +371,16 @@ async fn the_static_report_has_every_page_chart_and_download() {
         if target.starts_with("http") || target.starts_with('#') {
             continue;
         }
-        assert!(out.path().join(&target).is_file(), "{target} missing");
+        // A link into a page (methodik.html#verwaltungen): the page, and the anchor on it.
+        let (file, anchor) = target.split_once('#').unwrap_or((&target, ""));
+        assert!(out.path().join(file).is_file(), "{target} missing");
+        if !anchor.is_empty() {
+            let page = std::fs::read_to_string(out.path().join(file)).unwrap();
+            assert!(
+                page.contains(&format!("id=\"{anchor}\"")),
+                "{target}: no such anchor"
+            );
+        }
     }
     let kreis = std::fs::read_to_string(out.path().join("kreis/08115.html")).unwrap();
     assert!(kreis.contains("href=\"../gemeinde/08115003.html\""));
