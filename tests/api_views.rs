@@ -1062,6 +1062,29 @@ async fn the_dashboards_questions_are_answered_by_the_api() {
     )
     .await;
     assert_eq!(s, 400);
+    // A Landratsamt's Steckbrief on its Kreis' page: ranked among the Landratsämter as the API
+    // ranks it; a Stadtkreis has none.
+    let lra = common::get_json(&c, &format!("{base}/api/v1/steckbrief/08115")).await;
+    let kreis_page = common::get_text(&c, &format!("{base}/kreis/08115")).await;
+    let place = format!(
+        "Platz {} von {} Landratsämtern im Land",
+        lra["rang_land"]["platz"], lra["rang_land"]["von"]
+    );
+    assert_eq!(lra["rang_land"]["von"], 35);
+    for needle in [
+        "<section id=\"landratsamt\"><h2>Landratsamt Böblingen</h2>",
+        place.as_str(),
+        "Was andere Landratsämter schon anbieten",
+    ] {
+        assert!(kreis_page.contains(needle), "{needle}");
+    }
+    assert!(!kreis_page.contains("id=\"einbetten\""));
+    assert!(
+        !kreis_page.contains("Onlinedienste (0): Platz"),
+        "no ranking by services"
+    );
+    let stadtkreis = common::get_text(&c, &format!("{base}/kreis/08111")).await;
+    assert!(!stadtkreis.contains("id=\"landratsamt\""));
     // /steckbrief/{key}: to the page of the Gemeinde, of the Landratsamt's Kreis, or a 404.
     let no_follow = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -1069,7 +1092,7 @@ async fn the_dashboards_questions_are_answered_by_the_api() {
         .unwrap();
     for (key, to) in [
         ("08115003", Some("/gemeinde/08115003")),
-        ("08115", Some("/kreis/08115")),
+        ("08115", Some("/kreis/08115#landratsamt")),
         ("08999999", None),
     ] {
         let r = no_follow

@@ -124,13 +124,14 @@ async fn gemeinde(
 }
 
 /// `/steckbrief/{key}`: an administration's page by its key — a Gemeinde's own (AGS, 8 digits),
-/// a Landratsamt's its Kreis' (5 digits). Grafana's tables link every row here, whatever its kind.
+/// a Landratsamt's the section of its Kreis' page (5 digits). Grafana's tables link every row
+/// here, whatever its kind.
 async fn steckbrief(State(state): State<AppState>, Path(key): Path<String>) -> Response {
     let snap = state.coverage.snapshot();
     let to = if snap.raw.unit_index(UnitLevel::Gemeinde, &key).is_some() {
         format!("/gemeinde/{key}")
     } else if snap.raw.unit_index(UnitLevel::Kreis, &key).is_some() {
-        format!("/kreis/{key}")
+        format!("/kreis/{key}#landratsamt")
     } else {
         return not_found(&format!("Eine Verwaltung mit dem Schlüssel {key}"));
     };

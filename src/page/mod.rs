@@ -808,6 +808,24 @@ fn outreach(snap: &Snapshot, links: &Links, kreis: Option<usize>) -> String {
     s
 }
 
+/// The Kreis' own administration (its Landratsamt; none in a Stadtkreis) compared with the
+/// other Landratsämter of the Land: the Steckbrief's comparison and talking points.
+fn landratsamt_comparison(snap: &Snapshot, links: &Links, kreis: usize) -> String {
+    let raw = &snap.raw;
+    let Some(i) = raw
+        .admins
+        .iter()
+        .position(|a| a.kind == AdminKind::Landratsamt && a.kreis == kreis)
+    else {
+        return String::new();
+    };
+    format!(
+        "<section id=\"landratsamt\"><h2>{}</h2>{}</section>",
+        esc(&raw.admins[i].name),
+        steckbrief::comparison(snap, links, i)
+    )
+}
+
 /// A Kreis' page, or None if the key is unknown.
 pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
     let raw = &snap.raw;
@@ -835,6 +853,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         num(unit.population)
     );
     b.push_str(&changes_links(links, Some(key)));
+    b.push_str(&landratsamt_comparison(snap, links, k));
     let rows = kreis_rows(snap, links, k);
     kreis_charts_section(&mut b, snap, links, key, &unit.name);
     // A kreisfreie Stadt has no Kreis administration; a Landkreis names its own.

@@ -1,6 +1,6 @@
-//! The Steckbrief's comparison on a Gemeinde's page: its ranks in the Kreis and the Land, its
-//! peer group's average and spread, and "Was vergleichbare Gemeinden schon anbieten" — the
-//! engine's `Figures::steckbrief`, formatted.
+//! The Steckbrief's comparison on a Gemeinde's page (and a Landratsamt's on its Kreis' page):
+//! its ranks in the Kreis and the Land, its peer group's average and spread, and "Was
+//! vergleichbare Gemeinden schon anbieten" — the engine's `Figures::steckbrief`, formatted.
 
 use std::fmt::Write;
 
@@ -9,6 +9,41 @@ use super::Links;
 use crate::coverage::snapshot::Snapshot;
 use crate::coverage::steckbrief::{Rank, Steckbrief};
 use crate::format::decimal;
+use crate::model::AdminKind;
+
+/// The words for what an administration is compared with: Gemeinden, or for a Landratsamt the
+/// other Landratsämter (Kreisverwaltungen outside the Länder with Landratsämter).
+struct Peers {
+    /// After "von": "Gemeinden", "Landratsämtern".
+    dative: String,
+    /// "Gemeinden", "Landratsämter".
+    plural: String,
+    /// "vergleichbare Gemeinden", "andere Landratsämter".
+    others: String,
+}
+
+impl Peers {
+    fn of(snap: &Snapshot, admin: usize) -> Peers {
+        if snap.raw.admins[admin].kind == AdminKind::Gemeinde {
+            return Peers {
+                dative: "Gemeinden".into(),
+                plural: "Gemeinden".into(),
+                others: "vergleichbare Gemeinden".into(),
+            };
+        }
+        let plural = snap.raw.registry.territory().kreis_administrations();
+        let dative = if plural.ends_with('r') {
+            format!("{plural}n")
+        } else {
+            plural.to_string()
+        };
+        Peers {
+            dative,
+            plural: plural.to_string(),
+            others: format!("andere {plural}"),
+        }
+    }
+}
 
 fn place(r: Rank, of_what: &str) -> String {
     format!(
@@ -24,6 +59,7 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
     let f = &snap.current;
     let s: Steckbrief = f.steckbrief(raw, admin);
     let name = &raw.admins[admin].name;
+    let words = Peers::of(snap, admin);
     let mut b = String::from("<h2 id=\"vergleich\">Im Vergleich</h2><ul class=\"vergleich\">");
     let _ = write!(
         b,
@@ -33,15 +69,17 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
             .map(|r| format!("{} im Kreis, ", place(r, "Gemeinden")))
             .unwrap_or_default(),
     );
-    let _ = write!(b, "{} im Land</li>", place(s.rank_land, "Gemeinden"));
-    if let (Some(n), Some(land)) = (s.services, s.services_rank_land) {
+    let _ = write!(b, "{} im Land</li>", place(s.rank_land, &words.dative));
+    // Onlinedienste are counted for Gemeinden (a Landratsamt's are its Gemeinden's).
+    let gemeinde = raw.admins[admin].kind == AdminKind::Gemeinde;
+    if let (Some(n), Some(land), true) = (s.services, s.services_rank_land, gemeinde) {
         let _ = write!(
             b,
             "<li>Onlinedienste ({n}): {}{} im Land</li>",
             s.services_rank_kreis
                 .map(|r| format!("{} im Kreis, ", place(r, "Gemeinden")))
                 .unwrap_or_default(),
-            place(land, "Gemeinden")
+            place(land, &words.dative)
         );
     }
     if let (Some(day), [buerger, organisation]) =
@@ -61,10 +99,11 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
         Some(spread) => {
             let _ = write!(
                 b,
-                "<li id=\"vergleichsgruppe\">Vergleichsgruppe: {} Gemeinden ({}). Sie haben im \
+                "<li id=\"vergleichsgruppe\">Vergleichsgruppe: {} {} ({}). Sie haben im \
                  Schnitt <strong>{}</strong> aktive Standardprozesse (Median {}, Spanne {} bis {}); \
                  {} steht auf {}.</li>",
                 num(peers.members.len() as i64),
+                esc(&words.plural),
                 esc(&peers.describe()),
                 decimal(spread.mean),
                 decimal(spread.median),
@@ -74,12 +113,16 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
                 place(peers.rank, "").trim_end()
             );
         }
-        None => b.push_str("<li>Keine Vergleichsgemeinden (gleiche Größenklasse) im Land.</li>"),
+        None => {
+            let _ = write!(b, "<li>Keine {} im Land.</li>", esc(&words.others));
+        }
     }
     b.push_str("</ul>");
-    b.push_str(&talking_points(snap, &s));
+    b.push_str(&talking_points(snap, &s, &words));
     b.push_str(&verband(snap, links, &s));
-    b.push_str(&embeds(links, &raw.admins[admin].id, name));
+    if gemeinde {
+        b.push_str(&embeds(links, &raw.admins[admin].id, name));
+    }
     if let Some(href) = links.steckbrief(&raw.admins[admin].id) {
         let _ = write!(
             b,
@@ -93,15 +136,19 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
 
 /// "Was vergleichbare Gemeinden schon anbieten": the processes at least half of the peers have
 /// switched on and this one has not, most common first.
-fn talking_points(snap: &Snapshot, s: &Steckbrief) -> String {
+fn talking_points(snap: &Snapshot, s: &Steckbrief, words: &Peers) -> String {
     let raw = &snap.raw;
     let n = s.peers.members.len();
-    let mut b =
-        String::from("<h2 id=\"vorschlaege\">Was vergleichbare Gemeinden schon anbieten</h2>");
+    let mut b = format!(
+        "<h2 id=\"vorschlaege\">Was {} schon anbieten</h2>",
+        esc(&words.others)
+    );
     if s.suggestions.is_empty() {
-        b.push_str(
-            "<p>Nichts: Jeder Prozess, den mindestens die Hälfte der Vergleichsgemeinden \
+        let _ = write!(
+            b,
+            "<p>Nichts: Jeder Prozess, den mindestens die Hälfte der Vergleichsgruppe ({}) \
              freigeschaltet hat, ist hier schon freigeschaltet.</p>",
+            esc(&words.plural)
         );
         return b;
     }
@@ -118,13 +165,17 @@ fn talking_points(snap: &Snapshot, s: &Steckbrief) -> String {
             ]
         })
         .collect();
+    let caption = format!(
+        "Prozesse, die mindestens die Hälfte der Vergleichsgruppe ({}) freigeschaltet hat, diese \
+         Verwaltung aber nicht (häufigste zuerst)",
+        words.plural
+    );
     b.push_str(&table(
-        "Prozesse, die mindestens die Hälfte der Vergleichsgemeinden freigeschaltet hat, diese \
-         Gemeinde aber nicht (häufigste zuerst)",
+        &caption,
         &[
             ("Prozess", false, None),
             ("Art", false, None),
-            ("Vergleichsgemeinden mit Prozess", true, None),
+            ("Vergleichsgruppe mit Prozess", true, None),
             ("Anteil", true, None),
         ],
         &rows,
