@@ -116,6 +116,7 @@ async fn every_dashboard_query_answers_with_data() {
     ];
     let mut replica_checked = 0;
     let mut layers_checked = 0;
+    let mut links_checked = 0;
     let mut reader_in = Vec::new();
     let mut reader_panels = Vec::new();
     for (file, d) in dashboards() {
@@ -433,6 +434,7 @@ async fn every_dashboard_query_answers_with_data() {
                 }
             }
             let what = format!("{file} / {title}");
+            links_checked += check_links(&c, &base, &panel, &what).await;
             if no_data {
                 reader::check(&panel, &serde_json::json!({}), &shows, 0, &what);
             } else if let Some(data) = data {
@@ -443,6 +445,10 @@ async fn every_dashboard_query_answers_with_data() {
     }
     assert!(api_checked >= 8, "{api_checked} Infinity queries checked");
     assert_eq!(layers_checked, 6, "map layers checked");
+    assert!(
+        links_checked >= 12,
+        "{links_checked} panel and data links checked"
+    );
     // What a reader sees, computed by Grafana's data library from the answers for "All".
     let shown = tokio::task::spawn_blocking(move || reader::render(&reader_in))
         .await
@@ -582,6 +588,75 @@ impl Scope {
             kreis_rows: get("/api/v1/coverage?level=kreis".into()).await,
         }
     }
+}
+
+/// A panel's links as a reader follows them: each panel link ("Als Excel-Arbeitsmappe", with
+/// the filters and Stichtag on screen) answers a workbook; each data link names a field the
+/// panel shows and, filled with a real key, reaches a page. Returns how many were followed.
+async fn check_links(c: &reqwest::Client, base: &str, panel: &Value, what: &str) -> usize {
+    let mut n = 0;
+    for link in panel["links"].as_array().into_iter().flatten() {
+        let url =
+            fill(link["url"].as_str().unwrap(), &FILLS[0]).replace("http://127.0.0.1:8080", base);
+        let r = c.get(&url).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{what}: {url}");
+        let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(
+            kind.contains("spreadsheetml"),
+            "{what}: {url} answers {kind}"
+        );
+        n += 1;
+    }
+    // The fields a data link may name: the declared columns and the matrix' renamed ones.
+    let mut shown: Vec<String> = Vec::new();
+    for t in panel["targets"].as_array().into_iter().flatten() {
+        for col in t["columns"].as_array().into_iter().flatten() {
+            shown.push(col["text"].as_str().unwrap().to_string());
+        }
+    }
+    for t in panel["transformations"].as_array().into_iter().flatten() {
+        for v in t["options"]["renameByName"]
+            .as_object()
+            .into_iter()
+            .flatten()
+        {
+            shown.push(v.1.as_str().unwrap().to_string());
+        }
+    }
+    let overrides = panel["fieldConfig"]["overrides"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for prop in overrides
+        .iter()
+        .flat_map(|o| o["properties"].as_array().cloned().unwrap_or_default())
+    {
+        if prop["id"] != "links" {
+            continue;
+        }
+        for link in prop["value"].as_array().unwrap() {
+            let url = link["url"].as_str().unwrap();
+            let (head, rest) = url.split_once("${__data.fields[\"").expect("a data link");
+            let (field, tail) = rest.split_once("\"]}").unwrap();
+            assert!(
+                shown.iter().any(|s| s == field),
+                "{what}: data link names {field}, not shown"
+            );
+            let key = if head.ends_with("/kreis/") {
+                "08115"
+            } else {
+                "08115003"
+            };
+            let url = format!("{head}{key}{tail}").replace("http://127.0.0.1:8080", base);
+            assert_eq!(
+                c.get(&url).send().await.unwrap().status(),
+                200,
+                "{what}: {url}"
+            );
+            n += 1;
+        }
+    }
+    n
 }
 
 /// A contract's figure spec `A+B[*F]`: the columns summed, times the factor (a share shown in

@@ -403,6 +403,21 @@ def map_legend(b, title, entries, note, h=14):
             contract="text", shows={"html": [t for _, t in entries] + [BOUNDARIES]})
 
 
+def count_words(rules, none="keiner"):
+    """The legend words of rules on a count, highest class first: `>= 18`, `>= 12`, …, `= 0`
+    read "18 und mehr", "12–17", …, "keiner" (read off the rules, not written again)."""
+    words, above = [], None
+    for _, op, value, _ in rules:
+        if op == "eq":
+            words.append(none)
+        elif above is None:
+            words.append(f"{value} und mehr")
+        else:
+            words.append(f"{value}–{above - 1}" if above - 1 > value else f"{value}")
+        above = value if op == "gte" else above
+    return words
+
+
 def gemeinde_map(b, title, description, rules, legend_title, legend_words, note, h=14):
     """A map of the Land's Gemeinden coloured by `rules` (no query: the layers load the GeoJSON
     themselves), the Kreise outlined above, on a row of its own with its legend beside it: each
@@ -704,7 +719,7 @@ def ozg_board():
                  "Jede Gemeinde eingefärbt nach der Zahl ihrer aktiven Standardprozesse (Legende "
                  "daneben); die Tabelle „Kommune × Prozess“ folgt den Filtern.",
                  STANDARD_RULES, "Legende: aktive Standardprozesse",
-                 ["18 und mehr", "12–17", "6–11", "1–5", "keiner (weißer Fleck)"],
+                 count_words(STANDARD_RULES, "keiner (weißer Fleck)"),
                  "Aktive Standardprozesse je Gemeinde, schwarz umrandet die Kreise. Zeigt immer das "
                  "ganze Land und den heutigen Stand; nach einem Import mit „Aktualisieren“ des "
                  "Browsers neu laden.")
@@ -712,7 +727,7 @@ def ozg_board():
                  "Jede Gemeinde eingefärbt nach der Zahl ihrer aktiven Universalprozesse (Legende "
                  "daneben).",
                  UNIVERSAL_RULES, "Legende: aktive Universalprozesse",
-                 ["5 und mehr", "3–4", "1–2", "keiner"],
+                 count_words(UNIVERSAL_RULES),
                  "Aktive Universalprozesse je Gemeinde, schwarz umrandet die Kreise. Zeigt immer das "
                  "ganze Land und den heutigen Stand; nach einem Import den Browser neu laden.")
     return b

@@ -249,10 +249,11 @@ async function render(panel) {
   return out;
 }
 
-let input = "";
-for await (const chunk of process.stdin) input += chunk;
+// Decoded once as a whole: a chunk boundary may fall inside a character.
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
 const out = [];
-for (const panel of JSON.parse(input)) {
+for (const panel of JSON.parse(Buffer.concat(chunks).toString("utf8"))) {
   try {
     out.push(await render(panel));
   } catch (e) {
