@@ -1,6 +1,6 @@
-//! `digitalatlas report --out DIR [--as-of DATE]`: the page, a page per Kreis and Gemeinde, all
-//! charts and the CSV/GeoJSON downloads as static files, for any web server. Charts and
-//! downloads come from the same handlers as the live service (called in-process).
+//! `digitalatlas report --out DIR [--as-of DATE]`: the page, a page per Kreis, Gemeinde and
+//! Verband, all charts and the CSV/GeoJSON downloads as static files, for any web server.
+//! Charts and downloads come from the same handlers as the live service (called in-process).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use tower::ServiceExt;
 use crate::boundaries::Layer;
 use crate::charts::catalog::MapMetric;
 use crate::charts::ChartId;
-use crate::coverage::raw::RawData;
+use crate::coverage::raw::{RawData, UnitLevel};
 use crate::coverage::snapshot::Snapshot;
 use crate::coverage::Coverage;
 use crate::http::AppState;
@@ -187,7 +187,8 @@ async fn write_laender(
     Ok(())
 }
 
-/// The page of every Kreis with its downloads and charts, and the page of every Gemeinde.
+/// The page of every Kreis with its downloads and charts, the page of every Gemeinde and every
+/// Verwaltungsverband.
 async fn write_kreise_and_gemeinden(
     snap: &Snapshot,
     router: &axum::Router,
@@ -224,6 +225,20 @@ async fn write_kreise_and_gemeinden(
         if let Some(html) = page::gemeinde(snap, &sub, &a.id) {
             write(
                 &out.join("gemeinde").join(format!("{}.html", a.id)),
+                html.as_bytes(),
+            )?;
+            w.pages += 1;
+        }
+    }
+    for u in snap
+        .raw
+        .units
+        .iter()
+        .filter(|u| u.level == UnitLevel::Verband)
+    {
+        if let Some(html) = page::verband(snap, &sub, &u.key) {
+            write(
+                &out.join("verband").join(format!("{}.html", u.key)),
                 html.as_bytes(),
             )?;
             w.pages += 1;

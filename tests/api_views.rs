@@ -782,7 +782,13 @@ async fn the_method_page_names_every_figure_and_source() {
         g.contains("<li id=\"konten\">service-bw-Konten: ") && g.contains(&shown),
         "{shown}"
     );
-    for path in ["/", "/kreis/08115", "/gemeinde/08115003", "/aenderungen"] {
+    for path in [
+        "/",
+        "/kreis/08115",
+        "/gemeinde/08115003",
+        "/verband/081155001",
+        "/aenderungen",
+    ] {
         let p = common::get_text(&c, &format!("{base}{path}")).await;
         assert!(
             p.contains("<a href=\"/methodik\">Methodik und Quellen</a>"),
@@ -790,7 +796,12 @@ async fn the_method_page_names_every_figure_and_source() {
         );
     }
     // Every Kennzahl's words link to how it is counted, to an anchor the page has.
-    for (path, at_least) in [("/", 7), ("/kreis/08115", 5), ("/gemeinde/08115003", 3)] {
+    for (path, at_least) in [
+        ("/", 7),
+        ("/kreis/08115", 5),
+        ("/gemeinde/08115003", 3),
+        ("/verband/081155001", 9),
+    ] {
         let p = common::get_text(&c, &format!("{base}{path}")).await;
         let anchors: Vec<&str> = p
             .split("<a class=\"wie\" href=\"/methodik#")
@@ -878,8 +889,11 @@ async fn gemeinden_reachable_through_their_verband_are_counted_by_hand() {
         assert_eq!(s["verband"], Value::Null);
 
         let page = common::get_text(&c, &format!("{base}/gemeinde/08115037")).await;
+        let herrenberg = "081155003";
         assert!(
-            page.contains("„VVG der Stadt Herrenberg“ (3 Gemeinden)"),
+            page.contains(&format!(
+                "<a href=\"/verband/{herrenberg}\">„VVG der Stadt Herrenberg“</a> (3 Gemeinden)"
+            )),
             "{}",
             db.name
         );
@@ -892,6 +906,8 @@ async fn gemeinden_reachable_through_their_verband_are_counted_by_hand() {
             "{}",
             db.name
         );
+
+        verband_level_by_hand(&c, &base, herrenberg).await;
 
         // The outreach list marks them, or leaves them out.
         let all = common::get_json(&c, &format!("{base}/api/v1/outreach?kreis=08115")).await;
@@ -914,6 +930,102 @@ async fn gemeinden_reachable_through_their_verband_are_counted_by_hand() {
         );
         server.state.store.close().await;
     }
+}
+
+/// `level=verband` and the Verband's page for the Lotsen of the test above: each Verband's
+/// figures are its members', counted by hand; its page lists them; the Kreis page links it.
+async fn verband_level_by_hand(c: &reqwest::Client, base: &str, herrenberg: &str) {
+    let url = format!("{base}/api/v1/coverage?level=verband&kreis=08115");
+    let rows = common::get_json(c, &url).await;
+    let rows = rows.as_array().unwrap();
+    let by_name = |name: &str| {
+        rows.iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    // (Verband, Gemeinden, with a Lotse, reachable through it, Lotsen)
+    for (name, gemeinden, with_lotse, via, lotsen) in [
+        ("VVG der Stadt Herrenberg", 3, 1, 2, 1),
+        ("GVV Aidlingen/Grafenau", 2, 1, 1, 1),
+        ("GVV Gärtringen/Ehningen", 2, 2, 0, 2),
+    ] {
+        let v = by_name(name);
+        assert_eq!(v["level"], "verband");
+        assert_eq!(v["parent"], "08115");
+        assert_eq!(v["gemeinden"], gemeinden, "{name}");
+        assert_eq!(v["gemeinden_with_lotse"], with_lotse, "{name}");
+        assert_eq!(v["gemeinden_via_verband"], via, "{name}");
+        assert_eq!(v["lotsen"], lotsen, "{name}");
+    }
+    // Its population is its members': Deckenpfronn, Herrenberg, Nufringen.
+    let gemeinden = common::get_json(
+        c,
+        &format!("{base}/api/v1/coverage?level=gemeinde&kreis=08115"),
+    )
+    .await;
+    let members: i64 = gemeinden
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| ["08115010", "08115021", "08115037"].contains(&g["key"].as_str().unwrap()))
+        .map(|g| g["population"].as_i64().unwrap())
+        .sum();
+    let h = by_name("VVG der Stadt Herrenberg");
+    assert_eq!(h["key"], herrenberg);
+    assert_eq!(h["population"], members);
+    // Every Gemeinde of a Verband of two or more counts in exactly one.
+    let all = common::get_json(c, &format!("{base}/api/v1/coverage?level=verband")).await;
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 270);
+    let in_verband: i64 = all.iter().map(|v| v["gemeinden"].as_i64().unwrap()).sum();
+    assert_eq!(in_verband, 911);
+
+    // The workbook: German headers, the key as text, the figures as numbers.
+    let mut book = common::get_xlsx(c, &format!("{url}&format=xlsx")).await;
+    use calamine::{Data, Reader};
+    let sheet = book.worksheet_range("abdeckung-verband-08115").unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let col = |header: &str| {
+        rows[0]
+            .iter()
+            .position(|h| *h == Data::String(header.into()))
+    };
+    let (key, gemeinden) = (col("Schlüssel").unwrap(), col("Gemeinden").unwrap());
+    let row = rows
+        .iter()
+        .find(|r| r[key] == Data::String(herrenberg.into()))
+        .expect("Herrenberg's row");
+    assert_eq!(row[gemeinden], Data::Float(3.0));
+    assert_eq!(rows.len(), 1 + 6, "Landkreis Böblingen has six Verbände of two or more");
+
+    let page = common::get_text(c, &format!("{base}/verband/{herrenberg}")).await;
+    for member in [
+        "/gemeinde/08115010",
+        "/gemeinde/08115021",
+        "/gemeinde/08115037",
+    ] {
+        assert!(page.contains(&format!("<a href=\"{member}\">")), "{member}");
+    }
+    assert!(
+        page.contains("<p>vereinbarte Verwaltungsgemeinschaft im"),
+        "{page}"
+    );
+    let kreis = common::get_text(c, &format!("{base}/kreis/08115")).await;
+    assert!(kreis.contains(&format!("<a href=\"/verband/{herrenberg}\">")));
+    let r = reqwest::get(format!("{base}/verband/081150003"))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        404,
+        "a verbandsfreie Gemeinde's key is no Verband's page"
+    );
+    let search = common::get_json(c, &format!("{base}/api/v1/search?q=Herrenberg")).await;
+    assert!(search
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["url"] == format!("/verband/{herrenberg}")));
 }
 
 /// What the Grafana dashboards ask beyond the other views: the matrix of the administrations

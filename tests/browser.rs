@@ -298,6 +298,7 @@ async fn the_pages_pass_the_axe_accessibility_rules() {
         "/kreis/08115",
         "/gemeinde/08111000",
         "/gemeinde/08115037",
+        "/verband/081155001",
         "/suche?q=Stutt",
         "/aenderungen",
         "/aenderungen?kreis=08115&von=2025-01-01",

@@ -109,6 +109,16 @@ mod tests {
             ],
             None,
         )
+        .with_associations(
+            vec![crate::registry::reference::Association {
+                verband_ars: "081155001".into(),
+                name: "GVV Test".into(),
+                kind: "Gemeindeverwaltungsverband".into(),
+                seat: "Böblingen".into(),
+                kreis: "08115".into(),
+            }],
+            ["08115003", "08115010"].map(|g| (g.to_string(), "081155001".to_string())),
+        )
     }
 
     /// The records of the test registry: four administrations, three processes, five courses,
@@ -242,6 +252,17 @@ mod tests {
             SizeClass::From100k.key(),
         );
         assert_eq!(big.lotsen[ALL_KINDS], progs(2, 1, 2));
+
+        // The Verband of 08115003 (Aufbau, P4) and 08115010 (none): its two Gemeinden, one
+        // with a Lotse, the other reachable through it; the Landratsamt is not a member.
+        let verband = unit(&raw, &f, UnitLevel::Verband, "081155001");
+        assert_eq!(verband.administrations, kinds(2, 0, 2));
+        assert_eq!(verband.with_lotsen[ALL_KINDS], progs(0, 1, 1));
+        assert_eq!(verband.gemeinden_via_verband, 1);
+        assert_eq!(verband.population_with_lotse, 50_000);
+        let u = raw.unit_index(UnitLevel::Verband, "081155001").unwrap();
+        assert_eq!(raw.units[u].population, 53_000);
+        assert_eq!(raw.units[u].parent.as_deref(), Some("08115"));
     }
 
     #[test]
@@ -320,8 +341,10 @@ mod tests {
             .position(|u| u.level == UnitLevel::Gemeinde)
             .unwrap();
         assert!(again[2].unit(gemeinde).is_none() && again[2].unit(0).is_some());
+        let verband = snap.raw.unit_index(UnitLevel::Verband, "081155001");
+        assert!(again[2].unit(verband.unwrap()).is_none());
         for ((day, f), first) in days.iter().zip(&again).zip(&series) {
-            let not_gemeinde = |&u: &usize| snap.raw.units[u].level != UnitLevel::Gemeinde;
+            let not_gemeinde = |&u: &usize| !snap.raw.units[u].level.is_local();
             for u in (0..snap.raw.units.len()).filter(not_gemeinde) {
                 assert_eq!(f.unit(u), first.unit(u), "{day} unit {u}");
             }

@@ -1,7 +1,7 @@
 //! The records every figure is computed from, held in memory in compact, indexed form: the input of
 //! the coverage engine. Loaded from the store once per snapshot.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -59,7 +59,8 @@ pub struct AccountCount {
     pub count: i64,
 }
 
-/// A unit figures are aggregated for: the Land, a Regierungsbezirk, a Kreis, a Gemeinde or a size class.
+/// A unit figures are aggregated for: the Land, a Regierungsbezirk, a Kreis, a Gemeinde, a
+/// Gemeindeverband of two or more Gemeinden or a size class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit {
     pub level: UnitLevel,
@@ -87,15 +88,19 @@ pub enum UnitLevel {
     Regierungsbezirk,
     Kreis,
     Gemeinde,
+    /// A Gemeindeverwaltungsverband or vereinbarte Verwaltungsgemeinschaft of two or more
+    /// Gemeinden (key: its 9-digit ARS; parent: its Kreis).
+    Verband,
     Groessenklasse,
 }
 
 impl UnitLevel {
-    pub const ALL: [UnitLevel; 5] = [
+    pub const ALL: [UnitLevel; 6] = [
         UnitLevel::Land,
         UnitLevel::Regierungsbezirk,
         UnitLevel::Kreis,
         UnitLevel::Gemeinde,
+        UnitLevel::Verband,
         UnitLevel::Groessenklasse,
     ];
     pub fn as_str(self) -> &'static str {
@@ -104,8 +109,13 @@ impl UnitLevel {
             UnitLevel::Regierungsbezirk => "regierungsbezirk",
             UnitLevel::Kreis => "kreis",
             UnitLevel::Gemeinde => "gemeinde",
+            UnitLevel::Verband => "verband",
             UnitLevel::Groessenklasse => "groessenklasse",
         }
+    }
+    /// A Gemeinde or a Gemeindeverband: the many small units a kept past day leaves out.
+    pub fn is_local(self) -> bool {
+        matches!(self, UnitLevel::Gemeinde | UnitLevel::Verband)
     }
     pub fn parse(v: &str) -> Option<UnitLevel> {
         UnitLevel::ALL.into_iter().find(|l| l.as_str() == v)
@@ -190,7 +200,7 @@ impl RawData {
             .filter(|(_, u)| u.level == UnitLevel::Kreis)
             .map(|(i, _)| i)
             .collect();
-        let (admins, admin_idx) = admins_of(&units, &kreise, administrations);
+        let (admins, admin_idx) = admins_of(&registry, &units, &kreise, administrations);
         let ids = admins.iter().map(|a| (a.id.as_str(), a.kind));
         let verbaende = super::verbaende::Verbaende::of(&registry, ids);
         let mut raw = RawData::with_index(
@@ -489,7 +499,8 @@ impl RecordSink for RawSink<'_> {
     }
 }
 
-/// The units of every level of the registry, then the size classes.
+/// The units of every level of the registry, the Gemeindeverbände of two or more Gemeinden (right
+/// after the Gemeinden: a kept past day cuts both out as one range), then the size classes.
 fn units_of(registry: &Registry) -> Vec<Unit> {
     let mut units = Vec::new();
     for level in Level::ALL {
@@ -509,6 +520,7 @@ fn units_of(registry: &Registry) -> Vec<Unit> {
             });
         }
     }
+    units.extend(verband_units(registry));
     // Size classes belong to the Land, or to no one Land when the registry holds several.
     let laender: Vec<String> = registry.level(Level::Land).map(|r| r.ags.clone()).collect();
     let land_key = match laender.as_slice() {
@@ -533,9 +545,38 @@ fn units_of(registry: &Registry) -> Vec<Unit> {
     units
 }
 
+/// The Gemeindeverbände of two or more Gemeinden, in key order, each in its Kreis with its
+/// members' population.
+fn verband_units(registry: &Registry) -> Vec<Unit> {
+    let mut members: BTreeMap<usize, (u32, i64)> = BTreeMap::new();
+    for g in registry.level(Level::Gemeinde) {
+        if let Some((v, _)) = registry.verband_of(&g.ars) {
+            let m = members.entry(v).or_default();
+            *m = (m.0 + 1, m.1 + g.population);
+        }
+    }
+    members
+        .into_iter()
+        .filter(|(_, (count, _))| *count >= 2)
+        .map(|(v, (_, population))| {
+            let a = &registry.associations()[v];
+            Unit {
+                level: UnitLevel::Verband,
+                key: a.verband_ars.clone(),
+                name: a.name.clone(),
+                kind: a.kind.clone(),
+                parent: Some(a.kreis.clone()),
+                population,
+            }
+        })
+        .collect()
+}
+
 /// The administrations, sorted by id, each with the units it counts in (Land, Regierungsbezirk,
-/// Kreis, and for a Gemeinde its own unit and size class); ids the registry lacks are skipped.
+/// Kreis, and for a Gemeinde its own unit, its Verband and size class); ids the registry lacks
+/// are skipped.
 fn admins_of(
+    registry: &Registry,
     units: &[Unit],
     kreise: &[usize],
     mut administrations: Vec<(String, AdminKind)>,
@@ -573,6 +614,9 @@ fn admins_of(
         let (name, population) = match kind {
             AdminKind::Gemeinde => {
                 unit_list.push(region);
+                if let Some((_, v)) = registry.verband_of(&id) {
+                    unit_list.extend(find(UnitLevel::Verband, &v.verband_ars));
+                }
                 let pop = units[region].population;
                 unit_list.extend(find(UnitLevel::Groessenklasse, SizeClass::of(pop).key()));
                 (units[region].name.clone(), pop)

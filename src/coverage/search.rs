@@ -149,8 +149,9 @@ pub fn search(raw: &RawData, query: &str, limit: usize) -> Vec<Hit> {
         let rank = |level: UnitLevel| match level {
             UnitLevel::Gemeinde => 0,
             UnitLevel::Kreis => 1,
-            UnitLevel::Regierungsbezirk => 2,
-            _ => 3,
+            UnitLevel::Verband => 2,
+            UnitLevel::Regierungsbezirk => 3,
+            _ => 4,
         };
         b.score
             .cmp(&a.score)

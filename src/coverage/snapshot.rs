@@ -10,7 +10,7 @@ use arc_swap::ArcSwap;
 use chrono::NaiveDate;
 
 use super::figures::{compute, day_units, AccountFigure, Figures, UnitFigures};
-use super::raw::{RawData, UnitLevel};
+use super::raw::RawData;
 use super::sweep::{Events, Sweep};
 
 /// An immutable view of all figures. Views that encode something expensive (metrics text) keep it
@@ -38,9 +38,9 @@ pub struct Snapshot {
 #[derive(Debug)]
 pub struct DayFigures {
     pub as_of: NaiveDate,
-    /// By unit index; a day kept for a large registry holds no Gemeinden (see `cut`).
+    /// By unit index; a kept day holds no Gemeinden and Verbände (see `cut`).
     units: Vec<UnitFigures>,
-    /// The unit indices cut out of `units` (the Gemeinden: first index, count), if any.
+    /// The unit indices cut out of `units` (Gemeinden and Verbände: first index, count), if any.
     cut: Option<(usize, usize)>,
     pub accounts: Vec<AccountFigure>,
 }
@@ -55,7 +55,7 @@ impl DayFigures {
         }
     }
 
-    /// The figures of unit `u`; `None` for a Gemeinde of a day kept without them (ask
+    /// The figures of unit `u`; `None` for a Gemeinde or Verband of a day kept without them (ask
     /// [`Snapshot::days_figures_of_gemeinden`] for those).
     pub fn unit(&self, u: usize) -> Option<&UnitFigures> {
         match self.cut {
@@ -75,17 +75,12 @@ impl DayFigures {
         self.cut.is_none()
     }
 
-    /// The same day without the Gemeinden, for keeping a large registry's days.
+    /// The same day without the Gemeinden and Verbände (one range of units), for keeping a large
+    /// registry's days.
     fn without_gemeinden(&self, raw: &RawData) -> DayFigures {
-        let start = raw
-            .units
-            .iter()
-            .position(|u| u.level == UnitLevel::Gemeinde)
-            .unwrap_or(raw.units.len());
-        let len = raw.units[start..]
-            .iter()
-            .take_while(|u| u.level == UnitLevel::Gemeinde)
-            .count();
+        let local = |u: &super::raw::Unit| u.level.is_local();
+        let start = raw.units.iter().position(local).unwrap_or(raw.units.len());
+        let len = raw.units[start..].iter().take_while(|u| local(u)).count();
         let mut units = self.units[..start].to_vec();
         units.extend_from_slice(&self.units[(start + len).min(self.units.len())..]);
         DayFigures {
@@ -99,7 +94,7 @@ impl DayFigures {
 
 /// Past days kept per snapshot (monthly points of about 40 years) …
 const HISTORY_DAYS: usize = 480;
-/// … within this many bytes of unit figures. A day is kept without its Gemeinden (which only a
+/// … within this many bytes of unit figures. A day is kept without its Gemeinden and Verbände (which only a
 /// time series of Gemeinden asks for; it computes its days per request by the same sweep):
 /// Baden-Württemberg 53 units, 9 kB a day instead of 196 kB; Germany 439 units, 72 kB instead
 /// of 1.8 MB. Days beyond the bound are computed per request and not kept.

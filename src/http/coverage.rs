@@ -25,15 +25,16 @@ pub(super) fn router() -> Routes {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Params {
-    /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
+    /// land (default), regierungsbezirk, kreis, gemeinde, verband (Gemeindeverwaltungsverbände
+    /// and vereinbarte Verwaltungsgemeinschaften of two or more Gemeinden) or groessenklasse.
     #[param(inline)]
     level: Option<Level>,
     /// Figures as of this day (YYYY-MM-DD), default today.
     #[param(inline)]
     as_of: Option<Day>,
     /// Only what lies in this Kreis or contains it (5-digit key; `.*` or empty: all): its
-    /// Gemeinden at level gemeinde, the Kreis at level kreis, its Regierungsbezirk and Land;
-    /// no size class.
+    /// Gemeinden at level gemeinde, its Verbände at level verband, the Kreis at level kreis,
+    /// its Regierungsbezirk and Land; no size class.
     #[param(inline)]
     kreis: Option<KreisFilter>,
     /// json (default), csv (for programs), xlsx (Excel workbook) or csv-de (German CSV: `;`,
@@ -92,7 +93,7 @@ pub(super) async fn coverage(
     // The units that lie in the Kreis or contain it; size classes span the Land and do not.
     let in_kreis = |u: &Unit| {
         kreis.as_ref().is_none_or(|(k, rb)| match u.level {
-            UnitLevel::Gemeinde => u.parent.as_deref() == Some(k.as_str()),
+            UnitLevel::Gemeinde | UnitLevel::Verband => u.parent.as_deref() == Some(k.as_str()),
             UnitLevel::Kreis => u.key == k.as_str(),
             UnitLevel::Regierungsbezirk => rb.as_deref() == Some(u.key.as_str()),
             UnitLevel::Land => k.as_str().starts_with(u.key.as_str()),

@@ -1,5 +1,5 @@
-//! The web page: `/`, `/kreis/{key}`, `/gemeinde/{ags}`, `/suche?q=` (HTML, see `crate::page`),
-//! and `/steckbrief/{key}`, which sends an administration's key to its page.
+//! The web page: `/`, `/kreis/{key}`, `/gemeinde/{ags}`, `/verband/{key}`, `/suche?q=` (HTML,
+//! see `crate::page`), and `/steckbrief/{key}`, which sends an administration's key to its page.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -23,6 +23,7 @@ pub(super) fn router() -> Routes {
         .route("/land/{key}", get(land))
         .route("/kreis/{key}", get(kreis))
         .route("/gemeinde/{ags}", get(gemeinde))
+        .route("/verband/{key}", get(verband))
         .route("/steckbrief/{key}", get(steckbrief))
         .route("/suche", get(search))
         .route("/methodik", get(method))
@@ -121,6 +122,15 @@ async fn gemeinde(
 ) -> Response {
     let missing = format!("Eine Gemeinde mit dem AGS {ags}");
     region_page(&state, &p, |s, l| page::gemeinde(s, l, &ags), missing).await
+}
+
+async fn verband(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Response {
+    let missing = format!("Einen Verwaltungsverband mit dem Schlüssel {key}");
+    region_page(&state, &p, |s, l| page::verband(s, l, &key), missing).await
 }
 
 /// `/steckbrief/{key}`: an administration's page by its key — a Gemeinde's own (AGS, 8 digits),

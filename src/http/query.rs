@@ -131,6 +131,7 @@ choice!(
         Regierungsbezirk = "regierungsbezirk",
         Kreis = "kreis",
         Gemeinde = "gemeinde",
+        Verband = "verband",
         Groessenklasse = "groessenklasse",
     }
 );
@@ -142,6 +143,7 @@ impl Level {
             Level::Regierungsbezirk => UnitLevel::Regierungsbezirk,
             Level::Kreis => UnitLevel::Kreis,
             Level::Gemeinde => UnitLevel::Gemeinde,
+            Level::Verband => UnitLevel::Verband,
             Level::Groessenklasse => UnitLevel::Groessenklasse,
         }
     }
@@ -617,7 +619,7 @@ mod tests {
         assert_eq!(ArtFilter::parse("").map(ArtFilter::art), Ok(None));
         assert_eq!(
             Level::pattern(),
-            "^(land|regierungsbezirk|kreis|gemeinde|groessenklasse)?$"
+            "^(land|regierungsbezirk|kreis|gemeinde|verband|groessenklasse)?$"
         );
     }
 

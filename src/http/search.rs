@@ -83,7 +83,7 @@ pub(super) fn rows(raw: &RawData, q: &str, limit: usize) -> Vec<SearchRow> {
         .map(|hit| {
             let u = &raw.units[hit.unit];
             let kreis = match u.level {
-                UnitLevel::Gemeinde => u
+                UnitLevel::Gemeinde | UnitLevel::Verband => u
                     .parent
                     .as_deref()
                     .and_then(|k| raw.unit_index(UnitLevel::Kreis, k))
@@ -101,6 +101,7 @@ pub(super) fn rows(raw: &RawData, q: &str, limit: usize) -> Vec<SearchRow> {
                 url: match u.level {
                     UnitLevel::Gemeinde => format!("/gemeinde/{}", u.key),
                     UnitLevel::Kreis => format!("/kreis/{}", u.key),
+                    UnitLevel::Verband => format!("/verband/{}", u.key),
                     _ => "/".to_string(),
                 },
             }

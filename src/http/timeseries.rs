@@ -239,7 +239,7 @@ impl Plan {
         let gemeinden = self
             .units
             .iter()
-            .any(|&u| snap.raw.units[u].level == UnitLevel::Gemeinde);
+            .any(|&u| snap.raw.units[u].level.is_local());
         snap.visit_days(&self.dates, gemeinden, |day, f| {
             let date = day.format("%Y-%m-%d").to_string();
             for &u in &self.units {

@@ -102,13 +102,13 @@ pub mod common {
         "level",
         "Ebene",
         Text,
-        "land, regierungsbezirk, kreis, gemeinde or groessenklasse",
+        "land, regierungsbezirk, kreis, gemeinde, verband or groessenklasse",
     );
     pub const KEY: Column = Column::new(
         "key",
         "Schlüssel",
         Key,
-        "The unit's key: AGS (Gemeinde), Kreis key, Regierungsbezirk key, Land key or size class",
+        "The unit's key: AGS (Gemeinde), 9-digit ARS (Verband), Kreis key, Regierungsbezirk key, Land key or size class",
     );
     pub const NAME: Column = Column::new("name", "Name", Text, "The official name");
     /// An Onlinedienst's LeiKa key and name (the federal export's).
@@ -124,7 +124,7 @@ pub mod common {
         "kind",
         "Art",
         Text,
-        "The kind of region (Stadtkreis, Landkreis, Große Kreisstadt, Stadt, Gemeinde, …)",
+        "The kind of region (Stadtkreis, Landkreis, Große Kreisstadt, Stadt, Gemeinde, Gemeindeverwaltungsverband, …)",
     );
     pub const PARENT: Column = Column::new(
         "parent",

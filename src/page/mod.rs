@@ -13,8 +13,10 @@ pub mod method;
 mod services;
 mod steckbrief;
 pub mod tooltip;
+mod verband;
 
 pub use land::{land, land_charts};
+pub use verband::verband;
 
 use std::fmt::Write;
 
@@ -78,6 +80,13 @@ impl Links {
         match self {
             Links::Report { .. } => format!("{}kreis/{key}.html", self.root()),
             _ => self.keep(format!("/kreis/{key}")),
+        }
+    }
+    /// A Verwaltungsverband's page (9-digit key).
+    pub fn verband(&self, key: &str) -> String {
+        match self {
+            Links::Report { .. } => format!("{}verband/{key}.html", self.root()),
+            _ => self.keep(format!("/verband/{key}")),
         }
     }
     /// A Land's page (an atlas of Germany).
@@ -220,6 +229,7 @@ pub fn kreis_downloads(key: &str) -> Vec<(String, String, String)> {
             format!("/api/v1/ozg/matrix?kreis={key}&header=name&format=xlsx"),
             format!("kommune-x-prozess-{key}.xlsx"),
         ),
+        verbaende_download(key),
         (
             "Gemeinden des Kreises (CSV)",
             format!("/api/v1/coverage?level=gemeinde&kreis={key}&format=csv"),
@@ -244,6 +254,16 @@ pub fn kreis_downloads(key: &str) -> Vec<(String, String, String)> {
     .into_iter()
     .map(|(label, api, file)| (label.to_string(), api, file))
     .collect()
+}
+
+/// The Verwaltungsverbände of a Kreis as a workbook: (label, API path, report file name); on
+/// the Kreis page and each Verband's.
+fn verbaende_download(key: &str) -> (&'static str, String, String) {
+    (
+        "Verwaltungsverbände des Kreises (Excel)",
+        format!("/api/v1/coverage?level=verband&kreis={key}&format=xlsx"),
+        format!("abdeckung-verbaende-{key}.xlsx"),
+    )
 }
 
 /// The map of one Kreis' Gemeinden on its page.
@@ -878,6 +898,7 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         ],
         &rows,
     ));
+    b.push_str(&verband::kreis_section(snap, links, key));
     b.push_str(&services::area(snap, links, u, Some(key)));
     b.push_str(&outreach(snap, links, Some(k)));
     kreis_downloads_section(&mut b, links, key);
@@ -1084,6 +1105,7 @@ pub fn search(snap: &Snapshot, q: &str) -> String {
                 (links.gemeinde(&u.key), kreis)
             }
             UnitLevel::Kreis => (links.kreis(&u.key), u.kind.clone()),
+            UnitLevel::Verband => (links.verband(&u.key), u.kind.clone()),
             _ => (links.home(), u.kind.clone()),
         };
         let _ = write!(

@@ -217,8 +217,10 @@ fn verband(snap: &Snapshot, links: &Links, s: &Steckbrief) -> String {
     };
     let a = &raw.registry.associations()[v.association];
     let mut b = format!(
-        "<h2 id=\"verband\">Verwaltungsverband</h2><p>Gehört zum {} „{}“ ({} Gemeinden).",
+        "<h2 id=\"verband\">Verwaltungsverband</h2><p>Gehört zum {} <a href=\"{}\">„{}“</a> \
+         ({} Gemeinden).",
         esc(&a.kind),
+        esc(&links.verband(&a.verband_ars)),
         esc(&a.name),
         v.members.len()
     );
