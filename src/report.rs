@@ -65,11 +65,19 @@ async fn write_chart(
     out: &Path,
     chart: &ChartId,
 ) -> Result<(), ReportError> {
-    let bytes = fetch(router, &format!("/charts/{}", chart.path())).await?;
-    write(
-        &out.join("charts").join(format!("{}.png", chart.file())),
-        &bytes,
-    )
+    let encoding = chart.report_encoding();
+    let path = chart.path();
+    let query = match encoding {
+        crate::charts::Encoding::Png => String::new(),
+        other => format!(
+            "{}format={}",
+            if path.contains('?') { '&' } else { '?' },
+            other.extension()
+        ),
+    };
+    let bytes = fetch(router, &format!("/charts/{path}{query}")).await?;
+    let file = format!("{}.{}", chart.file(), encoding.extension());
+    write(&out.join("charts").join(file), &bytes)
 }
 
 /// One answer of the service's own handlers, called in-process.
@@ -228,6 +236,8 @@ async fn write_kreise_and_gemeinden(
                 html.as_bytes(),
             )?;
             w.pages += 1;
+            write_chart(router, out, &ChartId::History(a.id.clone())).await?;
+            w.charts += 1;
         }
     }
     for u in snap

@@ -579,8 +579,66 @@ async fn a_steckbrief_shows_ranks_peers_and_talking_points_as_counted_by_hand() 
             Data::String("Was vergleichbare Gemeinden schon anbieten".into())
         );
         assert_eq!(sp03[2], Data::Float(5.0));
+        steckbrief_history_by_hand(&c, &base).await;
         server.state.store.close().await;
     }
+}
+
+/// Heidelberg's history (SP02 on from 2020-01-01 to 2023-01-01, SP03 from 2022-01-01): the
+/// month ends of the API, the workbook's year ends, the chart and the locator map on its page.
+async fn steckbrief_history_by_hand(c: &reqwest::Client, base: &str) {
+    let d = common::get_json(c, &format!("{base}/api/v1/steckbrief/08221000")).await;
+    let verlauf = d["verlauf"].as_array().unwrap();
+    let at = |day: &str| {
+        verlauf
+            .iter()
+            .find(|p| p["datum"] == day)
+            .unwrap_or_else(|| panic!("{day}"))["standard_active"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(verlauf[0]["datum"], "2018-11-30");
+    for (day, n) in [
+        ("2019-12-31", 0),
+        ("2020-01-31", 1),
+        ("2021-12-31", 1),
+        ("2022-01-31", 2),
+        ("2022-12-31", 2),
+        ("2023-01-31", 1),
+    ] {
+        assert_eq!(at(day), n, "{day}");
+    }
+    let last = verlauf.last().unwrap();
+    assert_eq!(last["datum"], d["stichtag"]);
+    assert_eq!(last["standard_active"], d["standard_active"]);
+    assert_eq!(last["lotsen"], 0);
+
+    use calamine::{Data, Reader};
+    let url = format!("{base}/api/v1/steckbrief/08221000?format=xlsx");
+    let mut book = common::get_xlsx(c, &url).await;
+    let sheet = book.worksheet_range("steckbrief-08221000").unwrap();
+    let line = sheet
+        .rows()
+        .find(|r| r[1] == Data::String("aktive Standardprozesse am 31.12.2022".into()))
+        .expect("the year end's line")
+        .to_vec();
+    assert_eq!(line[0], Data::String("Verlauf".into()));
+    assert_eq!(line[2], Data::Float(2.0));
+
+    let page = common::get_text(c, &format!("{base}/gemeinde/08221000")).await;
+    assert!(page.contains("<img src=\"/charts/history/08221000\""));
+    let r = reqwest::get(format!("{base}/charts/history/08221000"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    // The locator: its Kreis' map, its own link marked as the page and outlined.
+    assert!(page.contains("<img src=\"/charts/map/gemeinden?kreis=08221\""));
+    assert!(page
+        .contains("<a href=\"/gemeinde/08221000\" aria-current=\"page\" aria-label=\"Heidelberg"));
+    assert!(page.contains("<svg class=\"karte-hier\""));
+    let (s, _) = status(c, &format!("{base}/charts/history/99999999")).await;
+    assert_eq!(s, 404);
 }
 
 /// What changed, counted by hand over the Stadtkreise fixture: the page, the workbook and the
@@ -892,7 +950,8 @@ async fn gemeinden_reachable_through_their_verband_are_counted_by_hand() {
         let herrenberg = "081155003";
         assert!(
             page.contains(&format!(
-                "<a href=\"/verband/{herrenberg}\">„VVG der Stadt Herrenberg“</a> (3 Gemeinden)"
+                "<a href=\"/verband/{herrenberg}\">„VVG der Stadt Herrenberg“</a> \
+                 (vereinbarte Verwaltungsgemeinschaft, 3 Gemeinden)"
             )),
             "{}",
             db.name
@@ -996,7 +1055,11 @@ async fn verband_level_by_hand(c: &reqwest::Client, base: &str, herrenberg: &str
         .find(|r| r[key] == Data::String(herrenberg.into()))
         .expect("Herrenberg's row");
     assert_eq!(row[gemeinden], Data::Float(3.0));
-    assert_eq!(rows.len(), 1 + 6, "Landkreis Böblingen has six Verbände of two or more");
+    assert_eq!(
+        rows.len(),
+        1 + 6,
+        "Landkreis Böblingen has six Verbände of two or more"
+    );
 
     let page = common::get_text(c, &format!("{base}/verband/{herrenberg}")).await;
     for member in [

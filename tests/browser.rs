@@ -352,8 +352,8 @@ async fn the_static_report_has_every_page_chart_and_download() {
         .unwrap();
     assert_eq!(
         w.pages,
-        1 + 1 + 44 + 1101,
-        "start page, Methodik, Kreise, Gemeinden"
+        1 + 1 + 44 + 1101 + 270,
+        "start page, Methodik, Kreise, Gemeinden, Verbände of two or more"
     );
     assert_eq!(w.downloads, 6);
     let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
@@ -362,27 +362,18 @@ async fn the_static_report_has_every_page_chart_and_download() {
         index.contains("id=\"kz-verwaltungen\">356 von 1.136"),
         "{index}"
     );
-    // Every relative link and image of the index exists.
-    for part in index
-        .split("src=\"")
-        .skip(1)
-        .chain(index.split("href=\"").skip(1))
-    {
-        let target = part.split('"').next().unwrap().replace("&amp;", "&");
-        if target.starts_with("http") || target.starts_with('#') {
-            continue;
-        }
-        // A link into a page (methodik.html#verwaltungen): the page, and the anchor on it.
-        let (file, anchor) = target.split_once('#').unwrap_or((&target, ""));
-        assert!(out.path().join(file).is_file(), "{target} missing");
-        if !anchor.is_empty() {
-            let page = std::fs::read_to_string(out.path().join(file)).unwrap();
-            assert!(
-                page.contains(&format!("id=\"{anchor}\"")),
-                "{target}: no such anchor"
-            );
-        }
+    // Every relative link and image of the index, a Steckbrief (its history chart, its Kreis'
+    // map, its Verband) and a Verband's page exists.
+    for page in [
+        "index.html",
+        "gemeinde/08115037.html",
+        "verband/081155003.html",
+    ] {
+        links_exist(out.path(), page);
     }
+    let steckbrief = std::fs::read_to_string(out.path().join("gemeinde/08115037.html")).unwrap();
+    assert!(steckbrief.contains("src=\"../charts/history-08115037.svg\""));
+    assert!(steckbrief.contains("href=\"../verband/081155003.html\""));
     let kreis = std::fs::read_to_string(out.path().join("kreis/08115.html")).unwrap();
     assert!(kreis.contains("href=\"../gemeinde/08115003.html\""));
     let csv = std::fs::read_to_string(out.path().join("daten/abdeckung-kreise.csv")).unwrap();
@@ -391,6 +382,33 @@ async fn the_static_report_has_every_page_chart_and_download() {
         "downloads are as of the report day"
     );
     server.stop().await.unwrap();
+}
+
+/// Every relative link and image of the report's `page` (a path below `root`) is a file there,
+/// and a link into a page (`methodik.html#verwaltungen`) names an anchor it has.
+fn links_exist(root: &std::path::Path, page: &str) {
+    let html = std::fs::read_to_string(root.join(page)).unwrap();
+    let dir = root.join(page).parent().unwrap().to_path_buf();
+    for part in html
+        .split("src=\"")
+        .skip(1)
+        .chain(html.split("href=\"").skip(1))
+    {
+        let target = part.split('"').next().unwrap().replace("&amp;", "&");
+        if target.starts_with("http") || target.starts_with('#') {
+            continue;
+        }
+        let (file, anchor) = target.split_once('#').unwrap_or((&target, ""));
+        let path = dir.join(file);
+        assert!(path.is_file(), "{page}: {target} missing");
+        if !anchor.is_empty() {
+            let linked = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                linked.contains(&format!("id=\"{anchor}\"")),
+                "{page}: {target}: no such anchor"
+            );
+        }
+    }
 }
 
 /// Runs axe-core on the page that is open and returns its violations.
@@ -641,6 +659,15 @@ async fn a_click_on_a_gemeinde_of_the_kreis_map_opens_its_steckbrief() {
         click_map_region(cdp, "/gemeinde/08115003");
         wait_for(cdp, "location.pathname === '/gemeinde/08115003'");
         let clicked = cdp.eval("[location.pathname, document.querySelector('h1').textContent, !!document.getElementById('vorschlaege')]");
+        // Its Steckbrief's locator: the Kreis map with its own region outlined where its link is.
+        let outlined = cdp.eval(
+            "(() => { const o = document.querySelector('.karte-hier path'); \
+             const a = document.querySelector('#lage ~ figure .karte-links a[aria-current=\"page\"]'); \
+             const r = o.getBoundingClientRect(), q = a.querySelector('path').getBoundingClientRect(); \
+             return [a.getAttribute('href'), Math.abs(r.x - q.x) + Math.abs(r.y - q.y) + \
+               Math.abs(r.width - q.width) + Math.abs(r.height - q.height), r.width * r.height, \
+               getComputedStyle(o).stroke]; })()",
+        );
         // Keyboard: focus the link of Sindelfingen on the map, press Enter.
         cdp.open(&format!("{base}/kreis/08115"));
         cdp.eval("document.querySelector('.karte-links a[href=\"/gemeinde/08115045\"]').focus()");
@@ -652,11 +679,15 @@ async fn a_click_on_a_gemeinde_of_the_kreis_map_opens_its_steckbrief() {
             );
         }
         wait_for(cdp, "location.pathname === '/gemeinde/08115045'");
-        (names, clicked, focused)
+        (names, clicked, focused, outlined)
     })
     .await
     .unwrap();
-    let (names, clicked, focused) = seen;
+    let (names, clicked, focused, outlined) = seen;
+    assert_eq!(outlined[0], "/gemeinde/08115003", "{outlined}");
+    assert!(outlined[1].as_f64().unwrap() < 1.0, "{outlined}");
+    assert!(outlined[2].as_f64().unwrap() > 100.0, "{outlined}");
+    assert_eq!(outlined[3], "rgb(194, 37, 92)", "{outlined}");
     let names: Vec<&str> = names
         .as_array()
         .unwrap()

@@ -367,6 +367,50 @@ pub fn kreis_progress(snap: &Snapshot, key: &str) -> Result<Progress, ChartError
     })
 }
 
+/// An administration's (AGS or a Landratsamt's Kreis key) Lotsen and active processes at every
+/// month end since the project began, and on the day.
+pub fn history(snap: &Snapshot, id: &str) -> Result<super::history::History, ChartError> {
+    use super::history::{History, Series};
+    let raw = &snap.raw;
+    let &admin = raw
+        .admin_idx
+        .get(id)
+        .ok_or_else(|| ChartError(format!("no administration with key {id}")))?;
+    let dates = step_ends(project_start(), snap.current.as_of, 1);
+    let points = crate::coverage::history::history(raw, admin as usize, &dates);
+    let series =
+        |label: &str, color, width, value: fn(&crate::coverage::history::HistoryPoint) -> u32| {
+            Series {
+                label: label.to_string(),
+                color,
+                width,
+                values: points.iter().map(|p| f64::from(value(p))).collect(),
+            }
+        };
+    Ok(History {
+        frame: frame(
+            snap,
+            format!(
+                "{}: Digitallotsen und aktive Prozesse",
+                raw.admins[admin as usize].name
+            ),
+            "",
+        ),
+        dates,
+        series: vec![
+            series("aktive Standardprozesse", RGBColor(8, 81, 156), 3, |p| {
+                p.standard
+            }),
+            series("aktive Universalprozesse", RGBColor(49, 163, 84), 2, |p| {
+                p.universal
+            }),
+            series("Digitallotsen (Personen)", RGBColor(230, 85, 13), 3, |p| {
+                p.lotsen.any
+            }),
+        ],
+    })
+}
+
 /// Gemeinden that have switched each process on (the 40 most common).
 pub fn processes(snap: &Snapshot) -> Bars {
     let raw = &snap.raw;

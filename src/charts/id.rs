@@ -19,6 +19,9 @@ pub enum ChartId {
     SizeClasses,
     /// The progress of one Kreis (5-digit key).
     KreisProgress(String),
+    /// One administration's Lotsen and active processes over time (AGS, or a Landratsamt's
+    /// Kreis key): the Steckbrief's chart.
+    History(String),
     /// Active Standardprozesse without and with a Lotse, by size class.
     LotsenOzg,
     /// A choropleth of a layer by a metric, optionally zoomed to one Kreis (5-digit key).
@@ -56,6 +59,7 @@ impl ChartId {
             ChartId::Kreise => "kreise",
             ChartId::SizeClasses => "size-classes",
             ChartId::LotsenOzg => "lotsen-ozg",
+            ChartId::History(_) => "history",
             ChartId::Map { .. } => "map",
         }
     }
@@ -73,6 +77,7 @@ impl ChartId {
             ChartId::Kreise => (1000, 1000),
             ChartId::SizeClasses => (900, 400),
             ChartId::LotsenOzg => (1000, 600),
+            ChartId::History(_) => (1000, 450),
             // The Land is a little taller than wide.
             ChartId::Map { .. } => (1000, 1000),
         }
@@ -88,8 +93,10 @@ impl ChartId {
 
     /// The path under `/charts/` with its query, e.g. `map/gemeinden?metric=standardprozesse`.
     pub fn path(&self) -> String {
-        if let ChartId::KreisProgress(key) = self {
-            return format!("progress?kreis={key}");
+        match self {
+            ChartId::KreisProgress(key) => return format!("progress?kreis={key}"),
+            ChartId::History(key) => return format!("history/{key}"),
+            _ => {}
         }
         let ChartId::Map {
             layer,
@@ -117,6 +124,15 @@ impl ChartId {
         path
     }
 
+    /// How the report writes it: PNG, but a Steckbrief's history as SVG (a report holds one per
+    /// Gemeinde: 1,101 in Baden-Württemberg, a sixth of the bytes of a PNG each).
+    pub fn report_encoding(&self) -> Encoding {
+        match self {
+            ChartId::History(_) => Encoding::Svg,
+            _ => Encoding::Png,
+        }
+    }
+
     /// The report's file name (without extension).
     pub fn file(&self) -> String {
         self.path().replace(['/', '?', '=', '&', ':'], "-")
@@ -138,6 +154,7 @@ impl ChartId {
             ChartId::KreisProgress(key) => {
                 render(format, size, &catalog::kreis_progress(snap, key)?)
             }
+            ChartId::History(id) => render(format, size, &catalog::history(snap, id)?),
             ChartId::Map {
                 layer,
                 metric,

@@ -4,6 +4,7 @@
 
 mod bars;
 pub mod catalog;
+mod history;
 mod id;
 pub mod map;
 mod progress;

@@ -9,6 +9,7 @@ pub mod compact;
 pub mod counts;
 pub mod figure;
 pub mod figures;
+pub mod history;
 pub mod onlinedienste;
 pub mod outreach;
 pub mod raw;
@@ -263,6 +264,35 @@ mod tests {
         let u = raw.unit_index(UnitLevel::Verband, "081155001").unwrap();
         assert_eq!(raw.units[u].population, 53_000);
         assert_eq!(raw.units[u].parent.as_deref(), Some("08115"));
+    }
+
+    /// An administration's history counts what `compute` counts on each day: its active
+    /// processes by art, its Lotsen (a Gemeinde's are its own unit's) and their programmes.
+    #[test]
+    fn a_history_is_what_each_day_computes() {
+        let raw = raw();
+        let days = crate::model::calendar::step_ends(d("2018-11-01"), d("2022-06-30"), 1);
+        for admin in 0..raw.admins.len() {
+            let points = history::history(&raw, admin, &days);
+            assert_eq!(points.len(), days.len());
+            for p in points {
+                let f = compute(&raw, p.date);
+                let (ozg, flags) = (f.admin_ozg[admin], f.admin_lotsen[admin]);
+                assert_eq!((p.standard, p.universal), (ozg.standard, ozg.universal));
+                assert_eq!(p.lotsen.any > 0, flags.any(), "{}", p.date);
+                assert_eq!(p.lotsen.aufbau > 0, flags.has(Programme::Aufbau));
+                let a = &raw.admins[admin];
+                if a.kind == AdminKind::Gemeinde {
+                    let own = unit(&raw, &f, UnitLevel::Gemeinde, &a.id);
+                    assert_eq!(p.lotsen, own.lotsen[ALL_KINDS], "{} {}", a.id, p.date);
+                }
+            }
+        }
+        // By hand: 08111000 on 2021-03-31 has P1 (Basis) and P2 (Basis, then Aufbau), S1 and U1.
+        let stuttgart = raw.admin_idx["08111000"] as usize;
+        let p = history::history(&raw, stuttgart, &[d("2021-03-31")])[0];
+        assert_eq!(p.lotsen, progs(2, 1, 2));
+        assert_eq!((p.standard, p.universal), (1, 1));
     }
 
     #[test]

@@ -26,6 +26,7 @@ use crate::http::error::ApiError;
 pub(super) fn router() -> Routes {
     Routes::new()
         .route("/charts/map/{layer}", get(map))
+        .route("/charts/history/{key}", get(history))
         .route("/charts/{name}", get(chart))
 }
 
@@ -241,6 +242,27 @@ async fn map(
         kreis,
     };
     image(&state, &headers, chart, &p).await
+}
+
+/// `/charts/history/{key}`: an administration's Lotsen and active processes over time (a
+/// Gemeinde's AGS or a Landratsamt's Kreis key).
+async fn history(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+    ApiQuery(p): ApiQuery<Params>,
+) -> Result<Response, ApiError> {
+    if !state.coverage.snapshot().raw.admin_idx.contains_key(&key) {
+        return Err(ApiError::NotFound(format!(
+            "no Gemeinde (AGS) or Landratsamt (Kreis key) {key:?}"
+        )));
+    }
+    if p.metric.is_some() || p.kreis.is_some() || p.land.is_some() {
+        return Err(ApiError::BadRequest(
+            "metric, kreis and land apply to the maps, not to a history".into(),
+        ));
+    }
+    image(&state, &headers, ChartId::History(key), &p).await
 }
 
 async fn chart(

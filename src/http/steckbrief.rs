@@ -16,6 +16,7 @@ use crate::coverage::figures::lotse_class;
 use crate::coverage::steckbrief::{Rank, Steckbrief};
 use crate::coverage::{Figures, RawData};
 use crate::http::error::ApiError;
+use crate::model::calendar::{project_start, step_ends};
 use crate::model::column::{Column, ColumnKind::*};
 use crate::model::AdminKind;
 
@@ -101,6 +102,17 @@ pub(crate) struct Member {
     pub standard_active: u32,
 }
 
+/// The administration at one month end (or on the Stichtag, the last point).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct HistoryDoc {
+    pub datum: String,
+    /// Distinct Digitallotsen qualified by then, and of them with an Aufbauschulung.
+    pub lotsen: u32,
+    pub lotsen_aufbau: u32,
+    pub standard_active: u32,
+    pub universal_active: u32,
+}
+
 /// Its Gemeindeverband (Gemeindeverwaltungsverband or vereinbarte Verwaltungsgemeinschaft).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct VerbandDoc {
@@ -147,6 +159,9 @@ pub(crate) struct SteckbriefDoc {
     pub organisationskonten: Option<i64>,
     /// Its Gemeindeverband of two or more Gemeinden (null: none, or a verbandsfreie Gemeinde).
     pub verband: Option<VerbandDoc>,
+    /// Its Lotsen and active processes at every month end since November 2018 and on the
+    /// Stichtag (the chart `/charts/history/{key}`).
+    pub verlauf: Vec<HistoryDoc>,
     pub demo: bool,
 }
 
@@ -212,6 +227,7 @@ impl SteckbriefDoc {
             buergerkonten: accounts(0),
             organisationskonten: accounts(1),
             verband: verband_doc(raw, f, s),
+            verlauf: history_doc(raw, f, s.admin),
             demo: raw.demo,
         }
     }
@@ -248,6 +264,21 @@ pub(super) async fn steckbrief(
         "/api/v1/steckbrief/{key}",
     );
     table(rows(&doc), &ROW_COLUMNS, format, &download)
+}
+
+/// Its history at every month end up to the figures' day.
+fn history_doc(raw: &RawData, f: &Figures, admin: usize) -> Vec<HistoryDoc> {
+    let days = step_ends(project_start(), f.as_of, 1);
+    crate::coverage::history::history(raw, admin, &days)
+        .into_iter()
+        .map(|p| HistoryDoc {
+            datum: p.date.to_string(),
+            lotsen: p.lotsen.any,
+            lotsen_aufbau: p.lotsen.aufbau,
+            standard_active: p.standard,
+            universal_active: p.universal,
+        })
+        .collect()
 }
 
 /// Its Verband and the members' state, as the document has them.
@@ -377,6 +408,7 @@ fn rows(d: &SteckbriefDoc) -> Vec<Line> {
     }
     out.extend(rank_lines(d));
     out.extend(peer_lines(&d.vergleichsgruppe));
+    out.extend(history_lines(&d.verlauf));
     for t in &d.vorschlaege {
         out.push(line(
             "Was vergleichbare Gemeinden schon anbieten",
@@ -386,6 +418,34 @@ fn rows(d: &SteckbriefDoc) -> Vec<Line> {
         ));
     }
     out
+}
+
+/// Its history at each year end and on the Stichtag: Lotsen and active Standardprozesse.
+fn history_lines(verlauf: &[HistoryDoc]) -> Vec<Line> {
+    let last = verlauf.len().saturating_sub(1);
+    verlauf
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| *i == last || h.datum.ends_with("-12-31"))
+        .flat_map(|(_, h)| {
+            let day = chrono::NaiveDate::parse_from_str(&h.datum, "%Y-%m-%d")
+                .map_or(h.datum.clone(), |d| d.format("%d.%m.%Y").to_string());
+            [
+                line(
+                    "Verlauf",
+                    &format!("Digitallotsen am {day}"),
+                    Some(Value::Count(h.lotsen.into())),
+                    format!("davon mit Aufbauschulung: {}", h.lotsen_aufbau),
+                ),
+                line(
+                    "Verlauf",
+                    &format!("aktive Standardprozesse am {day}"),
+                    Some(Value::Count(h.standard_active.into())),
+                    format!("aktive Universalprozesse: {}", h.universal_active),
+                ),
+            ]
+        })
+        .collect()
 }
 
 /// Its places in the Kreis and the Land.

@@ -33,6 +33,7 @@ img{max-width:100%;height:auto;border:1px solid #eee}figure{margin:1rem 0}figcap
 .karte-flaeche{position:relative;display:inline-block;max-width:100%}.karte-flaeche img{display:block}\
 .karte-links{position:absolute;inset:0;width:100%;height:100%}.karte-links path{fill:transparent;fill-rule:evenodd}\
 .karte-links a:hover path,.karte-links a:focus path{fill:rgba(0,0,0,.2);stroke:#000;stroke-width:3}.karte-links a:focus{outline:none}\
+.karte-hier{position:absolute;inset:0;width:100%;height:100%;pointer-events:none}.karte-hier path{fill:none;stroke:#c2255c;stroke-width:6;stroke-linejoin:round;fill-rule:evenodd}\
 .tabelle{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92rem}\
 th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}td.n,th.n{text-align:right}\
 th a{color:inherit}nav a{margin-right:1rem}form{margin:1rem 0}input[type=search]{padding:.4rem;width:min(20rem,70vw)}\

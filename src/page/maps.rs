@@ -37,6 +37,19 @@ fn target(snap: &Snapshot, links: &Links, layer: Layer, key: &str) -> Option<(St
 
 /// `chart` as a figure whose regions link to their pages (any other chart: [`figure`]).
 pub(super) fn clickable(snap: &Snapshot, links: &Links, chart: &ChartId, alt: &str) -> String {
+    clickable_with(snap, links, chart, alt, None)
+}
+
+/// The same, with the region of key `here` outlined (a locator map: the page's own Gemeinde in
+/// its Kreis); the outline is drawn over the image, also in print, and its link is marked as
+/// the current page.
+pub(super) fn clickable_with(
+    snap: &Snapshot,
+    links: &Links,
+    chart: &ChartId,
+    alt: &str,
+    here: Option<&str>,
+) -> String {
     let ChartId::Map {
         layer,
         metric,
@@ -68,6 +81,7 @@ pub(super) fn clickable(snap: &Snapshot, links: &Links, chart: &ChartId, alt: &s
          preserveAspectRatio=\"none\" role=\"group\" aria-label=\"Die Karte als Links: ein Link je {what}\">",
         esc(alt)
     );
+    let mut outline = None;
     for spot in map.hotspots((iw, ih), linked) {
         let Some((href, name)) = target(snap, links, linked, spot.key) else {
             continue;
@@ -77,11 +91,25 @@ pub(super) fn clickable(snap: &Snapshot, links: &Links, chart: &ChartId, alt: &s
             None => name,
         };
         let label = esc(&label);
+        let current = if here == Some(spot.key) {
+            outline = Some(spot.path.clone());
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
         let _ = write!(
             b,
-            "<a href=\"{}\" aria-label=\"{label}\"><title>{label}</title><path d=\"{}\"/></a>",
+            "<a href=\"{}\"{current} aria-label=\"{label}\"><title>{label}</title><path d=\"{}\"/></a>",
             esc(&href),
             spot.path
+        );
+    }
+    b.push_str("</svg>");
+    if let Some(path) = outline {
+        let _ = write!(
+            b,
+            "<svg class=\"karte-hier\" viewBox=\"0 0 {iw} {ih}\" preserveAspectRatio=\"none\" \
+             aria-hidden=\"true\"><path d=\"{path}\"/></svg>"
         );
     }
     let svg = links
@@ -90,7 +118,7 @@ pub(super) fn clickable(snap: &Snapshot, links: &Links, chart: &ChartId, alt: &s
         .unwrap_or_default();
     let _ = write!(
         b,
-        "</svg></div><figcaption>Ein Klick auf {click} öffnet die Seite dazu. Grafik \
+        "</div><figcaption>Ein Klick auf {click} öffnet die Seite dazu. Grafik \
          herunterladen: <a href=\"{png}\" download>PNG</a>{svg}</figcaption></figure>"
     );
     b

@@ -153,7 +153,12 @@ impl Links {
     /// A chart image, PNG.
     pub fn chart(&self, chart: &ChartId) -> String {
         match self {
-            Links::Report { .. } => format!("{}charts/{}.png", self.root(), chart.file()),
+            Links::Report { .. } => format!(
+                "{}charts/{}.{}",
+                self.root(),
+                chart.file(),
+                chart.report_encoding().extension()
+            ),
             _ => self.keep(format!("/charts/{}", chart.path())),
         }
     }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::html::{esc, num, pct, table};
 use super::Links;
+use crate::charts::ChartId;
 use crate::coverage::snapshot::Snapshot;
 use crate::coverage::steckbrief::{Rank, Steckbrief};
 use crate::format::decimal;
@@ -119,6 +120,9 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
     }
     b.push_str("</ul>");
     b.push_str(&talking_points(snap, &s, &words));
+    if gemeinde {
+        b.push_str(&history_and_place(snap, links, admin));
+    }
     b.push_str(&verband(snap, links, &s));
     if gemeinde {
         b.push_str(&embeds(links, &raw.admins[admin].id, name));
@@ -207,6 +211,39 @@ fn embeds(links: &Links, ags: &str, name: &str) -> String {
     )
 }
 
+/// A Gemeinde's history (one chart: Lotsen and active processes since November 2018) and where
+/// it lies: its Kreis' map with it outlined, every Gemeinde linked.
+fn history_and_place(snap: &Snapshot, links: &Links, admin: usize) -> String {
+    let raw = &snap.raw;
+    let a = &raw.admins[admin];
+    let kreis = &raw.units[raw.kreise[a.kreis]];
+    let mut b = String::from("<h2 id=\"verlauf\">Entwicklung</h2>");
+    b.push_str(&super::figure(
+        links,
+        &ChartId::History(a.id.clone()),
+        &format!(
+            "Stufendiagramm: aktive Standardprozesse, aktive Universalprozesse und \
+             Digitallotsen von {} seit November 2018, Stand am Monatsende",
+            a.name
+        ),
+    ));
+    if crate::boundaries::cover(&raw.registry) {
+        b.push_str("<h2 id=\"lage\">Lage im Kreis</h2>");
+        b.push_str(&super::maps::clickable_with(
+            snap,
+            links,
+            &super::kreis_map(&kreis.key),
+            &format!(
+                "Karte der Gemeinden im {}, {} rot umrandet: grau ohne Digitallotse, \
+                 hellblau mit Basisqualifizierung, dunkelblau mit Aufbauschulung",
+                kreis.name, a.name
+            ),
+            Some(&a.id),
+        ));
+    }
+    b
+}
+
 /// Its Verwaltungsverband: the members, their Lotsen and active Standardprozesse, and whether it
 /// is reachable through a partner's Lotse.
 fn verband(snap: &Snapshot, links: &Links, s: &Steckbrief) -> String {
@@ -217,11 +254,11 @@ fn verband(snap: &Snapshot, links: &Links, s: &Steckbrief) -> String {
     };
     let a = &raw.registry.associations()[v.association];
     let mut b = format!(
-        "<h2 id=\"verband\">Verwaltungsverband</h2><p>Gehört zum {} <a href=\"{}\">„{}“</a> \
-         ({} Gemeinden).",
-        esc(&a.kind),
+        "<h2 id=\"verband\">Verwaltungsverband</h2><p>Gehört zum Verband <a href=\"{}\">„{}“</a> \
+         ({}, {} Gemeinden).",
         esc(&links.verband(&a.verband_ars)),
         esc(&a.name),
+        esc(&a.kind),
         v.members.len()
     );
     if v.reachable {
