@@ -121,6 +121,7 @@ fn paths(template: &str, examples: &BTreeMap<&str, Vec<String>>) -> Vec<String> 
                 let kind = match (param, previous) {
                     ("key", "land") => "land",
                     ("key", "kreis") => "kreis",
+                    ("key", "verband") => "verband",
                     ("key" | "ags", _) => "gemeinde",
                     // `/badge/gemeinde/{file}`: a Gemeinde's badge, `{ags}.svg`.
                     ("file", "gemeinde") => "badge",
@@ -146,7 +147,11 @@ fn paths(template: &str, examples: &BTreeMap<&str, Vec<String>>) -> Vec<String> 
 
 /// A key of the level from the middle of the registry's list.
 async fn a_key(c: &reqwest::Client, base: &str, level: &str) -> Vec<String> {
-    let url = format!("{base}/api/v1/regions?level={level}");
+    // Verbände are no registry level: the coverage rows of theirs.
+    let url = match level {
+        "verband" => format!("{base}/api/v1/coverage?level=verband"),
+        _ => format!("{base}/api/v1/regions?level={level}"),
+    };
     let regions: Value = match c.get(url).send().await {
         Ok(r) => r.json().await.unwrap_or(Value::Null),
         Err(_) => Value::Null,
@@ -222,6 +227,7 @@ async fn main() {
     examples.insert("land", a_key(&c, &base, "land").await);
     examples.insert("kreis", a_key(&c, &base, "kreis").await);
     examples.insert("gemeinde", a_key(&c, &base, "gemeinde").await);
+    examples.insert("verband", a_key(&c, &base, "verband").await);
     let badges = examples["gemeinde"]
         .iter()
         .map(|g| format!("{g}.svg"))

@@ -35,7 +35,7 @@ pub(super) struct Params {
     /// `administrations_with_lotse`), or `konten_<kontotyp>` (Land level only).
     #[param(inline)]
     metric: Option<SeriesMetrics>,
-    /// land (default), regierungsbezirk, kreis, gemeinde or groessenklasse.
+    /// land (default), regierungsbezirk, kreis, gemeinde, verband or groessenklasse.
     #[param(inline)]
     level: Option<Level>,
     /// The unit's key; without it (or `.*`), every unit of the level (long format).

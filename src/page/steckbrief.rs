@@ -127,15 +127,20 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
     if gemeinde {
         b.push_str(&embeds(links, &raw.admins[admin].id, name));
     }
-    if let Some(href) = links.steckbrief(&raw.admins[admin].id) {
-        let _ = write!(
-            b,
-            "<p class=\"nur-bildschirm\"><a href=\"{}\">Steckbrief als Excel-Arbeitsmappe</a> · <a href=\"{}\">als JSON</a></p>",
-            esc(&format!("{href}{}format=xlsx", if href.contains('?') { '&' } else { '?' })),
-            esc(&href)
-        );
-    }
+    b.push_str(&downloads(links, &raw.admins[admin].id));
     b
+}
+
+/// The Steckbrief as a workbook and as JSON (server only).
+fn downloads(links: &Links, id: &str) -> String {
+    let Some(href) = links.steckbrief(id) else {
+        return String::new();
+    };
+    format!(
+        "<p class=\"nur-bildschirm\"><a href=\"{}\">Steckbrief als Excel-Arbeitsmappe</a> · <a href=\"{}\">als JSON</a></p>",
+        esc(&format!("{href}{}format=xlsx", if href.contains('?') { '&' } else { '?' })),
+        esc(&href)
+    )
 }
 
 /// "Was vergleichbare Gemeinden schon anbieten": the processes at least half of the peers have
