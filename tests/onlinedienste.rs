@@ -362,6 +362,15 @@ async fn the_engine_counts_reach_disagreements_and_broken_links_as_by_hand() {
             .find(|r| r["key"] == "08115003" || r["ags"] == "08115003")
             .unwrap_or_else(|| panic!("{g}"));
         assert_eq!(figures(boeblingen), [5, 5, 2, 1], "{boeblingen}");
+        // Its Verbände (none of Böblingen, Leonberg and Magstadt is in one): the three services
+        // from above, in every member.
+        let verbaende = get(&format!("/api/v1/coverage?level=verband&kreis=08115&{day}")).await;
+        let verbaende = verbaende.as_array().unwrap();
+        assert_eq!(verbaende.len(), 6);
+        for v in verbaende {
+            assert_eq!(figures(v), [3, 3, 0, 0], "{v}");
+            assert_eq!(v["onlinedienste_je_gemeinde"], 3.0, "{v}");
+        }
 
         // Who to call: the broken link.
         let broken = get(&format!(

@@ -76,6 +76,19 @@ pub struct UnitServices {
     pub per_gemeinde_sum: u64,
 }
 
+impl UnitServices {
+    /// An area's counts from its Gemeinden's services — (service, own), a service at most once
+    /// per Gemeinde — and the number of its Gemeinden.
+    fn set_area_counts(&mut self, mut held: Vec<(u32, bool)>, gemeinden: u32) {
+        held.sort_unstable();
+        for group in held.chunk_by(|a, b| a.0 == b.0) {
+            self.available += 1;
+            self.flaechendeckend += u32::from(group.len() as u32 >= gemeinden);
+            self.own += u32::from(group.iter().any(|h| h.1));
+        }
+    }
+}
+
 /// The Onlinedienste figures of one day.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceDay {
@@ -247,6 +260,9 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> (ServiceDay, Vec<UnitServices>)
     let n_slots = slot_of.iter().flatten().count();
     let mut acc: Vec<Vec<Acc>> = vec![Vec::new(); n_slots];
     let mut broken_by_unit: HashMap<usize, HashSet<u64>> = HashMap::new();
+    // Per Verband unit its members' services (service, own): a Verband of a few Gemeinden
+    // holds a few dozen, where a dense row per area would hold every service of the day.
+    let mut verband_held: HashMap<usize, Vec<(u32, bool)>> = HashMap::new();
     for (admin, ars) in gemeinden(raw) {
         let available = raw.onlinedienste.available(ars, day);
         if available.is_empty() {
@@ -264,6 +280,10 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> (ServiceDay, Vec<UnitServices>)
             units[u].per_gemeinde_sum += held.len() as u64;
             if !links.is_empty() {
                 broken_by_unit.entry(u).or_default().extend(&links);
+            }
+            if raw.units[u].level == UnitLevel::Verband {
+                let members = verband_held.entry(u).or_default();
+                members.extend(held.iter().map(|h| (h.service, h.own)));
             }
             let Some(slot) = slot_of[u] else { continue };
             let kreis = raw.units[u].level == UnitLevel::Kreis;
@@ -286,6 +306,10 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> (ServiceDay, Vec<UnitServices>)
     for (u, links) in broken_by_unit {
         units[u].links_broken = links.len() as u32;
     }
+    let members = gemeinden_per_unit(raw);
+    for (u, held) in verband_held {
+        units[u].set_area_counts(held, members[u]);
+    }
     let day = finish(raw, day, names, admins, &slot_of, acc, &mut units);
     (day, units)
 }
@@ -301,13 +325,14 @@ fn gemeinden_per_unit(raw: &RawData) -> Vec<u32> {
     n
 }
 
-/// The slot of every unit above the Gemeinde (Land, Regierungsbezirk, Kreis, size class).
+/// The slot of every unit above the Gemeinde (Land, Regierungsbezirk, Kreis, size class; a
+/// Verband's counts come from its members' lists instead).
 fn area_slots(raw: &RawData) -> Vec<Option<usize>> {
     let mut next = 0;
     raw.units
         .iter()
         .map(|u| {
-            (u.level != UnitLevel::Gemeinde).then(|| {
+            (!u.level.is_local()).then(|| {
                 next += 1;
                 next - 1
             })
@@ -370,7 +395,8 @@ fn finish(
             continue;
         }
         let s = admins[i];
-        for &u in a.units.iter().filter(|&&u| slot_of[u].is_none()) {
+        let own_unit = |&&u: &&usize| raw.units[u].level == UnitLevel::Gemeinde;
+        for &u in a.units.iter().filter(own_unit) {
             let c = &mut units[u];
             (c.available, c.flaechendeckend, c.own) = (s.total, s.total, s.own);
         }
@@ -381,5 +407,19 @@ fn finish(
         services,
         admins,
         areas,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnitServices;
+
+    /// Two Gemeinden: service 1 in both (one offers it itself), 2 in one, 3 in both.
+    #[test]
+    fn an_areas_counts_from_its_gemeinden_lists() {
+        let mut c = UnitServices::default();
+        let held = vec![(3, false), (1, false), (2, false), (1, true), (3, false)];
+        c.set_area_counts(held, 2);
+        assert_eq!((c.available, c.flaechendeckend, c.own), (3, 2, 1));
     }
 }
