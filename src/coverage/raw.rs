@@ -22,7 +22,8 @@ pub struct Admin {
     pub kreis: usize,
     /// Population of the Gemeinde; 0 for a Landratsamt (its people are counted in its Gemeinden).
     pub population: i64,
-    /// Indexes of every unit this administration counts in (Land, RB, Kreis, Gemeinde, size class).
+    /// Indexes of every unit this administration counts in (Land, RB, Kreis, Gemeinde, Verband,
+    /// size class).
     pub units: Vec<usize>,
 }
 

@@ -128,16 +128,14 @@ pub(super) async fn timeseries(
     let to = plan.dates.last().copied().unwrap_or(snap.current.as_of);
     let download = Download::of("zeitreihe", &snap, to, "/api/v1/timeseries");
     // At most `max_heavy` series are computed at once (a long-format series holds up to
-    // MAX_CELLS rows while it is built).
-    let rows = state.pools.heavy(move || {
+    // MAX_CELLS rows while it is built). The answer is encoded on the same thread: the rows'
+    // many small allocations are freed where they were made, so the allocator hands their
+    // pages back (Germany's 1,203 Verbände: 116,000 rows).
+    let answer = state.pools.heavy(move || {
         let rows = plan.rows(&snap);
-        (rows, plan)
+        dynamic_table(&plan.columns(), rows, format, &download)
     });
-    let (rows, plan) = match rows.await {
-        Ok(rows) => rows,
-        Err(busy) => return Ok(busy),
-    };
-    dynamic_table(&plan.columns(), rows, format, &download)
+    answer.await.unwrap_or_else(Ok)
 }
 
 /// What a request asks for, checked against the limits: the units, the step ends, the columns.
