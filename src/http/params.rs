@@ -211,53 +211,94 @@ pub(crate) fn dynamic_table(
     format: TableFormat,
     download: &Download,
 ) -> Result<Response, ApiError> {
-    match format {
-        TableFormat::Xlsx | TableFormat::CsvDe => spreadsheet(columns, rows, format, download),
-        TableFormat::Json => Ok(Json(Objects {
-            columns,
-            rows: &rows,
+    let mut w = RowWriter::new(columns, format)?;
+    for row in rows {
+        w.push(columns, row)?;
+    }
+    w.finish(columns, format, download)
+}
+
+/// A table of run-time columns written row by row as its rows are made: JSON and CSV go
+/// straight into their bytes (a long time series need not be held as values: Germany's 1,203
+/// Verbände make 116,000 rows), a spreadsheet collects them (its writers take every row).
+pub(crate) enum RowWriter {
+    Json { out: Vec<u8>, rows: usize },
+    Csv(csv::Writer<Vec<u8>>),
+    Collect(Vec<Vec<serde_json::Value>>),
+}
+
+impl RowWriter {
+    pub(crate) fn new(columns: &[DynColumn], format: TableFormat) -> Result<RowWriter, ApiError> {
+        Ok(match format {
+            TableFormat::Json => RowWriter::Json {
+                out: b"[".to_vec(),
+                rows: 0,
+            },
+            TableFormat::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(columns.iter().map(|c| &c.name))?;
+                RowWriter::Csv(w)
+            }
+            TableFormat::Xlsx | TableFormat::CsvDe => RowWriter::Collect(Vec::new()),
         })
-        .into_response()),
-        TableFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(columns.iter().map(|c| &c.name))?;
-            for r in rows {
-                w.write_record(r.iter().map(|v| match v {
+    }
+
+    /// One row, its values in the order of `columns`.
+    pub(crate) fn push(
+        &mut self,
+        columns: &[DynColumn],
+        row: Vec<serde_json::Value>,
+    ) -> Result<(), ApiError> {
+        match self {
+            RowWriter::Json { out, rows } => {
+                if *rows > 0 {
+                    out.push(b',');
+                }
+                *rows += 1;
+                serde_json::to_writer(out, &Object(columns, &row))
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+            }
+            RowWriter::Csv(w) => {
+                w.write_record(row.iter().map(|v| match v {
                     serde_json::Value::String(s) => spreadsheet_safe(s).into_owned(),
                     serde_json::Value::Null => String::new(),
                     other => other.to_string(),
                 }))?;
             }
-            csv_response(w)
+            RowWriter::Collect(rows) => rows.push(row),
+        }
+        Ok(())
+    }
+
+    /// The answer: JSON, CSV, or the spreadsheet as a file download.
+    pub(crate) fn finish(
+        self,
+        columns: &[DynColumn],
+        format: TableFormat,
+        download: &Download,
+    ) -> Result<Response, ApiError> {
+        match self {
+            RowWriter::Json { mut out, .. } => {
+                out.push(b']');
+                Ok(([(header::CONTENT_TYPE, "application/json")], out).into_response())
+            }
+            RowWriter::Csv(w) => csv_response(w),
+            RowWriter::Collect(rows) => spreadsheet(columns, rows, format, download),
         }
     }
 }
 
-/// Rows written as JSON objects keyed by their columns' names, without building a map per row
-/// (a time series of every Gemeinde has 100,000 rows: the maps took more memory than the rows).
-struct Objects<'a> {
-    columns: &'a [DynColumn],
-    rows: &'a [Vec<serde_json::Value>],
-}
+/// One row as a JSON object keyed by its columns' names.
+struct Object<'a>(&'a [DynColumn], &'a [serde_json::Value]);
 
-impl Serialize for Objects<'_> {
+impl Serialize for Object<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        struct Object<'a>(&'a [DynColumn], &'a [serde_json::Value]);
-        impl Serialize for Object<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = serializer.serialize_map(Some(self.1.len()))?;
-                for (c, v) in self.0.iter().zip(self.1) {
-                    map.serialize_entry(&c.name, v)?;
-                }
-                map.end()
-            }
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.1.len()))?;
+        for (c, v) in self.0.iter().zip(self.1) {
+            map.serialize_entry(&c.name, v)?;
         }
-        let mut seq = serializer.serialize_seq(Some(self.rows.len()))?;
-        for row in self.rows {
-            seq.serialize_element(&Object(self.columns, row))?;
-        }
-        seq.end()
+        map.end()
     }
 }
 

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::params::DynColumn;
-use super::params::{dynamic_table, ApiQuery, Download};
+use super::params::{ApiQuery, Download, RowWriter};
 use super::query::{
     Day, KreisFilter, Level, SeriesMetric, SeriesMetrics, Step, TableFormat, UnitKeyFilter,
 };
@@ -132,8 +132,10 @@ pub(super) async fn timeseries(
     // many small allocations are freed where they were made, so the allocator hands their
     // pages back (Germany's 1,203 Verbände: 116,000 rows).
     let answer = state.pools.heavy(move || {
-        let rows = plan.rows(&snap);
-        dynamic_table(&plan.columns(), rows, format, &download)
+        let columns = plan.columns();
+        let mut out = RowWriter::new(&columns, format)?;
+        plan.write(&snap, &columns, &mut out)?;
+        out.finish(&columns, format, &download)
     });
     answer.await.unwrap_or_else(Ok)
 }
@@ -230,36 +232,44 @@ impl Plan {
         columns
     }
 
-    /// The rows, from the snapshot's figures of each step end (past days from one forward sweep,
-    /// one day at a time).
-    fn rows(&self, snap: &Snapshot) -> Vec<Vec<Value>> {
-        let mut rows = Vec::with_capacity(self.units.len() * self.dates.len());
+    /// The rows into `out`, from the snapshot's figures of each step end (past days from one
+    /// forward sweep, one day at a time).
+    fn write(
+        &self,
+        snap: &Snapshot,
+        columns: &[DynColumn],
+        out: &mut RowWriter,
+    ) -> Result<(), ApiError> {
+        let mut failed = None;
         let gemeinden = self
             .units
             .iter()
             .any(|&u| snap.raw.units[u].level.is_local());
+        let rows = out;
         snap.visit_days(&self.dates, gemeinden, |day, f| {
             let date = day.format("%Y-%m-%d").to_string();
             for &u in &self.units {
                 let unit = &snap.raw.units[u];
-                let mut out = Vec::with_capacity(3 + self.metrics.len());
-                out.push(Value::from(date.as_str()));
+                let mut row = Vec::with_capacity(3 + self.metrics.len());
+                row.push(Value::from(date.as_str()));
                 if self.long {
-                    out.push(Value::from(unit.key.as_str()));
-                    out.push(Value::from(unit.name.as_str()));
+                    row.push(Value::from(unit.key.as_str()));
+                    row.push(Value::from(unit.name.as_str()));
                 }
                 for m in &self.metrics {
-                    out.push(match m {
+                    row.push(match m {
                         SeriesMetric::Figure(figure) => f
                             .unit(u)
                             .map_or(Value::Null, |uf| figure.of(unit, uf).to_json()),
                         SeriesMetric::Accounts(t) => account_count(&f.accounts, t),
                     });
                 }
-                rows.push(out);
+                if failed.is_none() {
+                    failed = rows.push(columns, row).err();
+                }
             }
         });
-        rows
+        failed.map_or(Ok(()), Err)
     }
 }
 
