@@ -73,15 +73,7 @@ fn account_caches(state: &AppState, snap: &crate::coverage::Snapshot) {
 }
 
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let response = exposition(&state, &headers, accepts_gzip(&headers));
-    // The kept exposition serves scrapes within the next second; after that it is let go.
-    let m = state.metrics.clone();
-    let reuse = crate::metrics::SelfMetrics::SCRAPE_REUSE;
-    tokio::spawn(async move {
-        tokio::time::sleep(reuse + std::time::Duration::from_millis(50)).await;
-        m.forget_stale_scrapes();
-    });
-    response
+    exposition(&state, &headers, accepts_gzip(&headers))
 }
 
 /// The exposition in the format the Accept header prefers, gzip-compressed if asked for.

@@ -223,7 +223,7 @@ pub(crate) fn dynamic_table(
 /// Verbände make 116,000 rows), a spreadsheet collects them (its writers take every row).
 pub(crate) enum RowWriter {
     Json { out: Vec<u8>, rows: usize },
-    Csv(csv::Writer<Vec<u8>>),
+    Csv(Box<csv::Writer<Vec<u8>>>),
     Collect(Vec<Vec<serde_json::Value>>),
 }
 
@@ -237,7 +237,7 @@ impl RowWriter {
             TableFormat::Csv => {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 w.write_record(columns.iter().map(|c| &c.name))?;
-                RowWriter::Csv(w)
+                RowWriter::Csv(Box::new(w))
             }
             TableFormat::Xlsx | TableFormat::CsvDe => RowWriter::Collect(Vec::new()),
         })
@@ -282,7 +282,7 @@ impl RowWriter {
                 out.push(b']');
                 Ok(([(header::CONTENT_TYPE, "application/json")], out).into_response())
             }
-            RowWriter::Csv(w) => csv_response(w),
+            RowWriter::Csv(w) => csv_response(*w),
             RowWriter::Collect(rows) => spreadsheet(columns, rows, format, download),
         }
     }

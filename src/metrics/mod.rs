@@ -279,15 +279,6 @@ impl SelfMetrics {
             .set(i64::try_from(bytes).unwrap_or(i64::MAX));
     }
 
-    /// How long after a scrape its exposition may be handed out again; then
-    /// [`SelfMetrics::forget_stale_scrapes`] lets it go.
-    pub const SCRAPE_REUSE: Duration = scrape::MAX_AGE;
-
-    /// Lets go of the whole expositions no scrape will be handed again.
-    pub fn forget_stale_scrapes(&self) {
-        self.scrapes.drop_stale();
-    }
-
     /// Bytes of the encoded exposition of the current data version and the kept whole ones.
     pub fn encoded_bytes(&self) -> usize {
         self.cache.load().as_ref().map_or(0, |e| e.heap_bytes()) + self.scrapes.heap_bytes()

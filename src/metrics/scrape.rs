@@ -62,20 +62,6 @@ impl ScrapeCache {
         body
     }
 
-    /// Lets go of the expositions too old to be handed out again: a scraper polling every 15 s
-    /// renders anew each time, and a kept text exposition holds megabytes until then.
-    pub(super) fn drop_stale(&self) {
-        for slot in &self.slots {
-            let stale = slot
-                .load()
-                .as_ref()
-                .is_some_and(|r| r.at.elapsed() >= MAX_AGE);
-            if stale {
-                slot.store(None);
-            }
-        }
-    }
-
     /// Bytes held by the kept expositions.
     pub(super) fn heap_bytes(&self) -> usize {
         self.slots
@@ -132,11 +118,7 @@ mod tests {
         // A new data version.
         assert_eq!(cache.get_or_render(2, true, false, render), "render 4");
         assert_eq!(cache.get_or_render(2, true, false, render), "render 4");
-        cache.0.drop_stale();
-        assert!(cache.0.heap_bytes() > 0, "a fresh exposition is kept");
         std::thread::sleep(MAX_AGE);
-        cache.0.drop_stale();
-        assert_eq!(cache.0.heap_bytes(), 0, "a stale one is let go");
         assert_eq!(cache.get_or_render(2, true, false, render), "render 5");
     }
 }
