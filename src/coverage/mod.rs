@@ -266,6 +266,28 @@ mod tests {
         assert_eq!(raw.units[u].parent.as_deref(), Some("08115"));
     }
 
+    /// More overlapping activations of one cell than the sweep counts (255): the days are
+    /// scanned instead, and equal what `compute` makes of them.
+    #[test]
+    fn a_cell_with_very_many_overlapping_activations_is_scanned() {
+        use crate::model::RecordSink as _;
+        let mut raw = raw();
+        let mut sink = raw.sink();
+        let start = d("2020-01-01");
+        for i in 0..300 {
+            let from = start + chrono::Days::new(i);
+            sink.activation("08115010", "S2", from, Some(d("2022-01-01")));
+        }
+        let snap = Snapshot::build(1, raw, d("2022-06-30"));
+        let days = crate::model::calendar::step_ends(d("2019-11-01"), d("2022-06-30"), 1);
+        for (day, f) in days.iter().zip(snap.days_figures_of_gemeinden(&days)) {
+            let expected = compute(&snap.raw, *day);
+            for u in 0..snap.raw.units.len() {
+                assert_eq!(f.unit(u), Some(&expected.units[u]), "{day} unit {u}");
+            }
+        }
+    }
+
     /// An administration's history counts what `compute` counts on each day: its active
     /// processes by art, its Lotsen (a Gemeinde's are its own unit's) and their programmes.
     #[test]

@@ -192,11 +192,17 @@ impl Snapshot {
     /// Caches a computed day without its Gemeinden and returns it whole.
     fn keep(&self, day: DayFigures) -> Arc<DayFigures> {
         let f = Arc::new(day);
+        // A day already kept stays: a series of Gemeinden or Verbände computes its days again
+        // and would otherwise replace every kept day, allocating anew amid its sweep.
+        let kept = self.history.lock().is_ok_and(|h| h.contains_key(&f.as_of));
+        if kept {
+            return f;
+        }
         let size = |d: &DayFigures| d.units.len() * size_of::<UnitFigures>();
         let kept = Arc::new(f.without_gemeinden(&self.raw));
         if let Ok(mut h) = self.history.lock() {
             if h.len() < HISTORY_DAYS && (h.len() + 1) * size(&kept) <= HISTORY_BYTES {
-                h.insert(kept.as_of, kept);
+                h.entry(kept.as_of).or_insert(kept);
             }
         }
         f

@@ -97,7 +97,7 @@ impl Events {
 pub(super) struct Sweep<'a> {
     raw: &'a RawData,
     events: &'a Events,
-    running: Vec<u16>,
+    running: Vec<u8>,
     counts: OzgCounts,
     /// Distinct Lotsen per unit so far.
     lotsen: Vec<ByKind<ByProgramme<u32>>>,
@@ -122,7 +122,8 @@ impl<'a> Sweep<'a> {
 
     /// Moves to the end of `day` (as `Activation::active_on`: started on or before it, not
     /// ended on or before it). Days must not decrease from call to call. `None` if more than
-    /// 65,535 activations of one cell overlap (then the caller scans instead).
+    /// 255 activations of one cell overlap (then the caller scans instead; a cell is one
+    /// administration and process, so one byte per cell suffices for real data).
     pub(super) fn advance(&mut self, day: NaiveDate) -> Option<()> {
         let d = day_number(day);
         let n_proc = self.raw.processes.len();
