@@ -1075,6 +1075,10 @@ async fn verband_level_by_hand(c: &reqwest::Client, base: &str, herrenberg: &str
     );
     let kreis = common::get_text(c, &format!("{base}/kreis/08115")).await;
     assert!(kreis.contains(&format!("<a href=\"/verband/{herrenberg}\">")));
+    assert!(kreis.contains("/api/v1/coverage?level=verband&amp;kreis=08115&amp;format=xlsx"));
+    // A Stadtkreis has no Verband: no section, no empty workbook.
+    let stuttgart = common::get_text(c, &format!("{base}/kreis/08111")).await;
+    assert!(!stuttgart.contains("id=\"verbaende\"") && !stuttgart.contains("level=verband"));
     let r = reqwest::get(format!("{base}/verband/081150003"))
         .await
         .unwrap();

@@ -127,10 +127,9 @@ pub(super) async fn timeseries(
     let format = p.format.unwrap_or_default();
     let to = plan.dates.last().copied().unwrap_or(snap.current.as_of);
     let download = Download::of("zeitreihe", &snap, to, "/api/v1/timeseries");
-    // At most `max_heavy` series are computed at once (a long-format series holds up to
-    // MAX_CELLS rows while it is built). The answer is encoded on the same thread: the rows'
-    // many small allocations are freed where they were made, so the allocator hands their
-    // pages back (Germany's 1,203 Verbände: 116,000 rows).
+    // At most `max_heavy` series are computed at once. JSON and CSV are written as the rows
+    // are made (a long-format series has up to MAX_CELLS rows; Germany's 1,203 Verbände
+    // 116,000); a spreadsheet collects them.
     let answer = state.pools.heavy(move || {
         let columns = plan.columns();
         let mut out = RowWriter::new(&columns, format)?;
@@ -241,12 +240,11 @@ impl Plan {
         out: &mut RowWriter,
     ) -> Result<(), ApiError> {
         let mut failed = None;
-        let gemeinden = self
+        let local = self
             .units
             .iter()
             .any(|&u| snap.raw.units[u].level.is_local());
-        let rows = out;
-        snap.visit_days(&self.dates, gemeinden, |day, f| {
+        snap.visit_days(&self.dates, local, |day, f| {
             let date = day.format("%Y-%m-%d").to_string();
             for &u in &self.units {
                 let unit = &snap.raw.units[u];
@@ -265,7 +263,7 @@ impl Plan {
                     });
                 }
                 if failed.is_none() {
-                    failed = rows.push(columns, row).err();
+                    failed = out.push(columns, row).err();
                 }
             }
         });

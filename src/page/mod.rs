@@ -903,10 +903,11 @@ pub fn kreis(snap: &Snapshot, links: &Links, key: &str) -> Option<String> {
         ],
         &rows,
     ));
-    b.push_str(&verband::kreis_section(snap, links, key));
+    let verbaende = verband::kreis_section(snap, links, key);
+    b.push_str(&verbaende);
     b.push_str(&services::area(snap, links, u, Some(key)));
     b.push_str(&outreach(snap, links, Some(k)));
-    kreis_downloads_section(&mut b, links, key);
+    kreis_downloads_section(&mut b, links, key, !verbaende.is_empty());
     Some(html::page(
         &unit.name,
         &links.home(),
@@ -984,9 +985,14 @@ fn kreis_charts_section(b: &mut String, snap: &Snapshot, links: &Links, key: &st
 }
 
 /// A Kreis page's downloads (XLSX and German CSV).
-fn kreis_downloads_section(b: &mut String, links: &Links, key: &str) {
+/// (The Verbände's workbook only where the Kreis has Verbände.)
+fn kreis_downloads_section(b: &mut String, links: &Links, key: &str, verbaende: bool) {
     b.push_str("<h2>Downloads</h2><ul>");
+    let (_, verband_api, _) = verbaende_download(key);
     for (label, api, file) in kreis_downloads(key) {
+        if api == verband_api && !verbaende {
+            continue;
+        }
         let _ = write!(
             b,
             "<li><a href=\"{}\">{}</a></li>",
@@ -998,7 +1004,7 @@ fn kreis_downloads_section(b: &mut String, links: &Links, key: &str) {
 }
 
 /// An administration's name, linked to its page where it has one (Gemeinden).
-fn admin_link(links: &Links, a: &crate::coverage::raw::Admin) -> String {
+pub(super) fn admin_link(links: &Links, a: &crate::coverage::raw::Admin) -> String {
     match a.kind {
         AdminKind::Gemeinde => format!(
             "<a href=\"{}\">{}</a>",

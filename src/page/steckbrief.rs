@@ -279,11 +279,7 @@ fn verband(snap: &Snapshot, links: &Links, s: &Steckbrief) -> String {
         .map(|&i| {
             let m = &raw.admins[i];
             vec![
-                format!(
-                    "<a href=\"{}\">{}</a>",
-                    esc(&links.gemeinde(&m.id)),
-                    esc(&m.name)
-                ),
+                super::admin_link(links, m),
                 crate::coverage::figures::lotse_words(crate::coverage::figures::lotse_class(
                     f.admin_lotsen[i],
                 ))

@@ -111,11 +111,7 @@ fn member_table(snap: &Snapshot, links: &Links, members: &[u32]) -> String {
             let (i, a) = (i as usize, &raw.admins[i as usize]);
             let reachable = raw.verbaende.reachable(&f.admin_lotsen, i);
             vec![
-                format!(
-                    "<a href=\"{}\">{}</a>",
-                    esc(&links.gemeinde(&a.id)),
-                    esc(&a.name)
-                ),
+                super::admin_link(links, a),
                 num(a.population),
                 lotse_words(lotse_class(f.admin_lotsen[i])).to_string(),
                 if reachable { "ja" } else { "–" }.to_string(),
