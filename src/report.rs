@@ -222,6 +222,11 @@ async fn write_kreise_and_gemeinden(
                 write_chart(router, out, &chart).await?;
                 w.charts += 1;
             }
+            // Its Landratsamt's history, on the same page.
+            if snap.raw.admin_idx.contains_key(key.as_str()) {
+                write_chart(router, out, &ChartId::History(key.clone())).await?;
+                w.charts += 1;
+            }
         }
     }
     for a in snap

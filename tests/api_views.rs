@@ -1254,9 +1254,13 @@ async fn the_dashboards_questions_are_answered_by_the_api() {
         "<section id=\"landratsamt\"><h2>Landratsamt Böblingen</h2>",
         place.as_str(),
         "Was andere Landratsämter schon anbieten",
+        // Its history, no locator (the Kreis page has the Kreis' own maps).
+        "<h2 id=\"verlauf\">Entwicklung: Landratsamt Böblingen</h2>",
+        "<img src=\"/charts/history/08115\"",
     ] {
         assert!(kreis_page.contains(needle), "{needle}");
     }
+    assert!(!kreis_page.contains("id=\"lage\""));
     assert!(!kreis_page.contains("id=\"einbetten\""));
     assert!(
         !kreis_page.contains("Onlinedienste (0): Platz"),

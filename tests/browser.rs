@@ -362,10 +362,11 @@ async fn the_static_report_has_every_page_chart_and_download() {
         index.contains("id=\"kz-verwaltungen\">356 von 1.136"),
         "{index}"
     );
-    // Every relative link and image of the index, a Steckbrief (its history chart, its Kreis'
-    // map, its Verband) and a Verband's page exists.
+    // Every relative link and image of the index, a Kreis page (its Landratsamt's history), a
+    // Steckbrief (its history chart, its Kreis' map, its Verband) and a Verband's page exists.
     for page in [
         "index.html",
+        "kreis/08115.html",
         "gemeinde/08115037.html",
         "verband/081155003.html",
     ] {
@@ -376,6 +377,7 @@ async fn the_static_report_has_every_page_chart_and_download() {
     assert!(steckbrief.contains("href=\"../verband/081155003.html\""));
     let kreis = std::fs::read_to_string(out.path().join("kreis/08115.html")).unwrap();
     assert!(kreis.contains("href=\"../gemeinde/08115003.html\""));
+    assert!(kreis.contains("src=\"../charts/history-08115.svg\""));
     let csv = std::fs::read_to_string(out.path().join("daten/abdeckung-kreise.csv")).unwrap();
     assert!(
         csv.contains(",2021-06-30,"),

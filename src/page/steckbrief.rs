@@ -120,9 +120,7 @@ pub(super) fn comparison(snap: &Snapshot, links: &Links, admin: usize) -> String
     }
     b.push_str("</ul>");
     b.push_str(&talking_points(snap, &s, &words));
-    if gemeinde {
-        b.push_str(&history_and_place(snap, links, admin));
-    }
+    b.push_str(&history_and_place(snap, links, admin));
     b.push_str(&verband(snap, links, &s));
     if gemeinde {
         b.push_str(&embeds(links, &raw.admins[admin].id, name));
@@ -216,13 +214,19 @@ fn embeds(links: &Links, ags: &str, name: &str) -> String {
     )
 }
 
-/// A Gemeinde's history (one chart: Lotsen and active processes since November 2018) and where
-/// it lies: its Kreis' map with it outlined, every Gemeinde linked.
+/// Its history (one chart: Lotsen and active processes since November 2018) and, for a
+/// Gemeinde, where it lies: its Kreis' map with it outlined, every Gemeinde linked. (A
+/// Landratsamt's section is on its Kreis' page, beside the Kreis' own maps and progress.)
 fn history_and_place(snap: &Snapshot, links: &Links, admin: usize) -> String {
     let raw = &snap.raw;
     let a = &raw.admins[admin];
     let kreis = &raw.units[raw.kreise[a.kreis]];
-    let mut b = String::from("<h2 id=\"verlauf\">Entwicklung</h2>");
+    let gemeinde = a.kind == AdminKind::Gemeinde;
+    let mut b = if gemeinde {
+        String::from("<h2 id=\"verlauf\">Entwicklung</h2>")
+    } else {
+        format!("<h2 id=\"verlauf\">Entwicklung: {}</h2>", esc(&a.name))
+    };
     b.push_str(&super::figure(
         links,
         &ChartId::History(a.id.clone()),
@@ -232,7 +236,7 @@ fn history_and_place(snap: &Snapshot, links: &Links, admin: usize) -> String {
             a.name
         ),
     ));
-    if crate::boundaries::cover(&raw.registry) {
+    if gemeinde && crate::boundaries::cover(&raw.registry) {
         b.push_str("<h2 id=\"lage\">Lage im Kreis</h2>");
         b.push_str(&super::maps::clickable_with(
             snap,
