@@ -398,13 +398,13 @@ pub fn history(snap: &Snapshot, id: &str) -> Result<super::history::History, Cha
         ),
         dates,
         series: vec![
-            series("aktive Standardprozesse", RGBColor(8, 81, 156), 3, |p| {
+            series("aktive Standardprozesse", super::LINE_BLUE, 3, |p| {
                 p.standard
             }),
-            series("aktive Universalprozesse", RGBColor(49, 163, 84), 2, |p| {
+            series("aktive Universalprozesse", super::LINE_GREEN, 2, |p| {
                 p.universal
             }),
-            series("Digitallotsen (Personen)", RGBColor(230, 85, 13), 3, |p| {
+            series("Digitallotsen (Personen)", super::LINE_ORANGE, 3, |p| {
                 p.lotsen.any
             }),
         ],

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::progress::year;
-use super::{err, frame, Chart, ChartError, Frame, FONT};
+use super::{err, frame, series_legend, Chart, ChartError, Frame, FONT};
 
 /// One series: its legend words, colour, line width and a value per point.
 #[derive(Debug, Clone)]
@@ -76,14 +76,6 @@ impl Chart for History {
                 .label(s.label.clone())
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, font))
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(180, 180, 180))
-            .draw()
-            .map_err(err)?;
-        Ok(())
+        series_legend(&mut chart, font)
     }
 }

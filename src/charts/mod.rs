@@ -224,6 +224,28 @@ pub fn frame<DB: DrawingBackend>(
     Ok(root.margin(top, bottom, FRAME_SIDE, FRAME_SIDE))
 }
 
+/// The line charts' series colours: counts of administrations and Standardprozesse (blue),
+/// Lotsen and Universalprozesse (green), an administration's own Lotsen (orange), the target (red).
+pub(crate) const LINE_BLUE: RGBColor = RGBColor(8, 81, 156);
+pub(crate) const LINE_GREEN: RGBColor = RGBColor(49, 163, 84);
+pub(crate) const LINE_ORANGE: RGBColor = RGBColor(230, 85, 13);
+pub(crate) const LINE_RED: RGBColor = RGBColor(203, 24, 29);
+
+/// The series' legend of a line chart, top left on a white box.
+pub(crate) fn series_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    font: f64,
+) -> Result<(), ChartError> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font((FONT, font))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(180, 180, 180))
+        .draw()
+        .map_err(err)
+}
+
 /// A legend box: colored squares with labels, top-left of `area` at `(x, y)`.
 pub fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -7,7 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{err, frame, Chart, ChartError, Frame, FONT};
+use super::{err, frame, series_legend, Chart, ChartError, Frame, FONT};
+use super::{LINE_BLUE, LINE_GREEN, LINE_RED};
 
 /// One month-end value.
 #[derive(Debug, Clone, Copy)]
@@ -121,15 +122,7 @@ impl Chart for Progress {
             )?;
         }
         self.draw_milestones(&mut chart, &area, font)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, font))
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(180, 180, 180))
-            .draw()
-            .map_err(err)?;
-        Ok(())
+        series_legend(&mut chart, font)
     }
 }
 
@@ -142,9 +135,7 @@ impl Progress {
         x_start: f64,
         x_end: f64,
     ) -> Result<(), ChartError> {
-        let blue = RGBColor(8, 81, 156);
-        let teal = RGBColor(49, 163, 84);
-        let red = RGBColor(203, 24, 29);
+        let (blue, teal, red) = (LINE_BLUE, LINE_GREEN, LINE_RED);
         chart
             .draw_series(LineSeries::new(
                 [(x_start, self.target), (x_end, self.target)],
@@ -195,7 +186,7 @@ impl Progress {
         reached: f64,
         x_end: f64,
     ) -> Result<(), ChartError> {
-        let blue = RGBColor(8, 81, 156);
+        let blue = LINE_BLUE;
         let end = reached.min(x_end);
         let y_end = if reached <= x_end {
             self.target

@@ -306,11 +306,16 @@ pub fn compute(raw: &RawData, day: NaiveDate) -> (ServiceDay, Vec<UnitServices>)
     for (u, links) in broken_by_unit {
         units[u].links_broken = links.len() as u32;
     }
-    let members = gemeinden_per_unit(raw);
+    let gemeinden = gemeinden_per_unit(raw);
     for (u, held) in verband_held {
-        units[u].set_area_counts(held, members[u]);
+        units[u].set_area_counts(held, gemeinden[u]);
     }
-    let day = finish(raw, day, names, admins, &slot_of, acc, &mut units);
+    let areas = Areas {
+        slot_of: &slot_of,
+        acc,
+        gemeinden: &gemeinden,
+    };
+    let day = finish(raw, day, names, admins, areas, &mut units);
     (day, units)
 }
 
@@ -340,17 +345,28 @@ fn area_slots(raw: &RawData) -> Vec<Option<usize>> {
         .collect()
 }
 
+/// What the areas gathered: each unit's slot, the slots' rows per service, and the Gemeinden
+/// per unit.
+struct Areas<'a> {
+    slot_of: &'a [Option<usize>],
+    acc: Vec<Vec<Acc>>,
+    gemeinden: &'a [u32],
+}
+
 /// Services sorted by key; the areas' rows and counts.
 fn finish(
     raw: &RawData,
     day: NaiveDate,
     names: Vec<(&str, &str)>,
     mut admins: Vec<AdminServices>,
-    slot_of: &[Option<usize>],
-    acc: Vec<Vec<Acc>>,
+    areas_in: Areas<'_>,
     units: &mut [UnitServices],
 ) -> ServiceDay {
-    let gemeinden = gemeinden_per_unit(raw);
+    let Areas {
+        slot_of,
+        acc,
+        gemeinden,
+    } = areas_in;
     // Interned in order of appearance; renumbered in key order.
     let mut order: Vec<u32> = (0..names.len() as u32).collect();
     order.sort_by_key(|&i| names[i as usize].0);

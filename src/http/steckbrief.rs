@@ -16,6 +16,8 @@ use crate::coverage::figures::lotse_class;
 use crate::coverage::steckbrief::{Rank, Steckbrief};
 use crate::coverage::{Figures, RawData};
 use crate::http::error::ApiError;
+use chrono::Datelike;
+
 use crate::model::calendar::{project_start, step_ends};
 use crate::model::column::{Column, ColumnKind::*};
 use crate::model::AdminKind;
@@ -106,6 +108,10 @@ pub(crate) struct Member {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct HistoryDoc {
     pub datum: String,
+    /// The same day, for the rows.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub day: chrono::NaiveDate,
     /// Distinct Digitallotsen qualified by then, and of them with an Aufbauschulung.
     pub lotsen: u32,
     pub lotsen_aufbau: u32,
@@ -273,6 +279,7 @@ fn history_doc(raw: &RawData, f: &Figures, admin: usize) -> Vec<HistoryDoc> {
         .into_iter()
         .map(|p| HistoryDoc {
             datum: p.date.to_string(),
+            day: p.date,
             lotsen: p.lotsen.any,
             lotsen_aufbau: p.lotsen.aufbau,
             standard_active: p.standard,
@@ -426,10 +433,9 @@ fn history_lines(verlauf: &[HistoryDoc]) -> Vec<Line> {
     verlauf
         .iter()
         .enumerate()
-        .filter(|(i, h)| *i == last || h.datum.ends_with("-12-31"))
+        .filter(|(i, h)| *i == last || (h.day.month(), h.day.day()) == (12, 31))
         .flat_map(|(_, h)| {
-            let day = chrono::NaiveDate::parse_from_str(&h.datum, "%Y-%m-%d")
-                .map_or(h.datum.clone(), |d| d.format("%d.%m.%Y").to_string());
+            let day = h.day.format("%d.%m.%Y");
             [
                 line(
                     "Verlauf",
